@@ -1,10 +1,72 @@
+// quiver-cli: the headless face of Quiver, for scripts, servers and tests.
+#include "app/cli/cli_arguments.h"
+#include "app/cli/cli_output.h"
+#include "app/cli/db_command.h"
 #include "quiver_version.h"
 
 #include <QCoreApplication>
-#include <QTextStream>
+#include <QSet>
+
+using namespace quiver::cli;
+
+namespace {
+const char* const kHelp = R"(Usage: quiver-cli [--db CONNINFO] [--json] COMMAND ...
+
+Semantic search over your documents, backed by PostgreSQL.
+
+Commands:
+  db status                       server version, schema version, row counts
+  import PATH... [--collection NAME]
+  profile add NAME --kind openai|openai-compatible|ollama|offline
+          [--base-url URL] [--model M] [--dimensions N] [--batch-size N] [--concurrency N]
+  profile list | remove NAME | default NAME
+  key set PROFILE                 reads the key from stdin, stores it in the keychain
+  key status PROFILE | key delete PROFILE
+  worker [--profile P] [--concurrency N] [--once]
+  jobs list | add | alter | pause | resume | delete | run | history
+  index status | rebuild | verify
+  search TEXT [-k N] [--collection C] [--mode hybrid|semantic|keyword]
+
+Options:
+  --db CONNINFO   a libpq conninfo string or postgresql:// URL; else $QUIVER_DB;
+                  else the server saved in Quiver's settings; else Quiver's private database
+  --json          machine-readable output
+  --version       print the version and exit
+  -h, --help      print this help and exit
+
+Exit status: 0 success, 1 failure, 2 wrong usage.)";
+} // namespace
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    QTextStream(stdout) << "quiver-cli " << QStringLiteral(QUIVER_VERSION_STRING) << Qt::endl;
-    return 0;
+    QCoreApplication::setOrganizationName(QStringLiteral(QUIVER_ORGANIZATION_NAME));
+    QCoreApplication::setApplicationName(QStringLiteral(QUIVER_APPLICATION_NAME));
+    QCoreApplication::setApplicationVersion(QStringLiteral(QUIVER_VERSION_STRING));
+
+    const CliArguments args = CliArguments::parse(QCoreApplication::arguments());
+    const CliOutput out(args.json);
+    if (!args.error.isEmpty())
+        return out.usageError(args.error);
+    if (args.version) {
+        out.line(QStringLiteral("quiver-cli " QUIVER_VERSION_STRING));
+        return Success;
+    }
+    if (args.help) {
+        out.line(QString::fromUtf8(kHelp));
+        return Success;
+    }
+    if (args.words.isEmpty())
+        return out.usageError(QStringLiteral("no command given"));
+
+    const QString command = args.words.first();
+    if (command == QLatin1String("db"))
+        return runDbCommand(args, out);
+
+    static const QSet<QString> later{QStringLiteral("import"), QStringLiteral("profile"),
+                                     QStringLiteral("key"),    QStringLiteral("worker"),
+                                     QStringLiteral("jobs"),   QStringLiteral("index"),
+                                     QStringLiteral("search")};
+    if (later.contains(command))
+        return out.error(QStringLiteral("'%1' is not yet available in this version").arg(command));
+    return out.usageError(QStringLiteral("unknown command '%1'").arg(command));
 }

@@ -1,8 +1,62 @@
+// quiver: the desktop application.
+#include "core/session/database_session.h"
 #include "quiver_version.h"
+#include "ui/mainwindow/main_window.h"
 
 #include <QApplication>
+#include <QIcon>
+#include <QSettings>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+const char* const kHelp = R"(Usage: quiver [--db CONNINFO]
+
+Semantic search over your documents, backed by PostgreSQL.
+
+Options:
+  --db CONNINFO   use this PostgreSQL database (libpq conninfo or postgresql:// URL) instead of
+                  $QUIVER_DB, the server saved in Settings, or Quiver's private database
+  --version       print the version and exit
+  -h, --help      print this help and exit
+)";
+
+QString dbArgument(const QStringList& args) {
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--db") && i + 1 < args.size())
+            return args[i + 1];
+        if (args[i].startsWith(QLatin1String("--db=")))
+            return args[i].mid(5);
+    }
+    return {};
+}
+} // namespace
 
 int main(int argc, char** argv) {
+    // Answer these before QApplication exists: it needs a display, they do not.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::printf("quiver %s\n", QUIVER_VERSION_STRING);
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::fputs(kHelp, stdout);
+            return 0;
+        }
+    }
+
     QApplication app(argc, argv);
-    return 0;
+    QApplication::setOrganizationName(QStringLiteral(QUIVER_ORGANIZATION_NAME));
+    QApplication::setApplicationName(QStringLiteral(QUIVER_APPLICATION_NAME));
+    QApplication::setApplicationVersion(QStringLiteral(QUIVER_VERSION_STRING));
+    QApplication::setDesktopFileName(QStringLiteral("io.quiver.Quiver"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/quiver.svg")));
+
+    quiver::DatabaseSession session;
+    quiver::MainWindow window(&session);
+    window.show();
+    session.open(
+        quiver::DatabaseTarget::resolve(dbArgument(QApplication::arguments()), QSettings()));
+    return QApplication::exec();
 }

@@ -3,6 +3,7 @@
 #include "core/diskann/metric.h"
 
 #include <cstddef>
+#include <vector>
 
 namespace quiver::diskann {
 
@@ -24,5 +25,20 @@ namespace scalar {
 float l2Squared(const float* a, const float* b, std::size_t dim);
 float innerProduct(const float* a, const float* b, std::size_t dim);
 } // namespace scalar
+
+// One instruction set's kernels. negatedInnerProduct is the "smaller is closer" form used for
+// InnerProduct and Cosine.
+struct DistanceKernels {
+    const char* name = "";
+    DistanceFn l2Squared = nullptr;
+    DistanceFn innerProduct = nullptr;
+    DistanceFn negatedInnerProduct = nullptr;
+};
+
+// Every kernel set this CPU can run, scalar first; the last one is the one dispatched to.
+std::vector<DistanceKernels> availableKernels();
+
+// The kernel set the dispatched entry points use.
+const DistanceKernels& activeKernels();
 
 } // namespace quiver::diskann

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace quiver::cli {
+
+// The options every command takes, pulled out of argv wherever they stand; what is left is
+// the command and its own arguments.
+struct CliArguments {
+    QString db;        // --db CONNINFO
+    bool json = false; // --json
+    bool help = false; // -h, --help
+    bool version = false;
+    QStringList words; // command, subcommand, their arguments and options
+    QString error;     // set when the global options themselves are malformed
+
+    static CliArguments parse(const QStringList& argv);
+};
+
+// Pops "--name VALUE" / "--name=VALUE" out of args; returns false if the value is missing.
+bool takeOption(QStringList& args, const QString& name, QString& value, bool& present);
+bool takeFlag(QStringList& args, const QString& name);
+
+} // namespace quiver::cli

@@ -1,0 +1,887 @@
+#include "core/db/private_cluster.h"
+
+#include "core/db/cluster_error.h"
+#include "core/db/pg_binaries.h"
+#include "core/util/redact.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QThread>
+#include <QtDebug>
+
+#include <libpq-fe.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#else
+#include <QLockFile>
+#endif
+
+namespace quiver {
+
+namespace {
+
+constexpr int kPort = 5432;
+constexpr int kInitdbTimeoutMs = 300'000;
+constexpr int kPgCtlWaitSeconds = 120;
+constexpr int kPgCtlTimeoutMs = (kPgCtlWaitSeconds + 30) * 1000;
+constexpr int kJoinTimeoutMs = 60'000;
+constexpr int kOrphanTimeoutMs = 30'000;
+constexpr int kPollIntervalMs = 50;
+constexpr int kLogTailLines = 20;
+constexpr qint64 kLogRotateBytes = 10 * 1024 * 1024;
+// sun_path holds 104 (macOS) to 108 (Linux) bytes including the socket's file name.
+constexpr qsizetype kMaxSocketPathBytes = 100;
+
+QString socketFileName(int port) {
+    return QStringLiteral(".s.PGSQL.%1").arg(port);
+}
+
+[[maybe_unused]] QString systemErrorText(int error) {
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+QString osUserName() {
+#ifdef Q_OS_UNIX
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr)
+        return QString::fromLocal8Bit(pw->pw_name);
+    return qEnvironmentVariable("USER");
+#else
+    return qEnvironmentVariable("USERNAME");
+#endif
+}
+
+// ---- child processes ------------------------------------------------------------------------
+
+// The user's PG* variables (PGDATA, PGPORT, PGOPTIONS, ...) must not steer our server tools.
+QProcessEnvironment toolEnvironment() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QStringList keys = env.keys();
+    for (const QString& key : keys) {
+        if (key.startsWith(QLatin1String("PG")))
+            env.remove(key);
+    }
+    return env;
+}
+
+struct ToolRun {
+    bool ok = false;
+    QString output;
+    QString failure; // why it did not run or finish; empty when it ran to completion
+    int exitCode = -1;
+};
+
+ToolRun runTool(const QString& program, const QStringList& args, const QString& workDir,
+                int timeoutMs) {
+    ToolRun run;
+    QProcess p;
+    p.setProcessEnvironment(toolEnvironment());
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setStandardInputFile(QProcess::nullDevice());
+    p.setWorkingDirectory(workDir);
+    p.start(program, args);
+    if (!p.waitForStarted(30'000)) {
+        run.failure = QStringLiteral("could not run %1: %2").arg(program, p.errorString());
+        return run;
+    }
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5'000);
+        run.failure = QStringLiteral("%1 did not finish within %2 seconds")
+                          .arg(QFileInfo(program).fileName())
+                          .arg(timeoutMs / 1000);
+    }
+    run.output = QString::fromLocal8Bit(p.readAll()).trimmed();
+    run.exitCode = p.exitCode();
+    run.ok = run.failure.isEmpty() && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    if (run.failure.isEmpty() && p.exitStatus() != QProcess::NormalExit)
+        run.failure = QStringLiteral("%1 crashed").arg(QFileInfo(program).fileName());
+    return run;
+}
+
+QString lastLines(const QString& text, int count) {
+    QStringList lines = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (lines.size() > count)
+        lines = lines.mid(lines.size() - count);
+    return redactSecrets(lines.join(QLatin1Char('\n')));
+}
+
+// ---- file locks -----------------------------------------------------------------------------
+
+// An exclusive lock on a file, held until release() or destruction. The kernel drops it when the
+// process dies, so a crashed holder never leaves a stale lock behind.
+class LockedFile {
+public:
+    LockedFile() = default;
+    ~LockedFile() { release(); }
+    LockedFile(const LockedFile&) = delete;
+    LockedFile& operator=(const LockedFile&) = delete;
+
+    enum class Result { Locked, Busy, Error };
+
+    Result acquire(const QString& path, bool wait, QString* error) {
+        release();
+#ifdef Q_OS_UNIX
+        // O_CLOEXEC: the server started by pg_ctl must not inherit (and so keep) our locks.
+        const int fd =
+            ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            if (error)
+                *error = systemErrorText(errno);
+            return Result::Error;
+        }
+        int rc = 0;
+        do {
+            rc = ::flock(fd, wait ? LOCK_EX : (LOCK_EX | LOCK_NB));
+        } while (rc != 0 && errno == EINTR);
+        if (rc != 0) {
+            const int err = errno;
+            ::close(fd);
+            if (err == EWOULDBLOCK)
+                return Result::Busy;
+            if (error)
+                *error = systemErrorText(err);
+            return Result::Error;
+        }
+        m_fd = fd;
+        return Result::Locked;
+#else
+        auto lock = std::make_unique<QLockFile>(path);
+        lock->setStaleLockTime(0);
+        const bool ok = wait ? lock->lock() : lock->tryLock(0);
+        if (!ok) {
+            if (lock->error() == QLockFile::LockFailedError)
+                return Result::Busy;
+            if (error)
+                *error = QStringLiteral("cannot create %1").arg(path);
+            return Result::Error;
+        }
+        m_lock = std::move(lock);
+        return Result::Locked;
+#endif
+    }
+
+    void release() {
+#ifdef Q_OS_UNIX
+        if (m_fd >= 0) {
+            ::close(m_fd);
+            m_fd = -1;
+        }
+#else
+        m_lock.reset();
+#endif
+    }
+
+private:
+#ifdef Q_OS_UNIX
+    int m_fd = -1;
+#else
+    std::unique_ptr<QLockFile> m_lock;
+#endif
+};
+
+// ---- the server's lock files ----------------------------------------------------------------
+
+// postmaster.pid: pid, data directory, start time, port, first socket directory, listen address,
+// shared memory key and id, status.
+struct PidFile {
+    bool present = false;
+    qint64 pid = 0;
+    int port = 0;
+    QString socketDir;
+    qint64 shmId = -1;
+    QString status;
+};
+
+PidFile readPidFile(const QString& path) {
+    PidFile pf;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return pf;
+    pf.present = true;
+    const QStringList lines = QString::fromLocal8Bit(f.readAll()).split(QLatin1Char('\n'));
+    auto line = [&](int i) { return i < lines.size() ? lines.at(i).trimmed() : QString(); };
+    pf.pid = line(0).toLongLong();
+    pf.port = line(3).toInt();
+    pf.socketDir = line(4);
+    const QStringList shm = line(6).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (shm.size() == 2) {
+        bool ok = false;
+        const qint64 id = shm.at(1).toLongLong(&ok);
+        if (ok)
+            pf.shmId = id;
+    }
+    pf.status = line(7);
+    return pf;
+}
+
+enum class PidOwner {
+    None,        // no such process (or a zombie): the pid file is stale
+    ThisCluster, // a live server process working in our data directory
+    Unrelated,   // a live process that is certainly not a server of ours (pid reused)
+    Unknown,     // alive, and we cannot tell: treat as a live server, never touch its files
+};
+
+PidOwner classifyPid(qint64 pid, const QString& canonicalDataDir) {
+    if (pid <= 0)
+        return PidOwner::None;
+#ifdef Q_OS_UNIX
+    if (::kill(static_cast<pid_t>(pid), 0) != 0) {
+        // EPERM: another user's process. PostgreSQL itself does not count it as a postmaster,
+        // since the data directory is only accessible to us.
+        return errno == EPERM ? PidOwner::Unrelated : PidOwner::None;
+    }
+#ifdef Q_OS_LINUX
+    const QString proc = QStringLiteral("/proc/%1/").arg(pid);
+    QFile stat(proc + QStringLiteral("stat"));
+    if (stat.open(QIODevice::ReadOnly)) {
+        const QByteArray s = stat.readAll();
+        const qsizetype close = s.lastIndexOf(')');
+        if (close >= 0 && close + 2 < s.size() &&
+            (s.at(close + 2) == 'Z' || s.at(close + 2) == 'X'))
+            return PidOwner::None; // killed, not yet reaped
+    }
+    // A postmaster works in its data directory.
+    const QString cwd = QFileInfo(proc + QStringLiteral("cwd")).symLinkTarget();
+    if (cwd.isEmpty())
+        return PidOwner::Unknown;
+    if (!canonicalDataDir.isEmpty() && cwd == canonicalDataDir)
+        return PidOwner::ThisCluster;
+    QFile comm(proc + QStringLiteral("comm"));
+    if (comm.open(QIODevice::ReadOnly)) {
+        const QByteArray name = comm.readAll().trimmed();
+        if (name == "postgres" || name == "postmaster")
+            return PidOwner::Unknown; // some other server; not ours to judge
+    }
+    return PidOwner::Unrelated;
+#else
+    Q_UNUSED(canonicalDataDir);
+    return PidOwner::Unknown;
+#endif
+#else
+    Q_UNUSED(canonicalDataDir);
+    return PidOwner::Unknown;
+#endif
+}
+
+bool isLive(PidOwner o) {
+    return o == PidOwner::ThisCluster || o == PidOwner::Unknown;
+}
+
+// Server processes that outlived a killed postmaster keep its shared memory attached; a new
+// postmaster refuses to start until they are gone.
+bool sharedMemoryInUse(qint64 shmId) {
+#ifdef Q_OS_UNIX
+    if (shmId < 0)
+        return false;
+    struct shmid_ds ds;
+    std::memset(&ds, 0, sizeof ds);
+    if (::shmctl(static_cast<int>(shmId), IPC_STAT, &ds) != 0)
+        return false;
+    return ds.shm_perm.uid == ::geteuid() && ds.shm_nattch > 0;
+#else
+    Q_UNUSED(shmId);
+    return false;
+#endif
+}
+
+// ---- conninfo -------------------------------------------------------------------------------
+
+QString conninfoValue(const QString& v) {
+    static const QRegularExpression needsQuotes(QStringLiteral("[\\s'\\\\]"));
+    if (!v.isEmpty() && !v.contains(needsQuotes))
+        return v;
+    QString escaped = v;
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    escaped.replace(QLatin1Char('\''), QStringLiteral("\\'"));
+    return QLatin1Char('\'') + escaped + QLatin1Char('\'');
+}
+
+QString makeConninfo(const QString& socketDir, int port, const QString& user, const QString& db) {
+    return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
+        .arg(conninfoValue(socketDir))
+        .arg(port)
+        .arg(conninfoValue(user), conninfoValue(db));
+}
+
+// A value for postgresql.conf: a single-quoted string.
+QString confString(const QString& v) {
+    QString escaped = v;
+    escaped.replace(QLatin1Char('\''), QStringLiteral("''"));
+    return QLatin1Char('\'') + escaped + QLatin1Char('\'');
+}
+
+struct PgConnDeleter {
+    void operator()(PGconn* c) const { PQfinish(c); }
+};
+struct PgResultDeleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+using ConnPtr = std::unique_ptr<PGconn, PgConnDeleter>;
+using ResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+
+QString rootRefusal() {
+    return QStringLiteral("Quiver's private database cannot run as root. Start Quiver as a normal "
+                          "user, or point it at a PostgreSQL server with --db / QUIVER_DB.");
+}
+
+} // namespace
+
+// ---- PrivateCluster -------------------------------------------------------------------------
+
+struct PrivateCluster::Private {
+    QString dataDir;
+    QString parentDir;
+    QString baseName;
+    QString socketDir; // planned; replaced by the running server's when joining
+    int port = kPort;
+    QString osUser;
+    QString conninfo;
+    PgBinaries binaries;
+    bool haveBinaries = false;
+    LockedFile clientLock;
+    QString clientPath;
+    bool registered = false;
+
+    QString controlLockPath() const {
+        return parentDir + QLatin1Char('/') + baseName + QStringLiteral(".lock");
+    }
+    QString clientsDir() const {
+        return parentDir + QLatin1Char('/') + baseName + QStringLiteral("-clients");
+    }
+    QString pidFilePath() const { return dataDir + QStringLiteral("/postmaster.pid"); }
+    QString logPath() const { return dataDir + QStringLiteral("/server.log"); }
+    QString canonicalDataDir() const { return QFileInfo(dataDir).canonicalFilePath(); }
+
+    QString plannedSocketDir() const;
+    void lockControl(LockedFile& lock) const;
+    int dataMajorVersion() const;
+    const PgBinaries& serverBinaries(int preferredMajor);
+    void initdb(const PgBinaries& bin);
+    void ensureSocketDir() const;
+    void writeServerConfig() const;
+    void recoverStaleLockFiles() const;
+    bool joinRunningServer();
+    void startServer(const PgBinaries& bin);
+    void ensureDatabase() const;
+    void registerClient();
+    bool otherClientsAlive() const;
+    void stopServer();
+    QString logTailSince(qint64 offset) const;
+};
+
+QString PrivateCluster::Private::plannedSocketDir() const {
+    auto fits = [](const QString& dir) {
+        return dir.toUtf8().size() + 1 + socketFileName(kPort).size() < kMaxSocketPathBytes;
+    };
+    const QString beside = parentDir + QLatin1Char('/') + baseName + QStringLiteral("-socket");
+    if (fits(beside))
+        return beside;
+    // The data directory's path is too long for a socket: use a short, per-user directory named
+    // after the data directory, so that every process of this cluster finds the same one.
+    const QString hash = QString::fromLatin1(
+        QCryptographicHash::hash(dataDir.toUtf8(), QCryptographicHash::Sha256).toHex().left(12));
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (!runtime.isEmpty() && QDir::isAbsolutePath(runtime) && QFileInfo(runtime).isDir()) {
+        const QString dir = QDir::cleanPath(runtime) + QStringLiteral("/quiver-") + hash;
+        if (fits(dir))
+            return dir;
+    }
+#ifdef Q_OS_UNIX
+    const QString uid = QString::number(::geteuid());
+#else
+    const QString uid = osUserName();
+#endif
+    return QDir::cleanPath(QDir::tempPath()) + QStringLiteral("/quiver-%1-%2").arg(uid, hash);
+}
+
+// Start and stop decisions of all processes are serialised by this lock, so two processes never
+// both run initdb or pg_ctl, and the set of registered clients only changes under it.
+void PrivateCluster::Private::lockControl(LockedFile& lock) const {
+    if (!QDir().mkpath(parentDir))
+        throw ClusterError(QStringLiteral("Cannot create the directory %1 for Quiver's private "
+                                          "database. Check that it is writable.")
+                               .arg(QDir::toNativeSeparators(parentDir)));
+    QString error;
+    if (lock.acquire(controlLockPath(), true, &error) != LockedFile::Result::Locked)
+        throw ClusterError(QStringLiteral("Cannot lock %1: %2")
+                               .arg(QDir::toNativeSeparators(controlLockPath()), error));
+}
+
+// 0 when there is no cluster yet.
+int PrivateCluster::Private::dataMajorVersion() const {
+    const QDir dir(dataDir);
+    if (!dir.exists())
+        return 0;
+    QFile versionFile(dataDir + QStringLiteral("/PG_VERSION"));
+    if (!versionFile.exists()) {
+        if (dir.isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System))
+            return 0;
+        throw ClusterError(
+            QStringLiteral("%1 exists but does not hold a PostgreSQL database cluster (it has no "
+                           "PG_VERSION file). Move it away so that Quiver can create its database "
+                           "there, or point Quiver at a PostgreSQL server with --db / QUIVER_DB.")
+                .arg(QDir::toNativeSeparators(dataDir)));
+    }
+    if (!versionFile.open(QIODevice::ReadOnly))
+        throw ClusterError(
+            QStringLiteral("Cannot read %1: %2")
+                .arg(QDir::toNativeSeparators(versionFile.fileName()), versionFile.errorString()));
+    const QString text = QString::fromLatin1(versionFile.readAll()).trimmed();
+    bool ok = false;
+    const int major = text.section(QLatin1Char('.'), 0, 0).toInt(&ok);
+    if (!ok || major <= 0)
+        throw ClusterError(
+            QStringLiteral("%1 holds an unreadable version (\"%2\").")
+                .arg(QDir::toNativeSeparators(versionFile.fileName()), text.left(20)));
+    return major;
+}
+
+const PgBinaries& PrivateCluster::Private::serverBinaries(int preferredMajor) {
+    if (!haveBinaries || (preferredMajor != 0 && binaries.majorVersion() != preferredMajor)) {
+        binaries = PgBinaries::locate(preferredMajor);
+        haveBinaries = true;
+    }
+    return binaries;
+}
+
+void PrivateCluster::Private::initdb(const PgBinaries& bin) {
+    // initdb works in a side directory that is renamed into place when complete: a first start
+    // interrupted half-way leaves no half-made cluster behind.
+    const QString work = dataDir + QStringLiteral(".initdb");
+    QStringList locales;
+#if defined(Q_OS_LINUX)
+    locales << QStringLiteral("C.UTF-8");
+#endif
+#if !defined(Q_OS_WIN)
+    for (const char* var : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+        const QString value = qEnvironmentVariable(var);
+        if (value.contains(QLatin1String("UTF-8"), Qt::CaseInsensitive) ||
+            value.contains(QLatin1String("utf8"), Qt::CaseInsensitive)) {
+            locales << value;
+            break;
+        }
+    }
+    locales << QStringLiteral("en_US.UTF-8") << QStringLiteral("C");
+#else
+    locales << QString(); // initdb picks the system's
+#endif
+    locales.removeDuplicates();
+
+    ToolRun run;
+    for (const QString& locale : std::as_const(locales)) {
+        QDir(work).removeRecursively();
+        QStringList args{QStringLiteral("-D"),
+                         work,
+                         QStringLiteral("-U"),
+                         osUser,
+                         QStringLiteral("-E"),
+                         QStringLiteral("UTF8"),
+                         QStringLiteral("--data-checksums")};
+#ifdef Q_OS_WIN
+        args << QStringLiteral("--auth=trust");
+#else
+        args << QStringLiteral("--auth-local=peer") << QStringLiteral("--auth-host=reject");
+#endif
+        if (!locale.isEmpty())
+            args << QStringLiteral("--locale=") + locale;
+        run = runTool(bin.program(QStringLiteral("initdb")), args, parentDir, kInitdbTimeoutMs);
+        if (run.ok || !run.output.contains(QLatin1String("locale"), Qt::CaseInsensitive))
+            break;
+    }
+    if (!run.ok) {
+        QDir(work).removeRecursively();
+        throw ClusterError(
+            QStringLiteral("Could not create Quiver's private database in %1 "
+                           "(initdb failed%2):\n%3")
+                .arg(QDir::toNativeSeparators(dataDir),
+                     run.failure.isEmpty() ? QString() : QStringLiteral(": ") + run.failure,
+                     lastLines(run.output, kLogTailLines)));
+    }
+
+    QFile conf(work + QStringLiteral("/postgresql.conf"));
+    if (!conf.open(QIODevice::Append | QIODevice::Text) ||
+        conf.write("\n# Quiver: socket-only settings, rewritten before every start.\n"
+                   "include = 'quiver.conf'\n") < 0)
+        throw ClusterError(
+            QStringLiteral("Cannot write %1: %2").arg(conf.fileName(), conf.errorString()));
+    conf.close();
+
+    if (QDir(dataDir).exists() && !QDir().rmdir(dataDir))
+        throw ClusterError(QStringLiteral("Cannot replace the empty directory %1.")
+                               .arg(QDir::toNativeSeparators(dataDir)));
+    if (!QDir().rename(work, dataDir))
+        throw ClusterError(
+            QStringLiteral("Cannot move the new database cluster from %1 to %2.")
+                .arg(QDir::toNativeSeparators(work), QDir::toNativeSeparators(dataDir)));
+}
+
+void PrivateCluster::Private::ensureSocketDir() const {
+#ifdef Q_OS_UNIX
+    const QByteArray path = QFile::encodeName(socketDir);
+    if (::mkdir(path.constData(), 0700) != 0 && errno != EEXIST)
+        throw ClusterError(QStringLiteral("Cannot create the socket directory %1: %2")
+                               .arg(socketDir, systemErrorText(errno)));
+    // It may live in a shared temporary directory: it must be ours and private.
+    struct stat st;
+    if (::lstat(path.constData(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+        throw ClusterError(
+            QStringLiteral("The socket directory %1 is not a directory owned by you. "
+                           "Remove it and start Quiver again.")
+                .arg(socketDir));
+    if ((st.st_mode & 07777) != 0700 && ::chmod(path.constData(), 0700) != 0)
+        throw ClusterError(QStringLiteral("Cannot make the socket directory %1 private: %2")
+                               .arg(socketDir, systemErrorText(errno)));
+#else
+    QDir().mkpath(socketDir);
+#endif
+}
+
+void PrivateCluster::Private::writeServerConfig() const {
+    // Double quotes inside the value keep commas and spaces of the path intact.
+    QString dirList = socketDir;
+    dirList.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    dirList = QLatin1Char('"') + dirList + QLatin1Char('"');
+    const QString text =
+        QStringLiteral("# Written by Quiver before every start of this server; edits are lost.\n"
+                       "listen_addresses = ''\n"
+                       "port = %1\n"
+                       "unix_socket_directories = %2\n"
+                       "unix_socket_permissions = 0700\n")
+            .arg(kPort)
+            .arg(confString(dirList));
+    QSaveFile out(dataDir + QStringLiteral("/quiver.conf"));
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Text) || out.write(text.toUtf8()) < 0 ||
+        !out.commit())
+        throw ClusterError(
+            QStringLiteral("Cannot write %1: %2").arg(out.fileName(), out.errorString()));
+
+    // A cluster made by hand, or by an older Quiver, may lack the include line.
+    QFile conf(dataDir + QStringLiteral("/postgresql.conf"));
+    if (!conf.open(QIODevice::ReadWrite | QIODevice::Text))
+        throw ClusterError(
+            QStringLiteral("Cannot open %1: %2").arg(conf.fileName(), conf.errorString()));
+    static const QRegularExpression include(QStringLiteral("^\\s*include\\s*=?\\s*'quiver\\.conf'"),
+                                            QRegularExpression::MultilineOption);
+    if (!QString::fromUtf8(conf.readAll()).contains(include)) {
+        conf.seek(conf.size());
+        conf.write("\ninclude = 'quiver.conf'\n");
+    }
+}
+
+// After a crash the server's lock files may name a pid that now belongs to an unrelated process
+// (or to a zombie); PostgreSQL then refuses to start. Remove such files, but never those of a
+// live server of this data directory, and only once no process of the dead server is left.
+void PrivateCluster::Private::recoverStaleLockFiles() const {
+    const QString canonical = canonicalDataDir();
+    const PidFile pf = readPidFile(pidFilePath());
+    if (pf.present && !isLive(classifyPid(pf.pid, canonical))) {
+        if (sharedMemoryInUse(pf.shmId)) {
+            // No event tells us when the orphaned server processes have exited: poll briefly.
+            QDeadlineTimer deadline(kOrphanTimeoutMs);
+            while (sharedMemoryInUse(pf.shmId) && !deadline.hasExpired())
+                QThread::msleep(kPollIntervalMs);
+            if (sharedMemoryInUse(pf.shmId))
+                throw ClusterError(
+                    QStringLiteral("Processes of an earlier database server are still running on "
+                                   "%1 (its shared memory is in use). End the leftover "
+                                   "`postgres` processes, then start Quiver again.")
+                        .arg(QDir::toNativeSeparators(dataDir)));
+        }
+        if (!QFile::remove(pidFilePath()) && QFile::exists(pidFilePath()))
+            throw ClusterError(QStringLiteral("Cannot remove the stale %1.").arg(pidFilePath()));
+        qInfo("quiver: removed stale postmaster.pid (pid %lld no longer runs a server)", pf.pid);
+    }
+
+    const QString socketLock =
+        socketDir + QLatin1Char('/') + socketFileName(kPort) + QStringLiteral(".lock");
+    QFile lock(socketLock);
+    if (lock.open(QIODevice::ReadOnly)) {
+        const qint64 pid = QString::fromLatin1(lock.readLine()).trimmed().toLongLong();
+        lock.close();
+        const PidOwner owner = classifyPid(pid, canonical);
+        if (!isLive(owner)) {
+            QFile::remove(socketLock);
+            QFile::remove(socketDir + QLatin1Char('/') + socketFileName(kPort));
+        }
+    }
+}
+
+bool PrivateCluster::Private::joinRunningServer() {
+    const PidFile pf = readPidFile(pidFilePath());
+    if (!pf.present || !isLive(classifyPid(pf.pid, canonicalDataDir())))
+        return false;
+    const QString socket = pf.socketDir.isEmpty() ? socketDir : pf.socketDir;
+    const int serverPort = pf.port > 0 ? pf.port : kPort;
+    const QByteArray ping = (makeConninfo(socket, serverPort, osUser, QStringLiteral("postgres")) +
+                             QStringLiteral(" connect_timeout=10"))
+                                .toUtf8();
+    // A server that is still starting (or was started by hand) may not accept connections yet.
+    QDeadlineTimer deadline(kJoinTimeoutMs);
+    for (;;) {
+        if (PQping(ping.constData()) == PQPING_OK)
+            break;
+        if (!isLive(classifyPid(pf.pid, canonicalDataDir())))
+            return false; // it went away: start it again
+        if (deadline.hasExpired())
+            throw ClusterError(
+                QStringLiteral("A database server (pid %1) is running on %2 but does not accept "
+                               "connections on %3. Stop it (pg_ctl stop -D %2) and start Quiver "
+                               "again.\nLast lines of the server log:\n%4")
+                    .arg(pf.pid)
+                    .arg(QDir::toNativeSeparators(dataDir), socket, logTailSince(0)));
+        QThread::msleep(kPollIntervalMs);
+    }
+    socketDir = socket;
+    port = serverPort;
+    return true;
+}
+
+QString PrivateCluster::Private::logTailSince(qint64 offset) const {
+    QFile log(logPath());
+    if (!log.open(QIODevice::ReadOnly))
+        return {};
+    const qint64 maxTail = 64 * 1024;
+    log.seek(std::max(offset, log.size() - maxTail));
+    return lastLines(QString::fromLocal8Bit(log.readAll()), kLogTailLines);
+}
+
+void PrivateCluster::Private::startServer(const PgBinaries& bin) {
+    writeServerConfig();
+    QFileInfo logInfo(logPath());
+    if (logInfo.exists() && logInfo.size() > kLogRotateBytes) {
+        QFile::remove(logPath() + QStringLiteral(".1"));
+        QFile::rename(logPath(), logPath() + QStringLiteral(".1"));
+    }
+    const qint64 logStart = QFileInfo(logPath()).exists() ? QFileInfo(logPath()).size() : 0;
+    const ToolRun run =
+        runTool(bin.program(QStringLiteral("pg_ctl")),
+                {QStringLiteral("start"), QStringLiteral("-D"), dataDir, QStringLiteral("-l"),
+                 logPath(), QStringLiteral("-w"), QStringLiteral("-t"),
+                 QString::number(kPgCtlWaitSeconds), QStringLiteral("-s")},
+                parentDir, kPgCtlTimeoutMs);
+    if (!run.ok)
+        throw ClusterError(
+            QStringLiteral("Quiver's private database server did not start (%1).\n%2\nLast lines "
+                           "of the server log (%3):\n%4")
+                .arg(run.failure.isEmpty() ? QStringLiteral("pg_ctl exit code %1").arg(run.exitCode)
+                                           : run.failure,
+                     lastLines(run.output, kLogTailLines), QDir::toNativeSeparators(logPath()),
+                     logTailSince(logStart)));
+    port = kPort;
+}
+
+void PrivateCluster::Private::ensureDatabase() const {
+    const QByteArray info = (makeConninfo(socketDir, port, osUser, QStringLiteral("postgres")) +
+                             QStringLiteral(" connect_timeout=30"))
+                                .toUtf8();
+    ConnPtr conn(PQconnectdb(info.constData()));
+    if (!conn || PQstatus(conn.get()) != CONNECTION_OK)
+        throw ClusterError(
+            QStringLiteral("Cannot connect to Quiver's private database server: %1")
+                .arg(redactSecrets(QString::fromLocal8Bit(PQerrorMessage(conn.get())).trimmed())));
+    const char* params[] = {"quiver"};
+    ResultPtr found(PQexecParams(conn.get(), "SELECT 1 FROM pg_database WHERE datname = $1", 1,
+                                 nullptr, params, nullptr, nullptr, 0));
+    if (PQresultStatus(found.get()) != PGRES_TUPLES_OK)
+        throw ClusterError(QStringLiteral("Cannot list the databases of the private server: %1")
+                               .arg(QString::fromLocal8Bit(PQerrorMessage(conn.get())).trimmed()));
+    if (PQntuples(found.get()) > 0)
+        return;
+    ResultPtr created(PQexecParams(conn.get(), "CREATE DATABASE quiver", 0, nullptr, nullptr,
+                                   nullptr, nullptr, 0));
+    if (PQresultStatus(created.get()) != PGRES_COMMAND_OK)
+        throw ClusterError(QStringLiteral("Cannot create the database `quiver`: %1")
+                               .arg(QString::fromLocal8Bit(PQerrorMessage(conn.get())).trimmed()));
+}
+
+// One locked file per user of the server. A process that dies loses its lock with it, so its
+// file no longer counts.
+void PrivateCluster::Private::registerClient() {
+    const QString dir = clientsDir();
+    if (!QDir().mkpath(dir))
+        throw ClusterError(QStringLiteral("Cannot create %1.").arg(QDir::toNativeSeparators(dir)));
+    QFile::setPermissions(dir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    clientPath = dir + QStringLiteral("/%1-%2.client")
+                           .arg(QCoreApplication::applicationPid())
+                           .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
+    QString error;
+    if (clientLock.acquire(clientPath, false, &error) != LockedFile::Result::Locked)
+        throw ClusterError(QStringLiteral("Cannot lock %1: %2").arg(clientPath, error));
+    registered = true;
+}
+
+bool PrivateCluster::Private::otherClientsAlive() const {
+    const QDir dir(clientsDir());
+    const QStringList files = dir.entryList({QStringLiteral("*.client")}, QDir::Files);
+    int alive = 0;
+    for (const QString& name : files) {
+        const QString path = dir.absoluteFilePath(name);
+        LockedFile probe;
+        switch (probe.acquire(path, false, nullptr)) {
+        case LockedFile::Result::Locked:
+            QFile::remove(path); // left by a process that died
+            break;
+        case LockedFile::Result::Busy:
+            ++alive;
+            break;
+        case LockedFile::Result::Error:
+            break;
+        }
+    }
+    return alive > 0;
+}
+
+void PrivateCluster::Private::stopServer() {
+    const PidFile pf = readPidFile(pidFilePath());
+    if (!pf.present || !isLive(classifyPid(pf.pid, canonicalDataDir())))
+        return; // not running; a stale pid file is dealt with at the next start
+    const PgBinaries& bin = serverBinaries(dataMajorVersion());
+    auto stop = [&](const QString& mode) {
+        return runTool(bin.program(QStringLiteral("pg_ctl")),
+                       {QStringLiteral("stop"), QStringLiteral("-D"), dataDir, QStringLiteral("-m"),
+                        mode, QStringLiteral("-w"), QStringLiteral("-t"),
+                        QString::number(kPgCtlWaitSeconds), QStringLiteral("-s")},
+                       parentDir, kPgCtlTimeoutMs);
+    };
+    const ToolRun fast = stop(QStringLiteral("fast"));
+    if (fast.ok) {
+        // Empty now; the next start creates it again. Keeps /tmp tidy when it lives there.
+        QDir().rmdir(pf.socketDir.isEmpty() ? socketDir : pf.socketDir);
+        return;
+    }
+    qWarning("quiver: stopping the private database server failed (%s): %s",
+             qUtf8Printable(fast.failure), qUtf8Printable(fast.output));
+    const ToolRun immediate = stop(QStringLiteral("immediate"));
+    if (!immediate.ok)
+        qWarning("quiver: immediate stop failed too: %s", qUtf8Printable(immediate.output));
+}
+
+PrivateCluster::PrivateCluster(QString dataDir)
+    : d(std::make_unique<Private>()) {
+    const QFileInfo info(dataDir);
+    d->dataDir = QDir::cleanPath(info.absoluteFilePath());
+    d->parentDir = QFileInfo(d->dataDir).absolutePath();
+    d->baseName = QFileInfo(d->dataDir).fileName();
+    d->osUser = osUserName();
+    d->socketDir = d->plannedSocketDir();
+}
+
+PrivateCluster::~PrivateCluster() {
+    release();
+}
+
+QString PrivateCluster::defaultDataDir() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/postgres");
+}
+
+void PrivateCluster::ensureNotRoot(unsigned effectiveUid) {
+    if (effectiveUid == 0)
+        throw ClusterError(rootRefusal());
+}
+
+QString PrivateCluster::start() {
+    if (d->registered && isRunning())
+        return d->conninfo;
+#ifdef Q_OS_UNIX
+    ensureNotRoot(::geteuid());
+#endif
+    auto progress = [this](const QString& step) {
+        if (onProgress)
+            onProgress(step);
+    };
+
+    LockedFile control;
+    d->lockControl(control);
+
+    const int dataMajor = d->dataMajorVersion();
+    const PgBinaries& bin = d->serverBinaries(dataMajor);
+    if (dataMajor != 0 && bin.majorVersion() != dataMajor)
+        throw ClusterError(
+            QStringLiteral("Quiver's private database in %1 was created by PostgreSQL %2, but the "
+                           "server binaries found are PostgreSQL %3 (%4). Install the PostgreSQL "
+                           "%2 server binaries (and set QUIVER_PG_BINDIR to their directory), or "
+                           "upgrade the data directory with pg_upgrade.")
+                .arg(QDir::toNativeSeparators(d->dataDir))
+                .arg(dataMajor)
+                .arg(bin.version(), QDir::toNativeSeparators(bin.binDir())));
+
+    if (dataMajor == 0) {
+        progress(QStringLiteral("Creating the database\u2026"));
+        d->initdb(bin);
+    }
+    d->socketDir = d->plannedSocketDir();
+    d->ensureSocketDir();
+    d->recoverStaleLockFiles();
+    bool startedHere = false;
+    if (!d->joinRunningServer()) {
+        progress(QStringLiteral("Starting the database\u2026"));
+        d->startServer(bin);
+        startedHere = true;
+    }
+    try {
+        d->ensureDatabase();
+        if (!d->registered)
+            d->registerClient();
+    } catch (const ClusterError&) {
+        // Do not leave a server behind that nobody uses.
+        if (startedHere && !d->registered && !d->otherClientsAlive())
+            d->stopServer();
+        throw;
+    }
+    d->conninfo = makeConninfo(d->socketDir, d->port, d->osUser, QStringLiteral("quiver"));
+    return d->conninfo;
+}
+
+void PrivateCluster::release() {
+    if (!d->registered)
+        return;
+    try {
+        LockedFile control;
+        d->lockControl(control);
+        d->clientLock.release();
+        QFile::remove(d->clientPath);
+        d->registered = false;
+        if (!d->otherClientsAlive())
+            d->stopServer();
+    } catch (const ClusterError& e) {
+        d->registered = false;
+        qWarning("quiver: leaving the private database: %s", qUtf8Printable(e.userMessage()));
+    }
+}
+
+bool PrivateCluster::isRunning() const {
+    const PidFile pf = readPidFile(d->pidFilePath());
+    return pf.present && isLive(classifyPid(pf.pid, d->canonicalDataDir()));
+}
+
+QString PrivateCluster::socketDirectory() const {
+    return d->socketDir;
+}
+
+QString PrivateCluster::dataDirectory() const {
+    return d->dataDir;
+}
+
+} // namespace quiver

@@ -1,0 +1,612 @@
+#include "core/diskann/disk_index.h"
+
+#include "core/diskann/checksum.h"
+#include "core/diskann/disk_index_error.h"
+#include "core/diskann/distance.h"
+#include "core/diskann/file_format.h"
+#include "core/diskann/file_reader.h"
+#include "core/diskann/product_quantizer.h"
+
+#include <queue>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <limits>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace quiver::diskann {
+
+namespace {
+
+constexpr float kInfinity = std::numeric_limits<float>::infinity();
+constexpr std::size_t kMaxReportedProblems = 100;
+
+// A NaN distance would break the orderings below; it ranks last instead.
+float sane(float d) {
+    return std::isnan(d) ? kInfinity : d;
+}
+
+std::string num(std::uint64_t v) {
+    return std::to_string(v);
+}
+
+struct LabelEntry {
+    std::uint32_t label = 0;
+    std::uint32_t entry = 0;
+    std::uint32_t start = 0;
+    std::uint32_t size = 0;
+};
+
+// A node record whose checksum and fields have been checked.
+struct NodeRecord {
+    std::uint64_t externalId = 0;
+    std::uint32_t degree = 0;
+    std::uint32_t labelCount = 0;
+    const std::uint8_t* vector = nullptr;
+    const std::uint8_t* neighbors = nullptr;
+    const std::uint8_t* labels = nullptr;
+
+    std::uint32_t neighbor(std::uint32_t i) const { return loadLe32(neighbors + 4 * i); }
+    bool hasLabel(std::uint32_t label) const {
+        for (std::uint32_t i = 0; i < labelCount; ++i)
+            if (loadLe32(labels + 4 * i) == label)
+                return true;
+        return false;
+    }
+};
+
+struct Scored {
+    float distance;
+    std::uint32_t slot;
+    bool operator<(const Scored& o) const {
+        return distance < o.distance || (distance == o.distance && slot < o.slot);
+    }
+};
+
+struct Candidate {
+    float distance;
+    std::uint32_t slot;
+    bool expanded;
+};
+
+struct Result {
+    float distance;
+    std::uint32_t slot;
+    std::uint64_t id;
+    bool operator<(const Result& o) const {
+        return distance < o.distance || (distance == o.distance && slot < o.slot);
+    }
+};
+
+} // namespace
+
+struct DiskIndex::Impl {
+    explicit Impl(const std::string& path)
+        : file(path) {}
+
+    FileReader file;
+    FileHeader header;
+    ProductQuantizer pq;
+    std::vector<std::uint8_t> codes;
+    std::vector<LabelEntry> labels;
+    std::vector<std::uint32_t> labelSlots;
+    std::vector<std::uint8_t> cacheRecords;
+    std::unordered_map<std::uint32_t, std::uint32_t> cacheIndex;
+
+    std::uint32_t dim() const { return header.dimension; }
+    const NodeLayout& layout() const { return header.layout; }
+    std::uint64_t nodesOffset() const { return header.section(Section::Nodes).offset; }
+    std::size_t spanBytes() const { return std::size_t{layout().sectorsPerNode} * kSectorBytes; }
+
+    std::vector<std::uint8_t> readSection(Section s) const {
+        const SectionRef& ref = header.section(s);
+        std::vector<std::uint8_t> bytes(ref.bytes);
+        file.readAt(ref.offset, bytes.data(), bytes.size());
+        if (crc32c(bytes.data(), bytes.size()) != ref.crc)
+            throw DiskIndexError("checksum mismatch in section " + std::string(sectionName(s)));
+        return bytes;
+    }
+
+    // Empty string when the record is sound, else what is wrong with it.
+    std::string check(std::uint32_t slot, const std::uint8_t* r, NodeRecord& out) const {
+        const std::uint32_t bytes = layout().nodeBytes;
+        std::uint8_t seed[4];
+        storeLe32(seed, slot);
+        if (loadLe32(r + bytes - 4) != crc32c(r, bytes - 4, crc32c(seed, sizeof seed)))
+            return "checksum mismatch in section nodes (node " + num(slot) + ")";
+        out.externalId = loadLe64(r);
+        out.degree = loadLe32(r + 8);
+        out.labelCount = loadLe32(r + 12);
+        out.vector = r + 16;
+        out.neighbors = out.vector + std::size_t{dim()} * 4;
+        out.labels = out.neighbors + std::size_t{header.maxDegree} * 4;
+        if (out.degree > header.maxDegree)
+            return "invalid node " + num(slot) + ": degree " + num(out.degree) + " above R";
+        if (out.labelCount > header.maxLabels)
+            return "invalid node " + num(slot) + ": " + num(out.labelCount) + " labels";
+        for (std::uint32_t i = 0; i < out.degree; ++i)
+            if (out.neighbor(i) >= header.count)
+                return "invalid node " + num(slot) + ": neighbour " + num(out.neighbor(i)) +
+                       " out of range";
+        return {};
+    }
+
+    NodeRecord parse(std::uint32_t slot, const std::uint8_t* record) const {
+        NodeRecord r;
+        if (std::string problem = check(slot, record, r); !problem.empty())
+            throw DiskIndexError(problem);
+        return r;
+    }
+
+    // Fetches the records of `slots` (from the cache or the file, each sector read once);
+    // records[i] points into the cache or into `buffer`.
+    void fetch(const std::vector<std::uint32_t>& slots, std::vector<std::uint8_t>& buffer,
+               std::vector<const std::uint8_t*>& records, SearchStats& stats) const {
+        records.assign(slots.size(), nullptr);
+        std::vector<std::pair<std::uint64_t, std::size_t>> reads; // sector offset, index
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+            if (auto it = cacheIndex.find(slots[i]); it != cacheIndex.end()) {
+                records[i] = cacheRecords.data() + std::size_t{it->second} * layout().nodeBytes;
+                ++stats.cacheHits;
+            } else {
+                reads.emplace_back(layout().sectorOffset(slots[i]), i);
+            }
+        }
+        std::sort(reads.begin(), reads.end());
+        buffer.resize(reads.size() * spanBytes());
+        std::size_t spans = 0;
+        for (std::size_t j = 0; j < reads.size(); ++j) {
+            if (j == 0 || reads[j].first != reads[j - 1].first) {
+                file.readAt(nodesOffset() + reads[j].first, buffer.data() + spans * spanBytes(),
+                            spanBytes());
+                ++spans;
+                stats.sectorsRead += layout().sectorsPerNode;
+            }
+            const std::size_t i = reads[j].second;
+            records[i] =
+                buffer.data() + (spans - 1) * spanBytes() + layout().offsetInSector(slots[i]);
+            ++stats.nodesRead;
+        }
+    }
+
+    const LabelEntry* findLabel(std::uint32_t label) const {
+        auto it =
+            std::lower_bound(labels.begin(), labels.end(), label,
+                             [](const LabelEntry& e, std::uint32_t l) { return e.label < l; });
+        return it != labels.end() && it->label == label ? &*it : nullptr;
+    }
+
+    float exactDistance(const float* query, const NodeRecord& r, std::vector<float>& v) const {
+        std::memcpy(v.data(), r.vector, std::size_t{dim()} * sizeof(float));
+        return sane(distanceFunction(header.metric)(query, v.data(), dim()));
+    }
+
+    float pqDistance(const float* table, std::uint32_t slot) const {
+        return sane(pq.distance(table, codes.data() + std::size_t{slot} * pq.subspaces()));
+    }
+
+    bool accepted(const NodeRecord& r, const SearchFilter& f) const {
+        return (!f.label || r.hasLabel(*f.label)) &&
+               (!f.deleted || !f.deleted->count(r.externalId));
+    }
+
+    void load(const DiskIndexOpenOptions& options);
+    std::vector<Result> graphSearch(const float* q, const float* table, std::uint32_t L,
+                                    std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
+                                    SearchStats& stats) const;
+    std::vector<Result> labelScan(const float* q, const float* table, std::uint32_t L,
+                                  std::uint32_t W, const SearchFilter& f, const LabelEntry& label,
+                                  SearchStats& stats) const;
+    // Reads the nodes section in large chunks: onChunk(bytes) per chunk, visit(slot, record)
+    // per node.
+    template <typename Visit, typename OnChunk>
+    void forEachNode(Visit visit, OnChunk onChunk) const;
+};
+
+void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
+    {
+        std::vector<std::uint8_t> first(
+            static_cast<std::size_t>(std::min<std::uint64_t>(file.size(), kSectorBytes)));
+        file.readAt(0, first.data(), first.size());
+        header = decodeHeader(first.data(), first.size(), file.size());
+    }
+
+    {
+        const std::vector<std::uint8_t> bytes = readSection(Section::PqCodebook);
+        const std::uint32_t M = loadLe32(bytes.data());
+        if (M != header.pqSubspaces)
+            throw DiskIndexError("invalid section pq_codebook: " + num(M) +
+                                 " sub-spaces, header says " + num(header.pqSubspaces));
+        std::vector<std::uint32_t> offsets(M + 1);
+        for (std::uint32_t m = 0; m <= M; ++m)
+            offsets[m] = loadLe32(bytes.data() + 4 + 4 * m);
+        std::vector<float> centroids(std::size_t{kPqCentroids} * dim());
+        std::memcpy(centroids.data(), bytes.data() + 4 + 4 * (M + 1),
+                    centroids.size() * sizeof(float));
+        try {
+            pq = ProductQuantizer(dim(), std::move(offsets), std::move(centroids));
+        } catch (const std::invalid_argument& e) {
+            throw DiskIndexError(std::string("invalid section pq_codebook: ") + e.what());
+        }
+    }
+    codes = readSection(Section::PqCodes);
+
+    {
+        const std::vector<std::uint8_t> bytes = readSection(Section::Labels);
+        const auto bad = [](const std::string& what) {
+            return DiskIndexError("invalid section labels: " + what);
+        };
+        const std::uint64_t n = loadLe32(bytes.data());
+        if (n != header.labelCount)
+            throw bad(num(n) + " labels, header says " + num(header.labelCount));
+        if (bytes.size() < 8 + 16 * n)
+            throw bad("too short for " + num(n) + " labels");
+        const std::uint64_t total = loadLe32(bytes.data() + 4 + 16 * n);
+        if (bytes.size() != 8 + 16 * n + 4 * total)
+            throw bad("size does not match " + num(total) + " entries");
+        labels.resize(n);
+        labelSlots.resize(total);
+        std::uint64_t start = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint8_t* e = bytes.data() + 4 + 16 * i;
+            LabelEntry& l = labels[i];
+            l = {loadLe32(e), loadLe32(e + 4), loadLe32(e + 8), loadLe32(e + 12)};
+            if (i > 0 && l.label <= labels[i - 1].label)
+                throw bad("labels out of order");
+            if (l.start != start || l.size == 0 || l.size > total - start)
+                throw bad("list of label " + num(l.label) + " out of range");
+            start += l.size;
+        }
+        if (start != total)
+            throw bad("lists do not cover the entries");
+        const std::uint8_t* slots = bytes.data() + 8 + 16 * n;
+        for (std::size_t i = 0; i < total; ++i)
+            labelSlots[i] = loadLe32(slots + 4 * i);
+        for (const LabelEntry& l : labels) {
+            const auto first = labelSlots.begin() + l.start;
+            const auto last = first + l.size;
+            for (auto it = first; it != last; ++it)
+                if (*it >= header.count || (it != first && *it <= *(it - 1)))
+                    throw bad("list of label " + num(l.label) + " is not sorted slots in range");
+            if (!std::binary_search(first, last, l.entry))
+                throw bad("entry of label " + num(l.label) + " does not carry it");
+        }
+    }
+
+    // Cache: breadth-first from the medoid, the nodes nearly every search passes through.
+    const std::uint32_t target =
+        std::min(options.cacheNodes.value_or(header.cacheNodesHint), header.count);
+    if (target > 0) {
+        cacheRecords.reserve(std::size_t{target} * layout().nodeBytes);
+        std::deque<std::uint32_t> queue{header.medoid};
+        std::unordered_map<std::uint32_t, bool> queued{{header.medoid, true}};
+        std::vector<std::uint8_t> buffer(spanBytes());
+        while (!queue.empty() && cacheIndex.size() < target) {
+            const std::uint32_t slot = queue.front();
+            queue.pop_front();
+            file.readAt(nodesOffset() + layout().sectorOffset(slot), buffer.data(), spanBytes());
+            const std::uint8_t* record = buffer.data() + layout().offsetInSector(slot);
+            const NodeRecord r = parse(slot, record);
+            cacheIndex.emplace(slot, static_cast<std::uint32_t>(cacheIndex.size()));
+            cacheRecords.insert(cacheRecords.end(), record, record + layout().nodeBytes);
+            for (std::uint32_t i = 0; i < r.degree; ++i)
+                if (queued.emplace(r.neighbor(i), true).second)
+                    queue.push_back(r.neighbor(i));
+        }
+    }
+}
+
+std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* table,
+                                                 std::uint32_t L, std::uint32_t W,
+                                                 const SearchFilter& f, const LabelEntry* label,
+                                                 SearchStats& stats) const {
+    std::vector<Candidate> list; // sorted by distance, at most L
+    list.reserve(L + 1);
+    std::unordered_map<std::uint32_t, bool> seen;
+    seen.reserve(std::size_t{L} * 8);
+    const auto offer = [&](std::uint32_t slot) {
+        if (!seen.emplace(slot, true).second)
+            return;
+        const float d = pqDistance(table, slot);
+        if (list.size() == L && !(d < list.back().distance))
+            return;
+        auto at = std::upper_bound(list.begin(), list.end(), d,
+                                   [](float v, const Candidate& c) { return v < c.distance; });
+        list.insert(at, Candidate{d, slot, false});
+        if (list.size() > L)
+            list.pop_back();
+    };
+    offer(header.medoid);
+    if (label)
+        offer(label->entry);
+
+    std::vector<Result> results;
+    std::vector<std::uint32_t> frontier;
+    std::vector<const std::uint8_t*> records;
+    std::vector<std::uint8_t> buffer;
+    std::vector<float> v(dim());
+    for (;;) {
+        frontier.clear();
+        for (Candidate& c : list) {
+            if (c.expanded)
+                continue;
+            c.expanded = true;
+            frontier.push_back(c.slot);
+            if (frontier.size() == W)
+                break;
+        }
+        if (frontier.empty())
+            break;
+        ++stats.rounds;
+        fetch(frontier, buffer, records, stats);
+        for (std::size_t i = 0; i < frontier.size(); ++i) {
+            const NodeRecord r = parse(frontier[i], records[i]);
+            if (accepted(r, f))
+                results.push_back({exactDistance(q, r, v), frontier[i], r.externalId});
+            for (std::uint32_t j = 0; j < r.degree; ++j)
+                offer(r.neighbor(j));
+        }
+    }
+    return results;
+}
+
+std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* table, std::uint32_t L,
+                                               std::uint32_t W, const SearchFilter& f,
+                                               const LabelEntry& label, SearchStats& stats) const {
+    // Rank every carrier of the label by PQ distance, then re-rank the best L exactly.
+    std::vector<Scored> ranked(label.size);
+    for (std::uint32_t i = 0; i < label.size; ++i) {
+        const std::uint32_t slot = labelSlots[label.start + i];
+        ranked[i] = {pqDistance(table, slot), slot};
+    }
+    const std::size_t keep = std::min<std::size_t>(ranked.size(), L);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                      ranked.end());
+    std::vector<Result> results;
+    std::vector<std::uint32_t> batch;
+    std::vector<const std::uint8_t*> records;
+    std::vector<std::uint8_t> buffer;
+    std::vector<float> v(dim());
+    for (std::size_t first = 0; first < keep; first += W) {
+        batch.clear();
+        for (std::size_t i = first; i < std::min(keep, first + W); ++i)
+            batch.push_back(ranked[i].slot);
+        ++stats.rounds;
+        fetch(batch, buffer, records, stats);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            const NodeRecord r = parse(batch[i], records[i]);
+            if (accepted(r, f))
+                results.push_back({exactDistance(q, r, v), batch[i], r.externalId});
+        }
+    }
+    return results;
+}
+
+template <typename Visit, typename OnChunk>
+void DiskIndex::Impl::forEachNode(Visit visit, OnChunk onChunk) const {
+    // Whole groups of sectors at a time; a group always starts on a node boundary.
+    const std::uint32_t nodesPerChunk =
+        layout().nodesPerSector > 0 ? layout().nodesPerSector * 256 : 16;
+    std::vector<std::uint8_t> chunk;
+    for (std::uint32_t first = 0; first < header.count; first += nodesPerChunk) {
+        const std::uint32_t last = std::min(header.count, first + nodesPerChunk);
+        const std::uint64_t begin = layout().sectorOffset(first);
+        const std::uint64_t end = last == header.count ? layout().sectionBytes(header.count)
+                                                       : layout().sectorOffset(last);
+        chunk.resize(end - begin);
+        file.readAt(nodesOffset() + begin, chunk.data(), chunk.size());
+        onChunk(chunk);
+        for (std::uint32_t slot = first; slot < last; ++slot)
+            visit(slot, chunk.data() + (layout().sectorOffset(slot) - begin) +
+                            layout().offsetInSector(slot));
+    }
+}
+
+DiskIndex::DiskIndex(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+DiskIndex::~DiskIndex() = default;
+
+std::unique_ptr<DiskIndex> DiskIndex::open(const std::string& path,
+                                           const DiskIndexOpenOptions& options) {
+    auto impl = std::make_unique<Impl>(path);
+    impl->load(options);
+    return std::unique_ptr<DiskIndex>(new DiskIndex(std::move(impl)));
+}
+
+std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k, std::uint32_t L,
+                                            std::uint32_t W, const SearchFilter& filter,
+                                            SearchStats* statsOut) const {
+    if (!query)
+        throw std::invalid_argument("search: no query vector");
+    SearchStats stats;
+    std::vector<SearchResult> hits;
+    const Impl& d = *impl_;
+    if (k == 0) {
+        if (statsOut)
+            *statsOut = stats;
+        return hits;
+    }
+    // A list longer than the index buys nothing (and must not size allocations).
+    L = std::min(std::max(L, k), d.header.count);
+    W = std::clamp(W, 1u, L);
+
+    std::vector<float> q(query, query + d.dim());
+    if (d.header.metric == Metric::Cosine)
+        normalize(q.data(), q.size());
+    // Cosine steers by squared L2 between unit vectors (2 - 2 cos, the same order): the error
+    // of L2 ADC shrinks with the distance to the query, that of inner-product ADC does not.
+    std::vector<float> table(d.pq.tableSize());
+    d.pq.computeTable(q.data(), d.header.metric == Metric::Cosine ? Metric::L2 : d.header.metric,
+                      table.data());
+
+    std::vector<Result> results;
+    const LabelEntry* label = nullptr;
+    if (filter.label) {
+        label = d.findLabel(*filter.label);
+        if (!label) {
+            if (statsOut)
+                *statsOut = stats;
+            return hits;
+        }
+        // A rare label is searched by scanning its carriers' codes: the graph would have to be
+        // walked far to meet enough of them. A common one widens the list in proportion.
+        const bool rare =
+            std::uint64_t{label->size} * 8 <= d.header.count || label->size <= std::uint64_t{L} * 4;
+        if (rare) {
+            results = d.labelScan(q.data(), table.data(), L, W, filter, *label, stats);
+        } else {
+            const std::uint64_t widened =
+                (std::uint64_t{L} * d.header.count + label->size - 1) / label->size;
+            results = d.graphSearch(
+                q.data(), table.data(),
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(widened, d.header.count)), W,
+                filter, label, stats);
+            if (results.size() < k)
+                results = d.labelScan(q.data(), table.data(), L, W, filter, *label, stats);
+        }
+    } else {
+        results = d.graphSearch(q.data(), table.data(), L, W, filter, nullptr, stats);
+    }
+
+    const std::size_t n = std::min<std::size_t>(k, results.size());
+    std::partial_sort(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(n),
+                      results.end());
+    hits.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        hits.push_back({results[i].id, results[i].distance});
+    if (statsOut)
+        *statsOut = stats;
+    return hits;
+}
+
+std::vector<SearchResult> DiskIndex::exactSearch(const float* query, std::uint32_t k,
+                                                 const SearchFilter& filter) const {
+    if (!query)
+        throw std::invalid_argument("exactSearch: no query vector");
+    const Impl& d = *impl_;
+    std::vector<float> q(query, query + d.dim());
+    if (d.header.metric == Metric::Cosine)
+        normalize(q.data(), q.size());
+    std::vector<float> v(d.dim());
+    std::priority_queue<Result> best; // worst of the best k on top
+    if (k > 0)
+        d.forEachNode(
+            [&](std::uint32_t slot, const std::uint8_t* record) {
+                const NodeRecord r = d.parse(slot, record);
+                if (!d.accepted(r, filter))
+                    return;
+                const Result res{d.exactDistance(q.data(), r, v), slot, r.externalId};
+                if (best.size() < k) {
+                    best.push(res);
+                } else if (res < best.top()) {
+                    best.pop();
+                    best.push(res);
+                }
+            },
+            [](const std::vector<std::uint8_t>&) {});
+    std::vector<SearchResult> hits(best.size());
+    for (std::size_t i = hits.size(); i-- > 0; best.pop())
+        hits[i] = {best.top().id, best.top().distance};
+    return hits;
+}
+
+VerifyReport DiskIndex::verify() const {
+    const Impl& d = *impl_;
+    VerifyReport report;
+    const auto problem = [&](std::string text) {
+        if (report.problems.size() < kMaxReportedProblems)
+            report.problems.push_back(std::move(text));
+        ++report.problemCount;
+    };
+    for (Section s : {Section::PqCodebook, Section::PqCodes, Section::Labels}) {
+        try {
+            d.readSection(s);
+        } catch (const DiskIndexError& e) {
+            problem(e.what());
+        }
+    }
+
+    std::uint32_t sectionCrc = 0;
+    std::uint64_t labelRefs = 0;
+    d.forEachNode(
+        [&](std::uint32_t slot, const std::uint8_t* record) {
+            ++report.nodesChecked;
+            NodeRecord r;
+            if (std::string p = d.check(slot, record, r); !p.empty()) {
+                problem(p);
+                return;
+            }
+            report.edges += r.degree;
+            for (std::uint32_t i = 0; i < r.labelCount; ++i) {
+                const std::uint32_t l = loadLe32(r.labels + 4 * i);
+                const LabelEntry* e = d.findLabel(l);
+                const bool listed =
+                    e && std::binary_search(d.labelSlots.begin() + e->start,
+                                            d.labelSlots.begin() + e->start + e->size, slot);
+                if (!listed)
+                    problem("node " + num(slot) + ": label " + num(l) +
+                            " missing from the label lists");
+                ++labelRefs;
+            }
+            for (std::uint32_t i = 0; i < d.dim(); ++i) {
+                float x;
+                std::memcpy(&x, r.vector + 4 * i, sizeof x);
+                if (!std::isfinite(x)) {
+                    problem("node " + num(slot) + ": non-finite vector component");
+                    break;
+                }
+            }
+        },
+        [&](const std::vector<std::uint8_t>& chunk) {
+            sectionCrc = crc32c(chunk.data(), chunk.size(), sectionCrc);
+        });
+    if (sectionCrc != d.header.section(Section::Nodes).crc)
+        problem("checksum mismatch in section nodes");
+    if (labelRefs != d.labelSlots.size())
+        problem("label lists hold " + num(d.labelSlots.size()) + " entries, nodes carry " +
+                num(labelRefs));
+    return report;
+}
+
+std::size_t DiskIndex::ramBytes() const {
+    const Impl& d = *impl_;
+    // Hash-map nodes cost about a pointer, the pair and a bucket each.
+    return sizeof(DiskIndex) + sizeof(Impl) + d.codes.capacity() + d.pq.memoryBytes() +
+           d.labels.capacity() * sizeof(LabelEntry) +
+           d.labelSlots.capacity() * sizeof(std::uint32_t) + d.cacheRecords.capacity() +
+           d.cacheIndex.size() *
+               (sizeof(std::pair<const std::uint32_t, std::uint32_t>) + 2 * sizeof(void*)) +
+           d.cacheIndex.bucket_count() * sizeof(void*);
+}
+
+std::uint64_t DiskIndex::fileBytes() const {
+    return impl_->header.fileBytes;
+}
+
+IndexInfo DiskIndex::info() const {
+    const Impl& d = *impl_;
+    IndexInfo i;
+    i.formatVersion = d.header.formatVersion;
+    i.metric = d.header.metric;
+    i.dimension = d.header.dimension;
+    i.count = d.header.count;
+    i.maxDegree = d.header.maxDegree;
+    i.medoid = d.header.medoid;
+    i.pqSubspaces = d.header.pqSubspaces;
+    i.nodeBytes = d.layout().nodeBytes;
+    i.nodesPerSector = d.layout().nodesPerSector;
+    i.sectorsPerNode = d.layout().sectorsPerNode;
+    i.maxLabelsPerNode = d.header.maxLabels;
+    i.labelCount = d.header.labelCount;
+    i.cachedNodes = static_cast<std::uint32_t>(d.cacheIndex.size());
+    i.fileBytes = d.header.fileBytes;
+    i.rawVectorBytes = std::uint64_t{d.header.count} * d.header.dimension * sizeof(float);
+    i.ramBytes = ramBytes();
+    return i;
+}
+
+} // namespace quiver::diskann

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "core/diskann/metric.h"
+#include "core/diskann/search_result.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace quiver::diskann {
+
+struct DiskIndexOpenOptions {
+    // Nodes kept in memory, gathered breadth-first from the medoid; unset: the file's default.
+    std::optional<std::uint32_t> cacheNodes;
+};
+
+struct SearchFilter {
+    // Only points carrying this label are returned; the search may pass through others.
+    std::optional<std::uint32_t> label;
+    // External ids that must never be returned (deleted since the file was written).
+    const std::unordered_set<std::uint64_t>* deleted = nullptr;
+};
+
+struct SearchStats {
+    std::uint32_t sectorsRead = 0; // 4 KiB sectors fetched from the file
+    std::uint32_t nodesRead = 0;   // node records fetched from the file
+    std::uint32_t cacheHits = 0;   // node records served from the in-memory cache
+    std::uint32_t rounds = 0;      // beam-search rounds (batches of reads)
+};
+
+struct IndexInfo {
+    std::uint32_t formatVersion = 0;
+    Metric metric = Metric::L2;
+    std::uint32_t dimension = 0;
+    std::uint32_t count = 0;
+    std::uint32_t maxDegree = 0;
+    std::uint32_t medoid = 0;
+    std::uint32_t pqSubspaces = 0; // bytes per PQ code
+    std::uint32_t nodeBytes = 0;
+    std::uint32_t nodesPerSector = 0; // 0 when a node spans several sectors
+    std::uint32_t sectorsPerNode = 0;
+    std::uint32_t maxLabelsPerNode = 0;
+    std::uint32_t labelCount = 0; // distinct labels
+    std::uint32_t cachedNodes = 0;
+    std::uint64_t fileBytes = 0;
+    std::uint64_t rawVectorBytes = 0; // count x dimension x 4
+    std::size_t ramBytes = 0;
+};
+
+struct VerifyReport {
+    std::uint64_t nodesChecked = 0;
+    std::uint64_t edges = 0;
+    std::uint64_t problemCount = 0;
+    std::vector<std::string> problems; // the first 100 problems found
+    bool ok() const { return problemCount == 0; }
+};
+
+// A DiskANN index on disk. In memory: the PQ codebook and codes, the label lists and a cache
+// of hot nodes; full-precision vectors and adjacency lists are read from the file as a search
+// needs them. Opening validates the header and every section's checksum; node records are
+// checked whenever read. A damaged file raises DiskIndexError ("not a Quiver index",
+// "unsupported format version N", "file truncated: ...", "checksum mismatch in section ...").
+// All const members may be called from many threads at once.
+class DiskIndex {
+public:
+    static std::unique_ptr<DiskIndex> open(const std::string& path,
+                                           const DiskIndexOpenOptions& options = {});
+    ~DiskIndex();
+    DiskIndex(const DiskIndex&) = delete;
+    DiskIndex& operator=(const DiskIndex&) = delete;
+
+    // The k nearest points (closest first): beam search of width W (nodes read per round)
+    // with a candidate list of L, steered by PQ distances, re-ranked by exact distances.
+    std::vector<SearchResult> search(const float* query, std::uint32_t k, std::uint32_t L,
+                                     std::uint32_t W, const SearchFilter& filter = {},
+                                     SearchStats* stats = nullptr) const;
+    // Exact k nearest by a scan over every vector in the file: for verification, not speed.
+    std::vector<SearchResult> exactSearch(const float* query, std::uint32_t k,
+                                          const SearchFilter& filter = {}) const;
+    // Reads the whole file: section checksums, every node's checksum, degree, neighbour ids and
+    // labels. Problems are reported, not thrown (except when the file cannot be read).
+    VerifyReport verify() const;
+
+    std::size_t ramBytes() const;
+    std::uint64_t fileBytes() const;
+    IndexInfo info() const;
+
+    struct Impl;
+
+private:
+    explicit DiskIndex(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace quiver::diskann

@@ -1,0 +1,111 @@
+#pragma once
+
+#include "core/diskann/metric.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+// On-disk layout of a DiskANN index (format version 1). All integers are little-endian.
+//
+//   sector 0        header (kHeaderBytes used, rest zero), ends with its own CRC-32C
+//   nodes           from kSectorBytes: fixed-size node records packed into 4 KiB sectors
+//                   (several per sector; or one node over several whole sectors when large)
+//   pq_codebook     M, M+1 sub-space offsets, 256 centroids per sub-space (float32)
+//   pq_codes        count x M bytes
+//   labels          inverted lists: label -> entry slot and the sorted slots carrying it
+//
+// Every section starts on a sector boundary and has a CRC-32C in the header. Each node record
+// carries its own CRC-32C (seeded with its slot) so a node is verified whenever it is read.
+//
+// Node record: externalId u64 | degree u32 | labelCount u32 | vector f32[dim] |
+//              neighbours u32[R] | labels u32[maxLabels] | crc u32
+namespace quiver::diskann {
+
+inline constexpr std::array<char, 8> kFileMagic = {'Q', 'V', 'D', 'S', 'K', 'A', 'N', 'N'};
+inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kSectorBytes = 4096;
+inline constexpr std::uint32_t kHeaderBytes = 180;
+inline constexpr std::uint32_t kPqCentroids = 256;
+// Sanity limits: a header outside them is refused before anything is allocated.
+inline constexpr std::uint32_t kMaxDimension = 65536;
+inline constexpr std::uint32_t kMaxDegree = 4096;
+inline constexpr std::uint32_t kMaxLabelsPerNode = 4096;
+
+enum class Section : std::uint32_t { Nodes = 0, PqCodebook = 1, PqCodes = 2, Labels = 3 };
+inline constexpr std::size_t kSectionCount = 4;
+std::string_view sectionName(Section s);
+
+struct SectionRef {
+    std::uint64_t offset = 0;
+    std::uint64_t bytes = 0;
+    std::uint32_t crc = 0;
+};
+
+// Where node records live, derived from dimension, R and the most labels any node carries.
+struct NodeLayout {
+    std::uint32_t nodeBytes = 0;
+    std::uint32_t nodesPerSector = 0; // 0 when a node spans several sectors
+    std::uint32_t sectorsPerNode = 0; // sectors read to fetch one node
+
+    static NodeLayout compute(std::uint32_t dimension, std::uint32_t maxDegree,
+                              std::uint32_t maxLabels);
+    std::uint64_t sectionBytes(std::uint32_t count) const;
+    // Offset, inside the nodes section, of the first sector holding `slot`.
+    std::uint64_t sectorOffset(std::uint32_t slot) const;
+    // Offset of the record inside the bytes read from sectorOffset(slot).
+    std::uint32_t offsetInSector(std::uint32_t slot) const;
+};
+
+struct FileHeader {
+    std::uint32_t formatVersion = kFormatVersion;
+    Metric metric = Metric::L2;
+    std::uint32_t dimension = 0;
+    std::uint32_t count = 0;
+    std::uint32_t maxDegree = 0;
+    std::uint32_t medoid = 0;
+    std::uint32_t maxLabels = 0;
+    NodeLayout layout;
+    std::uint32_t pqSubspaces = 0;
+    std::uint32_t pqCentroids = kPqCentroids;
+    std::uint32_t cacheNodesHint = 0;
+    std::uint32_t labelCount = 0; // distinct labels
+    std::uint64_t fileBytes = 0;
+    std::array<SectionRef, kSectionCount> sections{};
+
+    SectionRef& section(Section s) { return sections[static_cast<std::size_t>(s)]; }
+    const SectionRef& section(Section s) const { return sections[static_cast<std::size_t>(s)]; }
+};
+
+std::uint64_t pqCodebookBytes(std::uint32_t dimension, std::uint32_t subspaces);
+std::uint64_t alignToSector(std::uint64_t bytes);
+
+// The header sector, header CRC included.
+std::vector<std::uint8_t> encodeHeader(const FileHeader& header);
+
+// Parses and validates the first `available` bytes of a file of `fileSize` bytes: magic,
+// version, header CRC, every field against the others and every section against the file size.
+// Throws DiskIndexError naming the problem.
+FileHeader decodeHeader(const std::uint8_t* data, std::size_t available, std::uint64_t fileSize);
+
+// Little-endian field access on byte buffers (no alignment requirement).
+inline std::uint32_t loadLe32(const std::uint8_t* p) {
+    return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+           std::uint32_t{p[3]} << 24;
+}
+inline std::uint64_t loadLe64(const std::uint8_t* p) {
+    return std::uint64_t{loadLe32(p)} | std::uint64_t{loadLe32(p + 4)} << 32;
+}
+inline void storeLe32(std::uint8_t* p, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+        p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+inline void storeLe64(std::uint8_t* p, std::uint64_t v) {
+    for (int i = 0; i < 8; ++i)
+        p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+} // namespace quiver::diskann

@@ -1,0 +1,831 @@
+#include "core/diskann/vamana_index.h"
+
+#include "core/diskann/brute_force.h"
+#include "core/diskann/neighbor_list.h"
+#include "core/diskann/parallel_for.h"
+#include "core/diskann/visited_set.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <numeric>
+#include <random>
+#include <ranges>
+#include <stdexcept>
+
+namespace quiver::diskann {
+
+// Working memory of one search or one node insertion, reused across calls by its thread.
+struct SearchScratch {
+    VisitedSet visited;
+    NeighborList list;
+    std::vector<Neighbor> expanded;
+    std::vector<std::uint32_t> ids;
+    std::vector<std::uint32_t> adjacencyCopy;
+    AlignedBuffer<float> query;
+    std::vector<Neighbor> pool;
+    std::vector<std::uint32_t> pruned;
+    std::vector<Neighbor> reversePool;
+    std::vector<std::uint32_t> reversePruned;
+    std::vector<std::uint8_t> occluded;
+};
+
+// Striped mutexes guarding adjacency rows during a concurrent build or insert.
+class NodeLocks {
+public:
+    std::mutex& of(std::uint32_t slot) { return stripes_[slot & (kStripes - 1)]; }
+
+private:
+    static constexpr std::size_t kStripes = 4096;
+    std::array<std::mutex, kStripes> stripes_;
+};
+
+namespace {
+
+constexpr std::size_t kFloatsPerLine = 64 / sizeof(float);
+constexpr std::size_t kIdsPerLine = 64 / sizeof(std::uint32_t);
+// Bounds the candidate pool RobustPrune sees: it costs O(R * pool) distances.
+constexpr std::size_t kMaxPool = 750;
+
+std::size_t roundUp(std::size_t v, std::size_t m) {
+    return (v + m - 1) / m * m;
+}
+
+SearchScratch& threadScratch() {
+    thread_local SearchScratch scratch;
+    return scratch;
+}
+
+bool sortedContains(const std::vector<std::uint32_t>& v, std::uint32_t x) {
+    return std::binary_search(v.begin(), v.end(), x);
+}
+
+bool sharesAny(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+    auto i = a.begin();
+    auto j = b.begin();
+    while (i != a.end() && j != b.end()) {
+        if (*i == *j)
+            return true;
+        if (*i < *j)
+            ++i;
+        else
+            ++j;
+    }
+    return false;
+}
+
+void prefetchRow(const float* row, std::size_t floats) {
+    const char* p = reinterpret_cast<const char*>(row);
+    const std::size_t bytes = floats * sizeof(float);
+    for (std::size_t off = 0; off < bytes; off += 64)
+        __builtin_prefetch(p + off, 0, 3);
+}
+
+} // namespace
+
+VamanaIndex::VamanaIndex(Metric metric, std::uint32_t dimension, BuildParams params)
+    : metric_(metric)
+    , dimension_(dimension)
+    , params_(params)
+    , rowFloats_(roundUp(dimension, kFloatsPerLine))
+    , slackDegree_(0)
+    , adjacencyStride_(0)
+    , queryDistance_(distanceFunction(metric))
+    , graphDistance_(distanceFunction(Metric::L2))
+    , locks_(std::make_unique<NodeLocks>()) {
+    if (dimension == 0)
+        throw std::invalid_argument("dimension must be positive");
+    if (params_.maxDegree == 0 || params_.buildListSize == 0)
+        throw std::invalid_argument("maxDegree and buildListSize must be positive");
+    if (!(params_.alpha >= 1.0f))
+        throw std::invalid_argument("alpha must be at least 1");
+    // Reverse edges are appended without pruning until a row holds 1.3 R: pruning on every
+    // overflow would cost O(R^2) distances per edge.
+    slackDegree_ = params_.maxDegree + std::max(1u, (params_.maxDegree * 3 + 9) / 10);
+    adjacencyStride_ = roundUp(std::size_t{slackDegree_} + 1, kIdsPerLine);
+}
+
+VamanaIndex::~VamanaIndex() = default;
+
+std::size_t VamanaIndex::size() const {
+    const std::shared_lock lock(mutex_);
+    return liveCount_;
+}
+
+std::size_t VamanaIndex::pendingDeletes() const {
+    const std::shared_lock lock(mutex_);
+    return deletedCount_;
+}
+
+bool VamanaIndex::contains(std::uint64_t id) const {
+    const std::shared_lock lock(mutex_);
+    return slotOfId_.contains(id);
+}
+
+std::size_t VamanaIndex::memoryBytes() const {
+    const std::shared_lock lock(mutex_);
+    std::size_t bytes = vectors_.size() * sizeof(float) + graph_.size() * sizeof(std::uint32_t) +
+                        state_.capacity() + externalIds_.capacity() * sizeof(std::uint64_t) +
+                        labels_.capacity() * sizeof(std::vector<std::uint32_t>) +
+                        slotOfId_.size() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 16);
+    for (const auto& l : labels_)
+        bytes += l.capacity() * sizeof(std::uint32_t);
+    for (const auto& [label, info] : labelIndex_)
+        bytes += sizeof(label) + sizeof(info) + info.members.capacity() * sizeof(std::uint32_t);
+    return bytes;
+}
+
+bool VamanaIndex::hasLabel(std::uint32_t slot, std::uint32_t label) const {
+    return sortedContains(labels_[slot], label);
+}
+
+void VamanaIndex::clear() {
+    vectors_ = AlignedBuffer<float>();
+    graph_ = AlignedBuffer<std::uint32_t>();
+    state_.clear();
+    externalIds_.clear();
+    labels_.clear();
+    slotOfId_.clear();
+    labelIndex_.clear();
+    freeSlots_.clear();
+    usedSlots_ = 0;
+    liveCount_ = 0;
+    deletedCount_ = 0;
+    medoid_ = 0;
+    hasLabels_ = false;
+}
+
+void VamanaIndex::reserveSlots(std::size_t capacity) {
+    if (capacity <= state_.size())
+        return;
+    if (capacity > std::size_t{0xFFFFFFF0u})
+        throw std::length_error("too many points for 32-bit slots");
+    vectors_.resize(capacity * rowFloats_);
+    graph_.resize(capacity * adjacencyStride_);
+    state_.resize(capacity, SlotState::Free);
+    externalIds_.resize(capacity, 0);
+    labels_.resize(capacity);
+}
+
+std::uint32_t VamanaIndex::allocateSlot() {
+    if (!freeSlots_.empty()) {
+        const std::uint32_t slot = freeSlots_.back();
+        freeSlots_.pop_back();
+        return slot;
+    }
+    if (usedSlots_ == state_.size())
+        reserveSlots(std::max<std::size_t>(64, state_.size() * 2));
+    return usedSlots_++;
+}
+
+void VamanaIndex::storeVector(std::uint32_t slot, const float* v) {
+    float* row = vectorAt(slot);
+    std::memcpy(row, v, dimension_ * sizeof(float));
+    std::fill(row + dimension_, row + rowFloats_, 0.0f);
+    if (metric_ == Metric::Cosine)
+        normalize(row, dimension_);
+}
+
+void VamanaIndex::storeLabels(std::uint32_t slot, std::span<const std::uint32_t> labels) {
+    auto& mine = labels_[slot];
+    mine.assign(labels.begin(), labels.end());
+    std::sort(mine.begin(), mine.end());
+    mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+    for (const std::uint32_t l : mine) {
+        auto [it, fresh] = labelIndex_.try_emplace(l);
+        if (fresh)
+            it->second.start = slot;
+        it->second.members.push_back(slot);
+    }
+    if (!mine.empty())
+        hasLabels_ = true;
+}
+
+std::uint32_t VamanaIndex::closestToCentroid(std::span<const std::uint32_t> slots) const {
+    std::vector<double> sum(dimension_, 0.0);
+    for (const std::uint32_t s : slots) {
+        const float* v = vectorAt(s);
+        for (std::uint32_t d = 0; d < dimension_; ++d)
+            sum[d] += static_cast<double>(v[d]);
+    }
+    AlignedBuffer<float> centroid(rowFloats_);
+    for (std::uint32_t d = 0; d < dimension_; ++d)
+        centroid[d] = static_cast<float>(sum[d] / static_cast<double>(slots.size()));
+    std::uint32_t best = slots.front();
+    float bestDistance = graphDistance_(centroid.data(), vectorAt(best), rowFloats_);
+    for (const std::uint32_t s : slots) {
+        const float d = graphDistance_(centroid.data(), vectorAt(s), rowFloats_);
+        if (d < bestDistance || (d == bestDistance && s < best)) {
+            best = s;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+
+void VamanaIndex::chooseStartNodes() {
+    for (auto& [label, info] : labelIndex_)
+        info.start = closestToCentroid(info.members);
+}
+
+template <bool kLocked, typename Accept>
+void VamanaIndex::greedySearch(const float* query, std::span<const std::uint32_t> starts,
+                               std::uint32_t listSize, DistanceFn dist, const Accept& accept,
+                               SearchScratch& s, bool recordExpanded) const {
+    s.visited.reset(usedSlots_);
+    s.list.reset(listSize);
+    s.expanded.clear();
+    if (s.ids.size() < slackDegree_) {
+        s.ids.resize(slackDegree_);
+        s.adjacencyCopy.resize(slackDegree_);
+    }
+    for (const std::uint32_t start : starts)
+        if (s.visited.insert(start))
+            s.list.insert(start, dist(query, vectorAt(start), rowFloats_));
+
+    std::uint32_t* ids = s.ids.data();
+    while (s.list.hasUnexpanded()) {
+        const Neighbor current = s.list.popClosestUnexpanded();
+        if (recordExpanded)
+            s.expanded.push_back(current);
+        const std::uint32_t* row = adjacencyAt(current.slot);
+        const std::uint32_t* neighbors = row + 1;
+        std::uint32_t count = 0;
+        if constexpr (kLocked) {
+            const std::lock_guard lock(locks_->of(current.slot));
+            count = row[0];
+            std::copy(row + 1, row + 1 + count, s.adjacencyCopy.data());
+            neighbors = s.adjacencyCopy.data();
+        } else {
+            count = row[0];
+        }
+        std::size_t fresh = 0;
+        for (std::uint32_t i = 0; i < count; ++i) {
+            const std::uint32_t n = neighbors[i];
+            if (!s.visited.insert(n) || !accept(n))
+                continue;
+            ids[fresh++] = n;
+            __builtin_prefetch(vectorAt(n), 0, 3);
+        }
+        for (std::size_t i = 0; i < fresh; ++i) {
+            if (i + 1 < fresh)
+                prefetchRow(vectorAt(ids[i + 1]), rowFloats_);
+            const float d = dist(query, vectorAt(ids[i]), rowFloats_);
+            if (!s.list.full() || d < s.list.worstDistance())
+                s.list.insert(ids[i], d);
+        }
+    }
+}
+
+void VamanaIndex::robustPrune(std::uint32_t slot, std::vector<Neighbor>& pool, float alpha,
+                              std::uint32_t degree, std::vector<std::uint32_t>& out,
+                              SearchScratch& s) const {
+    // pool: distinct live candidates other than slot, sorted by distance to slot.
+    out.clear();
+    if (pool.size() > kMaxPool)
+        pool.resize(kMaxPool);
+    s.occluded.assign(pool.size(), 0);
+    const auto& mine = labels_[slot];
+    const bool filtered = hasLabels_ && !mine.empty();
+    for (std::size_t i = 0; i < pool.size() && out.size() < degree; ++i) {
+        if (s.occluded[i] != 0)
+            continue;
+        out.push_back(pool[i].slot);
+        const float* vi = vectorAt(pool[i].slot);
+        for (std::size_t j = i + 1; j < pool.size(); ++j) {
+            if (s.occluded[j] != 0)
+                continue;
+            if (filtered) {
+                // Filtered-DiskANN: a candidate may only be shadowed by a node that carries
+                // every label the candidate shares with slot, so each label keeps a path.
+                const auto& li = labels_[pool[i].slot];
+                const auto& lj = labels_[pool[j].slot];
+                bool covered = true;
+                for (const std::uint32_t l : mine)
+                    if (sortedContains(lj, l) && !sortedContains(li, l)) {
+                        covered = false;
+                        break;
+                    }
+                if (!covered)
+                    continue;
+            }
+            const float dij = graphDistance_(vi, vectorAt(pool[j].slot), rowFloats_);
+            if (alpha * dij <= pool[j].distance)
+                s.occluded[j] = 1;
+        }
+    }
+}
+
+void VamanaIndex::linkNode(std::uint32_t slot, float alpha, SearchScratch& s, bool locked) {
+    const float* v = vectorAt(slot);
+    auto& pool = s.pool;
+    pool.clear();
+    const auto acceptAll = [](std::uint32_t) { return true; };
+    const std::array<std::uint32_t, 1> entry{medoid_};
+    if (locked)
+        greedySearch<true>(v, entry, params_.buildListSize, graphDistance_, acceptAll, s, true);
+    else
+        greedySearch<false>(v, entry, params_.buildListSize, graphDistance_, acceptAll, s, true);
+    pool.insert(pool.end(), s.expanded.begin(), s.expanded.end());
+
+    const auto& mine = labels_[slot];
+    if (hasLabels_ && !mine.empty()) {
+        std::vector<std::uint32_t> starts;
+        starts.reserve(mine.size());
+        for (const std::uint32_t l : mine) {
+            const auto it = labelIndex_.find(l);
+            if (it != labelIndex_.end() && it->second.start != slot)
+                starts.push_back(it->second.start);
+        }
+        if (!starts.empty()) {
+            const auto acceptShared = [&](std::uint32_t n) { return sharesAny(labels_[n], mine); };
+            if (locked)
+                greedySearch<true>(v, starts, params_.buildListSize, graphDistance_, acceptShared,
+                                   s, true);
+            else
+                greedySearch<false>(v, starts, params_.buildListSize, graphDistance_, acceptShared,
+                                    s, true);
+            pool.insert(pool.end(), s.expanded.begin(), s.expanded.end());
+        }
+    }
+
+    {
+        const std::lock_guard lock(locks_->of(slot));
+        const std::uint32_t* row = adjacencyAt(slot);
+        for (std::uint32_t i = 0; i < row[0]; ++i)
+            pool.push_back({row[i + 1], -1.0f});
+    }
+    std::sort(pool.begin(), pool.end(),
+              [](const Neighbor& a, const Neighbor& b) { return a.slot < b.slot; });
+    // Keep the copy with a computed distance (>= 0) when a slot appears twice.
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        const Neighbor& c = pool[i];
+        if (c.slot == slot || state_[c.slot] != SlotState::Live)
+            continue;
+        if (w > 0 && pool[w - 1].slot == c.slot) {
+            if (pool[w - 1].distance < 0.0f)
+                pool[w - 1] = c;
+            continue;
+        }
+        pool[w++] = c;
+    }
+    pool.resize(w);
+    for (auto& c : pool)
+        if (c.distance < 0.0f)
+            c.distance = graphDistance_(v, vectorAt(c.slot), rowFloats_);
+    std::sort(pool.begin(), pool.end(), [](const Neighbor& a, const Neighbor& b) {
+        return a.distance < b.distance || (a.distance == b.distance && a.slot < b.slot);
+    });
+
+    robustPrune(slot, pool, alpha, params_.maxDegree, s.pruned, s);
+    {
+        const std::lock_guard lock(locks_->of(slot));
+        std::uint32_t* row = adjacencyAt(slot);
+        row[0] = static_cast<std::uint32_t>(s.pruned.size());
+        std::copy(s.pruned.begin(), s.pruned.end(), row + 1);
+    }
+    for (const std::uint32_t n : s.pruned)
+        addReverseEdge(n, slot, alpha, slackDegree_, s);
+}
+
+void VamanaIndex::addReverseEdge(std::uint32_t from, std::uint32_t to, float alpha,
+                                 std::uint32_t limit, SearchScratch& s) {
+    const std::lock_guard lock(locks_->of(from));
+    std::uint32_t* row = adjacencyAt(from);
+    const std::uint32_t count = row[0];
+    if (std::find(row + 1, row + 1 + count, to) != row + 1 + count)
+        return;
+    if (count < limit) {
+        row[count + 1] = to;
+        row[0] = count + 1;
+        return;
+    }
+    const float* v = vectorAt(from);
+    auto& pool = s.reversePool;
+    pool.clear();
+    for (std::uint32_t i = 0; i < count; ++i)
+        if (state_[row[i + 1]] == SlotState::Live)
+            pool.push_back({row[i + 1], graphDistance_(v, vectorAt(row[i + 1]), rowFloats_)});
+    pool.push_back({to, graphDistance_(v, vectorAt(to), rowFloats_)});
+    std::sort(pool.begin(), pool.end(), [](const Neighbor& a, const Neighbor& b) {
+        return a.distance < b.distance || (a.distance == b.distance && a.slot < b.slot);
+    });
+    robustPrune(from, pool, alpha, params_.maxDegree, s.reversePruned, s);
+    row[0] = static_cast<std::uint32_t>(s.reversePruned.size());
+    std::copy(s.reversePruned.begin(), s.reversePruned.end(), row + 1);
+}
+
+BuildStatus VamanaIndex::build(std::span<const float> vectors, std::span<const std::uint64_t> ids,
+                               std::span<const std::vector<std::uint32_t>> labels,
+                               const BuildControl& control) {
+    const std::unique_lock lock(mutex_);
+    const std::size_t n = ids.size();
+    if (vectors.size() != n * dimension_)
+        throw std::invalid_argument("vectors and ids disagree on the number of points");
+    if (!labels.empty() && labels.size() != n)
+        throw std::invalid_argument("labels must be empty or one set per point");
+    clear();
+    reserveSlots(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto slot = static_cast<std::uint32_t>(i);
+        if (!slotOfId_.emplace(ids[i], slot).second) {
+            clear();
+            throw std::invalid_argument("duplicate id");
+        }
+        storeVector(slot, vectors.data() + i * dimension_);
+        externalIds_[i] = ids[i];
+        state_[i] = SlotState::Live;
+        if (!labels.empty())
+            storeLabels(slot, labels[i]);
+    }
+    usedSlots_ = static_cast<std::uint32_t>(n);
+    liveCount_ = n;
+    if (n == 0)
+        return BuildStatus::Completed;
+
+    std::vector<std::uint32_t> all(n);
+    std::iota(all.begin(), all.end(), 0u);
+    medoid_ = closestToCentroid(all);
+    chooseStartNodes();
+
+    // A sparse random graph to start from (Vamana's random initialisation); the first pass
+    // replaces it with real neighbourhoods.
+    std::mt19937_64 rng(params_.seed);
+    const std::uint32_t initialDegree =
+        static_cast<std::uint32_t>(std::min<std::size_t>(n - 1, std::min(params_.maxDegree, 16u)));
+    for (std::uint32_t slot = 0; slot < n; ++slot) {
+        std::uint32_t* row = adjacencyAt(slot);
+        row[0] = 0;
+        while (row[0] < initialDegree) {
+            const auto c = static_cast<std::uint32_t>(rng() % n);
+            if (c == slot || std::find(row + 1, row + 1 + row[0], c) != row + 1 + row[0])
+                continue;
+            row[++row[0]] = c;
+        }
+    }
+    std::vector<std::uint32_t> order = all;
+    std::shuffle(order.begin(), order.end(), rng);
+
+    const unsigned threads = resolveThreadCount(params_.threads);
+    std::vector<SearchScratch> scratch(threads);
+    std::mutex progressMutex;
+    double lastReported = 0.0;
+    std::atomic<bool> cancelled{false};
+    const auto checkCancel = [&]() {
+        if (control.cancel != nullptr && control.cancel->load(std::memory_order_relaxed))
+            cancelled.store(true);
+        return !cancelled.load();
+    };
+    const auto report = [&](double fraction) {
+        if (!control.progress)
+            return;
+        const std::lock_guard guard(progressMutex);
+        if (fraction < lastReported || cancelled.load())
+            return;
+        lastReported = fraction;
+        if (!control.progress(fraction))
+            cancelled.store(true);
+    };
+
+    // Pass 1 with alpha = 1 builds short-range structure, pass 2 with alpha > 1 keeps the
+    // long-range edges that make greedy search converge in few hops.
+    constexpr std::size_t kChunk = 64;
+    for (int pass = 0; pass < 2 && checkCancel(); ++pass) {
+        const float alpha = pass == 0 ? 1.0f : params_.alpha;
+        parallelFor(
+            n, threads, kChunk,
+            [&](std::size_t begin, std::size_t end, unsigned worker) {
+                for (std::size_t i = begin; i < end; ++i)
+                    linkNode(order[i], alpha, scratch[worker], true);
+            },
+            [&](std::size_t done) {
+                report((static_cast<double>(pass) * static_cast<double>(n) +
+                        static_cast<double>(done)) /
+                       (2.0 * static_cast<double>(n)));
+                return checkCancel();
+            });
+    }
+    if (!checkCancel()) {
+        clear();
+        return BuildStatus::Cancelled;
+    }
+
+    // Rows may hold up to the slack degree; bring every one down to R.
+    parallelFor(n, threads, 256, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        auto& s = scratch[worker];
+        for (std::size_t i = begin; i < end; ++i) {
+            const auto slot = static_cast<std::uint32_t>(i);
+            std::uint32_t* row = adjacencyAt(slot);
+            if (row[0] <= params_.maxDegree)
+                continue;
+            auto& pool = s.reversePool;
+            pool.clear();
+            for (std::uint32_t j = 0; j < row[0]; ++j)
+                pool.push_back(
+                    {row[j + 1], graphDistance_(vectorAt(slot), vectorAt(row[j + 1]), rowFloats_)});
+            std::sort(pool.begin(), pool.end(), [](const Neighbor& a, const Neighbor& b) {
+                return a.distance < b.distance || (a.distance == b.distance && a.slot < b.slot);
+            });
+            robustPrune(slot, pool, params_.alpha, params_.maxDegree, s.reversePruned, s);
+            row[0] = static_cast<std::uint32_t>(s.reversePruned.size());
+            std::copy(s.reversePruned.begin(), s.reversePruned.end(), row + 1);
+        }
+    });
+    report(1.0);
+    return BuildStatus::Completed;
+}
+
+std::size_t VamanaIndex::finishSearch(const SearchScratch& s, std::size_t k, SearchResult* out,
+                                      std::optional<std::uint32_t> label) const {
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < s.list.size() && written < k; ++i) {
+        const Neighbor& n = s.list[i];
+        if (state_[n.slot] != SlotState::Live)
+            continue;
+        if (label && !hasLabel(n.slot, *label))
+            continue;
+        out[written++] = SearchResult{externalIds_[n.slot], n.distance};
+    }
+    return written;
+}
+
+std::size_t VamanaIndex::exactSearch(const float* query, std::size_t k, SearchResult* out,
+                                     std::optional<std::uint32_t> label) const {
+    SearchScratch& s = threadScratch();
+    const auto distanceOf = [&](std::uint32_t slot) {
+        return queryDistance_(query, vectorAt(slot), rowFloats_);
+    };
+    const auto live = [&](std::uint32_t slot) { return state_[slot] == SlotState::Live; };
+    if (label) {
+        const auto it = labelIndex_.find(*label);
+        if (it == labelIndex_.end())
+            return 0;
+        bruteForceTopK(it->second.members | std::views::filter(live), k, distanceOf, s.list);
+    } else {
+        bruteForceTopK(std::views::iota(0u, usedSlots_) | std::views::filter(live), k, distanceOf,
+                       s.list);
+    }
+    return finishSearch(s, k, out, label);
+}
+
+namespace {
+// Copies a query into the thread's aligned, zero-padded buffer (normalised for Cosine), so
+// that kernels run over whole padded rows.
+const float* prepareQuery(SearchScratch& s, const float* query, std::uint32_t dimension,
+                          std::size_t rowFloats, Metric metric) {
+    if (s.query.size() != rowFloats)
+        s.query.resize(rowFloats);
+    std::memcpy(s.query.data(), query, dimension * sizeof(float));
+    std::fill(s.query.data() + dimension, s.query.data() + rowFloats, 0.0f);
+    if (metric == Metric::Cosine)
+        normalize(s.query.data(), dimension);
+    return s.query.data();
+}
+} // namespace
+
+std::size_t VamanaIndex::search(const float* query, std::size_t k, std::uint32_t searchListSize,
+                                SearchResult* out, std::optional<std::uint32_t> label) const {
+    const std::shared_lock lock(mutex_);
+    if (k == 0 || liveCount_ == 0)
+        return 0;
+    SearchScratch& s = threadScratch();
+    const float* q = prepareQuery(s, query, dimension_, rowFloats_, metric_);
+    if (liveCount_ <= params_.exactSearchBelow)
+        return exactSearch(q, k, out, label);
+    const auto listSize =
+        static_cast<std::uint32_t>(std::max<std::size_t>(k, std::max(1u, searchListSize)));
+    if (label) {
+        const auto it = labelIndex_.find(*label);
+        if (it == labelIndex_.end())
+            return 0;
+        if (it->second.members.size() <= params_.filterBruteForceBelow)
+            return exactSearch(q, k, out, label);
+        // Filtered-DiskANN search: enter at the label's start node and only ever admit
+        // points carrying the label, so the beam is never diluted by non-matching points.
+        const std::array<std::uint32_t, 1> entry{it->second.start};
+        const std::uint32_t wanted = *label;
+        greedySearch<false>(
+            q, entry, listSize, queryDistance_,
+            [&](std::uint32_t n) { return hasLabel(n, wanted); }, s, false);
+    } else {
+        const std::array<std::uint32_t, 1> entry{medoid_};
+        greedySearch<false>(
+            q, entry, listSize, queryDistance_, [](std::uint32_t) { return true; }, s, false);
+    }
+    return finishSearch(s, k, out, label);
+}
+
+std::vector<SearchResult> VamanaIndex::search(std::span<const float> query, std::size_t k,
+                                              std::uint32_t searchListSize,
+                                              std::optional<std::uint32_t> label) const {
+    if (query.size() != dimension_)
+        throw std::invalid_argument("query dimension mismatch");
+    std::vector<SearchResult> out(k);
+    out.resize(search(query.data(), k, searchListSize, out.data(), label));
+    return out;
+}
+
+std::vector<SearchResult> VamanaIndex::searchExact(std::span<const float> query, std::size_t k,
+                                                   std::optional<std::uint32_t> label) const {
+    if (query.size() != dimension_)
+        throw std::invalid_argument("query dimension mismatch");
+    const std::shared_lock lock(mutex_);
+    std::vector<SearchResult> out(k);
+    if (k == 0 || liveCount_ == 0)
+        return {};
+    SearchScratch& s = threadScratch();
+    const float* q = prepareQuery(s, query.data(), dimension_, rowFloats_, metric_);
+    out.resize(exactSearch(q, k, out.data(), label));
+    return out;
+}
+
+bool VamanaIndex::insert(std::uint64_t id, std::span<const float> vector,
+                         std::span<const std::uint32_t> labels) {
+    if (vector.size() != dimension_)
+        throw std::invalid_argument("vector dimension mismatch");
+    const std::unique_lock lock(mutex_);
+    if (slotOfId_.contains(id))
+        return false;
+    const std::uint32_t slot = allocateSlot();
+    storeVector(slot, vector.data());
+    storeLabels(slot, labels);
+    externalIds_[slot] = id;
+    state_[slot] = SlotState::Live;
+    adjacencyAt(slot)[0] = 0;
+    slotOfId_.emplace(id, slot);
+    ++liveCount_;
+    if (liveCount_ == 1) {
+        // The only live point: it becomes the entry, whatever tombstones remain.
+        medoid_ = slot;
+        return true;
+    }
+    linkNode(slot, params_.alpha, threadScratch(), false);
+    return true;
+}
+
+bool VamanaIndex::remove(std::uint64_t id) {
+    const std::unique_lock lock(mutex_);
+    const auto it = slotOfId_.find(id);
+    if (it == slotOfId_.end())
+        return false;
+    // Tombstone only: the node keeps routing searches until consolidate() repairs around it.
+    state_[it->second] = SlotState::Deleted;
+    slotOfId_.erase(it);
+    --liveCount_;
+    ++deletedCount_;
+    return true;
+}
+
+std::size_t VamanaIndex::consolidate() {
+    const std::unique_lock lock(mutex_);
+    const unsigned threads = resolveThreadCount(params_.threads);
+    std::vector<SearchScratch> scratch(threads);
+    // FreshDiskANN delete consolidation: every live node that points at a deleted one takes
+    // the deleted node's live neighbours as candidates and is pruned again. Each worker
+    // writes only the rows of its own nodes and reads only deleted rows, so no locks.
+    parallelFor(usedSlots_, threads, 256, [&](std::size_t begin, std::size_t end, unsigned w) {
+        SearchScratch& s = scratch[w];
+        for (std::size_t i = begin; i < end; ++i) {
+            const auto slot = static_cast<std::uint32_t>(i);
+            if (state_[slot] != SlotState::Live)
+                continue;
+            std::uint32_t* row = adjacencyAt(slot);
+            const std::uint32_t count = row[0];
+            bool touchesDeleted = false;
+            for (std::uint32_t j = 0; j < count; ++j)
+                touchesDeleted |= state_[row[j + 1]] != SlotState::Live;
+            if (!touchesDeleted && count <= params_.maxDegree)
+                continue;
+            s.visited.reset(usedSlots_);
+            s.visited.insert(slot);
+            auto& pool = s.pool;
+            pool.clear();
+            const float* v = vectorAt(slot);
+            const auto consider = [&](std::uint32_t c) {
+                if (state_[c] == SlotState::Live && s.visited.insert(c))
+                    pool.push_back({c, graphDistance_(v, vectorAt(c), rowFloats_)});
+            };
+            for (std::uint32_t j = 0; j < count; ++j) {
+                const std::uint32_t n = row[j + 1];
+                if (state_[n] == SlotState::Live) {
+                    consider(n);
+                } else if (state_[n] == SlotState::Deleted) {
+                    const std::uint32_t* deadRow = adjacencyAt(n);
+                    for (std::uint32_t m = 0; m < deadRow[0]; ++m)
+                        consider(deadRow[m + 1]);
+                }
+            }
+            std::sort(pool.begin(), pool.end(), [](const Neighbor& a, const Neighbor& b) {
+                return a.distance < b.distance || (a.distance == b.distance && a.slot < b.slot);
+            });
+            robustPrune(slot, pool, params_.alpha, params_.maxDegree, s.pruned, s);
+            row[0] = static_cast<std::uint32_t>(s.pruned.size());
+            std::copy(s.pruned.begin(), s.pruned.end(), row + 1);
+        }
+    });
+
+    std::size_t freed = 0;
+    for (std::uint32_t slot = 0; slot < usedSlots_; ++slot) {
+        if (state_[slot] != SlotState::Deleted)
+            continue;
+        state_[slot] = SlotState::Free;
+        adjacencyAt(slot)[0] = 0;
+        labels_[slot].clear();
+        freeSlots_.push_back(slot);
+        ++freed;
+    }
+    // Hand out low slots first so the graph stays compact.
+    std::sort(freeSlots_.begin(), freeSlots_.end(), std::greater<>());
+    deletedCount_ = 0;
+
+    for (auto it = labelIndex_.begin(); it != labelIndex_.end();) {
+        auto& members = it->second.members;
+        std::erase_if(members, [&](std::uint32_t m) { return state_[m] != SlotState::Live; });
+        if (members.empty()) {
+            it = labelIndex_.erase(it);
+            continue;
+        }
+        if (state_[it->second.start] != SlotState::Live)
+            it->second.start = closestToCentroid(members);
+        ++it;
+    }
+    if (liveCount_ > 0 && state_[medoid_] != SlotState::Live) {
+        std::vector<std::uint32_t> live;
+        live.reserve(liveCount_);
+        for (std::uint32_t slot = 0; slot < usedSlots_; ++slot)
+            if (state_[slot] == SlotState::Live)
+                live.push_back(slot);
+        medoid_ = closestToCentroid(live);
+    }
+    return freed;
+}
+
+GraphView VamanaIndex::graphView() const {
+    const std::shared_lock lock(mutex_);
+    if (deletedCount_ != 0)
+        throw std::logic_error("graphView needs a consolidated index");
+
+    struct Dense {
+        std::vector<std::uint32_t> slotOf;    // dense -> slot
+        std::vector<std::uint32_t> adjacency; // dense rows of (R + 1): count, neighbours
+        std::size_t stride = 0;
+    };
+    auto dense = std::make_shared<Dense>();
+    dense->stride = std::size_t{params_.maxDegree} + 1;
+    std::vector<std::uint32_t> denseOf(usedSlots_, 0);
+    for (std::uint32_t slot = 0; slot < usedSlots_; ++slot)
+        if (state_[slot] == SlotState::Live) {
+            denseOf[slot] = static_cast<std::uint32_t>(dense->slotOf.size());
+            dense->slotOf.push_back(slot);
+        }
+    const auto count = static_cast<std::uint32_t>(dense->slotOf.size());
+    dense->adjacency.assign(std::size_t{count} * dense->stride, 0);
+    SearchScratch& s = threadScratch();
+    for (std::uint32_t d = 0; d < count; ++d) {
+        const std::uint32_t slot = dense->slotOf[d];
+        const std::uint32_t* row = adjacencyAt(slot);
+        std::uint32_t* out = dense->adjacency.data() + std::size_t{d} * dense->stride;
+        if (row[0] <= params_.maxDegree) {
+            out[0] = row[0];
+            for (std::uint32_t j = 0; j < row[0]; ++j)
+                out[j + 1] = denseOf[row[j + 1]];
+            continue;
+        }
+        // Rows grown by inserts past R are pruned for the view; the index keeps its slack.
+        auto& pool = s.reversePool;
+        pool.clear();
+        for (std::uint32_t j = 0; j < row[0]; ++j)
+            pool.push_back(
+                {row[j + 1], graphDistance_(vectorAt(slot), vectorAt(row[j + 1]), rowFloats_)});
+        std::sort(pool.begin(), pool.end(), [](const Neighbor& a, const Neighbor& b) {
+            return a.distance < b.distance || (a.distance == b.distance && a.slot < b.slot);
+        });
+        robustPrune(slot, pool, params_.alpha, params_.maxDegree, s.reversePruned, s);
+        out[0] = static_cast<std::uint32_t>(s.reversePruned.size());
+        for (std::size_t j = 0; j < s.reversePruned.size(); ++j)
+            out[j + 1] = denseOf[s.reversePruned[j]];
+    }
+
+    GraphView view;
+    view.metric = metric_;
+    view.dimension = dimension_;
+    view.count = count;
+    view.maxDegree = params_.maxDegree;
+    view.medoid = count > 0 ? denseOf[medoid_] : 0;
+    view.vector = [this, dense](std::uint32_t d) { return vectorAt(dense->slotOf.at(d)); };
+    view.neighbors = [dense](std::uint32_t d) {
+        const std::uint32_t* row = dense->adjacency.data() + std::size_t{d} * dense->stride;
+        return std::span<const std::uint32_t>(row + 1, row[0]);
+    };
+    view.labels = [this, dense](std::uint32_t d) {
+        const auto& l = labels_[dense->slotOf.at(d)];
+        return std::span<const std::uint32_t>(l.data(), l.size());
+    };
+    view.externalId = [this, dense](std::uint32_t d) { return externalIds_[dense->slotOf.at(d)]; };
+    return view;
+}
+
+} // namespace quiver::diskann

@@ -1,0 +1,154 @@
+#pragma once
+
+#include "core/diskann/aligned_buffer.h"
+#include "core/diskann/build_params.h"
+#include "core/diskann/distance.h"
+#include "core/diskann/graph_view.h"
+#include "core/diskann/metric.h"
+#include "core/diskann/search_result.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+namespace quiver::diskann {
+
+struct SearchScratch;
+struct Neighbor;
+
+// An in-memory Vamana graph (DiskANN) with FreshDiskANN updates and Filtered-DiskANN labels.
+//
+// Storage is flat: vectors live in one 64-byte aligned array, one zero-padded row per slot;
+// adjacency lives in a second array of fixed-capacity rows (count, then neighbour slots).
+// The graph geometry is always squared L2 (Cosine vectors are unit length, so the ranking is
+// the same); queries rank by the index's metric.
+//
+// Thread safety: searches may run concurrently with each other; build, insert, remove and
+// consolidate take the index exclusively (a build is itself multi-threaded).
+class VamanaIndex {
+public:
+    VamanaIndex(Metric metric, std::uint32_t dimension, BuildParams params = {});
+    ~VamanaIndex();
+    VamanaIndex(const VamanaIndex&) = delete;
+    VamanaIndex& operator=(const VamanaIndex&) = delete;
+
+    Metric metric() const { return metric_; }
+    std::uint32_t dimension() const { return dimension_; }
+    const BuildParams& params() const { return params_; }
+
+    // Live (not deleted) points.
+    std::size_t size() const;
+    // Deleted points still occupying slots until consolidate().
+    std::size_t pendingDeletes() const;
+    bool contains(std::uint64_t id) const;
+    // Bytes held by vectors, graph, ids and labels.
+    std::size_t memoryBytes() const;
+
+    // Replaces the whole content by a graph over `vectors` (row-major, ids.size() rows of
+    // dimension() floats). ids must be unique; labels is empty or holds one set per row.
+    // On cancellation the index is left empty. Throws std::invalid_argument on bad input.
+    BuildStatus build(std::span<const float> vectors, std::span<const std::uint64_t> ids,
+                      std::span<const std::vector<std::uint32_t>> labels = {},
+                      const BuildControl& control = {});
+
+    // The k nearest live points (only points carrying `label` when given), best first, using a
+    // beam of searchListSize candidates (raised to k if smaller). Writes at most k results to
+    // out and returns how many; allocates nothing once the calling thread has warmed up.
+    std::size_t search(const float* query, std::size_t k, std::uint32_t searchListSize,
+                       SearchResult* out, std::optional<std::uint32_t> label = {}) const;
+    std::vector<SearchResult> search(std::span<const float> query, std::size_t k,
+                                     std::uint32_t searchListSize,
+                                     std::optional<std::uint32_t> label = {}) const;
+    // Exact answer by scanning every live point (with the label when given).
+    std::vector<SearchResult> searchExact(std::span<const float> query, std::size_t k,
+                                          std::optional<std::uint32_t> label = {}) const;
+
+    // Adds one point without a rebuild. Returns false if the id is already present.
+    bool insert(std::uint64_t id, std::span<const float> vector,
+                std::span<const std::uint32_t> labels = {});
+    // Tombstones a point: it is never returned again. Returns false for an unknown id.
+    bool remove(std::uint64_t id);
+    // Reconnects the neighbours of deleted points and frees their slots for reuse.
+    // Returns the number of slots freed.
+    std::size_t consolidate();
+
+    // The graph as the disk writer reads it. Requires pendingDeletes() == 0 (throws
+    // std::logic_error otherwise). Slots in the view are dense; the view shares no mutable
+    // state with the index but must not outlive it, and the index must not change meanwhile.
+    GraphView graphView() const;
+
+private:
+    enum class SlotState : std::uint8_t { Free = 0, Live = 1, Deleted = 2 };
+    struct LabelInfo {
+        std::vector<std::uint32_t> members;
+        std::uint32_t start = 0;
+    };
+
+    float* vectorAt(std::uint32_t slot) { return vectors_.data() + std::size_t{slot} * rowFloats_; }
+    const float* vectorAt(std::uint32_t slot) const {
+        return vectors_.data() + std::size_t{slot} * rowFloats_;
+    }
+    std::uint32_t* adjacencyAt(std::uint32_t slot) {
+        return graph_.data() + std::size_t{slot} * adjacencyStride_;
+    }
+    const std::uint32_t* adjacencyAt(std::uint32_t slot) const {
+        return graph_.data() + std::size_t{slot} * adjacencyStride_;
+    }
+    bool hasLabel(std::uint32_t slot, std::uint32_t label) const;
+
+    void clear();
+    void reserveSlots(std::size_t capacity);
+    std::uint32_t allocateSlot();
+    void storeVector(std::uint32_t slot, const float* v);
+    void storeLabels(std::uint32_t slot, std::span<const std::uint32_t> labels);
+    std::uint32_t closestToCentroid(std::span<const std::uint32_t> slots) const;
+    void chooseStartNodes();
+
+    template <bool kLocked, typename Accept>
+    void greedySearch(const float* query, std::span<const std::uint32_t> starts,
+                      std::uint32_t listSize, DistanceFn dist, const Accept& accept,
+                      SearchScratch& s, bool recordExpanded) const;
+    void candidatePool(std::uint32_t slot, SearchScratch& s, bool locked) const;
+    void robustPrune(std::uint32_t slot, std::vector<Neighbor>& pool, float alpha,
+                     std::uint32_t degree, std::vector<std::uint32_t>& out, SearchScratch& s) const;
+    void linkNode(std::uint32_t slot, float alpha, SearchScratch& s, bool locked);
+    void addReverseEdge(std::uint32_t from, std::uint32_t to, float alpha, std::uint32_t limit,
+                        SearchScratch& s);
+    std::size_t finishSearch(const SearchScratch& s, std::size_t k, SearchResult* out,
+                             std::optional<std::uint32_t> label) const;
+    std::size_t exactSearch(const float* query, std::size_t k, SearchResult* out,
+                            std::optional<std::uint32_t> label) const;
+
+    Metric metric_;
+    std::uint32_t dimension_;
+    BuildParams params_;
+    std::size_t rowFloats_;       // dimension rounded up to a whole number of cache lines
+    std::uint32_t slackDegree_;   // adjacency capacity: R plus room to defer pruning
+    std::size_t adjacencyStride_; // count + slackDegree_, rounded up to cache lines
+    DistanceFn queryDistance_;
+    DistanceFn graphDistance_;
+
+    mutable std::shared_mutex mutex_;
+    AlignedBuffer<float> vectors_;
+    AlignedBuffer<std::uint32_t> graph_;
+    std::vector<SlotState> state_;
+    std::vector<std::uint64_t> externalIds_;
+    std::vector<std::vector<std::uint32_t>> labels_;
+    std::unordered_map<std::uint64_t, std::uint32_t> slotOfId_;
+    std::unordered_map<std::uint32_t, LabelInfo> labelIndex_;
+    std::vector<std::uint32_t> freeSlots_;
+    std::uint32_t usedSlots_ = 0; // slots 0..usedSlots_-1 have been handed out
+    std::size_t liveCount_ = 0;
+    std::size_t deletedCount_ = 0;
+    std::uint32_t medoid_ = 0;
+    bool hasLabels_ = false;
+    // Per-node locks for the concurrent build, striped to keep them small.
+    std::unique_ptr<class NodeLocks> locks_;
+};
+
+} // namespace quiver::diskann

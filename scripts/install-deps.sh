@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what Quiver needs to build, run and test on Debian 12 (bookworm) or newer.
+# Only missing packages are installed; runs apt-get through sudo when not root.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ cmake ninja-build pkg-config file dpkg-dev fakeroot clang-format
+  # Qt 6, keychain, PostgreSQL (client library and server binaries for the private cluster)
+  qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-svg-dev libqt6svg6 qt6-qpa-plugins
+  qtkeychain-qt6-dev libpq-dev postgresql openssl
+  # tests: a real Secret Service, a display, an ANN library to compare against
+  dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libhnswlib-dev
+  # packaging checks
+  desktop-file-utils appstream
+)
+[[ "${1:-}" == "--run-only" ]] && packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev
+  libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev libpq-dev postgresql gnome-keyring dbus-x11 xauth)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages are present"
+  exit 0
+fi
+sudo=""
+if [[ $EUID -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# --no-install-recommends: libqt6keychain1 would otherwise pull in much of KDE.
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

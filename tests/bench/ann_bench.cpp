@@ -1,0 +1,335 @@
+// ann_bench: recall, throughput and latency of the DiskANN engine (and optionally hnswlib) on
+// .fvecs/.ivecs files or on a seeded synthetic clustered set. One JSON object per line per
+// search setting.
+#include "core/diskann/brute_force.h"
+#include "core/diskann/distance.h"
+#include "core/diskann/parallel_for.h"
+#include "core/diskann/vamana_index.h"
+#include "tests/bench/bench_common.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <numeric>
+#include <random>
+#include <ranges>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using namespace quiver;
+using namespace quiver::bench;
+
+namespace {
+
+struct Args {
+    BenchOptions options;
+    std::string basePath;
+    std::string queryPath;
+    std::string truthPath;
+    std::string metric = "l2";
+    std::size_t syntheticCount = 0;
+    std::uint32_t syntheticDim = 0;
+    std::uint32_t syntheticClusters = 64;
+    std::size_t syntheticQueries = 1000;
+    std::string syntheticKind = "blobs"; // blobs | subspace
+    float syntheticNoise = 0.1f;         // per-dimension sigma of the isotropic blobs
+};
+
+[[noreturn]] void usage(const char* why) {
+    std::fprintf(stderr,
+                 "ann_bench: %s\n"
+                 "usage: ann_bench (--base B.fvecs --query Q.fvecs --truth T.ivecs |\n"
+                 "                  --synthetic N,DIM[,clusters] [--queries NQ]\n"
+                 "                  [--synthetic-kind blobs|subspace] [--noise SIGMA])\n"
+                 "                 [--metric l2|ip|cosine] [--mode memory|ssd] [--R 64] [--L 100]\n"
+                 "                 [--alpha 1.2] [--pq-bytes N] [--search-L 10,20,50,100] [--W 4]\n"
+                 "                 [--threads N] [--build-threads N] [--index-dir DIR] [--k 10]\n"
+                 "                 [--hnswlib]\n",
+                 why);
+    std::exit(2);
+}
+
+std::vector<std::uint64_t> parseList(std::string_view s) {
+    std::vector<std::uint64_t> out;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        const std::size_t comma = std::min(s.find(',', pos), s.size());
+        out.push_back(std::stoull(std::string(s.substr(pos, comma - pos))));
+        pos = comma + 1;
+    }
+    return out;
+}
+
+Args parseArgs(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                usage("missing value");
+            return argv[++i];
+        };
+        if (arg == "--base")
+            a.basePath = value();
+        else if (arg == "--query")
+            a.queryPath = value();
+        else if (arg == "--truth")
+            a.truthPath = value();
+        else if (arg == "--metric")
+            a.metric = value();
+        else if (arg == "--mode")
+            a.options.mode = value();
+        else if (arg == "--R")
+            a.options.maxDegree = static_cast<std::uint32_t>(std::stoul(value()));
+        else if (arg == "--L")
+            a.options.buildListSize = static_cast<std::uint32_t>(std::stoul(value()));
+        else if (arg == "--alpha")
+            a.options.alpha = std::stof(value());
+        else if (arg == "--pq-bytes")
+            a.options.pqBytes = static_cast<std::uint32_t>(std::stoul(value()));
+        else if (arg == "--search-L") {
+            a.options.searchLists.clear();
+            for (const auto v : parseList(value()))
+                a.options.searchLists.push_back(static_cast<std::uint32_t>(v));
+        } else if (arg == "--W")
+            a.options.beamWidth = static_cast<std::uint32_t>(std::stoul(value()));
+        else if (arg == "--threads")
+            a.options.threads = static_cast<unsigned>(std::stoul(value()));
+        else if (arg == "--build-threads")
+            a.options.buildThreads = static_cast<unsigned>(std::stoul(value()));
+        else if (arg == "--index-dir")
+            a.options.indexDir = value();
+        else if (arg == "--k")
+            a.options.k = std::stoul(value());
+        else if (arg == "--hnswlib")
+            a.options.hnswlib = true;
+        else if (arg == "--queries")
+            a.syntheticQueries = std::stoul(value());
+        else if (arg == "--synthetic-kind") {
+            a.syntheticKind = value();
+            if (a.syntheticKind != "blobs" && a.syntheticKind != "subspace")
+                usage("--synthetic-kind wants blobs or subspace");
+        } else if (arg == "--noise")
+            a.syntheticNoise = std::stof(value());
+        else if (arg == "--synthetic") {
+            const auto v = parseList(value());
+            if (v.size() < 2 || v.size() > 3)
+                usage("--synthetic wants N,DIM[,clusters]");
+            a.syntheticCount = v[0];
+            a.syntheticDim = static_cast<std::uint32_t>(v[1]);
+            if (v.size() == 3)
+                a.syntheticClusters = static_cast<std::uint32_t>(v[2]);
+        } else
+            usage("unknown option");
+    }
+    return a;
+}
+
+// Rows of a .fvecs or .ivecs file: each row is an int32 count then that many 4-byte values.
+template <typename T>
+std::vector<T> readVecs(const std::string& path, std::size_t& rows, std::size_t& dim) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error("cannot open " + path);
+    std::vector<T> out;
+    rows = 0;
+    dim = 0;
+    std::int32_t d = 0;
+    while (in.read(reinterpret_cast<char*>(&d), sizeof d)) {
+        if (d <= 0 || (dim != 0 && static_cast<std::size_t>(d) != dim))
+            throw std::runtime_error("inconsistent row length in " + path);
+        dim = static_cast<std::size_t>(d);
+        const std::size_t at = out.size();
+        out.resize(at + dim);
+        if (!in.read(reinterpret_cast<char*>(out.data() + at),
+                     static_cast<std::streamsize>(dim * sizeof(T))))
+            throw std::runtime_error("truncated " + path);
+        ++rows;
+    }
+    return out;
+}
+
+void loadFiles(const Args& a, BenchData& data) {
+    std::size_t rows = 0;
+    std::size_t dim = 0;
+    data.base = readVecs<float>(a.basePath, rows, dim);
+    data.baseCount = rows;
+    data.dimension = static_cast<std::uint32_t>(dim);
+    data.queries = readVecs<float>(a.queryPath, rows, dim);
+    if (dim != data.dimension)
+        throw std::runtime_error("query dimension differs from base");
+    data.queryCount = rows;
+    std::vector<std::int32_t> truth = readVecs<std::int32_t>(a.truthPath, rows, dim);
+    if (rows != data.queryCount)
+        throw std::runtime_error("ground truth rows differ from queries");
+    data.truthK = dim;
+    data.truth.assign(truth.begin(), truth.end());
+}
+
+// Two kinds of seeded clustered data, queries drawn the same way as the base:
+// - blobs (default): centres N(0, I), each point = centre + N(0, sigma^2 I). In high dimension
+//   the points of a blob are nearly equidistant and the blobs are far apart, which is what
+//   topic-clustered document embeddings look like to a graph index, and the hard case for
+//   pruning (nothing inside a blob occludes anything else).
+// - subspace: blobs spread along a shared 24-dimensional random subspace plus a little
+//   isotropic noise, i.e. data of low intrinsic dimension.
+// The exact top-100 is computed by brute force with the engine's dispatched kernels on every
+// core.
+void makeSynthetic(const Args& a, BenchData& data) {
+    constexpr std::uint32_t kLatent = 24;
+    const std::uint32_t dim = a.syntheticDim;
+    const bool subspace = a.syntheticKind == "subspace";
+    data.dimension = dim;
+    data.baseCount = a.syntheticCount;
+    data.queryCount = a.syntheticQueries;
+    std::mt19937_64 rng(20240601);
+    std::normal_distribution<float> gauss(0.0f, 1.0f);
+    const std::uint32_t clusters = std::max(1u, a.syntheticClusters);
+    std::vector<float> centres(std::size_t{clusters} * dim);
+    for (auto& c : centres)
+        c = gauss(rng);
+    std::vector<float> basis(subspace ? std::size_t{kLatent} * dim : 0);
+    const float basisScale = 1.0f / std::sqrt(static_cast<float>(kLatent));
+    for (auto& b : basis)
+        b = gauss(rng) * basisScale;
+    std::uniform_int_distribution<std::uint32_t> pick(0, clusters - 1);
+    const float noise = subspace ? 0.05f : a.syntheticNoise;
+    const auto fill = [&](std::vector<float>& rows, std::size_t count) {
+        rows.resize(count * dim);
+        std::vector<float> z(kLatent);
+        for (std::size_t i = 0; i < count; ++i) {
+            const float* c = centres.data() + std::size_t{pick(rng)} * dim;
+            float* row = rows.data() + i * dim;
+            for (std::uint32_t d = 0; d < dim; ++d)
+                row[d] = c[d] + noise * gauss(rng);
+            if (!subspace)
+                continue;
+            for (auto& v : z)
+                v = gauss(rng);
+            for (std::uint32_t l = 0; l < kLatent; ++l) {
+                const float* b = basis.data() + std::size_t{l} * dim;
+                for (std::uint32_t d = 0; d < dim; ++d)
+                    row[d] += 0.8f * z[l] * b[d];
+            }
+        }
+    };
+    fill(data.base, data.baseCount);
+    fill(data.queries, data.queryCount);
+
+    std::vector<float> base = data.base;
+    std::vector<float> queries = data.queries;
+    if (data.metric == diskann::Metric::Cosine) {
+        for (std::size_t i = 0; i < data.baseCount; ++i)
+            diskann::normalize(base.data() + i * dim, dim);
+        for (std::size_t i = 0; i < data.queryCount; ++i)
+            diskann::normalize(queries.data() + i * dim, dim);
+    }
+    const diskann::DistanceFn dist = diskann::distanceFunction(data.metric);
+    data.truthK = std::min<std::size_t>(100, data.baseCount);
+    data.truth.assign(data.queryCount * data.truthK, 0);
+    diskann::parallelFor(
+        data.queryCount, diskann::resolveThreadCount(0), 4,
+        [&](std::size_t begin, std::size_t end, unsigned) {
+            diskann::NeighborList top;
+            for (std::size_t q = begin; q < end; ++q) {
+                const float* query = queries.data() + q * dim;
+                diskann::bruteForceTopK(
+                    std::views::iota(std::uint32_t{0}, static_cast<std::uint32_t>(data.baseCount)),
+                    data.truthK,
+                    [&](std::uint32_t s) {
+                        return dist(query, base.data() + std::size_t{s} * dim, dim);
+                    },
+                    top);
+                for (std::size_t i = 0; i < data.truthK; ++i)
+                    data.truth[q * data.truthK + i] = top[i].slot;
+            }
+        });
+}
+
+int runMemoryMode(const BenchData& data, const BenchOptions& options) {
+    diskann::BuildParams params;
+    params.maxDegree = options.maxDegree;
+    params.buildListSize = options.buildListSize;
+    params.alpha = options.alpha;
+    params.threads = options.buildThreads;
+    params.exactSearchBelow = 0;
+    diskann::VamanaIndex index(data.metric, data.dimension, params);
+    std::vector<std::uint64_t> ids(data.baseCount);
+    std::iota(ids.begin(), ids.end(), std::uint64_t{0});
+
+    const auto start = std::chrono::steady_clock::now();
+    index.build(data.base, ids);
+    const double buildSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    for (const std::uint32_t listSize : options.searchLists) {
+        RunResult r;
+        r.mode = "memory";
+        r.listSize = listSize;
+        r.beamWidth = options.beamWidth;
+        r.k = options.k;
+        r.threads = options.threads;
+        r.buildSeconds = buildSeconds;
+        r.indexBytes = index.memoryBytes();
+        const auto found = timeQueries(
+            data, options.threads,
+            [&](std::size_t q, std::vector<std::uint64_t>& out) {
+                thread_local std::vector<diskann::SearchResult> hits;
+                hits.resize(options.k);
+                const std::size_t n = index.search(data.queries.data() + q * data.dimension,
+                                                   options.k, listSize, hits.data());
+                out.resize(n);
+                for (std::size_t i = 0; i < n; ++i)
+                    out[i] = hits[i].id;
+            },
+            r);
+        r.recall = recallAtK(data, options.k, found);
+        r.ramBytes = residentBytes();
+        printResult(r);
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const Args args = parseArgs(argc, argv);
+        BenchData data;
+        const auto metric = diskann::metricFromName(args.metric);
+        if (!metric)
+            usage("unknown metric");
+        data.metric = *metric;
+        if (args.syntheticCount > 0)
+            makeSynthetic(args, data);
+        else if (!args.basePath.empty() && !args.queryPath.empty() && !args.truthPath.empty())
+            loadFiles(args, data);
+        else
+            usage("give --base/--query/--truth or --synthetic");
+        if (data.truthK < args.options.k)
+            usage("ground truth has fewer than k neighbours per query");
+        std::fprintf(stderr, "ann_bench: %zu base x %u dims, %zu queries, kernels %s\n",
+                     data.baseCount, data.dimension, data.queryCount,
+                     diskann::activeKernels().name);
+
+        int rc = 0;
+        if (args.options.mode == "memory")
+            rc = runMemoryMode(data, args.options);
+        else if (args.options.mode == "ssd")
+            rc = runSsdMode(data, args.options);
+        else
+            usage("unknown mode");
+        if (rc == 0 && args.options.hnswlib)
+            rc = runHnswlib(data, args.options);
+        return rc;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ann_bench: %s\n", e.what());
+        return 1;
+    }
+}

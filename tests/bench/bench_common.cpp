@@ -1,0 +1,132 @@
+#include "tests/bench/bench_common.h"
+
+#include "core/diskann/distance.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <unordered_set>
+
+namespace quiver::bench {
+
+void printResult(const RunResult& r) {
+    std::printf("{\"mode\":\"%s\",\"L\":%u,\"W\":%u,\"k\":%zu,\"recall\":%.4f,\"qps\":%.0f,"
+                "\"p50_us\":%.1f,\"p99_us\":%.1f,\"build_s\":%.2f,\"index_bytes\":%zu,"
+                "\"ram_bytes\":%zu,\"threads\":%u}\n",
+                r.mode.c_str(), r.listSize, r.beamWidth, r.k, r.recall, r.qps, r.p50us, r.p99us,
+                r.buildSeconds, r.indexBytes, r.ramBytes, r.threads);
+    std::fflush(stdout);
+}
+
+std::size_t residentBytes() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0)
+            return static_cast<std::size_t>(std::stoull(line.substr(6))) * 1024;
+    return 0;
+}
+
+namespace {
+// Exact distance in double, independent of the engines' kernels.
+double exactDistance(diskann::Metric metric, const float* a, const float* b, std::size_t dim) {
+    double dot = 0.0;
+    double aa = 0.0;
+    double bb = 0.0;
+    double l2 = 0.0;
+    for (std::size_t i = 0; i < dim; ++i) {
+        const double x = a[i];
+        const double y = b[i];
+        dot += x * y;
+        aa += x * x;
+        bb += y * y;
+        l2 += (x - y) * (x - y);
+    }
+    switch (metric) {
+    case diskann::Metric::L2:
+        return l2;
+    case diskann::Metric::InnerProduct:
+        return -dot;
+    case diskann::Metric::Cosine:
+        return aa > 0.0 && bb > 0.0 ? -dot / std::sqrt(aa * bb) : 0.0;
+    }
+    return l2;
+}
+} // namespace
+
+double recallAtK(const BenchData& data, std::size_t k,
+                 const std::vector<std::vector<std::uint64_t>>& found) {
+    const std::size_t dim = data.dimension;
+    const std::size_t kk = std::min(k, data.truthK);
+    std::size_t hits = 0;
+    for (std::size_t q = 0; q < data.queryCount; ++q) {
+        const float* query = data.queries.data() + q * dim;
+        const std::uint32_t* truth = data.truth.data() + q * data.truthK;
+        const std::unordered_set<std::uint64_t> trueIds(truth, truth + kk);
+        const double kth = exactDistance(data.metric, query,
+                                         data.base.data() + std::size_t{truth[kk - 1]} * dim, dim);
+        const double slack = 1e-6 * std::max(1.0, std::abs(kth));
+        const std::size_t n = std::min(found[q].size(), kk);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t id = found[q][i];
+            if (trueIds.contains(id) ||
+                (id < data.baseCount &&
+                 exactDistance(data.metric, query, data.base.data() + id * dim, dim) <=
+                     kth + slack))
+                ++hits;
+        }
+    }
+    return static_cast<double>(hits) / static_cast<double>(data.queryCount * kk);
+}
+
+std::vector<std::vector<std::uint64_t>>
+timeQueries(const BenchData& data, unsigned threads,
+            const std::function<void(std::size_t q, std::vector<std::uint64_t>& out)>& search,
+            RunResult& r) {
+    using Clock = std::chrono::steady_clock;
+    const std::size_t nq = data.queryCount;
+    std::vector<std::vector<std::uint64_t>> found(nq);
+    std::vector<double> latencies(nq, 0.0);
+    threads = std::max(1u, threads);
+    auto runAll = [&](bool timed) {
+        auto work = [&](unsigned t) {
+            std::vector<std::uint64_t> out;
+            out.reserve(64);
+            for (std::size_t q = t; q < nq; q += threads) {
+                const auto begin = Clock::now();
+                search(q, out);
+                if (timed)
+                    latencies[q] =
+                        std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
+                found[q] = out;
+            }
+        };
+        if (threads == 1) {
+            work(0);
+            return;
+        }
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < threads; ++t)
+            pool.emplace_back(work, t);
+        for (auto& th : pool)
+            th.join();
+    };
+    runAll(false);
+    const auto begin = Clock::now();
+    runAll(true);
+    const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+    r.qps = static_cast<double>(nq) / seconds;
+    std::sort(latencies.begin(), latencies.end());
+    if (nq > 0) {
+        r.p50us = latencies[nq / 2];
+        r.p99us = latencies[std::min(nq - 1, nq * 99 / 100)];
+    }
+    return found;
+}
+
+} // namespace quiver::bench

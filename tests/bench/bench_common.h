@@ -1,0 +1,80 @@
+#pragma once
+
+#include "core/diskann/metric.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace quiver::bench {
+
+// A base set, its queries and the ids of each query's true nearest neighbours.
+struct BenchData {
+    diskann::Metric metric = diskann::Metric::L2;
+    std::uint32_t dimension = 0;
+    std::size_t baseCount = 0;
+    std::size_t queryCount = 0;
+    std::vector<float> base;    // baseCount x dimension
+    std::vector<float> queries; // queryCount x dimension
+    std::size_t truthK = 0;
+    std::vector<std::uint32_t> truth; // queryCount x truthK
+};
+
+struct BenchOptions {
+    std::string mode = "memory";
+    std::uint32_t maxDegree = 64;
+    std::uint32_t buildListSize = 100;
+    float alpha = 1.2f;
+    std::uint32_t pqBytes = 0;
+    std::vector<std::uint32_t> searchLists{10, 20, 50, 100};
+    std::uint32_t beamWidth = 4;
+    unsigned threads = 1;      // query threads
+    unsigned buildThreads = 0; // 0 = every hardware thread
+    std::string indexDir;
+    std::size_t k = 10;
+    bool hnswlib = false;
+};
+
+// One line of output: one search setting of one engine.
+struct RunResult {
+    std::string mode;
+    std::uint32_t listSize = 0;
+    std::uint32_t beamWidth = 0;
+    std::size_t k = 0;
+    double recall = 0.0;
+    double qps = 0.0;
+    double p50us = 0.0;
+    double p99us = 0.0;
+    double buildSeconds = 0.0;
+    std::size_t indexBytes = 0;
+    std::size_t ramBytes = 0;
+    unsigned threads = 1;
+};
+
+void printResult(const RunResult& r);
+
+// Resident set size of this process in bytes (0 if unknown).
+std::size_t residentBytes();
+
+// Recall@k against the ground truth; a hit also counts when its distance is no larger than
+// the true k-th distance, since ties exist.
+double recallAtK(const BenchData& data, std::size_t k,
+                 const std::vector<std::vector<std::uint64_t>>& found);
+
+// Runs every query on `threads` threads; search(q, out) fills the ids found for query q.
+// Fills qps and latency percentiles of r and returns the ids per query. One untimed warm-up
+// pass precedes the timed one.
+std::vector<std::vector<std::uint64_t>>
+timeQueries(const BenchData& data, unsigned threads,
+            const std::function<void(std::size_t q, std::vector<std::uint64_t>& out)>& search,
+            RunResult& r);
+
+// The SSD-resident index mode; returns the process exit code.
+int runSsdMode(const BenchData& data, const BenchOptions& options);
+
+// Builds hnswlib on the same data and prints one line per search list size (as ef).
+int runHnswlib(const BenchData& data, const BenchOptions& options);
+
+} // namespace quiver::bench

@@ -1,0 +1,449 @@
+// Integration test of the private PostgreSQL cluster: runs real initdb, pg_ctl and postgres
+// (from QUIVER_PG_BINDIR or the installed server binaries) in temporary data directories, and
+// the cluster_client helper as other "Quiver processes".
+#include "core/db/cluster_error.h"
+#include "core/db/pg_binaries.h"
+#include "core/db/private_cluster.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace quiver;
+
+namespace {
+
+const QString kCreating = QStringLiteral("Creating the database\u2026");
+const QString kStarting = QStringLiteral("Starting the database\u2026");
+
+// First column of the first row; throws with the server's message.
+QString queryOne(const QString& conninfo, const QString& sql, const QByteArrayList& params = {}) {
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.toUtf8().constData()),
+                                                      &PQfinish);
+    if (PQstatus(conn.get()) != CONNECTION_OK)
+        throw std::runtime_error(PQerrorMessage(conn.get()));
+    std::vector<const char*> values;
+    for (const QByteArray& p : params)
+        values.push_back(p.constData());
+    std::unique_ptr<PGresult, decltype(&PQclear)> r(
+        PQexecParams(conn.get(), sql.toUtf8().constData(), static_cast<int>(values.size()), nullptr,
+                     values.data(), nullptr, nullptr, 0),
+        &PQclear);
+    const auto status = PQresultStatus(r.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        throw std::runtime_error(PQerrorMessage(conn.get()));
+    if (status == PGRES_COMMAND_OK || PQntuples(r.get()) == 0)
+        return {};
+    return QString::fromUtf8(PQgetvalue(r.get(), 0, 0));
+}
+
+qint64 postmasterPid(const QString& dataDir) {
+    QFile f(dataDir + QStringLiteral("/postmaster.pid"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    return f.readLine().trimmed().toLongLong();
+}
+
+// Gone, or killed and not yet reaped.
+bool processGone(qint64 pid) {
+    if (::kill(static_cast<pid_t>(pid), 0) != 0)
+        return true;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray s = stat.readAll();
+    const qsizetype close = s.lastIndexOf(')');
+    return close >= 0 && close + 2 < s.size() && s.at(close + 2) == 'Z';
+}
+
+QString userName() {
+    const passwd* pw = ::getpwuid(::geteuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString();
+}
+
+// Reads lines until one starts with `prefix`; returns it, or an empty string if the process
+// ended or the time ran out.
+QString waitForLine(QProcess& p, const QString& prefix, int timeoutMs = 90'000) {
+    QDeadlineTimer deadline(timeoutMs);
+    for (;;) {
+        while (p.canReadLine()) {
+            const QString line = QString::fromUtf8(p.readLine()).trimmed();
+            if (line.startsWith(prefix))
+                return line;
+        }
+        if (deadline.hasExpired() || p.state() == QProcess::NotRunning)
+            return {};
+        if (!p.waitForReadyRead(static_cast<int>(std::max<qint64>(1, deadline.remainingTime()))) &&
+            p.state() == QProcess::NotRunning && !p.canReadLine())
+            return {};
+    }
+}
+
+QString expectError(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const ClusterError& e) {
+        return e.userMessage();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestPrivateCluster : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void firstStartCreatesClusterServingOnlyTheSocket();
+    void startIsIdempotentAndJoinsTheRunningServer();
+    void restartsAfterPostmasterKilled();
+    void recoversPidFileNamingAnUnrelatedProcess();
+    void survivesKillOfTheApp();
+    void twoProcessesShareOneCluster();
+    void refusesRoot();
+    void missingBinariesSayWhatToInstall();
+    void versionMismatchIsExplained();
+    void refusesDirectoryThatIsNoCluster();
+
+private:
+    QProcess* startClient(const QStringList& args);
+    int pgCtlStatus(const QString& dataDir) const;
+
+    QTemporaryDir m_root;
+    QString m_data;
+    QString m_longData;
+    PgBinaries m_bin;
+    std::vector<std::unique_ptr<QProcess>> m_clients;
+};
+
+void TestPrivateCluster::initTestCase() {
+    QVERIFY2(::geteuid() != 0, "run through ctest, which runs this test as the postgres user");
+    QVERIFY(m_root.isValid());
+    m_data = m_root.path() + QStringLiteral("/data");
+    // Long enough that its socket cannot live beside it.
+    m_longData =
+        m_root.path() + QLatin1Char('/') + QString(90, QLatin1Char('d')) + QStringLiteral("/data");
+    try {
+        m_bin = PgBinaries::locate();
+    } catch (const ClusterError& e) {
+        QFAIL(qPrintable(e.userMessage()));
+    }
+    QVERIFY(m_bin.majorVersion() >= PgBinaries::kMinimumMajorVersion);
+}
+
+void TestPrivateCluster::cleanupTestCase() {
+    for (auto& client : m_clients) {
+        if (client->state() != QProcess::NotRunning) {
+            client->kill();
+            client->waitForFinished();
+        }
+    }
+    for (const QString& dir : {m_data, m_longData}) {
+        if (QFile::exists(dir + QStringLiteral("/postmaster.pid")))
+            QProcess::execute(m_bin.program(QStringLiteral("pg_ctl")),
+                              {QStringLiteral("stop"), QStringLiteral("-D"), dir,
+                               QStringLiteral("-m"), QStringLiteral("immediate")});
+    }
+    QDir(PrivateCluster(m_longData).socketDirectory()).removeRecursively();
+}
+
+QProcess* TestPrivateCluster::startClient(const QStringList& args) {
+    m_clients.push_back(std::make_unique<QProcess>());
+    QProcess* p = m_clients.back().get();
+    p->start(QString::fromUtf8(QUIVER_CLUSTER_CLIENT), args);
+    return p;
+}
+
+int TestPrivateCluster::pgCtlStatus(const QString& dataDir) const {
+    QProcess p;
+    p.start(m_bin.program(QStringLiteral("pg_ctl")),
+            {QStringLiteral("status"), QStringLiteral("-D"), dataDir});
+    p.waitForFinished();
+    return p.exitCode(); // 0 running, 3 not running
+}
+
+void TestPrivateCluster::firstStartCreatesClusterServingOnlyTheSocket() {
+    QVERIFY(!QFileInfo::exists(m_data));
+    PrivateCluster cluster(m_data);
+    QStringList steps;
+    cluster.onProgress = [&](const QString& step) { steps << step; };
+    QString conninfo;
+    try {
+        conninfo = cluster.start();
+    } catch (const ClusterError& e) {
+        QFAIL(qPrintable(e.userMessage()));
+    }
+    QCOMPARE(steps, QStringList({kCreating, kStarting}));
+    QVERIFY(QFileInfo::exists(m_data + QStringLiteral("/PG_VERSION")));
+    QVERIFY(QFileInfo::exists(m_data + QStringLiteral("/server.log")));
+    QVERIFY(cluster.isRunning());
+    QCOMPARE(pgCtlStatus(m_data), 0);
+    QVERIFY2(conninfo.contains(QStringLiteral("host=") + cluster.socketDirectory()),
+             qPrintable(conninfo));
+    QVERIFY(conninfo.contains(QStringLiteral("dbname=quiver")));
+
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SHOW listen_addresses")), QString());
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SELECT inet_server_addr() IS NULL")),
+             QStringLiteral("t"));
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SELECT current_database()")),
+             QStringLiteral("quiver"));
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SELECT current_user")), userName());
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SHOW data_checksums")), QStringLiteral("on"));
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SHOW server_encoding")), QStringLiteral("UTF8"));
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SHOW unix_socket_directories")),
+             QStringLiteral("\"%1\"").arg(cluster.socketDirectory()));
+
+    struct stat st;
+    QCOMPARE(::stat(QFile::encodeName(cluster.socketDirectory()).constData(), &st), 0);
+    QCOMPARE(st.st_mode & 07777, 0700u);
+    QVERIFY(cluster.socketDirectory().toUtf8().size() < 100);
+
+    cluster.release();
+    QVERIFY(!cluster.isRunning());
+    QVERIFY(!QFileInfo::exists(m_data + QStringLiteral("/postmaster.pid")));
+    QCOMPARE(pgCtlStatus(m_data), 3);
+}
+
+void TestPrivateCluster::startIsIdempotentAndJoinsTheRunningServer() {
+    PrivateCluster first(m_data);
+    QStringList steps;
+    first.onProgress = [&](const QString& step) { steps << step; };
+    const QString conninfo = first.start();
+    QCOMPARE(steps, QStringList{kStarting}); // no second initdb
+    const qint64 pid = postmasterPid(m_data);
+    QVERIFY(pid > 0);
+    QCOMPARE(first.start(), conninfo);
+    QCOMPARE(postmasterPid(m_data), pid);
+
+    {
+        PrivateCluster second(m_data);
+        QStringList secondSteps;
+        second.onProgress = [&](const QString& step) { secondSteps << step; };
+        QCOMPARE(second.start(), conninfo);
+        QVERIFY(secondSteps.isEmpty()); // joined, started nothing
+        QCOMPARE(postmasterPid(m_data), pid);
+        second.release();
+    }
+    // `first` still uses the server.
+    QVERIFY(first.isRunning());
+    QCOMPARE(postmasterPid(m_data), pid);
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SELECT 1")), QStringLiteral("1"));
+
+    first.release();
+    first.release(); // idempotent too
+    QVERIFY(!first.isRunning());
+    QCOMPARE(pgCtlStatus(m_data), 3);
+}
+
+void TestPrivateCluster::restartsAfterPostmasterKilled() {
+    auto crashed = std::make_unique<PrivateCluster>(m_data);
+    const QString conninfo = crashed->start();
+    queryOne(conninfo, QStringLiteral("CREATE TABLE survivor (v text)"));
+    queryOne(conninfo, QStringLiteral("INSERT INTO survivor (v) VALUES ($1)"),
+             {"before the crash"});
+    const qint64 pid = postmasterPid(m_data);
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGKILL), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(processGone(pid), 10'000);
+    QVERIFY(QFileInfo::exists(m_data + QStringLiteral("/postmaster.pid"))); // stale now
+    QVERIFY(!crashed->isRunning());
+
+    PrivateCluster fresh(m_data);
+    QString again;
+    try {
+        again = fresh.start();
+    } catch (const ClusterError& e) {
+        QFAIL(qPrintable(e.userMessage()));
+    }
+    QVERIFY(postmasterPid(m_data) != pid);
+    QCOMPARE(queryOne(again, QStringLiteral("SELECT v FROM survivor")),
+             QStringLiteral("before the crash"));
+
+    crashed.reset(); // still registered: leaving must not stop the server `fresh` uses
+    QVERIFY(fresh.isRunning());
+    fresh.release();
+    QVERIFY(!fresh.isRunning());
+}
+
+void TestPrivateCluster::recoversPidFileNamingAnUnrelatedProcess() {
+    PrivateCluster cluster(m_data);
+    cluster.start();
+    QFile pidFile(m_data + QStringLiteral("/postmaster.pid"));
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    QByteArrayList lines = pidFile.readAll().split('\n');
+    pidFile.close();
+    const QString socketLock = cluster.socketDirectory() + QStringLiteral("/.s.PGSQL.5432.lock");
+    QFile sockLockFile(socketLock);
+    QVERIFY(sockLockFile.open(QIODevice::ReadOnly));
+    QByteArrayList sockLines = sockLockFile.readAll().split('\n');
+    sockLockFile.close();
+    cluster.release();
+    QVERIFY(!cluster.isRunning());
+
+    // After a machine crash the old pid can belong to any live process of the same user.
+    QProcess unrelated;
+    unrelated.start(QStringLiteral("cat"), QStringList{});
+    QVERIFY(unrelated.waitForStarted());
+    lines[0] = QByteArray::number(unrelated.processId());
+    sockLines[0] = lines[0];
+    QVERIFY(pidFile.open(QIODevice::WriteOnly));
+    pidFile.write(lines.join('\n'));
+    pidFile.close();
+    // A crash leaves the socket directory and its lock file behind; a clean stop removed them.
+    QVERIFY(QDir().mkpath(cluster.socketDirectory()));
+    QVERIFY(QFile::setPermissions(cluster.socketDirectory(), QFileDevice::ReadOwner |
+                                                                 QFileDevice::WriteOwner |
+                                                                 QFileDevice::ExeOwner));
+    QVERIFY(sockLockFile.open(QIODevice::WriteOnly));
+    sockLockFile.write(sockLines.join('\n'));
+    sockLockFile.close();
+    QCOMPARE(pgCtlStatus(m_data), 0); // pg_ctl is fooled: the pid is alive
+
+    PrivateCluster again(m_data);
+    QString conninfo;
+    try {
+        conninfo = again.start();
+    } catch (const ClusterError& e) {
+        QFAIL(qPrintable(e.userMessage()));
+    }
+    QVERIFY(postmasterPid(m_data) != unrelated.processId());
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SELECT count(*) FROM survivor")),
+             QStringLiteral("1"));
+    QCOMPARE(unrelated.state(), QProcess::Running); // left alone
+    again.release();
+    QVERIFY(!again.isRunning());
+    unrelated.closeWriteChannel();
+    QVERIFY(unrelated.waitForFinished());
+}
+
+void TestPrivateCluster::survivesKillOfTheApp() {
+    QProcess* app =
+        startClient({m_data, QStringLiteral("--insert"), QStringLiteral("from the app")});
+    const QString ready = waitForLine(*app, QStringLiteral("ready "));
+    QVERIFY2(!ready.isEmpty(), app->readAllStandardError().constData());
+    const qint64 pid = ready.section(QLatin1Char(' '), 1).toLongLong();
+    QCOMPARE(postmasterPid(m_data), pid);
+
+    app->kill(); // SIGKILL: no release
+    QVERIFY(app->waitForFinished());
+    QVERIFY(!processGone(pid)); // the server outlives the app
+
+    PrivateCluster next(m_data);
+    QStringList steps;
+    next.onProgress = [&](const QString& step) { steps << step; };
+    const QString conninfo = next.start();
+    QVERIFY(steps.isEmpty()); // joined the running server
+    QCOMPARE(postmasterPid(m_data), pid);
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SELECT count(*) FROM helper_rows WHERE v = $1"),
+                      {"from the app"}),
+             QStringLiteral("1"));
+
+    // The killed app's registration no longer counts: the last user leaving stops the server.
+    next.release();
+    QVERIFY(processGone(pid));
+    QVERIFY(!QFileInfo::exists(m_data + QStringLiteral("/postmaster.pid")));
+}
+
+void TestPrivateCluster::twoProcessesShareOneCluster() {
+    // Both start at the same instant on a cluster that does not exist yet; the data directory's
+    // path is too long for a socket beside it.
+    QVERIFY(!QFileInfo::exists(m_longData));
+    QProcess* a = startClient({m_longData});
+    QProcess* b = startClient({m_longData});
+    const QString readyA = waitForLine(*a, QStringLiteral("ready "));
+    QVERIFY2(!readyA.isEmpty(), a->readAllStandardError().constData());
+    const QString readyB = waitForLine(*b, QStringLiteral("ready "));
+    QVERIFY2(!readyB.isEmpty(), b->readAllStandardError().constData());
+    const qint64 pid = readyA.section(QLatin1Char(' '), 1).toLongLong();
+    QVERIFY(pid > 0);
+    QCOMPARE(readyB.section(QLatin1Char(' '), 1).toLongLong(), pid);
+
+    const QString socketDir = PrivateCluster(m_longData).socketDirectory();
+    QVERIFY(!socketDir.startsWith(m_root.path()));
+    QVERIFY(socketDir.toUtf8().size() < 100);
+    QVERIFY(QFileInfo::exists(socketDir + QStringLiteral("/.s.PGSQL.5432")));
+
+    a->write("quit\n");
+    QVERIFY(!waitForLine(*a, QStringLiteral("released")).isEmpty());
+    QVERIFY(a->waitForFinished());
+    QCOMPARE(a->exitCode(), 0);
+    QVERIFY(!processGone(pid)); // b still uses it
+    QCOMPARE(pgCtlStatus(m_longData), 0);
+
+    b->closeWriteChannel(); // end of input: also leaves
+    QVERIFY(!waitForLine(*b, QStringLiteral("released")).isEmpty());
+    QVERIFY(b->waitForFinished());
+    QCOMPARE(b->exitCode(), 0);
+    QTRY_VERIFY(processGone(pid));
+    QVERIFY(!QFileInfo::exists(m_longData + QStringLiteral("/postmaster.pid")));
+    QVERIFY(!QFileInfo::exists(socketDir)); // removed with the server, not left in /tmp
+}
+
+void TestPrivateCluster::refusesRoot() {
+    const QString message = expectError([] { PrivateCluster::ensureNotRoot(0); });
+    QCOMPARE(message,
+             QStringLiteral("Quiver's private database cannot run as root. Start Quiver as "
+                            "a normal user, or point it at a PostgreSQL server with --db "
+                            "/ QUIVER_DB."));
+    QCOMPARE(expectError([] { PrivateCluster::ensureNotRoot(1000); }), QString());
+}
+
+void TestPrivateCluster::missingBinariesSayWhatToInstall() {
+    QCOMPARE(expectError([] { PgBinaries::locateIn({QStringLiteral("/nonexistent")}); }),
+             QStringLiteral("PostgreSQL server binaries not found: install the `postgresql` "
+                            "package, or set QUIVER_PG_BINDIR."));
+
+    const QString dir = m_root.path() + QStringLiteral("/no-binaries");
+    qputenv("QUIVER_PG_BINDIR", "/nonexistent");
+    const QString message = expectError([&] { PrivateCluster(dir).start(); });
+    qunsetenv("QUIVER_PG_BINDIR");
+    QVERIFY2(message.startsWith(QStringLiteral("PostgreSQL server binaries not found in "
+                                               "QUIVER_PG_BINDIR (/nonexistent)")),
+             qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("`postgresql` package")), qPrintable(message));
+    QVERIFY(!QFileInfo::exists(dir));
+}
+
+void TestPrivateCluster::versionMismatchIsExplained() {
+    const QString dir = m_root.path() + QStringLiteral("/old");
+    QVERIFY(QDir().mkpath(dir));
+    QFile version(dir + QStringLiteral("/PG_VERSION"));
+    QVERIFY(version.open(QIODevice::WriteOnly));
+    version.write("11\n");
+    version.close();
+    const QString message = expectError([&] { PrivateCluster(dir).start(); });
+    QVERIFY2(message.contains(QStringLiteral("created by PostgreSQL 11")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("PostgreSQL %1").arg(m_bin.version())),
+             qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("pg_upgrade")), qPrintable(message));
+}
+
+void TestPrivateCluster::refusesDirectoryThatIsNoCluster() {
+    const QString dir = m_root.path() + QStringLiteral("/documents");
+    QVERIFY(QDir().mkpath(dir));
+    QFile mine(dir + QStringLiteral("/notes.txt"));
+    QVERIFY(mine.open(QIODevice::WriteOnly));
+    mine.write("keep me");
+    mine.close();
+    const QString message = expectError([&] { PrivateCluster(dir).start(); });
+    QVERIFY2(message.contains(QStringLiteral("does not hold a PostgreSQL database cluster")),
+             qPrintable(message));
+    QVERIFY(QFileInfo::exists(dir + QStringLiteral("/notes.txt")));
+}
+
+QTEST_GUILESS_MAIN(TestPrivateCluster)
+#include "tst_private_cluster.moc"

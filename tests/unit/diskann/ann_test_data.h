@@ -1,0 +1,81 @@
+#pragma once
+
+#include "core/diskann/search_result.h"
+#include "core/diskann/vamana_index.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <span>
+#include <unordered_set>
+#include <vector>
+
+namespace quiver::diskann::test {
+
+// Points uniformly distributed in the unit cube.
+inline std::vector<float> uniformPoints(std::size_t n, std::uint32_t dim, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(0.0f, 1.0f);
+    std::vector<float> v(n * dim);
+    for (auto& x : v)
+        x = u(rng);
+    return v;
+}
+
+// Gaussian blobs: `clusters` random centres, points scattered around them.
+inline std::vector<float> blobPoints(std::size_t n, std::uint32_t dim, std::uint32_t clusters,
+                                     std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    std::vector<float> centres(std::size_t{clusters} * dim);
+    for (auto& c : centres)
+        c = 4.0f * g(rng);
+    std::uniform_int_distribution<std::uint32_t> pick(0, clusters - 1);
+    std::vector<float> v(n * dim);
+    for (std::size_t i = 0; i < n; ++i) {
+        const float* c = centres.data() + std::size_t{pick(rng)} * dim;
+        for (std::uint32_t d = 0; d < dim; ++d)
+            v[i * dim + d] = c[d] + g(rng);
+    }
+    return v;
+}
+
+inline std::vector<std::uint64_t> sequentialIds(std::size_t n, std::uint64_t first = 0) {
+    std::vector<std::uint64_t> ids(n);
+    for (std::size_t i = 0; i < n; ++i)
+        ids[i] = first + i;
+    return ids;
+}
+
+// Fraction of the exact top-k ids the approximate answer found; ties at the k-th distance
+// count as hits.
+inline double recallOf(const std::vector<SearchResult>& found,
+                       const std::vector<SearchResult>& exact) {
+    if (exact.empty())
+        return found.empty() ? 1.0 : 0.0;
+    std::unordered_set<std::uint64_t> truth;
+    for (const auto& r : exact)
+        truth.insert(r.id);
+    const float kth = exact.back().distance;
+    std::size_t hits = 0;
+    for (const auto& r : found)
+        if (truth.contains(r.id) || r.distance <= kth)
+            ++hits;
+    return static_cast<double>(std::min(hits, exact.size())) / static_cast<double>(exact.size());
+}
+
+// Mean recall@k of index.search against index.searchExact over the given queries.
+inline double meanRecall(const VamanaIndex& index, const std::vector<float>& queries, std::size_t k,
+                         std::uint32_t listSize, std::optional<std::uint32_t> label = {}) {
+    const std::uint32_t dim = index.dimension();
+    const std::size_t nq = queries.size() / dim;
+    double sum = 0.0;
+    for (std::size_t q = 0; q < nq; ++q) {
+        const std::span<const float> query(queries.data() + q * dim, dim);
+        sum +=
+            recallOf(index.search(query, k, listSize, label), index.searchExact(query, k, label));
+    }
+    return sum / static_cast<double>(nq);
+}
+
+} // namespace quiver::diskann::test

@@ -1,0 +1,234 @@
+#include "ui/mainwindow/main_window.h"
+
+#include "core/db/database_status.h"
+#include "core/session/database_session.h"
+#include "ui/about/about_dialog.h"
+#include "ui/jobs/jobs_page.h"
+#include "ui/library/library_page.h"
+#include "ui/mainwindow/database_status_widget.h"
+#include "ui/search/search_page.h"
+#include "ui/settings/connection_dialog.h"
+#include "ui/settings/settings_dialog.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QIcon>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace quiver {
+
+namespace {
+const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
+const QString kStateKey = QStringLiteral("mainWindow/state");
+const QString kPageKey = QStringLiteral("mainWindow/page");
+
+struct PageInfo {
+    const char* objectName;
+    const char* icon;
+};
+} // namespace
+
+MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
+    : QMainWindow(parent)
+    , m_session(session) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(QStringLiteral("Quiver"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/quiver.svg")));
+
+    buildPages();
+    buildActions();
+    buildMenus();
+
+    m_status = new DatabaseStatusWidget(session, this);
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->setSizeGripEnabled(true);
+    connect(m_status, &DatabaseStatusWidget::connectionSettingsRequested, this,
+            &MainWindow::showConnectionDialog);
+
+    connect(session, &DatabaseSession::opened, this, &MainWindow::onStatus);
+    connect(session, &DatabaseSession::statusRefreshed, this, &MainWindow::onStatus);
+    connect(session, &DatabaseSession::failed, m_library, &LibraryPage::clearStatus);
+    connect(session, &DatabaseSession::closed, m_library, &LibraryPage::clearStatus);
+
+    resize(980, 640);
+    restoreWindowState();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildPages() {
+    m_sidebar = new QListWidget(this);
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setIconSize(QSize(20, 20));
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setFixedWidth(190);
+    m_sidebar->setSpacing(2);
+    m_sidebar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_sidebar->setAccessibleName(tr("Pages"));
+    m_sidebar->setStyleSheet(QStringLiteral(
+        "QListWidget#sidebar { background: palette(window); padding: 10px 8px; outline: 0; }"
+        "QListWidget#sidebar::item { padding: 7px 8px; border-radius: 6px; color: palette(text); }"
+        "QListWidget#sidebar::item:hover { background: rgba(58, 110, 165, 22); }"
+        "QListWidget#sidebar::item:selected { background: rgba(58, 110, 165, 50);"
+        " color: palette(text); }"));
+
+    m_pages = new QStackedWidget(this);
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_library = new LibraryPage(m_pages);
+    m_pages->addWidget(m_library);
+    m_pages->addWidget(new SearchPage(m_pages));
+    m_pages->addWidget(new JobsPage(m_pages));
+
+    const QStringList names{tr("Library"), tr("Search"), tr("Jobs")};
+    const PageInfo info[] = {{"sidebarLibrary", ":/icons/library.svg"},
+                             {"sidebarSearch", ":/icons/search.svg"},
+                             {"sidebarJobs", ":/icons/jobs.svg"}};
+    for (int i = 0; i < names.size(); ++i) {
+        auto* item = new QListWidgetItem(QIcon(QString::fromLatin1(info[i].icon)), names[i]);
+        item->setData(Qt::UserRole, QString::fromLatin1(info[i].objectName));
+        item->setToolTip(tr("%1 (Ctrl+%2)").arg(names[i]).arg(i + 1));
+        m_sidebar->addItem(item);
+    }
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, [this](int row) {
+        if (row >= 0)
+            m_pages->setCurrentIndex(row);
+        // Counts shown on the library page age while other pages are used.
+        if (row == static_cast<int>(Page::Library) &&
+            m_session->state() == DatabaseSession::State::Open)
+            m_session->refreshStatus();
+    });
+    m_sidebar->setCurrentRow(0);
+
+    auto* separator = new QFrame(this);
+    separator->setFrameShape(QFrame::VLine);
+    separator->setFrameShadow(QFrame::Plain);
+    separator->setForegroundRole(QPalette::Mid);
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_sidebar);
+    layout->addWidget(separator);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+}
+
+void MainWindow::buildActions() {
+    m_connectionAction =
+        new QAction(QIcon(QStringLiteral(":/icons/database.svg")), tr("&Connection…"), this);
+    m_connectionAction->setObjectName(QStringLiteral("connectionAction"));
+    m_connectionAction->setStatusTip(tr("Choose the database Quiver uses"));
+    connect(m_connectionAction, &QAction::triggered, this, &MainWindow::showConnectionDialog);
+
+    m_settingsAction =
+        new QAction(QIcon(QStringLiteral(":/icons/settings.svg")), tr("&Settings…"), this);
+    m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
+    m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::showSettingsDialog);
+
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setObjectName(QStringLiteral("quitAction"));
+    m_quitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_aboutAction = new QAction(tr("&About Quiver"), this);
+    m_aboutAction->setObjectName(QStringLiteral("aboutAction"));
+    m_aboutAction->setShortcut(QKeySequence(Qt::Key_F1));
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAboutDialog);
+
+    const Qt::Key keys[] = {Qt::Key_1, Qt::Key_2, Qt::Key_3};
+    for (int i = 0; i < m_sidebar->count(); ++i) {
+        QListWidgetItem* item = m_sidebar->item(i);
+        auto* action = new QAction(item->icon(), item->text(), this);
+        action->setObjectName(item->data(Qt::UserRole).toString() + QStringLiteral("Action"));
+        action->setShortcut(QKeySequence(Qt::CTRL | keys[i]));
+        connect(action, &QAction::triggered, this, [this, i] { showPage(static_cast<Page>(i)); });
+        m_pageActions << action;
+    }
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    file->addAction(m_connectionAction);
+    file->addAction(m_settingsAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu* go = menuBar()->addMenu(tr("&Go"));
+    go->setObjectName(QStringLiteral("goMenu"));
+    go->addActions(m_pageActions);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    help->addAction(m_aboutAction);
+}
+
+MainWindow::Page MainWindow::currentPage() const {
+    return static_cast<Page>(m_pages->currentIndex());
+}
+
+void MainWindow::showPage(Page page) {
+    m_sidebar->setCurrentRow(static_cast<int>(page));
+}
+
+void MainWindow::showConnectionDialog() {
+    auto* dialog = new ConnectionDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { reopen(dialog->target()); });
+    dialog->open();
+}
+
+void MainWindow::showSettingsDialog() {
+    auto* dialog = new SettingsDialog(m_session->target().describe(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::connectionChanged, this, &MainWindow::reopen);
+    dialog->open();
+}
+
+void MainWindow::showAboutDialog() {
+    auto* dialog = new AboutDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::reopen(const DatabaseTarget& target) {
+    m_library->clearStatus();
+    m_session->open(target);
+}
+
+void MainWindow::onStatus(const DatabaseStatus& status) {
+    m_library->setStatus(status);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::restoreWindowState() {
+    const QSettings settings;
+    restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    restoreState(settings.value(kStateKey).toByteArray());
+    const int page = settings.value(kPageKey, 0).toInt();
+    if (page >= 0 && page < m_pages->count())
+        m_sidebar->setCurrentRow(page);
+}
+
+void MainWindow::saveWindowState() const {
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    settings.setValue(kPageKey, m_pages->currentIndex());
+}
+
+} // namespace quiver

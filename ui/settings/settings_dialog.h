@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QDialog>
+
+class QLabel;
+
+namespace quiver {
+
+struct DatabaseTarget;
+
+// Preferences: the database connection now, embedding providers later.
+class SettingsDialog : public QDialog {
+    Q_OBJECT
+public:
+    // currentConnection: DatabaseTarget::describe() of the database in use.
+    explicit SettingsDialog(const QString& currentConnection, QWidget* parent = nullptr);
+
+    void showConnectionDialog();
+
+signals:
+    // The user saved a new connection in the connection dialog.
+    void connectionChanged(const quiver::DatabaseTarget& target);
+
+private:
+    QLabel* m_connection = nullptr;
+};
+
+} // namespace quiver
