@@ -108,6 +108,11 @@ private:
     void storeLabels(std::uint32_t slot, std::span<const std::uint32_t> labels);
     std::uint32_t closestToCentroid(std::span<const std::uint32_t> slots) const;
     void chooseStartNodes();
+    void chooseEntryPoints(std::span<const std::uint32_t> live);
+    void dropDeadEntryPoints();
+    std::size_t nearestEntryPoints(const float* query, DistanceFn dist,
+                                   std::uint32_t* seeds) const;
+    std::size_t repairConnectivity(SearchScratch& s);
 
     template <bool kLocked, typename Accept>
     void greedySearch(const float* query, std::span<const std::uint32_t> starts,
@@ -146,6 +151,12 @@ private:
     std::size_t liveCount_ = 0;
     std::size_t deletedCount_ = 0;
     std::uint32_t medoid_ = 0;
+    // Entry points spread over the data (medoid first): every unfiltered search, at build and
+    // at query time, starts from the few of them closest to its target, so that well separated
+    // clusters are reached directly. Their vectors are copied contiguously for a fast scan.
+    std::vector<std::uint32_t> entries_;
+    AlignedBuffer<float> entryVectors_;
+    std::size_t entriesChosenFor_ = 0; // live count when the entry points were last chosen
     bool hasLabels_ = false;
     // Per-node locks for the concurrent build, striped to keep them small.
     std::unique_ptr<class NodeLocks> locks_;

@@ -16,9 +16,9 @@ namespace {
 QHash<QString, QString> readEnvFile(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        throw std::runtime_error(
-            "the test PostgreSQL server is not running: cannot read " + path.toStdString() +
-            " (run the test through ctest, whose fixture starts the server)");
+        throw std::runtime_error("the test PostgreSQL server is not running: cannot read " +
+                                 path.toStdString() +
+                                 " (run the test through ctest, whose fixture starts the server)");
     QHash<QString, QString> env;
     while (!f.atEnd()) {
         const QString line = QString::fromUtf8(f.readLine()).trimmed();

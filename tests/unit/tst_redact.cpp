@@ -14,8 +14,8 @@ void TestRedact::redacts_data() {
     QTest::addColumn<QString>("secret");
     QTest::newRow("conninfo") << QStringLiteral("host=db user=u password=hunter2 dbname=x")
                               << QStringLiteral("hunter2");
-    QTest::newRow("conninfo quoted") << QStringLiteral("password='a b\\'c' host=x")
-                                     << QStringLiteral("a b");
+    QTest::newRow("conninfo quoted")
+        << QStringLiteral("password='a b\\'c' host=x") << QStringLiteral("a b");
     QTest::newRow("url") << QStringLiteral("postgresql://alice:s3cr3t@db.example/quiver")
                          << QStringLiteral("s3cr3t");
     QTest::newRow("bearer") << QStringLiteral("Authorization: Bearer abcdef123456")
