@@ -83,7 +83,13 @@ void DatabaseStatusWidget::showOpening(const QString& step) {
 }
 
 void DatabaseStatusWidget::showOpen(const DatabaseStatus& status) {
-    QStringList parts{tr("Connected to %1").arg(m_session->target().describe())};
+    // A private database is best named as such; any other is named by the live connection
+    // (user@host:port/db), which is shorter than the conninfo it came from and never has a
+    // password.
+    const bool isPrivate = m_session->target().source == DatabaseTarget::Source::PrivateCluster;
+    const QString where =
+        isPrivate || status.describe.isEmpty() ? m_session->target().describe() : status.describe;
+    QStringList parts{tr("Connected to %1").arg(where)};
     if (!status.serverVersion.isEmpty())
         parts << versionText(status.serverVersion);
     parts << tr("schema %1").arg(status.schemaVersion);
