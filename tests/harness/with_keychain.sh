@@ -25,5 +25,4 @@ printf '%s' "$probe" | secret-tool store --label="Quiver test probe" quiver-test
 secret-tool clear quiver-test probe
 rc=0
 "$@" || rc=$?
-pkill -u "$(id -u)" -f 'gnome-keyring-daemon --replace' >/dev/null 2>&1 || true
 exit $rc
