@@ -3,6 +3,11 @@
 #include <array>
 #include <cstring>
 
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
+#include <nmmintrin.h>
+#define QUIVER_CRC32C_SSE42 1
+#endif
+
 namespace quiver::diskann {
 
 namespace {
@@ -29,9 +34,36 @@ constexpr Tables makeTables() {
 
 constexpr Tables kTables = makeTables();
 
+#ifdef QUIVER_CRC32C_SSE42
+__attribute__((target("sse4.2"))) std::uint32_t crc32cSse42(const void* data, std::size_t size,
+                                                            std::uint32_t crc) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    std::uint64_t c = ~crc;
+    for (; size >= 8; size -= 8, p += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        c = _mm_crc32_u64(c, word);
+    }
+    auto c32 = static_cast<std::uint32_t>(c);
+    for (; size > 0; --size)
+        c32 = _mm_crc32_u8(c32, *p++);
+    return ~c32;
+}
+
+const bool kHasSse42 = __builtin_cpu_supports("sse4.2");
+#endif
+
 } // namespace
 
 std::uint32_t crc32c(const void* data, std::size_t size, std::uint32_t crc) {
+#ifdef QUIVER_CRC32C_SSE42
+    if (kHasSse42)
+        return crc32cSse42(data, size, crc);
+#endif
+    return crc32cPortable(data, size, crc);
+}
+
+std::uint32_t crc32cPortable(const void* data, std::size_t size, std::uint32_t crc) {
     const auto* p = static_cast<const unsigned char*>(data);
     std::uint32_t c = ~crc;
     while (size >= 8) {

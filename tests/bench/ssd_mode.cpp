@@ -89,6 +89,10 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
                      static_cast<unsigned long long>(info.rawVectorBytes), info.pqSubspaces,
                      info.cachedNodes, info.nodeBytes);
     }
+    if (options.indexDir.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove(path, ignored); // a scratch file; with --index-dir it stays
+    }
     return 0;
 }
 

@@ -30,6 +30,17 @@ std::string scratchPath() {
         .string();
 }
 
+const std::string& scratchFile() {
+    static const std::string path = [] {
+        std::atexit([] {
+            std::error_code ignored;
+            std::filesystem::remove(scratchPath(), ignored);
+        });
+        return scratchPath();
+    }();
+    return path;
+}
+
 using namespace quiver::diskann;
 
 // With QUIVER_FUZZ_FIX_CHECKSUMS=1 every checksum the bytes can hold is recomputed before
@@ -71,7 +82,7 @@ void fixChecksums(std::vector<std::uint8_t>& b) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const std::string path = scratchPath();
+    const std::string& path = scratchFile();
     static const bool fix = std::getenv("QUIVER_FUZZ_FIX_CHECKSUMS") != nullptr;
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
