@@ -515,28 +515,25 @@ QByteArray PgConnection::copyTextField(const std::optional<QString>& value) {
     return value ? copyTextField(*value) : QByteArrayLiteral("\\N");
 }
 
-void PgConnection::listen(const QString& channel) {
+QString PgConnection::quoteIdentifier(const QString& name) const {
     if (!m_conn)
         throw DbError(DbError::Kind::Closed, QStringLiteral("no connection to the server"));
-    const QByteArray name = channel.toUtf8();
-    char* quoted = PQescapeIdentifier(m_conn, name.constData(), static_cast<size_t>(name.size()));
+    const QByteArray bytes = name.toUtf8();
+    char* quoted = PQescapeIdentifier(m_conn, bytes.constData(), static_cast<size_t>(bytes.size()));
     if (!quoted)
         throw DbError(DbError::Kind::Query, trimmed(PQerrorMessage(m_conn)));
-    const QString sql = QStringLiteral("LISTEN ") + QString::fromUtf8(quoted);
+    QString out = QString::fromUtf8(quoted);
     PQfreemem(quoted);
-    exec(sql);
+    return out;
+}
+
+// LISTEN and UNLISTEN take an identifier, not a bind parameter, hence the quoting.
+void PgConnection::listen(const QString& channel) {
+    exec(QStringLiteral("LISTEN ") + quoteIdentifier(channel));
 }
 
 void PgConnection::unlisten(const QString& channel) {
-    if (!m_conn)
-        throw DbError(DbError::Kind::Closed, QStringLiteral("no connection to the server"));
-    const QByteArray name = channel.toUtf8();
-    char* quoted = PQescapeIdentifier(m_conn, name.constData(), static_cast<size_t>(name.size()));
-    if (!quoted)
-        throw DbError(DbError::Kind::Query, trimmed(PQerrorMessage(m_conn)));
-    const QString sql = QStringLiteral("UNLISTEN ") + QString::fromUtf8(quoted);
-    PQfreemem(quoted);
-    exec(sql);
+    exec(QStringLiteral("UNLISTEN ") + quoteIdentifier(channel));
 }
 
 void PgConnection::notify(const QString& channel, const QString& payload) {

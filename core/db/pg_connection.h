@@ -60,6 +60,7 @@ public:
     static QByteArray copyTextField(const QString& value);
     static QByteArray copyTextField(const std::optional<QString>& value);
 
+    // The channel is quoted as an identifier, so any name is safe.
     void listen(const QString& channel);
     void unlisten(const QString& channel);
     void notify(const QString& channel, const QString& payload);
@@ -84,6 +85,7 @@ public:
 
 private:
     explicit PgConnection(pg_conn* conn) noexcept;
+    QString quoteIdentifier(const QString& name) const;
     [[noreturn]] void throwQueryError(pg_result* result, const char* what) const;
     DbError::Target target() const;
 
