@@ -1,6 +1,7 @@
 #include "core/diskann/vamana_index.h"
 
 #include "core/diskann/brute_force.h"
+#include "core/diskann/kmeans.h"
 #include "core/diskann/neighbor_list.h"
 #include "core/diskann/parallel_for.h"
 #include "core/diskann/visited_set.h"
@@ -9,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <numeric>
 #include <random>
@@ -29,7 +31,7 @@ struct SearchScratch {
     std::vector<std::uint32_t> pruned;
     std::vector<Neighbor> reversePool;
     std::vector<std::uint32_t> reversePruned;
-    std::vector<std::uint8_t> occluded;
+    std::vector<std::uint32_t> picked;
 };
 
 // Striped mutexes guarding adjacency rows during a concurrent build or insert.
@@ -48,6 +50,9 @@ constexpr std::size_t kFloatsPerLine = 64 / sizeof(float);
 constexpr std::size_t kIdsPerLine = 64 / sizeof(std::uint32_t);
 // Bounds the candidate pool RobustPrune sees: it costs O(R * pool) distances.
 constexpr std::size_t kMaxPool = 750;
+// Entry points scanned per search, and how many of the closest go into the beam.
+constexpr std::size_t kMaxEntryPoints = 256;
+constexpr std::size_t kSeeds = 3;
 
 std::size_t roundUp(std::size_t v, std::size_t m) {
     return (v + m - 1) / m * m;
@@ -129,7 +134,9 @@ std::size_t VamanaIndex::memoryBytes() const {
     std::size_t bytes = vectors_.size() * sizeof(float) + graph_.size() * sizeof(std::uint32_t) +
                         state_.capacity() + externalIds_.capacity() * sizeof(std::uint64_t) +
                         labels_.capacity() * sizeof(std::vector<std::uint32_t>) +
-                        slotOfId_.size() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 16);
+                        slotOfId_.size() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 16) +
+                        entries_.capacity() * sizeof(std::uint32_t) +
+                        entryVectors_.size() * sizeof(float);
     for (const auto& l : labels_)
         bytes += l.capacity() * sizeof(std::uint32_t);
     for (const auto& [label, info] : labelIndex_)
@@ -154,6 +161,9 @@ void VamanaIndex::clear() {
     liveCount_ = 0;
     deletedCount_ = 0;
     medoid_ = 0;
+    entries_.clear();
+    entryVectors_ = AlignedBuffer<float>();
+    entriesChosenFor_ = 0;
     hasLabels_ = false;
 }
 
@@ -230,6 +240,160 @@ void VamanaIndex::chooseStartNodes() {
         info.start = closestToCentroid(info.members);
 }
 
+void VamanaIndex::chooseEntryPoints(std::span<const std::uint32_t> live) {
+    // One entry per k-means cell of a sample (the sample point nearest each centroid), about
+    // sqrt(n)/2 of them: a flat top layer that a search scans entirely before descending into
+    // the graph. On data made of many far-apart clusters a single medoid cannot reach every
+    // cluster through greedy steps, because inter-cluster distances carry almost no direction.
+    // Entries that are still live are kept: the graph has grown its long edges around them.
+    const std::size_t n = live.size();
+    std::vector<std::uint32_t> chosen{medoid_};
+    for (const std::uint32_t e : entries_)
+        if (e != medoid_ && state_[e] == SlotState::Live)
+            chosen.push_back(e);
+    entriesChosenFor_ = n;
+    const auto wanted = std::clamp<std::size_t>(
+        static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(n)) / 2.0)), 1,
+        kMaxEntryPoints);
+    if (wanted > 1) {
+        const std::size_t m = std::min(n, std::max<std::size_t>(wanted * 16, 2048));
+        std::vector<std::uint32_t> sample(live.begin(), live.end());
+        std::mt19937_64 rng(params_.seed ^ 0x9E3779B97F4A7C15ULL);
+        for (std::size_t i = 0; i < m; ++i) {
+            std::uniform_int_distribution<std::size_t> pick(i, n - 1);
+            std::swap(sample[i], sample[pick(rng)]);
+        }
+        sample.resize(m);
+        std::vector<float> rows(m * rowFloats_);
+        for (std::size_t i = 0; i < m; ++i)
+            std::memcpy(rows.data() + i * rowFloats_, vectorAt(sample[i]),
+                        rowFloats_ * sizeof(float));
+        KMeansOptions options;
+        options.iterations = 4;
+        options.seed = params_.seed;
+        const auto k = static_cast<std::uint32_t>(wanted);
+        const std::vector<float> centroids = trainKMeans(rows.data(), m, rowFloats_, k, options);
+        std::vector<float> bestDistance(k, std::numeric_limits<float>::infinity());
+        std::vector<std::uint32_t> best(k, medoid_);
+        for (std::size_t i = 0; i < m; ++i) {
+            float d = 0.0f;
+            const std::uint32_t c =
+                nearestCentroid(rows.data() + i * rowFloats_, centroids.data(), k, rowFloats_, &d);
+            if (d < bestDistance[c]) {
+                bestDistance[c] = d;
+                best[c] = sample[i];
+            }
+        }
+        std::sort(best.begin(), best.end());
+        best.erase(std::unique(best.begin(), best.end()), best.end());
+        for (const std::uint32_t b : best)
+            if (chosen.size() < kMaxEntryPoints &&
+                std::find(chosen.begin(), chosen.end(), b) == chosen.end())
+                chosen.push_back(b);
+    }
+    entries_ = std::move(chosen);
+    entryVectors_.resize(entries_.size() * rowFloats_);
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+        std::memcpy(entryVectors_.data() + i * rowFloats_, vectorAt(entries_[i]),
+                    rowFloats_ * sizeof(float));
+}
+
+template <typename Accept>
+std::size_t VamanaIndex::nearestEntryPoints(const float* query, DistanceFn dist,
+                                            const Accept& accept, std::uint32_t* seeds) const {
+    // Keeps the kSeeds closest entries by insertion into a tiny sorted array.
+    std::array<float, kSeeds> best{};
+    std::size_t count = 0;
+    const std::size_t n = entries_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i + 1 < n)
+            prefetchRow(entryVectors_.data() + (i + 1) * rowFloats_, rowFloats_);
+        if (!accept(entries_[i]))
+            continue;
+        const float d = dist(query, entryVectors_.data() + i * rowFloats_, rowFloats_);
+        if (count == kSeeds && !(d < best[kSeeds - 1]))
+            continue;
+        std::size_t at = count < kSeeds ? count++ : kSeeds - 1;
+        while (at > 0 && d < best[at - 1]) {
+            best[at] = best[at - 1];
+            seeds[at] = seeds[at - 1];
+            --at;
+        }
+        best[at] = d;
+        seeds[at] = entries_[i];
+    }
+    return count;
+}
+
+std::size_t VamanaIndex::repairConnectivity(SearchScratch& s) {
+    // Greedy search only finds what the entry can reach. Pruning can leave a cluster with no
+    // edge pointing into it, so every live node not reachable from the medoid (the single
+    // entry of the disk index, which reaches every other entry point this way) is attached
+    // to its nearest reachable node, as in NSG's spanning step.
+    if (liveCount_ == 0)
+        return 0;
+    std::vector<std::uint8_t> reached(usedSlots_, 0);
+    std::vector<std::uint32_t> stack;
+    const auto flood = [&](std::uint32_t from) {
+        reached[from] = 1;
+        stack.push_back(from);
+        while (!stack.empty()) {
+            const std::uint32_t u = stack.back();
+            stack.pop_back();
+            const std::uint32_t* row = adjacencyAt(u);
+            for (std::uint32_t j = 0; j < row[0]; ++j) {
+                const std::uint32_t v = row[j + 1];
+                if (reached[v] == 0 && state_[v] == SlotState::Live) {
+                    reached[v] = 1;
+                    stack.push_back(v);
+                }
+            }
+        }
+    };
+    flood(medoid_);
+    std::size_t added = 0;
+    const auto live = [&](std::uint32_t n) { return state_[n] == SlotState::Live; };
+    std::array<std::uint32_t, kSeeds> seeds{};
+    for (std::uint32_t slot = 0; slot < usedSlots_; ++slot) {
+        if (reached[slot] != 0 || state_[slot] != SlotState::Live)
+            continue;
+        const float* v = vectorAt(slot);
+        const std::size_t seedCount = nearestEntryPoints(v, graphDistance_, live, seeds.data());
+        greedySearch<false>(v, std::span(seeds.data(), seedCount), params_.buildListSize,
+                            graphDistance_, live, s, true);
+        std::uint32_t parent = medoid_;
+        float parentDistance = std::numeric_limits<float>::infinity();
+        for (const Neighbor& c : s.expanded)
+            if (c.slot != slot && reached[c.slot] != 0 &&
+                adjacencyAt(c.slot)[0] < params_.maxDegree && c.distance < parentDistance) {
+                parent = c.slot;
+                parentDistance = c.distance;
+            }
+        if (!(parentDistance < std::numeric_limits<float>::infinity())) {
+            // The search never met a reachable node with room: scan for the closest one.
+            for (std::uint32_t c = 0; c < usedSlots_; ++c) {
+                if (reached[c] == 0 || adjacencyAt(c)[0] >= params_.maxDegree)
+                    continue;
+                const float d = graphDistance_(v, vectorAt(c), rowFloats_);
+                if (d < parentDistance) {
+                    parent = c;
+                    parentDistance = d;
+                }
+            }
+        }
+        std::uint32_t* row = adjacencyAt(parent);
+        if (row[0] < slackDegree_) {
+            row[row[0] + 1] = slot;
+            ++row[0];
+        } else {
+            row[row[0]] = slot;
+        }
+        flood(slot);
+        ++added;
+    }
+    return added;
+}
+
 template <bool kLocked, typename Accept>
 void VamanaIndex::greedySearch(const float* query, std::span<const std::uint32_t> starts,
                                std::uint32_t listSize, DistanceFn dist, const Accept& accept,
@@ -286,67 +450,98 @@ void VamanaIndex::robustPrune(std::uint32_t slot, std::vector<Neighbor>& pool, f
     out.clear();
     if (pool.size() > kMaxPool)
         pool.resize(kMaxPool);
-    s.occluded.assign(pool.size(), 0);
     const auto& mine = labels_[slot];
     const bool filtered = hasLabels_ && !mine.empty();
-    for (std::size_t i = 0; i < pool.size() && out.size() < degree; ++i) {
-        if (s.occluded[i] != 0)
-            continue;
-        out.push_back(pool[i].slot);
-        const float* vi = vectorAt(pool[i].slot);
-        for (std::size_t j = i + 1; j < pool.size(); ++j) {
-            if (s.occluded[j] != 0)
+    // Filtered-DiskANN: a candidate may only be shadowed by a node that carries every label
+    // the candidate shares with slot, so each label keeps a path.
+    const auto mayOcclude = [&](std::size_t i, std::size_t j) {
+        if (!filtered)
+            return true;
+        const auto& li = labels_[pool[i].slot];
+        const auto& lj = labels_[pool[j].slot];
+        for (const std::uint32_t l : mine)
+            if (sortedContains(lj, l) && !sortedContains(li, l))
+                return false;
+        return true;
+    };
+    // Occlusion is tested lazily, candidate against the picks made so far, stopping at the
+    // first pick that occludes it: the same selection as testing every pick against every
+    // later candidate, but candidates past the point where the row is full cost nothing.
+    // Where nothing occludes anything this is R^2/2 distances instead of R * |pool|.
+    auto& picked = s.picked;
+    picked.clear();
+    const auto occludedBy = [&](std::size_t j, std::size_t from, std::size_t to) {
+        const float* vj = vectorAt(pool[j].slot);
+        const float limit = pool[j].distance;
+        for (std::size_t p = from; p < to; ++p) {
+            const std::size_t i = picked[p];
+            if (!mayOcclude(i, j))
                 continue;
-            if (filtered) {
-                // Filtered-DiskANN: a candidate may only be shadowed by a node that carries
-                // every label the candidate shares with slot, so each label keeps a path.
-                const auto& li = labels_[pool[i].slot];
-                const auto& lj = labels_[pool[j].slot];
-                bool covered = true;
-                for (const std::uint32_t l : mine)
-                    if (sortedContains(lj, l) && !sortedContains(li, l)) {
-                        covered = false;
-                        break;
-                    }
-                if (!covered)
-                    continue;
-            }
-            const float dij = graphDistance_(vi, vectorAt(pool[j].slot), rowFloats_);
-            if (alpha * dij <= pool[j].distance)
-                s.occluded[j] = 1;
+            if (alpha * graphDistance_(vectorAt(pool[i].slot), vj, rowFloats_) <= limit)
+                return true;
         }
+        return false;
+    };
+    // When nothing occludes anything (points of one cluster in high dimension are nearly
+    // equidistant), the nearest candidates alone would fill the row and every edge would stay
+    // inside the cluster. Some slots are therefore kept for the farthest unoccluded
+    // candidates, which are the far side of the search path that led here.
+    const std::size_t reserved = degree >= 8 ? degree / 4 : 0;
+    const std::size_t nearQuota = degree - reserved;
+    std::size_t i = 0;
+    for (; i < pool.size() && picked.size() < nearQuota; ++i)
+        if (!occludedBy(i, 0, picked.size()))
+            picked.push_back(static_cast<std::uint32_t>(i));
+    const std::size_t nearPicks = picked.size();
+    for (std::size_t j = pool.size(); j > i && picked.size() < degree; --j) {
+        // Far picks are tested first: a far candidate is most often shadowed by a farther one.
+        if (occludedBy(j - 1, nearPicks, picked.size()) || occludedBy(j - 1, 0, nearPicks))
+            continue;
+        picked.push_back(static_cast<std::uint32_t>(j - 1));
     }
+    out.reserve(picked.size());
+    for (const std::uint32_t p : picked)
+        out.push_back(pool[p].slot);
 }
 
-void VamanaIndex::linkNode(std::uint32_t slot, float alpha, SearchScratch& s, bool locked) {
+void VamanaIndex::linkNode(std::uint32_t slot, float alpha, std::uint32_t listSize,
+                           SearchScratch& s, bool locked) {
     const float* v = vectorAt(slot);
     auto& pool = s.pool;
     pool.clear();
     const auto acceptAll = [](std::uint32_t) { return true; };
-    const std::array<std::uint32_t, 1> entry{medoid_};
+    std::array<std::uint32_t, kSeeds> seeds{};
+    const std::span<const std::uint32_t> entry(
+        seeds.data(), nearestEntryPoints(v, graphDistance_, acceptAll, seeds.data()));
     if (locked)
-        greedySearch<true>(v, entry, params_.buildListSize, graphDistance_, acceptAll, s, true);
+        greedySearch<true>(v, entry, listSize, graphDistance_, acceptAll, s, true);
     else
-        greedySearch<false>(v, entry, params_.buildListSize, graphDistance_, acceptAll, s, true);
+        greedySearch<false>(v, entry, listSize, graphDistance_, acceptAll, s, true);
     pool.insert(pool.end(), s.expanded.begin(), s.expanded.end());
 
     const auto& mine = labels_[slot];
     if (hasLabels_ && !mine.empty()) {
+        const auto acceptShared = [&](std::uint32_t n) { return sharesAny(labels_[n], mine); };
         std::vector<std::uint32_t> starts;
-        starts.reserve(mine.size());
+        starts.reserve(mine.size() + kSeeds);
         for (const std::uint32_t l : mine) {
             const auto it = labelIndex_.find(l);
             if (it != labelIndex_.end() && it->second.start != slot)
                 starts.push_back(it->second.start);
         }
         if (!starts.empty()) {
-            const auto acceptShared = [&](std::uint32_t n) { return sharesAny(labels_[n], mine); };
+            // The label starts plus the nearest entries sharing a label: one start per label
+            // reaches only that label's cluster around it when the points form clusters.
+            std::array<std::uint32_t, kSeeds> near{};
+            const std::size_t count =
+                nearestEntryPoints(v, graphDistance_, acceptShared, near.data());
+            for (std::size_t i = 0; i < count; ++i)
+                if (near[i] != slot)
+                    starts.push_back(near[i]);
             if (locked)
-                greedySearch<true>(v, starts, params_.buildListSize, graphDistance_, acceptShared,
-                                   s, true);
+                greedySearch<true>(v, starts, listSize, graphDistance_, acceptShared, s, true);
             else
-                greedySearch<false>(v, starts, params_.buildListSize, graphDistance_, acceptShared,
-                                    s, true);
+                greedySearch<false>(v, starts, listSize, graphDistance_, acceptShared, s, true);
             pool.insert(pool.end(), s.expanded.begin(), s.expanded.end());
         }
     }
@@ -450,6 +645,7 @@ BuildStatus VamanaIndex::build(std::span<const float> vectors, std::span<const s
     std::iota(all.begin(), all.end(), 0u);
     medoid_ = closestToCentroid(all);
     chooseStartNodes();
+    chooseEntryPoints(all);
 
     // A sparse random graph to start from (Vamana's random initialisation); the first pass
     // replaces it with real neighbourhoods.
@@ -495,11 +691,15 @@ BuildStatus VamanaIndex::build(std::span<const float> vectors, std::span<const s
     constexpr std::size_t kChunk = 64;
     for (int pass = 0; pass < 2 && checkCancel(); ++pass) {
         const float alpha = pass == 0 ? 1.0f : params_.alpha;
+        // Pass 1 only has to replace the random graph by a rough neighbourhood graph, which
+        // pass 2 refines: half the beam there costs little recall and about 20% of the time.
+        const std::uint32_t listSize =
+            pass == 0 ? (params_.buildListSize + 1) / 2 : params_.buildListSize;
         parallelFor(
             n, threads, kChunk,
             [&](std::size_t begin, std::size_t end, unsigned worker) {
                 for (std::size_t i = begin; i < end; ++i)
-                    linkNode(order[i], alpha, scratch[worker], true);
+                    linkNode(order[i], alpha, listSize, scratch[worker], true);
             },
             [&](std::size_t done) {
                 report((static_cast<double>(pass) * static_cast<double>(n) +
@@ -534,6 +734,7 @@ BuildStatus VamanaIndex::build(std::span<const float> vectors, std::span<const s
             std::copy(s.reversePruned.begin(), s.reversePruned.end(), row + 1);
         }
     });
+    repairConnectivity(scratch[0]);
     report(1.0);
     return BuildStatus::Completed;
 }
@@ -603,17 +804,23 @@ std::size_t VamanaIndex::search(const float* query, std::size_t k, std::uint32_t
             return 0;
         if (it->second.members.size() <= params_.filterBruteForceBelow)
             return exactSearch(q, k, out, label);
-        // Filtered-DiskANN search: enter at the label's start node and only ever admit
-        // points carrying the label, so the beam is never diluted by non-matching points.
-        const std::array<std::uint32_t, 1> entry{it->second.start};
+        // Filtered-DiskANN search: enter at the label's start node (and the nearest entry
+        // points carrying the label) and only ever admit points carrying the label, so the
+        // beam is never diluted by non-matching points.
         const std::uint32_t wanted = *label;
-        greedySearch<false>(
-            q, entry, listSize, queryDistance_,
-            [&](std::uint32_t n) { return hasLabel(n, wanted); }, s, false);
+        const auto carriesLabel = [&](std::uint32_t n) { return hasLabel(n, wanted); };
+        std::array<std::uint32_t, kSeeds + 1> seeds{};
+        seeds[0] = it->second.start;
+        const std::size_t count =
+            1 + nearestEntryPoints(q, queryDistance_, carriesLabel, seeds.data() + 1);
+        greedySearch<false>(q, std::span<const std::uint32_t>(seeds.data(), count), listSize,
+                            queryDistance_, carriesLabel, s, false);
     } else {
-        const std::array<std::uint32_t, 1> entry{medoid_};
-        greedySearch<false>(
-            q, entry, listSize, queryDistance_, [](std::uint32_t) { return true; }, s, false);
+        const auto acceptAll = [](std::uint32_t) { return true; };
+        std::array<std::uint32_t, kSeeds> seeds{};
+        const std::span<const std::uint32_t> entry(
+            seeds.data(), nearestEntryPoints(q, queryDistance_, acceptAll, seeds.data()));
+        greedySearch<false>(q, entry, listSize, queryDistance_, acceptAll, s, false);
     }
     return finishSearch(s, k, out, label);
 }
@@ -660,9 +867,22 @@ bool VamanaIndex::insert(std::uint64_t id, std::span<const float> vector,
     if (liveCount_ == 1) {
         // The only live point: it becomes the entry, whatever tombstones remain.
         medoid_ = slot;
+        entries_.clear();
+        const std::array<std::uint32_t, 1> only{slot};
+        chooseEntryPoints(only);
         return true;
     }
-    linkNode(slot, params_.alpha, threadScratch(), false);
+    linkNode(slot, params_.alpha, params_.buildListSize, threadScratch(), false);
+    if (liveCount_ >= 2 * entriesChosenFor_ && liveCount_ >= 64) {
+        // The index has doubled since the entry points were chosen: choose again (amortised
+        // O(1) per insert), so that an index grown by inserts gets spread-out entries too.
+        std::vector<std::uint32_t> live;
+        live.reserve(liveCount_);
+        for (std::uint32_t i = 0; i < usedSlots_; ++i)
+            if (state_[i] == SlotState::Live)
+                live.push_back(i);
+        chooseEntryPoints(live);
+    }
     return true;
 }
 
@@ -752,13 +972,17 @@ std::size_t VamanaIndex::consolidate() {
             it->second.start = closestToCentroid(members);
         ++it;
     }
-    if (liveCount_ > 0 && state_[medoid_] != SlotState::Live) {
+    if (freed > 0 && liveCount_ > 0) {
         std::vector<std::uint32_t> live;
         live.reserve(liveCount_);
         for (std::uint32_t slot = 0; slot < usedSlots_; ++slot)
             if (state_[slot] == SlotState::Live)
                 live.push_back(slot);
-        medoid_ = closestToCentroid(live);
+        if (state_[medoid_] != SlotState::Live)
+            medoid_ = closestToCentroid(live);
+        // Deletions may have emptied whole clusters of entries: spread them again.
+        chooseEntryPoints(live);
+        repairConnectivity(threadScratch());
     }
     return freed;
 }

@@ -109,8 +109,10 @@ private:
     std::uint32_t closestToCentroid(std::span<const std::uint32_t> slots) const;
     void chooseStartNodes();
     void chooseEntryPoints(std::span<const std::uint32_t> live);
-    void dropDeadEntryPoints();
-    std::size_t nearestEntryPoints(const float* query, DistanceFn dist,
+    // Writes the (at most 3) entry points closest to query that pass accept to seeds, closest
+    // first, and returns how many.
+    template <typename Accept>
+    std::size_t nearestEntryPoints(const float* query, DistanceFn dist, const Accept& accept,
                                    std::uint32_t* seeds) const;
     std::size_t repairConnectivity(SearchScratch& s);
 
@@ -121,7 +123,8 @@ private:
     void candidatePool(std::uint32_t slot, SearchScratch& s, bool locked) const;
     void robustPrune(std::uint32_t slot, std::vector<Neighbor>& pool, float alpha,
                      std::uint32_t degree, std::vector<std::uint32_t>& out, SearchScratch& s) const;
-    void linkNode(std::uint32_t slot, float alpha, SearchScratch& s, bool locked);
+    void linkNode(std::uint32_t slot, float alpha, std::uint32_t listSize, SearchScratch& s,
+                  bool locked);
     void addReverseEdge(std::uint32_t from, std::uint32_t to, float alpha, std::uint32_t limit,
                         SearchScratch& s);
     std::size_t finishSearch(const SearchScratch& s, std::size_t k, SearchResult* out,

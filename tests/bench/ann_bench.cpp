@@ -37,8 +37,9 @@ struct Args {
     std::uint32_t syntheticDim = 0;
     std::uint32_t syntheticClusters = 64;
     std::size_t syntheticQueries = 1000;
-    std::string syntheticKind = "blobs"; // blobs | subspace
-    float syntheticNoise = 0.1f;         // per-dimension sigma of the isotropic blobs
+    std::vector<std::string> syntheticKinds{"blobs"}; // each of blobs | subspace
+    unsigned timedPasses = 1;
+    float syntheticNoise = 0.1f; // per-dimension sigma of the isotropic blobs
 };
 
 [[noreturn]] void usage(const char* why) {
@@ -46,11 +47,15 @@ struct Args {
                  "ann_bench: %s\n"
                  "usage: ann_bench (--base B.fvecs --query Q.fvecs --truth T.ivecs |\n"
                  "                  --synthetic N,DIM[,clusters] [--queries NQ]\n"
-                 "                  [--synthetic-kind blobs|subspace] [--noise SIGMA])\n"
+                 "                  [--synthetic-kind blobs|subspace|blobs,subspace]\n"
+                 "                  [--noise SIGMA])\n"
                  "                 [--metric l2|ip|cosine] [--mode memory|ssd] [--R 64] [--L 100]\n"
                  "                 [--alpha 1.2] [--pq-bytes N] [--search-L 10,20,50,100] [--W 4]\n"
                  "                 [--threads N] [--build-threads N] [--index-dir DIR] [--k 10]\n"
-                 "                 [--hnswlib]\n",
+                 "                 [--hnswlib] [--repeat N]\n"
+                 "--synthetic-kind blobs: isotropic Gaussian blobs (default); subspace: blobs\n"
+                 "  along a shared 24-d subspace; a list runs every engine on each kind.\n"
+                 "--repeat N: time N passes over the queries and report the fastest.\n",
                  why);
     std::exit(2);
 }
@@ -112,10 +117,19 @@ Args parseArgs(int argc, char** argv) {
         else if (arg == "--queries")
             a.syntheticQueries = std::stoul(value());
         else if (arg == "--synthetic-kind") {
-            a.syntheticKind = value();
-            if (a.syntheticKind != "blobs" && a.syntheticKind != "subspace")
-                usage("--synthetic-kind wants blobs or subspace");
-        } else if (arg == "--noise")
+            a.syntheticKinds.clear();
+            const std::string list = value();
+            std::size_t pos = 0;
+            while (pos <= list.size()) {
+                const std::size_t comma = std::min(list.find(',', pos), list.size());
+                a.syntheticKinds.push_back(list.substr(pos, comma - pos));
+                if (a.syntheticKinds.back() != "blobs" && a.syntheticKinds.back() != "subspace")
+                    usage("--synthetic-kind wants blobs, subspace or both");
+                pos = comma + 1;
+            }
+        } else if (arg == "--repeat")
+            a.timedPasses = static_cast<unsigned>(std::stoul(value()));
+        else if (arg == "--noise")
             a.syntheticNoise = std::stof(value());
         else if (arg == "--synthetic") {
             const auto v = parseList(value());
@@ -181,10 +195,11 @@ void loadFiles(const Args& a, BenchData& data) {
 //   isotropic noise, i.e. data of low intrinsic dimension.
 // The exact top-100 is computed by brute force with the engine's dispatched kernels on every
 // core.
-void makeSynthetic(const Args& a, BenchData& data) {
+void makeSynthetic(const Args& a, const std::string& kind, BenchData& data) {
     constexpr std::uint32_t kLatent = 24;
     const std::uint32_t dim = a.syntheticDim;
-    const bool subspace = a.syntheticKind == "subspace";
+    const bool subspace = kind == "subspace";
+    data.name = kind;
     data.dimension = dim;
     data.baseCount = a.syntheticCount;
     data.queryCount = a.syntheticQueries;
@@ -271,6 +286,7 @@ int runMemoryMode(const BenchData& data, const BenchOptions& options) {
     for (const std::uint32_t listSize : options.searchLists) {
         RunResult r;
         r.mode = "memory";
+        r.data = data.name;
         r.listSize = listSize;
         r.beamWidth = options.beamWidth;
         r.k = options.k;
@@ -298,36 +314,49 @@ int runMemoryMode(const BenchData& data, const BenchOptions& options) {
 
 } // namespace
 
+namespace {
+int runEngines(const BenchData& data, const Args& args) {
+    if (data.truthK < args.options.k)
+        usage("ground truth has fewer than k neighbours per query");
+    std::fprintf(stderr, "ann_bench: %s%s%zu base x %u dims, %zu queries, kernels %s\n",
+                 data.name.c_str(), data.name.empty() ? "" : ": ", data.baseCount, data.dimension,
+                 data.queryCount, diskann::activeKernels().name);
+    int rc = 0;
+    if (args.options.mode == "memory")
+        rc = runMemoryMode(data, args.options);
+    else if (args.options.mode == "ssd")
+        rc = runSsdMode(data, args.options);
+    else
+        usage("unknown mode");
+    if (rc == 0 && args.options.hnswlib)
+        rc = runHnswlib(data, args.options);
+    return rc;
+}
+} // namespace
+
 int main(int argc, char** argv) {
     try {
         const Args args = parseArgs(argc, argv);
-        BenchData data;
+        setTimedPasses(args.timedPasses);
         const auto metric = diskann::metricFromName(args.metric);
         if (!metric)
             usage("unknown metric");
-        data.metric = *metric;
-        if (args.syntheticCount > 0)
-            makeSynthetic(args, data);
-        else if (!args.basePath.empty() && !args.queryPath.empty() && !args.truthPath.empty())
-            loadFiles(args, data);
-        else
+        if (args.syntheticCount > 0) {
+            for (const std::string& kind : args.syntheticKinds) {
+                BenchData data;
+                data.metric = *metric;
+                makeSynthetic(args, kind, data);
+                if (const int rc = runEngines(data, args); rc != 0)
+                    return rc;
+            }
+            return 0;
+        }
+        if (args.basePath.empty() || args.queryPath.empty() || args.truthPath.empty())
             usage("give --base/--query/--truth or --synthetic");
-        if (data.truthK < args.options.k)
-            usage("ground truth has fewer than k neighbours per query");
-        std::fprintf(stderr, "ann_bench: %zu base x %u dims, %zu queries, kernels %s\n",
-                     data.baseCount, data.dimension, data.queryCount,
-                     diskann::activeKernels().name);
-
-        int rc = 0;
-        if (args.options.mode == "memory")
-            rc = runMemoryMode(data, args.options);
-        else if (args.options.mode == "ssd")
-            rc = runSsdMode(data, args.options);
-        else
-            usage("unknown mode");
-        if (rc == 0 && args.options.hnswlib)
-            rc = runHnswlib(data, args.options);
-        return rc;
+        BenchData data;
+        data.metric = *metric;
+        loadFiles(args, data);
+        return runEngines(data, args);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ann_bench: %s\n", e.what());
         return 1;

@@ -12,6 +12,7 @@ namespace quiver::bench {
 
 // A base set, its queries and the ids of each query's true nearest neighbours.
 struct BenchData {
+    std::string name; // printed with every result when set (synthetic kinds)
     diskann::Metric metric = diskann::Metric::L2;
     std::uint32_t dimension = 0;
     std::size_t baseCount = 0;
@@ -40,6 +41,7 @@ struct BenchOptions {
 // One line of output: one search setting of one engine.
 struct RunResult {
     std::string mode;
+    std::string data; // which data set, when one run covers several
     std::uint32_t listSize = 0;
     std::uint32_t beamWidth = 0;
     std::size_t k = 0;
@@ -63,9 +65,13 @@ std::size_t residentBytes();
 double recallAtK(const BenchData& data, std::size_t k,
                  const std::vector<std::vector<std::uint64_t>>& found);
 
+// How many timed passes timeQueries makes; the fastest is reported, which filters out
+// interference from other processes on a shared machine. Default 1.
+void setTimedPasses(unsigned passes);
+
 // Runs every query on `threads` threads; search(q, out) fills the ids found for query q.
 // Fills qps and latency percentiles of r and returns the ids per query. One untimed warm-up
-// pass precedes the timed one.
+// pass precedes the timed ones.
 std::vector<std::vector<std::uint64_t>>
 timeQueries(const BenchData& data, unsigned threads,
             const std::function<void(std::size_t q, std::vector<std::uint64_t>& out)>& search,

@@ -68,6 +68,7 @@ int runHnswlib(const BenchData& data, const BenchOptions& options) {
         index.setEf(std::max<std::size_t>(ef, options.k));
         RunResult r;
         r.mode = "hnswlib";
+        r.data = data.name;
         r.listSize = ef;
         r.beamWidth = options.beamWidth;
         r.k = options.k;
