@@ -5,8 +5,10 @@
 #if defined(__x86_64__) || defined(__i386__)
 // GCC 12's AVX-512 headers initialise "undefined" vectors from themselves, which
 // -Wuninitialized reports inside the header; the kernels read no uninitialised data.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #define QUIVER_DISKANN_X86 1
 #endif

@@ -14,7 +14,6 @@
 #include <mutex>
 #include <numeric>
 #include <random>
-#include <ranges>
 #include <stdexcept>
 
 namespace quiver::diskann {
@@ -764,10 +763,9 @@ std::size_t VamanaIndex::exactSearch(const float* query, std::size_t k, SearchRe
         const auto it = labelIndex_.find(*label);
         if (it == labelIndex_.end())
             return 0;
-        bruteForceTopK(it->second.members | std::views::filter(live), k, distanceOf, s.list);
+        bruteForceTopK(it->second.members, k, distanceOf, s.list, live);
     } else {
-        bruteForceTopK(std::views::iota(0u, usedSlots_) | std::views::filter(live), k, distanceOf,
-                       s.list);
+        bruteForceTopK(SlotSequence(usedSlots_), k, distanceOf, s.list, live);
     }
     return finishSearch(s, k, out, label);
 }
