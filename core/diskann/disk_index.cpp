@@ -23,6 +23,8 @@ namespace {
 
 constexpr float kInfinity = std::numeric_limits<float>::infinity();
 constexpr std::size_t kMaxReportedProblems = 100;
+// Entry points a search starts from (at least; W when wider).
+constexpr std::uint32_t kSeeds = 4;
 
 // A NaN distance would break the orderings below; it ranks last instead.
 float sane(float d) {
@@ -93,6 +95,7 @@ struct DiskIndex::Impl {
     std::vector<std::uint8_t> codes;
     std::vector<LabelEntry> labels;
     std::vector<std::uint32_t> labelSlots;
+    std::vector<std::uint32_t> entries; // the medoid first
     std::vector<std::uint8_t> cacheRecords;
     std::unordered_map<std::uint32_t, std::uint32_t> cacheIndex;
 
@@ -276,13 +279,33 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
         }
     }
 
-    // Cache: breadth-first from the medoid, the nodes nearly every search passes through.
+    {
+        const std::vector<std::uint8_t> bytes = readSection(Section::EntryPoints);
+        const std::uint32_t n = loadLe32(bytes.data());
+        if (n == 0 || bytes.size() != 4 + std::uint64_t{4} * n)
+            throw DiskIndexError("invalid section entry_points: size does not match " + num(n) +
+                                 " entries");
+        entries.resize(n);
+        std::unordered_map<std::uint32_t, bool> distinct;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            entries[i] = loadLe32(bytes.data() + 4 + 4 * i);
+            if (entries[i] >= header.count || !distinct.emplace(entries[i], true).second)
+                throw DiskIndexError("invalid section entry_points: entry " + num(entries[i]) +
+                                     " out of range or repeated");
+        }
+        if (entries.front() != header.medoid)
+            throw DiskIndexError("invalid section entry_points: the medoid is not first");
+    }
+
+    // Cache: breadth-first from the entry points, the nodes nearly every search passes through.
     const std::uint32_t target =
         std::min(options.cacheNodes.value_or(header.cacheNodesHint), header.count);
     if (target > 0) {
         cacheRecords.reserve(std::size_t{target} * layout().nodeBytes);
-        std::deque<std::uint32_t> queue{header.medoid};
-        std::unordered_map<std::uint32_t, bool> queued{{header.medoid, true}};
+        std::deque<std::uint32_t> queue(entries.begin(), entries.end());
+        std::unordered_map<std::uint32_t, bool> queued;
+        for (const std::uint32_t e : entries)
+            queued.emplace(e, true);
         std::vector<std::uint8_t> buffer(spanBytes());
         while (!queue.empty() && cacheIndex.size() < target) {
             const std::uint32_t slot = queue.front();
@@ -319,13 +342,26 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
         if (list.size() > L)
             list.pop_back();
     };
-    offer(header.medoid);
-    if (label)
+    if (label) {
+        offer(header.medoid);
         offer(label->entry);
+    } else {
+        // Start from the entry points nearest the query: on data made of far-apart clusters
+        // greedy steps from one medoid reach the right cluster poorly.
+        std::vector<Scored> ranked(entries.size());
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            ranked[i] = {pqDistance(table, entries[i]), entries[i]};
+        const std::size_t seeds = std::min<std::size_t>(ranked.size(), std::max(W, kSeeds));
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(seeds),
+                          ranked.end());
+        for (std::size_t i = 0; i < seeds; ++i)
+            offer(ranked[i].slot);
+    }
 
     std::vector<Result> results;
     std::vector<std::uint32_t> frontier;
     std::vector<const std::uint8_t*> records;
+    std::vector<NodeRecord> parsed;
     std::vector<std::uint8_t> buffer;
     std::vector<float> v(dim());
     for (;;) {
@@ -342,13 +378,27 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
             break;
         ++stats.rounds;
         fetch(frontier, buffer, records, stats);
+        // The full vector of every node read is in hand: its exact distance replaces the PQ
+        // estimate as its key (PQ keys only for the unread frontier), before its neighbours
+        // can push it out of the list.
+        parsed.clear();
         for (std::size_t i = 0; i < frontier.size(); ++i) {
-            const NodeRecord r = parse(frontier[i], records[i]);
+            const NodeRecord& r = parsed.emplace_back(parse(frontier[i], records[i]));
+            const float exact = exactDistance(q, r, v);
             if (accepted(r, f))
-                results.push_back({exactDistance(q, r, v), frontier[i], r.externalId});
+                results.push_back({exact, frontier[i], r.externalId});
+            for (Candidate& c : list)
+                if (c.slot == frontier[i]) {
+                    c.distance = exact;
+                    break;
+                }
+        }
+        std::stable_sort(list.begin(), list.end(), [](const Candidate& a, const Candidate& b) {
+            return a.distance < b.distance;
+        });
+        for (const NodeRecord& r : parsed)
             for (std::uint32_t j = 0; j < r.degree; ++j)
                 offer(r.neighbor(j));
-        }
     }
     return results;
 }
@@ -522,7 +572,8 @@ VerifyReport DiskIndex::verify() const {
             report.problems.push_back(std::move(text));
         ++report.problemCount;
     };
-    for (Section s : {Section::PqCodebook, Section::PqCodes, Section::Labels}) {
+    for (Section s :
+         {Section::PqCodebook, Section::PqCodes, Section::Labels, Section::EntryPoints}) {
         try {
             d.readSection(s);
         } catch (const DiskIndexError& e) {
@@ -577,7 +628,8 @@ std::size_t DiskIndex::ramBytes() const {
     // Hash-map nodes cost about a pointer, the pair and a bucket each.
     return sizeof(DiskIndex) + sizeof(Impl) + d.codes.capacity() + d.pq.memoryBytes() +
            d.labels.capacity() * sizeof(LabelEntry) +
-           d.labelSlots.capacity() * sizeof(std::uint32_t) + d.cacheRecords.capacity() +
+           d.labelSlots.capacity() * sizeof(std::uint32_t) +
+           d.entries.capacity() * sizeof(std::uint32_t) + d.cacheRecords.capacity() +
            d.cacheIndex.size() *
                (sizeof(std::pair<const std::uint32_t, std::uint32_t>) + 2 * sizeof(void*)) +
            d.cacheIndex.bucket_count() * sizeof(void*);
@@ -596,6 +648,7 @@ IndexInfo DiskIndex::info() const {
     i.count = d.header.count;
     i.maxDegree = d.header.maxDegree;
     i.medoid = d.header.medoid;
+    i.entryPoints = static_cast<std::uint32_t>(d.entries.size());
     i.pqSubspaces = d.header.pqSubspaces;
     i.nodeBytes = d.layout().nodeBytes;
     i.nodesPerSector = d.layout().nodesPerSector;

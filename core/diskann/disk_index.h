@@ -39,6 +39,7 @@ struct IndexInfo {
     std::uint32_t count = 0;
     std::uint32_t maxDegree = 0;
     std::uint32_t medoid = 0;
+    std::uint32_t entryPoints = 0; // where unfiltered searches may start, the medoid included
     std::uint32_t pqSubspaces = 0; // bytes per PQ code
     std::uint32_t nodeBytes = 0;
     std::uint32_t nodesPerSector = 0; // 0 when a node spans several sectors

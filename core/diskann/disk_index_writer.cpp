@@ -112,6 +112,15 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
     }
     for (auto& [label, list] : labels)
         list.entry = labelEntry(g, list.slots);
+    // Entry points: the medoid first, then the view's own, each once.
+    std::vector<std::uint32_t> entries{g.medoid};
+    for (const std::uint32_t e : g.entryPoints) {
+        if (e >= g.count)
+            throw std::invalid_argument("disk index writer: entry point out of range");
+        if (std::find(entries.begin(), entries.end(), e) == entries.end() &&
+            entries.size() < std::min(g.count, kMaxEntryPoints))
+            entries.push_back(e);
+    }
 
     // Product quantizer, trained on a uniform sample.
     const std::uint32_t M = ProductQuantizer::subspacesForBudget(g.dimension, options.pqBytes);
@@ -257,6 +266,13 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
                 p += 4;
             }
         appendSection(out, header, Section::Labels, bytes);
+    }
+    {
+        std::vector<std::uint8_t> bytes(4 + 4 * entries.size());
+        storeLe32(bytes.data(), static_cast<std::uint32_t>(entries.size()));
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            storeLe32(bytes.data() + 4 + 4 * i, entries[i]);
+        appendSection(out, header, Section::EntryPoints, bytes);
     }
 
     header.fileBytes = out.position();

@@ -3,6 +3,7 @@
 #include "core/diskann/checksum.h"
 #include "core/diskann/disk_index_error.h"
 
+#include <algorithm>
 #include <bit>
 #include <string>
 
@@ -56,6 +57,8 @@ std::string_view sectionName(Section s) {
         return "pq_codes";
     case Section::Labels:
         return "labels";
+    case Section::EntryPoints:
+        return "entry_points";
     }
     return "unknown";
 }
@@ -196,9 +199,9 @@ FileHeader decodeHeader(const std::uint8_t* p, std::size_t available, std::uint6
         fail("invalid header: labels listed but no node carries any");
 
     // Sections: in order, sector-aligned, of the sizes the fields imply, inside the file.
-    const std::uint64_t expectedBytes[kSectionCount] = {h.layout.sectionBytes(h.count),
-                                                        pqCodebookBytes(h.dimension, h.pqSubspaces),
-                                                        std::uint64_t{h.count} * h.pqSubspaces, 0};
+    const std::uint64_t expectedBytes[kSectionCount] = {
+        h.layout.sectionBytes(h.count), pqCodebookBytes(h.dimension, h.pqSubspaces),
+        std::uint64_t{h.count} * h.pqSubspaces, 0, 0};
     std::uint64_t end = kSectorBytes;
     for (std::size_t i = 0; i < kSectionCount; ++i) {
         const SectionRef& s = h.sections[i];
@@ -209,6 +212,10 @@ FileHeader decodeHeader(const std::uint8_t* p, std::size_t available, std::uint6
         if (static_cast<Section>(i) == Section::Labels) {
             if (s.bytes < 8 || s.bytes > (std::uint64_t{1} << 40))
                 fail("invalid header: section labels of " + num(s.bytes) + " bytes");
+        } else if (static_cast<Section>(i) == Section::EntryPoints) {
+            const std::uint64_t most = std::min(h.count, kMaxEntryPoints);
+            if (s.bytes < 8 || s.bytes > 4 + 4 * most || s.bytes % 4 != 0)
+                fail("invalid header: section entry_points of " + num(s.bytes) + " bytes");
         } else if (s.bytes != expectedBytes[i]) {
             fail("invalid header: section " + name + " of " + num(s.bytes) + " bytes, expected " +
                  num(expectedBytes[i]));

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-// On-disk layout of a DiskANN index (format version 1). All integers are little-endian.
+// On-disk layout of a DiskANN index (format version 2). All integers are little-endian.
 //
 //   sector 0        header (kHeaderBytes used, rest zero), ends with its own CRC-32C
 //   nodes           from kSectorBytes: fixed-size node records packed into 4 KiB sectors
@@ -17,6 +17,7 @@
 //   pq_codebook     M, M+1 sub-space offsets, 256 centroids per sub-space (float32)
 //   pq_codes        count x M bytes
 //   labels          inverted lists: label -> entry slot and the sorted slots carrying it
+//   entry_points    n, then n distinct slots (the medoid first) where searches may start
 //
 // Every section starts on a sector boundary and has a CRC-32C in the header. Each node record
 // carries its own CRC-32C (seeded with its slot) so a node is verified whenever it is read.
@@ -26,17 +27,24 @@
 namespace quiver::diskann {
 
 inline constexpr std::array<char, 8> kFileMagic = {'Q', 'V', 'D', 'S', 'K', 'A', 'N', 'N'};
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;
 inline constexpr std::uint32_t kSectorBytes = 4096;
-inline constexpr std::uint32_t kHeaderBytes = 180;
+inline constexpr std::uint32_t kHeaderBytes = 204;
 inline constexpr std::uint32_t kPqCentroids = 256;
 // Sanity limits: a header outside them is refused before anything is allocated.
 inline constexpr std::uint32_t kMaxDimension = 65536;
 inline constexpr std::uint32_t kMaxDegree = 4096;
 inline constexpr std::uint32_t kMaxLabelsPerNode = 4096;
+inline constexpr std::uint32_t kMaxEntryPoints = 4096;
 
-enum class Section : std::uint32_t { Nodes = 0, PqCodebook = 1, PqCodes = 2, Labels = 3 };
-inline constexpr std::size_t kSectionCount = 4;
+enum class Section : std::uint32_t {
+    Nodes = 0,
+    PqCodebook = 1,
+    PqCodes = 2,
+    Labels = 3,
+    EntryPoints = 4
+};
+inline constexpr std::size_t kSectionCount = 5;
 std::string_view sectionName(Section s);
 
 struct SectionRef {

@@ -1037,6 +1037,9 @@ GraphView VamanaIndex::graphView() const {
     view.count = count;
     view.maxDegree = params_.maxDegree;
     view.medoid = count > 0 ? denseOf[medoid_] : 0;
+    for (const std::uint32_t e : entries_)
+        if (e < usedSlots_ && state_[e] == SlotState::Live)
+            view.entryPoints.push_back(denseOf[e]);
     view.vector = [this, dense](std::uint32_t d) { return vectorAt(dense->slotOf.at(d)); };
     view.neighbors = [dense](std::uint32_t d) {
         const std::uint32_t* row = dense->adjacency.data() + std::size_t{d} * dense->stride;

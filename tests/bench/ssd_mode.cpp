@@ -50,6 +50,7 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
     for (const std::uint32_t listSize : options.searchLists) {
         RunResult r;
         r.mode = "ssd";
+        r.data = data.name;
         r.listSize = listSize;
         r.beamWidth = options.beamWidth;
         r.k = options.k;

@@ -28,6 +28,7 @@ private slots:
     void sectionChecksums_data();
     void sectionChecksums();
     void nodeChecksum();
+    void entryPointsSection();
     void absurdHeaderFields_data();
     void absurdHeaderFields();
     void everyCoveredBitFlipIsDetected();
@@ -48,7 +49,7 @@ private:
 
 namespace {
 
-// Header field offsets of format version 1.
+// Header field offsets of format version 2.
 constexpr std::size_t kVersionAt = 8;
 constexpr std::size_t kCountAt = 24;
 constexpr std::size_t kSectionsAt = 80;
@@ -140,8 +141,11 @@ void TestDiskIndexFormat::notAQuiverIndex() {
 
 void TestDiskIndexFormat::unsupportedVersion() {
     Bytes b = good_;
-    storeLe32(b.data() + kVersionAt, 2);
-    QCOMPARE(openError(b), QStringLiteral("unsupported format version 2"));
+    // Version 1 files (before entry points) are refused, not misread.
+    storeLe32(b.data() + kVersionAt, 1);
+    QCOMPARE(openError(b), QStringLiteral("unsupported format version 1"));
+    storeLe32(b.data() + kVersionAt, 3);
+    QCOMPARE(openError(b), QStringLiteral("unsupported format version 3"));
     storeLe32(b.data() + kVersionAt, 0xFFFFFFFFu);
     QCOMPARE(openError(b), QStringLiteral("unsupported format version 4294967295"));
 }
@@ -187,6 +191,7 @@ void TestDiskIndexFormat::sectionChecksums_data() {
     QTest::newRow("pq_codebook") << int(Section::PqCodebook);
     QTest::newRow("pq_codes") << int(Section::PqCodes);
     QTest::newRow("labels") << int(Section::Labels);
+    QTest::newRow("entry_points") << int(Section::EntryPoints);
 }
 
 void TestDiskIndexFormat::sectionChecksums() {
@@ -231,6 +236,46 @@ void TestDiskIndexFormat::nodeChecksum() {
     QVERIFY(!DiskIndex::open(write(padded))->verify().ok());
 }
 
+void TestDiskIndexFormat::entryPointsSection() {
+    // The view's entry points are stored once each, after the medoid.
+    GraphView view = graph_.view();
+    view.entryPoints = {5, 17, 5, header_.medoid};
+    DiskIndexBuildOptions o;
+    o.pqBytes = 4;
+    writeDiskIndex(path_, view, o);
+    const Bytes good = test::readFileBytes(path_);
+    const FileHeader h = decodeHeader(good.data(), good.size(), good.size());
+    const SectionRef s = h.section(Section::EntryPoints);
+    QCOMPARE(s.bytes, std::uint64_t{16});
+    QCOMPARE(loadLe32(good.data() + s.offset), 3u);
+    QCOMPARE(loadLe32(good.data() + s.offset + 4), header_.medoid);
+    QCOMPARE(loadLe32(good.data() + s.offset + 8), 5u);
+    QCOMPARE(loadLe32(good.data() + s.offset + 12), 17u);
+    QCOMPARE(DiskIndex::open(write(good))->info().entryPoints, 3u);
+    QVERIFY(DiskIndex::open(write(good))->verify().ok());
+
+    // Damaged contents under a valid checksum are refused by name.
+    const auto withEntry = [&](std::size_t i, std::uint32_t value) {
+        Bytes b = good;
+        storeLe32(b.data() + s.offset + 4 * i, value);
+        storeLe32(b.data() + kSectionsAt + 4 * 24 + 16, crc32c(b.data() + s.offset, s.bytes));
+        fixHeaderCrc(b);
+        return openError(b);
+    };
+    const QString prefix = QStringLiteral("invalid section entry_points: ");
+    QCOMPARE(withEntry(0, 2), prefix + QStringLiteral("size does not match 2 entries"));
+    QCOMPARE(withEntry(0, 0), prefix + QStringLiteral("size does not match 0 entries"));
+    QCOMPARE(withEntry(2, 600), prefix + QStringLiteral("entry 600 out of range or repeated"));
+    QCOMPARE(withEntry(3, 5), prefix + QStringLiteral("entry 5 out of range or repeated"));
+    QCOMPARE(withEntry(1, 4 == header_.medoid ? 3 : 4),
+             prefix + QStringLiteral("the medoid is not first"));
+
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, [&] {
+        view.entryPoints = {600};
+        writeDiskIndex(path_, view);
+    }());
+}
+
 void TestDiskIndexFormat::absurdHeaderFields_data() {
     QTest::addColumn<int>("offset");
     QTest::addColumn<quint64>("value");
@@ -265,6 +310,8 @@ void TestDiskIndexFormat::absurdHeaderFields_data() {
                                  << QStringLiteral("invalid header: section pq_codes of");
     QTest::newRow("labels bytes") << 160 << quint64(~0ull)
                                   << QStringLiteral("invalid header: section labels of");
+    QTest::newRow("entry points bytes")
+        << 184 << quint64(1ull << 40) << QStringLiteral("invalid header: section entry_points of");
 }
 
 void TestDiskIndexFormat::absurdHeaderFields() {
