@@ -284,15 +284,8 @@ int runMemoryMode(const BenchData& data, const BenchOptions& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     for (const std::uint32_t listSize : options.searchLists) {
-        RunResult r;
-        r.mode = "memory";
-        r.data = data.name;
-        r.listSize = listSize;
-        r.beamWidth = options.beamWidth;
-        r.k = options.k;
-        r.threads = options.threads;
-        r.buildSeconds = buildSeconds;
-        r.indexBytes = index.memoryBytes();
+        RunResult r =
+            newRunResult("memory", data, options, listSize, buildSeconds, index.memoryBytes());
         const auto found = timeQueries(
             data, options.threads,
             [&](std::size_t q, std::vector<std::uint64_t>& out) {

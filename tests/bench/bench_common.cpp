@@ -22,6 +22,20 @@ void setTimedPasses(unsigned passes) {
     timedPasses = std::max(1u, passes);
 }
 
+RunResult newRunResult(const std::string& mode, const BenchData& data, const BenchOptions& options,
+                       std::uint32_t listSize, double buildSeconds, std::size_t indexBytes) {
+    RunResult r;
+    r.mode = mode;
+    r.data = data.name;
+    r.listSize = listSize;
+    r.beamWidth = options.beamWidth;
+    r.k = options.k;
+    r.threads = options.threads;
+    r.buildSeconds = buildSeconds;
+    r.indexBytes = indexBytes;
+    return r;
+}
+
 void printResult(const RunResult& r) {
     if (!r.data.empty())
         std::printf("{\"data\":\"%s\",", r.data.c_str());

@@ -57,6 +57,10 @@ struct RunResult {
 
 void printResult(const RunResult& r);
 
+// The fields every engine's line shares, for one search list size.
+RunResult newRunResult(const std::string& mode, const BenchData& data, const BenchOptions& options,
+                       std::uint32_t listSize, double buildSeconds, std::size_t indexBytes);
+
 // Resident set size of this process in bytes (0 if unknown).
 std::size_t residentBytes();
 

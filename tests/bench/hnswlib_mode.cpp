@@ -66,15 +66,7 @@ int runHnswlib(const BenchData& data, const BenchOptions& options) {
 
     for (const std::uint32_t ef : options.searchLists) {
         index.setEf(std::max<std::size_t>(ef, options.k));
-        RunResult r;
-        r.mode = "hnswlib";
-        r.data = data.name;
-        r.listSize = ef;
-        r.beamWidth = options.beamWidth;
-        r.k = options.k;
-        r.threads = options.threads;
-        r.buildSeconds = buildSeconds;
-        r.indexBytes = indexBytes;
+        RunResult r = newRunResult("hnswlib", data, options, ef, buildSeconds, indexBytes);
         const auto found = timeQueries(
             data, options.threads,
             [&](std::size_t q, std::vector<std::uint64_t>& out) {

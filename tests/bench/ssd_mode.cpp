@@ -48,15 +48,8 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
     const auto index = diskann::DiskIndex::open(path);
     const diskann::IndexInfo info = index->info();
     for (const std::uint32_t listSize : options.searchLists) {
-        RunResult r;
-        r.mode = "ssd";
-        r.data = data.name;
-        r.listSize = listSize;
-        r.beamWidth = options.beamWidth;
-        r.k = options.k;
-        r.threads = options.threads;
-        r.buildSeconds = buildSeconds;
-        r.indexBytes = static_cast<std::size_t>(index->fileBytes());
+        RunResult r = newRunResult("ssd", data, options, listSize, buildSeconds,
+                                   static_cast<std::size_t>(index->fileBytes()));
         std::atomic<std::uint64_t> sectors{0}, cacheHits{0}, rounds{0}, searches{0};
         const auto found = timeQueries(
             data, options.threads,
