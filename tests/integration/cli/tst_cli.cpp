@@ -15,6 +15,9 @@ class TestCli : public QObject {
     Q_OBJECT
 private slots:
     void versionAndHelp();
+#ifdef QUIVER_TEST_GUI_BINARY
+    void guiAnswersVersionAndHelpWithoutDisplay();
+#endif
     void wrongUsageExitsTwo();
     void dbStatusJson();
     void dbStatusText();
@@ -32,6 +35,28 @@ void TestCli::versionAndHelp() {
     QVERIFY(h.out.contains("db status"));
     QVERIFY(h.out.contains("search TEXT"));
 }
+
+#ifdef QUIVER_TEST_GUI_BINARY
+// The GUI binary answers these before it needs a display.
+void TestCli::guiAnswersVersionAndHelpWithoutDisplay() {
+    auto env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        env.remove(QString::fromLatin1(name));
+    const QString gui = qEnvironmentVariable("QUIVER_BINARY_DIR") + QStringLiteral("/app/quiver");
+    for (const QString& arg : {QStringLiteral("--version"), QStringLiteral("--help")}) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(gui, {arg});
+        QVERIFY2(p.waitForFinished(30000), qPrintable(p.errorString()));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY2(arg == QLatin1String("--version") ? out.startsWith("quiver 0.")
+                                                   : out.contains("--db CONNINFO"),
+                 out.constData());
+    }
+}
+#endif
 
 void TestCli::wrongUsageExitsTwo() {
     QCOMPARE(runCli({}).exitCode, 2);
