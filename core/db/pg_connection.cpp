@@ -457,15 +457,7 @@ qint64 PgConnection::copyIn(const QString& copySql,
                 PQclear(r);
                 r = nullptr;
             }
-            try {
-                throwQueryError(r, "COPY failed");
-            } catch (const DbError& e) {
-                if (e.kind() == DbError::Kind::Closed)
-                    throw;
-                DbError copyError(DbError::Kind::Copy, e.message(), e.sqlState(), target());
-                copyError.setDetail(e.detail());
-                throw copyError;
-            }
+            throwCopyError(r);
         }
     }
     PGresult* r = finish(nullptr);
@@ -475,8 +467,14 @@ qint64 PgConnection::copyIn(const QString& copySql,
         PQclear(r);
         return rows;
     }
+    throwCopyError(r);
+}
+
+// A failed COPY is reported as Kind::Copy with the server's message, unless the connection
+// itself was lost.
+void PgConnection::throwCopyError(pg_result* result) const {
     try {
-        throwQueryError(r, "COPY failed");
+        throwQueryError(result, "COPY failed");
     } catch (const DbError& e) {
         if (e.kind() == DbError::Kind::Closed)
             throw;

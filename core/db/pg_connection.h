@@ -87,6 +87,7 @@ private:
     explicit PgConnection(pg_conn* conn) noexcept;
     QString quoteIdentifier(const QString& name) const;
     [[noreturn]] void throwQueryError(pg_result* result, const char* what) const;
+    [[noreturn]] void throwCopyError(pg_result* result) const;
     DbError::Target target() const;
 
     template <typename F>

@@ -442,6 +442,21 @@ void VamanaIndex::greedySearch(const float* query, std::span<const std::uint32_t
     }
 }
 
+// Prunes a row that has grown past R (build slack or inserts) back to R neighbours, into
+// s.reversePruned; the row itself is left for the caller to rewrite.
+void VamanaIndex::pruneRowToDegree(std::uint32_t slot, SearchScratch& s) const {
+    const std::uint32_t* row = adjacencyAt(slot);
+    auto& pool = s.reversePool;
+    pool.clear();
+    for (std::uint32_t j = 0; j < row[0]; ++j)
+        pool.push_back(
+            {row[j + 1], graphDistance_(vectorAt(slot), vectorAt(row[j + 1]), rowFloats_)});
+    std::sort(pool.begin(), pool.end(), [](const Neighbor& a, const Neighbor& b) {
+        return a.distance < b.distance || (a.distance == b.distance && a.slot < b.slot);
+    });
+    robustPrune(slot, pool, params_.alpha, params_.maxDegree, s.reversePruned, s);
+}
+
 void VamanaIndex::robustPrune(std::uint32_t slot, std::vector<Neighbor>& pool, float alpha,
                               std::uint32_t degree, std::vector<std::uint32_t>& out,
                               SearchScratch& s) const {
@@ -720,15 +735,7 @@ BuildStatus VamanaIndex::build(std::span<const float> vectors, std::span<const s
             std::uint32_t* row = adjacencyAt(slot);
             if (row[0] <= params_.maxDegree)
                 continue;
-            auto& pool = s.reversePool;
-            pool.clear();
-            for (std::uint32_t j = 0; j < row[0]; ++j)
-                pool.push_back(
-                    {row[j + 1], graphDistance_(vectorAt(slot), vectorAt(row[j + 1]), rowFloats_)});
-            std::sort(pool.begin(), pool.end(), [](const Neighbor& a, const Neighbor& b) {
-                return a.distance < b.distance || (a.distance == b.distance && a.slot < b.slot);
-            });
-            robustPrune(slot, pool, params_.alpha, params_.maxDegree, s.reversePruned, s);
+            pruneRowToDegree(slot, s);
             row[0] = static_cast<std::uint32_t>(s.reversePruned.size());
             std::copy(s.reversePruned.begin(), s.reversePruned.end(), row + 1);
         }
@@ -1017,15 +1024,7 @@ GraphView VamanaIndex::graphView() const {
             continue;
         }
         // Rows grown by inserts past R are pruned for the view; the index keeps its slack.
-        auto& pool = s.reversePool;
-        pool.clear();
-        for (std::uint32_t j = 0; j < row[0]; ++j)
-            pool.push_back(
-                {row[j + 1], graphDistance_(vectorAt(slot), vectorAt(row[j + 1]), rowFloats_)});
-        std::sort(pool.begin(), pool.end(), [](const Neighbor& a, const Neighbor& b) {
-            return a.distance < b.distance || (a.distance == b.distance && a.slot < b.slot);
-        });
-        robustPrune(slot, pool, params_.alpha, params_.maxDegree, s.reversePruned, s);
+        pruneRowToDegree(slot, s);
         out[0] = static_cast<std::uint32_t>(s.reversePruned.size());
         for (std::size_t j = 0; j < s.reversePruned.size(); ++j)
             out[j + 1] = denseOf[s.reversePruned[j]];

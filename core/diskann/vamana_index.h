@@ -123,6 +123,7 @@ private:
     void candidatePool(std::uint32_t slot, SearchScratch& s, bool locked) const;
     void robustPrune(std::uint32_t slot, std::vector<Neighbor>& pool, float alpha,
                      std::uint32_t degree, std::vector<std::uint32_t>& out, SearchScratch& s) const;
+    void pruneRowToDegree(std::uint32_t slot, SearchScratch& s) const;
     void linkNode(std::uint32_t slot, float alpha, std::uint32_t listSize, SearchScratch& s,
                   bool locked);
     void addReverseEdge(std::uint32_t from, std::uint32_t to, float alpha, std::uint32_t limit,

@@ -268,12 +268,7 @@ void makeSynthetic(const Args& a, const std::string& kind, BenchData& data) {
 }
 
 int runMemoryMode(const BenchData& data, const BenchOptions& options) {
-    diskann::BuildParams params;
-    params.maxDegree = options.maxDegree;
-    params.buildListSize = options.buildListSize;
-    params.alpha = options.alpha;
-    params.threads = options.buildThreads;
-    params.exactSearchBelow = 0;
+    const diskann::BuildParams params = graphBuildParams(options);
     diskann::VamanaIndex index(data.metric, data.dimension, params);
     std::vector<std::uint64_t> ids(data.baseCount);
     std::iota(ids.begin(), ids.end(), std::uint64_t{0});

@@ -22,6 +22,16 @@ void setTimedPasses(unsigned passes) {
     timedPasses = std::max(1u, passes);
 }
 
+diskann::BuildParams graphBuildParams(const BenchOptions& options) {
+    diskann::BuildParams params;
+    params.maxDegree = options.maxDegree;
+    params.buildListSize = options.buildListSize;
+    params.alpha = options.alpha;
+    params.threads = options.buildThreads;
+    params.exactSearchBelow = 0;
+    return params;
+}
+
 RunResult newRunResult(const std::string& mode, const BenchData& data, const BenchOptions& options,
                        std::uint32_t listSize, double buildSeconds, std::size_t indexBytes) {
     RunResult r;

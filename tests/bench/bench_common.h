@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/diskann/build_params.h"
 #include "core/diskann/metric.h"
 
 #include <cstddef>
@@ -56,6 +57,10 @@ struct RunResult {
 };
 
 void printResult(const RunResult& r);
+
+// The Vamana parameters the command line asked for; the graph is always searched, never scanned
+// (exactSearchBelow = 0), so small inputs measure the graph too.
+diskann::BuildParams graphBuildParams(const BenchOptions& options);
 
 // The fields every engine's line shares, for one search list size.
 RunResult newRunResult(const std::string& mode, const BenchData& data, const BenchOptions& options,

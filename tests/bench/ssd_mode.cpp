@@ -16,12 +16,7 @@ namespace quiver::bench {
 // file. ram_bytes is the disk index's own footprint (PQ codebook and codes, cache, metadata);
 // the sectors read per query go to stderr with the RAM/raw ratio.
 int runSsdMode(const BenchData& data, const BenchOptions& options) {
-    diskann::BuildParams params;
-    params.maxDegree = options.maxDegree;
-    params.buildListSize = options.buildListSize;
-    params.alpha = options.alpha;
-    params.threads = options.buildThreads;
-    params.exactSearchBelow = 0;
+    const diskann::BuildParams params = graphBuildParams(options);
 
     const std::filesystem::path dir = options.indexDir.empty()
                                           ? std::filesystem::temp_directory_path()
