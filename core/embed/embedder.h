@@ -16,19 +16,22 @@ namespace quiver {
 class EmbedError : public std::runtime_error {
 public:
     enum class Kind {
-        Config,       // the profile or model is unusable as configured (missing key, bad URL, model files)
-        Auth,         // 401/403: not retried
-        NotFound,     // 404: wrong base URL or model; not retried
-        RateLimited,  // 429 after every retry
-        Server,       // 5xx after every retry
-        Network,      // connection refused, dropped, DNS
-        Timeout,      // no answer within the profile's timeout
-        BadResponse,  // malformed JSON, wrong count, wrong dimension, NaN/inf
-        InputRejected,// the server refuses one input (too long, invalid) even alone
+        Config,      // the profile or model is unusable as configured (missing key, bad URL, model
+                     // files)
+        Auth,        // 401/403: not retried
+        NotFound,    // 404: wrong base URL or model; not retried
+        RateLimited, // 429 after every retry
+        Server,      // 5xx after every retry
+        Network,     // connection refused, dropped, DNS
+        Timeout,     // no answer within the profile's timeout
+        BadResponse, // malformed JSON, wrong count, wrong dimension, NaN/inf
+        InputRejected, // the server refuses one input (too long, invalid) even alone
         Cancelled,
     };
     EmbedError(Kind kind, const QString& message)
-        : std::runtime_error(message.toStdString()), m_kind(kind), m_message(message) {}
+        : std::runtime_error(message.toStdString())
+        , m_kind(kind)
+        , m_message(message) {}
     Kind kind() const { return m_kind; }
     QString message() const { return m_message; }
 
@@ -40,7 +43,8 @@ private:
 // A cooperative cancellation flag shared by the caller and the embedder; copies share state.
 class CancelToken {
 public:
-    CancelToken() : m_flag(std::make_shared<std::atomic<bool>>(false)) {}
+    CancelToken()
+        : m_flag(std::make_shared<std::atomic<bool>>(false)) {}
     void cancel() const { m_flag->store(true, std::memory_order_relaxed); }
     bool isCancelled() const { return m_flag->load(std::memory_order_relaxed); }
 
