@@ -273,7 +273,7 @@ private:
 
         const qint64 now = m_clock.elapsed();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
+        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
         m_limiter.observe(
             headerInt(reply, "x-ratelimit-remaining-requests"),
             RateLimiter::parseDurationMs(reply->rawHeader("x-ratelimit-reset-requests")),
