@@ -106,10 +106,11 @@ EmbeddingProfile ProfileRepository::add(const EmbeddingProfile& profile) {
             {profile.name, EmbeddingProfile::kindName(profile.kind), nullIfEmpty(profile.baseUrl),
              profile.model, nullIfZero(profile.dimensions), profile.batchSize, profile.concurrency,
              nullIfZero(profile.requestsPerMinute), nullIfZero(profile.tokensPerMinute),
-             profile.timeoutMs, profile.maxInputTokens, profile.maxRetries,
-             first || profile.isDefault});
-        if (profile.isDefault && !first)
+             profile.timeoutMs, profile.maxInputTokens, profile.maxRetries, first});
+        if (profile.isDefault && !first) {
             setDefault(profile.name);
+            return *find(profile.name);
+        }
         return fromRow(r, 0);
     });
 }
