@@ -33,7 +33,8 @@ struct Counts {
         , neg(static_cast<std::size_t>(dims), 0.0F) {}
     void add(std::uint64_t hash, std::size_t dims) {
         const std::uint64_t h = mix(hash);
-        const std::size_t bucket = static_cast<std::size_t>(h % dims);
+        // Multiply-shift instead of a division: maps the low 32 bits evenly onto [0, dims).
+        const auto bucket = static_cast<std::size_t>(((h & 0xffffffffULL) * dims) >> 32);
         if (h >> 63)
             neg[bucket] += 1.0F;
         else
