@@ -162,9 +162,11 @@ private:
         Batch current;
         for (int i = 0; i < m_texts.size(); ++i) {
             qint64 tokens = estimateTokens(m_texts[i]);
-            if (tokens > cap) {
-                // Alone it would exceed what one request may carry: shorten it to fit.
-                truncateTo(i, static_cast<qsizetype>((cap - 1) * 3));
+            // Longer than the model takes, or than one request may carry: shorten it now
+            // rather than have the server refuse the whole batch.
+            const qint64 limit = std::min<qint64>(cap, profile().maxInputTokens);
+            if (tokens > limit) {
+                truncateTo(i, std::max<qsizetype>(1, prefixWithinTokens(m_texts[i], limit)));
                 tokens = estimateTokens(m_texts[i]);
             }
             if (!current.indexes.empty() &&
@@ -327,6 +329,13 @@ private:
                                QStringLiteral("%1 answered 404%2. Check the base URL (%3) and "
                                               "the model name (%4) of the profile")
                                    .arg(who, said, profile().effectiveBaseUrl(), profile().model)));
+            } else if (status >= 300 && status < 400) {
+                // Redirects are not followed: the key must not travel to another address.
+                fail(EmbedError(EmbedError::Kind::Config,
+                                QStringLiteral("%1 answered with a redirect (HTTP %2). Set the "
+                                               "profile's base URL to the final address")
+                                    .arg(who)
+                                    .arg(status)));
             } else if (m_self.isInputTooLong(status, message)) {
                 tooLong(std::move(f.batch), message);
             } else {
@@ -400,8 +409,8 @@ private:
         }
         const int index = batch.indexes.front();
         const qsizetype length = m_texts[index].size();
-        const auto byLimit = static_cast<qsizetype>(profile().maxInputTokens) * 3;
-        const qsizetype target = length > byLimit ? byLimit : length * 3 / 4;
+        // The estimate let it through, so the model's tokenizer counts more: keep three quarters.
+        const qsizetype target = length * 3 / 4;
         if (target < 1 || length <= 1) {
             fail(EmbedError(EmbedError::Kind::InputRejected,
                             QStringLiteral("The embeddings server of profile %1 refused input "

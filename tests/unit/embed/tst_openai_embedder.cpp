@@ -102,8 +102,29 @@ private slots:
     void pacingKeepsWithinTokensPerMinute();
     void serverRateLimitHeadersArePaced();
     void tooLongInputIsSplitThenTruncated();
+    void inputOverTheModelLimitIsShortenedBeforeSending();
     void emptyInputMakesNoRequest();
 };
+
+void TestOpenAiEmbedder::inputOverTheModelLimitIsShortenedBeforeSending() {
+    FakeEmbeddingsConfig c;
+    c.maxInputChars = 100;
+    FakeEmbeddingsServer server(c);
+    EmbeddingProfile p = profileFor(server);
+    p.maxInputTokens = 20; // about 57 ASCII characters by the conservative estimate
+    OpenAiEmbedder e(p, QString(), fastRetries());
+    const QStringList in{QStringLiteral("short"), QString(300, QLatin1Char('y'))};
+    const auto got = e.embed(in);
+    QCOMPARE(server.stats().requests, 1); // nothing refused, nothing split
+    const auto truncations = e.lastTruncations();
+    QCOMPARE(truncations.size(), std::size_t{1});
+    QCOMPARE(truncations[0].index, 1);
+    QCOMPARE(truncations[0].originalChars, 300);
+    QVERIFY(truncations[0].keptChars >= 50 && truncations[0].keptChars <= 60);
+    QStringList sent = in;
+    sent[1] = in[1].left(truncations[0].keptChars);
+    verifyInOrder(got, sent);
+}
 
 void TestOpenAiEmbedder::batchesCountAndOrder() {
     FakeEmbeddingsServer server;
