@@ -64,6 +64,7 @@ private slots:
     void embedThroughCompatibleServer();
     void openAiWithoutKeychainExplainsTheWayOut();
     void keyFromEnvironmentOrOwnerOnlyFile();
+    void standaloneFakeServer();
 
 private:
     CliRun cli(QStringList args, const QProcessEnvironment& env = noKeychain()) {
@@ -261,6 +262,42 @@ void TestCliProfiles::keyFromEnvironmentOrOwnerOnlyFile() {
     for (const QByteArray& a : server.stats().authorizations)
         QCOMPARE(a, "Bearer " + c.requiredKey.toUtf8());
     QCOMPARE(server.stats().authorizations.size(), 2);
+}
+
+// The fake server as a program of its own, for tests that only drive processes.
+void TestCliProfiles::standaloneFakeServer() {
+    QProcess server;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FAKE_EMBEDDINGS_REQUIRED_KEY"), QStringLiteral("sk-standalone-1"));
+    server.setProcessEnvironment(env);
+    server.start(QStringLiteral(QUIVER_FAKE_EMBEDDINGS_SERVER),
+                 {QStringLiteral("--dimensions"), QStringLiteral("5")});
+    QVERIFY(server.waitForStarted(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(server.canReadLine(), 10000);
+    const QString url = QString::fromUtf8(server.readLine()).trimmed();
+    QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
+    QCOMPARE(
+        cli({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("solo"),
+             QStringLiteral("--kind"), QStringLiteral("openai-compatible"),
+             QStringLiteral("--base-url"), url, QStringLiteral("--model"), QStringLiteral("m")})
+            .exitCode,
+        0);
+    QProcessEnvironment withKey = noKeychain();
+    withKey.insert(QStringLiteral("QUIVER_API_KEY"), QStringLiteral("sk-standalone-1"));
+    const auto r =
+        cli({QStringLiteral("embed"), QStringLiteral("solo text"), QStringLiteral("--profile"),
+             QStringLiteral("solo"), QStringLiteral("--json")},
+            withKey);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(
+        close(vectorOf(r.out), FakeEmbeddingsServer::vectorFor(QStringLiteral("solo text"), 5)));
+    const auto refused = cli({QStringLiteral("embed"), QStringLiteral("solo text"),
+                              QStringLiteral("--profile"), QStringLiteral("solo")});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY(refused.err.contains("401"));
+    server.closeWriteChannel(); // the server ends when its standard input closes
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestCliProfiles)
