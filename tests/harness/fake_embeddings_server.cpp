@@ -205,8 +205,8 @@ public:
         for (const QString& t : inputs)
             tokenCount += estimateTokens(t);
         const bool limited =
-            !requests.take(1, now, 0.5) ||
-            !tokens.take(static_cast<double>(tokenCount), now, tokens.capacity * 0.02);
+            !requests.take(1, now, 1.0) ||
+            !tokens.take(static_cast<double>(tokenCount), now, tokens.capacity * 0.05);
         if (limited || fault == Fault::RateLimited) {
             if (limited)
                 ++stats.rateLimited;

@@ -364,9 +364,9 @@ void TestOpenAiEmbedder::serverRateLimitHeadersArePaced() {
     p.batchSize = 1;
     p.concurrency = 1; // no limit of its own: only the server's headers slow it down
     OpenAiEmbedder e(p, QString(), fastRetries());
-    verifyInOrder(e.embed(texts(20)), texts(20));
+    verifyInOrder(e.embed(texts(30)), texts(30));
     QCOMPARE(server.stats().rateLimited, 0);
-    QCOMPARE(server.stats().requests, 20);
+    QCOMPARE(server.stats().requests, 30);
 }
 
 void TestOpenAiEmbedder::tooLongInputIsSplitThenTruncated() {
