@@ -2,6 +2,9 @@
 #include "app/cli/cli_arguments.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/db_command.h"
+#include "app/cli/embed_command.h"
+#include "app/cli/key_command.h"
+#include "app/cli/profile_command.h"
 #include "quiver_version.h"
 
 #include <QCoreApplication>
@@ -17,11 +20,15 @@ Semantic search over your documents, backed by PostgreSQL.
 Commands:
   db status                       server version, schema version, row counts
   import PATH... [--collection NAME]
-  profile add NAME --kind openai|openai-compatible|ollama|offline
+  profile add NAME --kind openai|openai-compatible|ollama|local|lexical
           [--base-url URL] [--model M] [--dimensions N] [--batch-size N] [--concurrency N]
+          [--rpm N] [--tpm N]
   profile list | remove NAME | default NAME
   key set PROFILE                 reads the key from stdin, stores it in the keychain
   key status PROFILE | key delete PROFILE
+  embed TEXT [--profile P] [--api-key-file F]
+                                  one text's vector; the key comes from the keychain, else
+                                  $QUIVER_API_KEY, else F (readable by its owner only)
   worker [--profile P] [--concurrency N] [--once]
   jobs list | add | alter | pause | resume | delete | run | history
   index status | rebuild | verify
@@ -61,10 +68,15 @@ int main(int argc, char** argv) {
     const QString command = args.words.first();
     if (command == QLatin1String("db"))
         return runDbCommand(args, out);
+    if (command == QLatin1String("profile"))
+        return runProfileCommand(args, out);
+    if (command == QLatin1String("key"))
+        return runKeyCommand(args, out);
+    if (command == QLatin1String("embed"))
+        return runEmbedCommand(args, out);
 
-    static const QSet<QString> later{QStringLiteral("import"), QStringLiteral("profile"),
-                                     QStringLiteral("key"),    QStringLiteral("worker"),
-                                     QStringLiteral("jobs"),   QStringLiteral("index"),
+    static const QSet<QString> later{QStringLiteral("import"), QStringLiteral("worker"),
+                                     QStringLiteral("jobs"), QStringLiteral("index"),
                                      QStringLiteral("search")};
     if (later.contains(command))
         return out.error(QStringLiteral("'%1' is not yet available in this version").arg(command));

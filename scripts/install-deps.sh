@@ -12,7 +12,7 @@ packages=(
   qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-svg-dev libqt6svg6 qt6-qpa-plugins
   qtkeychain-qt6-dev libpq-dev postgresql openssl
   # tests: a real Secret Service, a display, an ANN library to compare against
-  dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libhnswlib-dev
+  dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libhnswlib-dev qt6-httpserver-dev qt6-websockets-dev
   # packaging checks: RPM, validators, the man page, driving the installed app's window
   rpm desktop-file-utils appstream man-db xdotool
 )

@@ -63,6 +63,12 @@ DbError DbError::schemaTooNew(int databaseVersion, int knownVersion) {
     return e;
 }
 
+DbError DbError::invalidSettings(const QString& reason) {
+    DbError e(Kind::Connection, QStringLiteral("invalid connection settings: %1").arg(reason));
+    e.m_invalidSettings = true;
+    return e;
+}
+
 void DbError::setDetail(const QString& detail) {
     m_detail = redactSecrets(detail);
 }
@@ -91,6 +97,10 @@ QString DbError::kindName(Kind kind) {
 
 QString DbError::userMessage() const {
     const QString reason = shortReason(m_message);
+    if (m_invalidSettings)
+        return QStringLiteral("The database connection settings are not valid: %1. Check --db, "
+                              "QUIVER_DB or File › Connection.")
+            .arg(m_message.section(QStringLiteral(": "), 1));
     const QString user = m_target.user.isEmpty() ? QStringLiteral("(default)") : m_target.user;
     switch (m_kind) {
     case Kind::Authentication: {
@@ -101,7 +111,8 @@ QString DbError::userMessage() const {
             return QStringLiteral("The database server needs a password for user %1. Enter it "
                                   "in Settings › Connection.")
                 .arg(quoted(user));
-        if (lower.contains(QLatin1String("password authentication failed")))
+        if (m_sqlState == QLatin1String("28P01") ||
+            lower.contains(QLatin1String("password authentication failed")))
             return QStringLiteral("The database server refused the password for user %1. Check "
                                   "the password in Settings › Connection.")
                 .arg(quoted(user));

@@ -34,6 +34,9 @@ public:
 
     // The database holds schema `databaseVersion`, newer than this build's `knownVersion`.
     static DbError schemaTooNew(int databaseVersion, int knownVersion);
+    // The connection settings themselves are malformed; `reason` is in Quiver's words and holds
+    // nothing of the settings.
+    static DbError invalidSettings(const QString& reason);
 
     Kind kind() const { return m_kind; }
     QString message() const { return m_message; }
@@ -54,6 +57,7 @@ private:
     Target m_target;
     int m_databaseVersion = 0;
     int m_knownVersion = 0;
+    bool m_invalidSettings = false;
 };
 
 } // namespace quiver

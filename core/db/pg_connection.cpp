@@ -1,5 +1,6 @@
 #include "core/db/pg_connection.h"
 
+#include "core/db/conninfo_check.h"
 #include "core/db/socket_wait.h"
 #include "core/util/redact.h"
 
@@ -218,27 +219,9 @@ PgConnection& PgConnection::operator=(PgConnection&& other) noexcept {
 PgConnection PgConnection::open(const QString& conninfo) {
     const QByteArray info = conninfo.toUtf8();
 
-    // Parse first: a malformed string must not reach the error text verbatim (it may hold a
-    // password), and the password itself is needed to scrub messages.
-    char* parseError = nullptr;
-    PQconninfoOption* options = PQconninfoParse(info.constData(), &parseError);
-    if (!options) {
-        QString msg = trimmed(parseError);
-        if (parseError)
-            PQfreemem(parseError);
-        // "missing "=" after "<fragment>"" quotes part of the string, which may be a password.
-        static const QRegularExpression fragment(QStringLiteral("\"[^\"]*\""));
-        if (msg.contains(QLatin1String("missing")))
-            msg.replace(fragment, QStringLiteral("\"…\""));
-        throw DbError(DbError::Kind::Connection,
-                      QStringLiteral("invalid connection settings: %1").arg(msg));
-    }
-    QString password;
-    for (PQconninfoOption* o = options; o->keyword; ++o) {
-        if (qstrcmp(o->keyword, "password") == 0 && o->val)
-            password = QString::fromUtf8(o->val);
-    }
-    PQconninfoFree(options);
+    // Check first: libpq quotes malformed input back in its errors, and the input may hold a
+    // password; the parsed password itself is needed to scrub what libpq says later.
+    const QString password = checkConninfo(conninfo).password;
 
     // Defaults first so that the caller's string can override them; client_encoding last so
     // that it cannot.
@@ -251,9 +234,13 @@ PgConnection PgConnection::open(const QString& conninfo) {
 
     if (PQstatus(conn) != CONNECTION_OK) {
         QString message = trimmed(PQerrorMessage(conn));
+        // Classified on libpq's own words, before the password is scrubbed out of them.
+        const DbError::Kind kind = classifyConnectFailure(conn, message);
+        const bool badPassword = message.contains(QLatin1String("password authentication failed"));
+        const bool noDatabase = message.contains(QLatin1String("database \"")) &&
+                                message.contains(QLatin1String("does not exist"));
         if (password.size() >= 3)
             message.replace(password, QStringLiteral("***"));
-        const DbError::Kind kind = classifyConnectFailure(conn, message);
         if (kind == DbError::Kind::Authentication && PQconnectionNeedsPassword(conn) &&
             !message.contains(QLatin1String("password"), Qt::CaseInsensitive))
             message += QStringLiteral(" (the server needs a password)");
@@ -261,11 +248,9 @@ PgConnection PgConnection::open(const QString& conninfo) {
                           QString::fromUtf8(PQport(conn)), QString::fromUtf8(PQdb(conn))};
         PQfinish(conn);
         QString sqlState;
-        if (message.contains(QLatin1String("password authentication failed")))
+        if (badPassword)
             sqlState = QStringLiteral("28P01");
-        else if (kind == DbError::Kind::Connection &&
-                 message.contains(QLatin1String("database \"")) &&
-                 message.contains(QLatin1String("does not exist")))
+        else if (kind == DbError::Kind::Connection && noDatabase)
             sqlState = QStringLiteral("3D000");
         throw DbError(kind, message, sqlState, std::move(t));
     }

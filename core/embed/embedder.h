@@ -52,6 +52,13 @@ private:
     std::shared_ptr<std::atomic<bool>> m_flag;
 };
 
+// An input the provider refused as too long, embedded from its first keptChars characters.
+struct TruncatedInput {
+    int index = 0;
+    int originalChars = 0;
+    int keptChars = 0;
+};
+
 // Turns texts into vectors. Every implementation blocks the calling thread (a worker thread or
 // the command line, never the GUI thread), may use several requests or threads inside one call,
 // and returns exactly one finite vector per input, in input order, or throws EmbedError.
@@ -67,6 +74,10 @@ public:
 
     virtual std::vector<std::vector<float>> embed(const QStringList& texts,
                                                   const CancelToken& cancel = {}) = 0;
+
+    // The inputs of the last embed() call that were shortened to fit the model, so that the
+    // caller can record it; empty for embedders that never shorten.
+    virtual std::vector<TruncatedInput> lastTruncations() const { return {}; }
 };
 
 } // namespace quiver

@@ -1,6 +1,6 @@
 #include "core/session/database_target.h"
 
-#include "core/util/redact.h"
+#include "core/db/conninfo_check.h"
 
 #include <QSettings>
 
@@ -10,7 +10,8 @@ QString DatabaseTarget::describe() const {
     switch (source) {
     case Source::CommandLine:
     case Source::Environment:
-        return redactSecrets(conninfo);
+        // Built from the parsed fields, so no part of a password can show.
+        return describeConninfo(conninfo);
     case Source::Settings:
         return QStringLiteral("%1@%2:%3/%4")
             .arg(settings.user, settings.host)

@@ -22,3 +22,45 @@ QString redactSecrets(const QString& text) {
 }
 
 } // namespace quiver
+
+namespace quiver {
+
+namespace {
+bool sharesRun(const QString& word, const QString& secret, qsizetype run) {
+    if (word.size() < run)
+        return false;
+    for (qsizetype i = 0; i + run <= word.size(); ++i) {
+        if (secret.contains(QStringView(word).mid(i, run)))
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+QString removeSecret(const QString& text, const QString& secret) {
+    if (secret.isEmpty())
+        return text;
+    QString out = text;
+    out.replace(secret, QStringLiteral("***"));
+    constexpr qsizetype kRun = 4;
+    if (secret.size() < kRun)
+        return out;
+    QString result;
+    result.reserve(out.size());
+    qsizetype i = 0;
+    while (i < out.size()) {
+        if (out.at(i).isSpace()) {
+            result += out.at(i++);
+            continue;
+        }
+        qsizetype j = i;
+        while (j < out.size() && !out.at(j).isSpace())
+            ++j;
+        const QString word = out.mid(i, j - i);
+        result += sharesRun(word, secret, kRun) ? QStringLiteral("***") : word;
+        i = j;
+    }
+    return result;
+}
+
+} // namespace quiver

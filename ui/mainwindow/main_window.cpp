@@ -189,7 +189,9 @@ void MainWindow::showConnectionDialog() {
 }
 
 void MainWindow::showSettingsDialog() {
-    auto* dialog = new SettingsDialog(m_session->target().describe(), this);
+    auto* dialog = m_session->state() == DatabaseSession::State::Open
+                       ? new SettingsDialog(m_session->target(), this)
+                       : new SettingsDialog(m_session->target().describe(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &SettingsDialog::connectionChanged, this, &MainWindow::reopen);
     dialog->open();

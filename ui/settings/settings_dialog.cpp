@@ -2,6 +2,7 @@
 
 #include "core/session/database_target.h"
 #include "ui/settings/connection_dialog.h"
+#include "ui/settings/embeddings_page.h"
 
 #include <QDialogButtonBox>
 #include <QGroupBox>
@@ -14,6 +15,13 @@
 namespace quiver {
 
 SettingsDialog::SettingsDialog(const QString& currentConnection, QWidget* parent)
+    : SettingsDialog(currentConnection, nullptr, parent) {}
+
+SettingsDialog::SettingsDialog(const DatabaseTarget& target, QWidget* parent)
+    : SettingsDialog(target.describe(), &target, parent) {}
+
+SettingsDialog::SettingsDialog(const QString& currentConnection, const DatabaseTarget* target,
+                               QWidget* parent)
     : QDialog(parent) {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
@@ -34,16 +42,18 @@ SettingsDialog::SettingsDialog(const QString& currentConnection, QWidget* parent
     connectionLayout->addWidget(m_connection, 1);
     connectionLayout->addWidget(change);
 
-    auto* providersGroup = new QGroupBox(tr("Embedding providers"), this);
+    auto* providersGroup = new QGroupBox(tr("Embeddings"), this);
     providersGroup->setObjectName(QStringLiteral("providersGroup"));
-    auto* providersText =
-        new QLabel(tr("Choose how passages get their embeddings: the offline model, Ollama, or "
-                      "an OpenAI-compatible service. Coming in a later version."),
-                   providersGroup);
-    providersText->setWordWrap(true);
     auto* providersLayout = new QVBoxLayout(providersGroup);
-    providersLayout->addWidget(providersText);
-    providersGroup->setEnabled(false);
+    if (target) {
+        providersLayout->addWidget(new EmbeddingsPage(*target, providersGroup));
+    } else {
+        auto* providersText =
+            new QLabel(tr("Open a database to manage its embedding profiles."), providersGroup);
+        providersText->setWordWrap(true);
+        providersLayout->addWidget(providersText);
+        providersGroup->setEnabled(false);
+    }
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -52,10 +62,9 @@ SettingsDialog::SettingsDialog(const QString& currentConnection, QWidget* parent
     layout->setContentsMargins(18, 18, 18, 14);
     layout->setSpacing(14);
     layout->addWidget(connectionGroup);
-    layout->addWidget(providersGroup);
-    layout->addStretch(1);
+    layout->addWidget(providersGroup, 1);
     layout->addWidget(buttons);
-    setMinimumWidth(480);
+    setMinimumWidth(target ? 720 : 480);
 }
 
 void SettingsDialog::showConnectionDialog() {

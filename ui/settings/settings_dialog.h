@@ -14,6 +14,8 @@ class SettingsDialog : public QDialog {
 public:
     // currentConnection: DatabaseTarget::describe() of the database in use.
     explicit SettingsDialog(const QString& currentConnection, QWidget* parent = nullptr);
+    // With the database in use known, the Embeddings section manages its provider profiles.
+    explicit SettingsDialog(const DatabaseTarget& target, QWidget* parent = nullptr);
 
     void showConnectionDialog();
 
@@ -22,6 +24,8 @@ signals:
     void connectionChanged(const quiver::DatabaseTarget& target);
 
 private:
+    SettingsDialog(const QString& currentConnection, const DatabaseTarget* target, QWidget* parent);
+
     QLabel* m_connection = nullptr;
 };
 

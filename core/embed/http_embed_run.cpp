@@ -1,0 +1,477 @@
+#include "core/embed/http_embed_run.h"
+
+#include "core/embed/http_embedder_private.h"
+#include "core/embed/rate_limiter.h"
+#include "core/embed/token_estimate.h"
+#include "core/util/redact.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QThread>
+#include <QTimer>
+#include <QUrl>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <map>
+
+namespace quiver {
+
+namespace {
+
+constexpr qint64 kNoWake = std::numeric_limits<qint64>::max();
+
+QString quotedName(const QString& name) {
+    return QChar(0x201C) + name + QChar(0x201D);
+}
+
+std::optional<qint64> headerInt(QNetworkReply* reply, const char* name) {
+    const QByteArray v = reply->rawHeader(name);
+    bool ok = false;
+    const qint64 n = v.trimmed().toLongLong(&ok);
+    return ok ? std::optional<qint64>(n) : std::nullopt;
+}
+
+// Retry-After in seconds or as an HTTP date; retry-after-ms (OpenAI) in milliseconds.
+std::optional<qint64> retryAfterMs(QNetworkReply* reply) {
+    if (auto ms = headerInt(reply, "retry-after-ms"))
+        return std::max<qint64>(0, *ms);
+    const QByteArray v = reply->rawHeader("Retry-After").trimmed();
+    if (v.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const double seconds = v.toDouble(&ok);
+    if (ok)
+        return std::max<qint64>(0, std::llround(seconds * 1000.0));
+    const QDateTime when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
+    if (when.isValid())
+        return std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when));
+    return std::nullopt;
+}
+
+QString oneLine(QString text) {
+    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    text.replace(QLatin1Char('\r'), QLatin1Char(' '));
+    text = text.simplified();
+    if (text.size() > 240)
+        text = text.left(240) + QChar(0x2026);
+    return text;
+}
+
+} // namespace
+
+// One embed() call: its batches, its requests in flight and its event loop.
+class HttpEmbedRun {
+public:
+    HttpEmbedRun(HttpEmbedder& self, const QStringList& texts, const CancelToken& cancel)
+        : m_self(self)
+        , m_d(*self.d)
+        , m_texts(texts)
+        , m_cancel(cancel)
+        , m_limiter(m_d.profile.requestsPerMinute, m_d.profile.tokensPerMinute)
+        , m_results(static_cast<std::size_t>(texts.size())) {
+        m_remaining = static_cast<int>(texts.size());
+        for (QString& t : m_texts) {
+            if (t.isEmpty())
+                t = QStringLiteral(" "); // servers refuse empty strings
+        }
+    }
+
+    std::vector<std::vector<float>> run() {
+        m_d.truncations.clear();
+        if (m_cancel.isCancelled())
+            throw cancelled();
+        if (m_texts.isEmpty())
+            return {};
+        makeBatches();
+        m_clock.start();
+        m_wake.setSingleShot(true);
+        QObject::connect(&m_wake, &QTimer::timeout, &m_context, [this]() { pump(); });
+        QObject::connect(&m_cancelPoll, &QTimer::timeout, &m_context, [this]() {
+            if (m_cancel.isCancelled())
+                fail(cancelled());
+        });
+        m_cancelPoll.start(50);
+        QTimer::singleShot(0, &m_context, [this]() { pump(); });
+        m_loop.exec();
+        m_cancelPoll.stop();
+        m_wake.stop();
+        cleanUp();
+        if (m_failure)
+            throw *m_failure;
+        std::sort(
+            m_d.truncations.begin(), m_d.truncations.end(),
+            [](const TruncatedInput& a, const TruncatedInput& b) { return a.index < b.index; });
+        return std::move(m_results);
+    }
+
+private:
+    struct Batch {
+        std::vector<int> indexes;
+        qint64 tokens = 0;
+        int attempt = 0;
+        qint64 notBefore = 0;
+    };
+    struct InFlight {
+        Batch batch;
+        QTimer* timer = nullptr;
+        bool timedOut = false;
+    };
+
+    const EmbeddingProfile& profile() const { return m_d.profile; }
+
+    qint64 tokenCap() const {
+        qint64 cap = m_d.options.maxBatchTokens;
+        if (profile().tokensPerMinute > 0)
+            cap = std::min<qint64>(cap, profile().tokensPerMinute);
+        return std::max<qint64>(cap, 1);
+    }
+
+    // Greedy, in input order: a batch closes at the batch size or the token cap.
+    void makeBatches() {
+        const qint64 cap = tokenCap();
+        Batch current;
+        for (int i = 0; i < m_texts.size(); ++i) {
+            qint64 tokens = estimateTokens(m_texts[i]);
+            // Longer than the model takes, or than one request may carry: shorten it now
+            // rather than have the server refuse the whole batch.
+            const qint64 limit = std::min<qint64>(cap, profile().maxInputTokens);
+            if (tokens > limit) {
+                truncateTo(i, std::max<qsizetype>(1, prefixWithinTokens(m_texts[i], limit)));
+                tokens = estimateTokens(m_texts[i]);
+            }
+            if (!current.indexes.empty() &&
+                (static_cast<int>(current.indexes.size()) >= profile().batchSize ||
+                 current.tokens + tokens > cap)) {
+                m_pending.push_back(std::move(current));
+                current = Batch{};
+            }
+            current.indexes.push_back(i);
+            current.tokens += tokens;
+        }
+        if (!current.indexes.empty())
+            m_pending.push_back(std::move(current));
+    }
+
+    void truncateTo(int index, qsizetype chars) {
+        QString& t = m_texts[index];
+        const auto original = static_cast<int>(originalLength(index, t.size()));
+        chars = std::max<qsizetype>(1, std::min(chars, t.size()));
+        if (chars < t.size() && t.at(chars - 1).isHighSurrogate())
+            --chars;
+        t.truncate(std::max<qsizetype>(chars, 1));
+        for (TruncatedInput& rec : m_d.truncations) {
+            if (rec.index == index) {
+                rec.keptChars = static_cast<int>(t.size());
+                return;
+            }
+        }
+        m_d.truncations.push_back({index, original, static_cast<int>(t.size())});
+    }
+
+    qsizetype originalLength(int index, qsizetype current) const {
+        for (const TruncatedInput& rec : m_d.truncations) {
+            if (rec.index == index)
+                return rec.originalChars;
+        }
+        return current;
+    }
+
+    void pump() {
+        if (m_failure || m_remaining == 0) {
+            m_loop.quit();
+            return;
+        }
+        const qint64 now = m_clock.elapsed();
+        qint64 wake = kNoWake;
+        while (static_cast<int>(m_inFlight.size()) < profile().concurrency && !m_pending.empty()) {
+            auto it = std::min_element(
+                m_pending.begin(), m_pending.end(),
+                [](const Batch& a, const Batch& b) { return a.notBefore < b.notBefore; });
+            if (it->notBefore > now) {
+                wake = std::min(wake, it->notBefore - now);
+                break;
+            }
+            const qint64 delay = m_limiter.delayFor(it->tokens, now);
+            if (delay > 0) {
+                wake = std::min(wake, delay);
+                break;
+            }
+            m_limiter.consume(it->tokens, now);
+            Batch b = std::move(*it);
+            m_pending.erase(it);
+            start(std::move(b));
+        }
+        if (wake != kNoWake)
+            m_wake.start(static_cast<int>(std::min<qint64>(wake, 24 * 3600 * 1000)));
+    }
+
+    void start(Batch batch) {
+        QStringList texts;
+        for (int i : batch.indexes)
+            texts << m_texts[i];
+        QNetworkRequest request(QUrl(profile().effectiveBaseUrl() + m_self.path()));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+        request.setRawHeader("Accept", "application/json");
+        // A redirect could carry the Authorization header to another host: never follow one.
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                             QNetworkRequest::ManualRedirectPolicy);
+        if (!m_d.apiKey.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + m_d.apiKey.toUtf8());
+        QNetworkReply* reply = m_d.manager().post(request, m_self.requestBody(texts));
+        InFlight f{std::move(batch), new QTimer(), false};
+        f.timer->setSingleShot(true);
+        QObject::connect(f.timer, &QTimer::timeout, &m_context, [this, reply]() {
+            auto it = m_inFlight.find(reply);
+            if (it != m_inFlight.end()) {
+                it->second.timedOut = true;
+                reply->abort();
+            }
+        });
+        f.timer->start(profile().timeoutMs);
+        QObject::connect(reply, &QNetworkReply::finished, &m_context,
+                         [this, reply]() { finished(reply); });
+        m_inFlight.emplace(reply, std::move(f));
+    }
+
+    void finished(QNetworkReply* reply) {
+        auto it = m_inFlight.find(reply);
+        if (it == m_inFlight.end())
+            return;
+        InFlight f = std::move(it->second);
+        m_inFlight.erase(it);
+        delete f.timer;
+        m_done.push_back(reply);
+        QObject::disconnect(reply, nullptr, &m_context, nullptr);
+
+        const qint64 now = m_clock.elapsed();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
+        m_limiter.observe(
+            headerInt(reply, "x-ratelimit-remaining-requests"),
+            RateLimiter::parseDurationMs(reply->rawHeader("x-ratelimit-reset-requests")),
+            headerInt(reply, "x-ratelimit-remaining-tokens"),
+            RateLimiter::parseDurationMs(reply->rawHeader("x-ratelimit-reset-tokens")), now);
+        const QString who =
+            QStringLiteral("The embeddings server of profile %1").arg(quotedName(profile().name));
+        if (f.timedOut) {
+            retryOrFail(std::move(f.batch), EmbedError::Kind::Timeout, std::nullopt,
+                        QStringLiteral("%1 did not answer within %2 s")
+                            .arg(who)
+                            .arg(profile().timeoutMs / 1000.0));
+        } else if (status == 0) {
+            retryOrFail(std::move(f.batch), EmbedError::Kind::Network, std::nullopt,
+                        QStringLiteral("Cannot reach the embeddings server of profile %1 at %2 "
+                                       "(%3)")
+                            .arg(quotedName(profile().name), profile().effectiveBaseUrl(),
+                                 reply->errorString()));
+        } else if (status >= 200 && status < 300) {
+            accept(f.batch, body);
+        } else {
+            const QString message = scrub(m_self.serverMessage(body));
+            const QString said =
+                message.isEmpty() ? QString() : QStringLiteral(": %1").arg(message);
+            if (status == 429) {
+                const std::optional<qint64> after = retryAfterMs(reply);
+                if (after)
+                    m_limiter.holdFor(*after, now);
+                retryOrFail(std::move(f.batch), EmbedError::Kind::RateLimited, after,
+                            QStringLiteral("%1 kept answering 429 (too many requests%2). Lower "
+                                           "the profile's --rpm, --tpm or --concurrency, or try "
+                                           "again later")
+                                .arg(who, said));
+            } else if (status >= 500 || status == 408) {
+                retryOrFail(std::move(f.batch), EmbedError::Kind::Server, retryAfterMs(reply),
+                            QStringLiteral("%1 kept failing with HTTP %2%3")
+                                .arg(who)
+                                .arg(status)
+                                .arg(said));
+            } else if (status == 401 || status == 403) {
+                fail(EmbedError(EmbedError::Kind::Auth,
+                                QStringLiteral("%1 answered %2%3. Check the API key: run "
+                                               "'quiver-cli key set %4' or use Settings › "
+                                               "Embeddings")
+                                    .arg(who)
+                                    .arg(status)
+                                    .arg(said, profile().name)));
+            } else if (status == 404) {
+                fail(
+                    EmbedError(EmbedError::Kind::NotFound,
+                               QStringLiteral("%1 answered 404%2. Check the base URL (%3) and "
+                                              "the model name (%4) of the profile")
+                                   .arg(who, said, profile().effectiveBaseUrl(), profile().model)));
+            } else if (status >= 300 && status < 400) {
+                // Redirects are not followed: the key must not travel to another address.
+                fail(EmbedError(EmbedError::Kind::Config,
+                                QStringLiteral("%1 answered with a redirect (HTTP %2). Set the "
+                                               "profile's base URL to the final address")
+                                    .arg(who)
+                                    .arg(status)));
+            } else if (m_self.isInputTooLong(status, message)) {
+                tooLong(std::move(f.batch), message);
+            } else {
+                fail(EmbedError(EmbedError::Kind::InputRejected,
+                                QStringLiteral("%1 refused the request with HTTP %2%3")
+                                    .arg(who)
+                                    .arg(status)
+                                    .arg(said)));
+            }
+        }
+        pump();
+    }
+
+    void accept(const Batch& batch, const QByteArray& body) {
+        const int count = static_cast<int>(batch.indexes.size());
+        std::vector<std::vector<float>> vectors;
+        try {
+            vectors = m_self.parseResponse(body, count);
+            if (static_cast<int>(vectors.size()) != count)
+                throw EmbedError(
+                    EmbedError::Kind::BadResponse,
+                    QStringLiteral("%1 vectors for %2 inputs").arg(vectors.size()).arg(count));
+            const int expected = profile().dimensions > 0 ? profile().dimensions : m_d.dimensions;
+            const int got = static_cast<int>(vectors.front().size());
+            if (got == 0 || (expected > 0 && got != expected))
+                throw EmbedError(EmbedError::Kind::BadResponse,
+                                 QStringLiteral("vectors of %1 dimensions where %2 were expected")
+                                     .arg(got)
+                                     .arg(expected));
+            for (const auto& v : vectors) {
+                if (static_cast<int>(v.size()) != got)
+                    throw EmbedError(EmbedError::Kind::BadResponse,
+                                     QStringLiteral("vectors of different lengths in one answer"));
+                for (float x : v) {
+                    if (!std::isfinite(x))
+                        throw EmbedError(EmbedError::Kind::BadResponse,
+                                         QStringLiteral("a vector holds NaN or infinity"));
+                }
+            }
+        } catch (const EmbedError& e) {
+            fail(EmbedError(EmbedError::Kind::BadResponse,
+                            QStringLiteral("The embeddings server of profile %1 gave an unusable "
+                                           "answer (%2); nothing was stored. Check that the "
+                                           "model \"%3\" is an embedding model")
+                                .arg(quotedName(profile().name), e.message(), profile().model)));
+            return;
+        }
+        if (m_d.dimensions == 0)
+            m_d.dimensions = static_cast<int>(vectors.front().size());
+        for (int k = 0; k < count; ++k) {
+            m_results[static_cast<std::size_t>(batch.indexes[static_cast<std::size_t>(k)])] =
+                std::move(vectors[static_cast<std::size_t>(k)]);
+        }
+        m_remaining -= count;
+    }
+
+    void tooLong(Batch batch, const QString& message) {
+        if (batch.indexes.size() > 1) {
+            // Which input is too long is not said: halve the batch until one input is alone.
+            const auto half = static_cast<std::ptrdiff_t>(batch.indexes.size() / 2);
+            Batch a;
+            Batch b;
+            a.indexes.assign(batch.indexes.begin(), batch.indexes.begin() + half);
+            b.indexes.assign(batch.indexes.begin() + half, batch.indexes.end());
+            for (Batch* part : {&a, &b}) {
+                for (int i : part->indexes)
+                    part->tokens += estimateTokens(m_texts[i]);
+                m_pending.push_front(std::move(*part));
+            }
+            return;
+        }
+        const int index = batch.indexes.front();
+        const qsizetype length = m_texts[index].size();
+        // The estimate let it through, so the model's tokenizer counts more: keep three quarters.
+        const qsizetype target = length * 3 / 4;
+        if (target < 1 || length <= 1) {
+            fail(EmbedError(EmbedError::Kind::InputRejected,
+                            QStringLiteral("The embeddings server of profile %1 refused input "
+                                           "%2 even when shortened (%3)")
+                                .arg(quotedName(profile().name))
+                                .arg(index + 1)
+                                .arg(message)));
+            return;
+        }
+        truncateTo(index, target);
+        batch.tokens = estimateTokens(m_texts[index]);
+        m_pending.push_front(std::move(batch));
+    }
+
+    void retryOrFail(Batch batch, EmbedError::Kind kind, std::optional<qint64> retryAfter,
+                     const QString& message) {
+        if (batch.attempt >= profile().maxRetries) {
+            fail(EmbedError(
+                kind,
+                QStringLiteral("%1 (gave up after %2 retries)").arg(message).arg(batch.attempt)));
+            return;
+        }
+        ++batch.attempt;
+        const double base = std::min<double>(
+            m_d.options.retryMaxMs, m_d.options.retryBaseMs * std::pow(2.0, batch.attempt - 1));
+        const double jitter = QRandomGenerator::global()->generateDouble();
+        qint64 delay = std::llround(base * (0.5 + 0.5 * jitter));
+        if (retryAfter)
+            delay = *retryAfter + std::llround(static_cast<double>(*retryAfter) * 0.1 * jitter);
+        batch.notBefore = m_clock.elapsed() + delay;
+        m_pending.push_back(std::move(batch));
+    }
+
+    QString scrub(const QString& text) const { return oneLine(removeSecret(text, m_d.apiKey)); }
+
+    EmbedError cancelled() const {
+        return EmbedError(EmbedError::Kind::Cancelled, QStringLiteral("embedding cancelled"));
+    }
+
+    void fail(EmbedError error) {
+        if (!m_failure)
+            m_failure = EmbedError(error.kind(), removeSecret(error.message(), m_d.apiKey));
+        m_loop.quit();
+    }
+
+    void cleanUp() {
+        for (auto& [reply, f] : m_inFlight) {
+            QObject::disconnect(reply, nullptr, &m_context, nullptr);
+            reply->abort();
+            delete f.timer;
+            delete reply;
+        }
+        m_inFlight.clear();
+        for (QNetworkReply* reply : m_done)
+            delete reply;
+        m_done.clear();
+    }
+
+    HttpEmbedder& m_self;
+    HttpEmbedder::Private& m_d;
+    QStringList m_texts;
+    CancelToken m_cancel;
+    RateLimiter m_limiter;
+    std::vector<std::vector<float>> m_results;
+    int m_remaining = 0;
+    std::deque<Batch> m_pending;
+    std::map<QNetworkReply*, InFlight> m_inFlight;
+    std::vector<QNetworkReply*> m_done;
+    std::optional<EmbedError> m_failure;
+    QObject m_context;
+    QEventLoop m_loop;
+    QTimer m_wake;
+    QTimer m_cancelPoll;
+    QElapsedTimer m_clock;
+};
+
+std::vector<std::vector<float>> runHttpEmbed(HttpEmbedder& embedder, const QStringList& texts,
+                                             const CancelToken& cancel) {
+    HttpEmbedRun run(embedder, texts, cancel);
+    return run.run();
+}
+
+} // namespace quiver

@@ -1,0 +1,73 @@
+#include "core/embed/http_embedder.h"
+
+#include "core/embed/http_embed_run.h"
+#include "core/embed/http_embedder_private.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace quiver {
+
+HttpEmbedder::HttpEmbedder(EmbeddingProfile profile, QString apiKey, Options options)
+    : d(std::make_unique<Private>()) {
+    d->profile = std::move(profile);
+    d->apiKey = std::move(apiKey);
+    d->options = options;
+}
+
+HttpEmbedder::~HttpEmbedder() {
+    if (d->nam) {
+        if (d->namThread == QThread::currentThread())
+            delete d->nam.data();
+        else
+            d->nam->deleteLater();
+    }
+}
+
+QString HttpEmbedder::modelId() const {
+    QString id = EmbeddingProfile::kindName(d->profile.kind) + QLatin1Char(':') + d->profile.model;
+    if (d->profile.dimensions > 0)
+        id += QStringLiteral("@%1").arg(d->profile.dimensions);
+    return id;
+}
+
+int HttpEmbedder::dimensions() const {
+    return d->profile.dimensions > 0 ? d->profile.dimensions : d->dimensions;
+}
+
+std::vector<std::vector<float>> HttpEmbedder::embed(const QStringList& texts,
+                                                    const CancelToken& cancel) {
+    return runHttpEmbed(*this, texts, cancel);
+}
+
+std::vector<TruncatedInput> HttpEmbedder::lastTruncations() const {
+    return d->truncations;
+}
+
+const EmbeddingProfile& HttpEmbedder::profile() const {
+    return d->profile;
+}
+
+QString HttpEmbedder::serverMessage(const QByteArray& body) const {
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (!doc.isObject())
+        return {};
+    const QJsonValue error = doc.object().value(QLatin1String("error"));
+    if (error.isString())
+        return error.toString();
+    if (error.isObject())
+        return error.toObject().value(QLatin1String("message")).toString();
+    return {};
+}
+
+bool HttpEmbedder::isInputTooLong(int status, const QString& message) const {
+    if (status != 400 && status != 413 && status != 422)
+        return false;
+    const QString m = message.toLower();
+    return m.contains(QLatin1String("maximum context length")) ||
+           m.contains(QLatin1String("too long")) || m.contains(QLatin1String("too many tokens")) ||
+           m.contains(QLatin1String("exceeds the context")) ||
+           m.contains(QLatin1String("input length exceeds"));
+}
+
+} // namespace quiver

@@ -1,0 +1,61 @@
+#include "core/embed/ollama_embedder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace quiver {
+
+namespace {
+EmbedError bad(const QString& why) {
+    return EmbedError(EmbedError::Kind::BadResponse, why);
+}
+} // namespace
+
+OllamaEmbedder::OllamaEmbedder(EmbeddingProfile profile, Options options)
+    : HttpEmbedder(std::move(profile), QString(), options) {}
+
+QString OllamaEmbedder::path() const {
+    return QStringLiteral("/api/embed");
+}
+
+QByteArray OllamaEmbedder::requestBody(const QStringList& texts) const {
+    QJsonObject body{
+        {QStringLiteral("model"), profile().model},
+        {QStringLiteral("input"), QJsonArray::fromStringList(texts)},
+        {QStringLiteral("truncate"), false},
+    };
+    if (profile().dimensions > 0)
+        body.insert(QStringLiteral("dimensions"), profile().dimensions);
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+std::vector<std::vector<float>> OllamaEmbedder::parseResponse(const QByteArray& body,
+                                                              int count) const {
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        throw bad(QStringLiteral("the answer is not a JSON object"));
+    const QJsonValue embeddings = doc.object().value(QLatin1String("embeddings"));
+    if (!embeddings.isArray())
+        throw bad(QStringLiteral("the answer has no \"embeddings\" array"));
+    const QJsonArray rows = embeddings.toArray();
+    if (rows.size() != count)
+        throw bad(QStringLiteral("%1 vectors for %2 inputs").arg(rows.size()).arg(count));
+    std::vector<std::vector<float>> out;
+    out.reserve(static_cast<std::size_t>(count));
+    for (const QJsonValue& row : rows) {
+        if (!row.isArray())
+            throw bad(QStringLiteral("an embedding is not an array"));
+        std::vector<float> v;
+        for (const QJsonValue& x : row.toArray()) {
+            if (!x.isDouble())
+                throw bad(QStringLiteral("an embedding holds something other than numbers"));
+            v.push_back(static_cast<float>(x.toDouble()));
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+} // namespace quiver

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace quiver {
+
+struct DatabaseTarget;
+class ProfileListModel;
+class ProfileService;
+
+// Settings ▸ Embeddings: the profiles of the database in use, with add / edit / remove / make
+// default, and a Test button that embeds one sentence and reports dimensions and latency or
+// the server's exact error. All work runs on ProfileService's thread.
+class EmbeddingsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit EmbeddingsPage(const DatabaseTarget& target, QWidget* parent = nullptr);
+    ~EmbeddingsPage() override;
+
+    ProfileListModel* model() const { return m_model; }
+
+signals:
+    // The page shows the database's profiles (after the first load and after each change).
+    void profilesShown();
+
+private:
+    void addProfile();
+    void editProfile();
+    void openEditor(int row);
+    void removeProfile();
+    void makeDefault();
+    void testProfile();
+    QString selectedName() const;
+    void setStatus(const QString& text);
+    void updateButtons();
+
+    ProfileService* m_service = nullptr;
+    ProfileListModel* m_model = nullptr;
+    QTableView* m_view = nullptr;
+    QPushButton* m_add = nullptr;
+    QPushButton* m_edit = nullptr;
+    QPushButton* m_remove = nullptr;
+    QPushButton* m_default = nullptr;
+    QPushButton* m_test = nullptr;
+    QLabel* m_status = nullptr;
+    QString m_selectAfterLoad;
+};
+
+} // namespace quiver
