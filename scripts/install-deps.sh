@@ -6,13 +6,15 @@ set -euo pipefail
 packages=(
   # build
   g++ cmake ninja-build pkg-config file dpkg-dev fakeroot clang-format
+  # a second compiler (the sanitizer build), with its sanitizer runtimes
+  clang libclang-rt-14-dev
   # Qt 6, keychain, PostgreSQL (client library and server binaries for the private cluster)
   qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-svg-dev libqt6svg6 qt6-qpa-plugins
   qtkeychain-qt6-dev libpq-dev postgresql openssl
   # tests: a real Secret Service, a display, an ANN library to compare against
   dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libhnswlib-dev qt6-httpserver-dev qt6-websockets-dev
-  # packaging checks
-  desktop-file-utils appstream
+  # packaging checks: RPM, validators, the man page, driving the installed app's window
+  rpm desktop-file-utils appstream man-db xdotool
 )
 [[ "${1:-}" == "--run-only" ]] && packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev
   libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev libpq-dev postgresql gnome-keyring dbus-x11 xauth)

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --run-only
-BUILD_DIR=build scripts/build.sh -DQUIVER_BUILD_TESTS=OFF -DQUIVER_BUILD_BENCH=OFF
+QUIVER_WERROR=OFF BUILD_DIR=build scripts/build.sh -DQUIVER_BUILD_TESTS=OFF -DQUIVER_BUILD_BENCH=OFF
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" && -z "${QT_QPA_PLATFORM:-}" ]]; then
   echo "run: no display found. Run this from a desktop session (or wrap it in xvfb-run)." >&2
   exit 1

@@ -3,6 +3,7 @@
 #include "core/db/cluster_error.h"
 
 #include <QCollator>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
@@ -108,6 +109,12 @@ QString PgBinaries::program(const QString& name) const {
 
 QStringList PgBinaries::candidateDirectories() {
     QStringList dirs;
+    // A copy bundled by the installer (packaging/windows, packaging/macos) comes first.
+    if (QCoreApplication::instance()) {
+        const QString appDir = QCoreApplication::applicationDirPath();
+        dirs << appDir + QStringLiteral("/../pgsql/bin")            // Windows: <prefix>/pgsql
+             << appDir + QStringLiteral("/../Resources/pgsql/bin"); // macOS: Quiver.app
+    }
 #if defined(Q_OS_WIN)
     dirs << versionedDirs(QStringLiteral("C:/Program Files/PostgreSQL"), QString(),
                           QStringLiteral("/bin"));

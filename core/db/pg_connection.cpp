@@ -1,5 +1,6 @@
 #include "core/db/pg_connection.h"
 
+#include "core/db/socket_wait.h"
 #include "core/util/redact.h"
 
 #include <QDateTime>
@@ -12,9 +13,7 @@
 
 #include <libpq-fe.h>
 
-#include <cerrno>
 #include <cstring>
-#include <poll.h>
 #include <vector>
 
 Q_LOGGING_CATEGORY(lcDb, "quiver.db")
@@ -553,17 +552,15 @@ std::optional<PgConnection::Notification> PgConnection::nextNotification(int tim
         const qint64 remaining = deadline.remainingTime();
         if (remaining <= 0)
             return std::nullopt;
-        pollfd pfd{};
-        pfd.fd = PQsocket(m_conn);
-        pfd.events = POLLIN;
-        if (pfd.fd < 0)
+        const int socket = PQsocket(m_conn);
+        if (socket < 0)
             throw DbError(DbError::Kind::Closed, QStringLiteral("the connection has no socket"), {},
                           target());
-        const int rc = ::poll(&pfd, 1, static_cast<int>(remaining));
-        if (rc < 0 && errno != EINTR)
+        int error = 0;
+        if (waitForReadable(socket, static_cast<int>(remaining), error) < 0)
             throw DbError(DbError::Kind::Closed,
                           QStringLiteral("waiting on the connection failed: %1")
-                              .arg(QString::fromLocal8Bit(strerror(errno))),
+                              .arg(QString::fromLocal8Bit(socketErrorText(error))),
                           {}, target());
     }
 }

@@ -1,7 +1,11 @@
 #include "core/db/private_cluster.h"
 
 #include "core/db/cluster_error.h"
+#include "core/db/file_lock.h"
+#include "core/db/os_user.h"
 #include "core/db/pg_binaries.h"
+#include "core/db/postmaster_pid_file.h"
+#include "core/util/app_paths.h"
 #include "core/util/redact.h"
 
 #include <QCoreApplication>
@@ -14,27 +18,12 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSaveFile>
-#include <QStandardPaths>
 #include <QThread>
 #include <QtDebug>
 
 #include <libpq-fe.h>
 
-#include <cerrno>
-#include <cstring>
 #include <memory>
-
-#ifdef Q_OS_UNIX
-#include <fcntl.h>
-#include <pwd.h>
-#include <signal.h>
-#include <sys/file.h>
-#include <sys/shm.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#else
-#include <QLockFile>
-#endif
 
 namespace quiver {
 
@@ -54,20 +43,6 @@ constexpr qsizetype kMaxSocketPathBytes = 100;
 
 QString socketFileName(int port) {
     return QStringLiteral(".s.PGSQL.%1").arg(port);
-}
-
-[[maybe_unused]] QString systemErrorText(int error) {
-    return QString::fromLocal8Bit(std::strerror(error));
-}
-
-QString osUserName() {
-#ifdef Q_OS_UNIX
-    if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr)
-        return QString::fromLocal8Bit(pw->pw_name);
-    return qEnvironmentVariable("USER");
-#else
-    return qEnvironmentVariable("USERNAME");
-#endif
 }
 
 // ---- child processes ------------------------------------------------------------------------
@@ -125,185 +100,6 @@ QString lastLines(const QString& text, int count) {
     return redactSecrets(lines.join(QLatin1Char('\n')));
 }
 
-// ---- file locks -----------------------------------------------------------------------------
-
-// An exclusive lock on a file, held until release() or destruction. The kernel drops it when the
-// process dies, so a crashed holder never leaves a stale lock behind.
-class LockedFile {
-public:
-    LockedFile() = default;
-    ~LockedFile() { release(); }
-    LockedFile(const LockedFile&) = delete;
-    LockedFile& operator=(const LockedFile&) = delete;
-
-    enum class Result { Locked, Busy, Error };
-
-    Result acquire(const QString& path, bool wait, QString* error) {
-        release();
-#ifdef Q_OS_UNIX
-        // O_CLOEXEC: the server started by pg_ctl must not inherit (and so keep) our locks.
-        const int fd =
-            ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            if (error)
-                *error = systemErrorText(errno);
-            return Result::Error;
-        }
-        int rc = 0;
-        do {
-            rc = ::flock(fd, wait ? LOCK_EX : (LOCK_EX | LOCK_NB));
-        } while (rc != 0 && errno == EINTR);
-        if (rc != 0) {
-            const int err = errno;
-            ::close(fd);
-            if (err == EWOULDBLOCK)
-                return Result::Busy;
-            if (error)
-                *error = systemErrorText(err);
-            return Result::Error;
-        }
-        m_fd = fd;
-        return Result::Locked;
-#else
-        auto lock = std::make_unique<QLockFile>(path);
-        lock->setStaleLockTime(0);
-        const bool ok = wait ? lock->lock() : lock->tryLock(0);
-        if (!ok) {
-            if (lock->error() == QLockFile::LockFailedError)
-                return Result::Busy;
-            if (error)
-                *error = QStringLiteral("cannot create %1").arg(path);
-            return Result::Error;
-        }
-        m_lock = std::move(lock);
-        return Result::Locked;
-#endif
-    }
-
-    void release() {
-#ifdef Q_OS_UNIX
-        if (m_fd >= 0) {
-            ::close(m_fd);
-            m_fd = -1;
-        }
-#else
-        m_lock.reset();
-#endif
-    }
-
-private:
-#ifdef Q_OS_UNIX
-    int m_fd = -1;
-#else
-    std::unique_ptr<QLockFile> m_lock;
-#endif
-};
-
-// ---- the server's lock files ----------------------------------------------------------------
-
-// postmaster.pid: pid, data directory, start time, port, first socket directory, listen address,
-// shared memory key and id, status.
-struct PidFile {
-    bool present = false;
-    qint64 pid = 0;
-    int port = 0;
-    QString socketDir;
-    qint64 shmId = -1;
-    QString status;
-};
-
-PidFile readPidFile(const QString& path) {
-    PidFile pf;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return pf;
-    pf.present = true;
-    const QStringList lines = QString::fromLocal8Bit(f.readAll()).split(QLatin1Char('\n'));
-    auto line = [&](int i) { return i < lines.size() ? lines.at(i).trimmed() : QString(); };
-    pf.pid = line(0).toLongLong();
-    pf.port = line(3).toInt();
-    pf.socketDir = line(4);
-    const QStringList shm = line(6).split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    if (shm.size() == 2) {
-        bool ok = false;
-        const qint64 id = shm.at(1).toLongLong(&ok);
-        if (ok)
-            pf.shmId = id;
-    }
-    pf.status = line(7);
-    return pf;
-}
-
-enum class PidOwner {
-    None,        // no such process (or a zombie): the pid file is stale
-    ThisCluster, // a live server process working in our data directory
-    Unrelated,   // a live process that is certainly not a server of ours (pid reused)
-    Unknown,     // alive, and we cannot tell: treat as a live server, never touch its files
-};
-
-PidOwner classifyPid(qint64 pid, const QString& canonicalDataDir) {
-    if (pid <= 0)
-        return PidOwner::None;
-#ifdef Q_OS_UNIX
-    if (::kill(static_cast<pid_t>(pid), 0) != 0) {
-        // EPERM: another user's process. PostgreSQL itself does not count it as a postmaster,
-        // since the data directory is only accessible to us.
-        return errno == EPERM ? PidOwner::Unrelated : PidOwner::None;
-    }
-#ifdef Q_OS_LINUX
-    const QString proc = QStringLiteral("/proc/%1/").arg(pid);
-    QFile stat(proc + QStringLiteral("stat"));
-    if (stat.open(QIODevice::ReadOnly)) {
-        const QByteArray s = stat.readAll();
-        const qsizetype close = s.lastIndexOf(')');
-        if (close >= 0 && close + 2 < s.size() &&
-            (s.at(close + 2) == 'Z' || s.at(close + 2) == 'X'))
-            return PidOwner::None; // killed, not yet reaped
-    }
-    // A postmaster works in its data directory.
-    const QString cwd = QFileInfo(proc + QStringLiteral("cwd")).symLinkTarget();
-    if (cwd.isEmpty())
-        return PidOwner::Unknown;
-    if (!canonicalDataDir.isEmpty() && cwd == canonicalDataDir)
-        return PidOwner::ThisCluster;
-    QFile comm(proc + QStringLiteral("comm"));
-    if (comm.open(QIODevice::ReadOnly)) {
-        const QByteArray name = comm.readAll().trimmed();
-        if (name == "postgres" || name == "postmaster")
-            return PidOwner::Unknown; // some other server; not ours to judge
-    }
-    return PidOwner::Unrelated;
-#else
-    Q_UNUSED(canonicalDataDir);
-    return PidOwner::Unknown;
-#endif
-#else
-    Q_UNUSED(canonicalDataDir);
-    return PidOwner::Unknown;
-#endif
-}
-
-bool isLive(PidOwner o) {
-    return o == PidOwner::ThisCluster || o == PidOwner::Unknown;
-}
-
-// Server processes that outlived a killed postmaster keep its shared memory attached; a new
-// postmaster refuses to start until they are gone.
-bool sharedMemoryInUse(qint64 shmId) {
-#ifdef Q_OS_UNIX
-    if (shmId < 0)
-        return false;
-    struct shmid_ds ds;
-    std::memset(&ds, 0, sizeof ds);
-    if (::shmctl(static_cast<int>(shmId), IPC_STAT, &ds) != 0)
-        return false;
-    return ds.shm_perm.uid == ::geteuid() && ds.shm_nattch > 0;
-#else
-    Q_UNUSED(shmId);
-    return false;
-#endif
-}
-
 // ---- conninfo -------------------------------------------------------------------------------
 
 QString conninfoValue(const QString& v) {
@@ -358,7 +154,7 @@ struct PrivateCluster::Private {
     QString conninfo;
     PgBinaries binaries;
     bool haveBinaries = false;
-    LockedFile clientLock;
+    FileLock clientLock;
     QString clientPath;
     bool registered = false;
 
@@ -373,7 +169,7 @@ struct PrivateCluster::Private {
     QString canonicalDataDir() const { return QFileInfo(dataDir).canonicalFilePath(); }
 
     QString plannedSocketDir() const;
-    void lockControl(LockedFile& lock) const;
+    void lockControl(FileLock& lock) const;
     int dataMajorVersion() const;
     const PgBinaries& serverBinaries(int preferredMajor);
     void initdb(const PgBinaries& bin);
@@ -406,23 +202,19 @@ QString PrivateCluster::Private::plannedSocketDir() const {
         if (fits(dir))
             return dir;
     }
-#ifdef Q_OS_UNIX
-    const QString uid = QString::number(::geteuid());
-#else
-    const QString uid = osUserName();
-#endif
-    return QDir::cleanPath(QDir::tempPath()) + QStringLiteral("/quiver-%1-%2").arg(uid, hash);
+    return QDir::cleanPath(QDir::tempPath()) +
+           QStringLiteral("/quiver-%1-%2").arg(osUserTag(), hash);
 }
 
 // Start and stop decisions of all processes are serialised by this lock, so two processes never
 // both run initdb or pg_ctl, and the set of registered clients only changes under it.
-void PrivateCluster::Private::lockControl(LockedFile& lock) const {
+void PrivateCluster::Private::lockControl(FileLock& lock) const {
     if (!QDir().mkpath(parentDir))
         throw ClusterError(QStringLiteral("Cannot create the directory %1 for Quiver's private "
                                           "database. Check that it is writable.")
                                .arg(QDir::toNativeSeparators(parentDir)));
     QString error;
-    if (lock.acquire(controlLockPath(), true, &error) != LockedFile::Result::Locked)
+    if (lock.acquire(controlLockPath(), true, &error) != FileLock::Result::Locked)
         throw ClusterError(QStringLiteral("Cannot lock %1: %2")
                                .arg(QDir::toNativeSeparators(controlLockPath()), error));
 }
@@ -536,24 +328,11 @@ void PrivateCluster::Private::initdb(const PgBinaries& bin) {
 }
 
 void PrivateCluster::Private::ensureSocketDir() const {
-#ifdef Q_OS_UNIX
-    const QByteArray path = QFile::encodeName(socketDir);
-    if (::mkdir(path.constData(), 0700) != 0 && errno != EEXIST)
-        throw ClusterError(QStringLiteral("Cannot create the socket directory %1: %2")
-                               .arg(socketDir, systemErrorText(errno)));
-    // It may live in a shared temporary directory: it must be ours and private.
-    struct stat st;
-    if (::lstat(path.constData(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+    if (const QString problem = ensurePrivateDirectory(socketDir); !problem.isEmpty())
         throw ClusterError(
-            QStringLiteral("The socket directory %1 is not a directory owned by you. "
-                           "Remove it and start Quiver again.")
-                .arg(socketDir));
-    if ((st.st_mode & 07777) != 0700 && ::chmod(path.constData(), 0700) != 0)
-        throw ClusterError(QStringLiteral("Cannot make the socket directory %1 private: %2")
-                               .arg(socketDir, systemErrorText(errno)));
-#else
-    QDir().mkpath(socketDir);
-#endif
+            QStringLiteral("Cannot use the socket directory %1: %2. Remove it and start Quiver "
+                           "again.")
+                .arg(socketDir, problem));
 }
 
 void PrivateCluster::Private::writeServerConfig() const {
@@ -726,7 +505,7 @@ void PrivateCluster::Private::registerClient() {
                            .arg(QCoreApplication::applicationPid())
                            .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
     QString error;
-    if (clientLock.acquire(clientPath, false, &error) != LockedFile::Result::Locked)
+    if (clientLock.acquire(clientPath, false, &error) != FileLock::Result::Locked)
         throw ClusterError(QStringLiteral("Cannot lock %1: %2").arg(clientPath, error));
     registered = true;
 }
@@ -737,15 +516,15 @@ bool PrivateCluster::Private::otherClientsAlive() const {
     int alive = 0;
     for (const QString& name : files) {
         const QString path = dir.absoluteFilePath(name);
-        LockedFile probe;
+        FileLock probe;
         switch (probe.acquire(path, false, nullptr)) {
-        case LockedFile::Result::Locked:
+        case FileLock::Result::Locked:
             QFile::remove(path); // left by a process that died
             break;
-        case LockedFile::Result::Busy:
+        case FileLock::Result::Busy:
             ++alive;
             break;
-        case LockedFile::Result::Error:
+        case FileLock::Result::Error:
             break;
         }
     }
@@ -792,8 +571,9 @@ PrivateCluster::~PrivateCluster() {
 }
 
 QString PrivateCluster::defaultDataDir() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
-           QStringLiteral("/postgres");
+    if (const QString legacy = migrateLegacyDataDir(); !legacy.isEmpty())
+        return legacy;
+    return appDataDir() + QStringLiteral("/postgres");
 }
 
 void PrivateCluster::ensureNotRoot(unsigned effectiveUid) {
@@ -804,15 +584,14 @@ void PrivateCluster::ensureNotRoot(unsigned effectiveUid) {
 QString PrivateCluster::start() {
     if (d->registered && isRunning())
         return d->conninfo;
-#ifdef Q_OS_UNIX
-    ensureNotRoot(::geteuid());
-#endif
+    if (const auto uid = effectiveUserId())
+        ensureNotRoot(*uid);
     auto progress = [this](const QString& step) {
         if (onProgress)
             onProgress(step);
     };
 
-    LockedFile control;
+    FileLock control;
     d->lockControl(control);
 
     const int dataMajor = d->dataMajorVersion();
@@ -858,7 +637,7 @@ void PrivateCluster::release() {
     if (!d->registered)
         return;
     try {
-        LockedFile control;
+        FileLock control;
         d->lockControl(control);
         d->clientLock.release();
         QFile::remove(d->clientPath);

@@ -20,7 +20,7 @@ public:
     PrivateCluster(const PrivateCluster&) = delete;
     PrivateCluster& operator=(const PrivateCluster&) = delete;
 
-    // <AppLocalDataLocation>/postgres
+    // <appDataDir()>/postgres (core/util/app_paths.h), after moving a legacy one into place.
     static QString defaultDataDir();
 
     // Creates the cluster if needed, starts the server or joins the one already running for this

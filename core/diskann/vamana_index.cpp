@@ -4,6 +4,7 @@
 #include "core/diskann/kmeans.h"
 #include "core/diskann/neighbor_list.h"
 #include "core/diskann/parallel_for.h"
+#include "core/diskann/prefetch.h"
 #include "core/diskann/visited_set.h"
 
 #include <algorithm>
@@ -84,7 +85,7 @@ void prefetchRow(const float* row, std::size_t floats) {
     const char* p = reinterpret_cast<const char*>(row);
     const std::size_t bytes = floats * sizeof(float);
     for (std::size_t off = 0; off < bytes; off += 64)
-        __builtin_prefetch(p + off, 0, 3);
+        prefetchForRead(p + off);
 }
 
 } // namespace
@@ -430,7 +431,7 @@ void VamanaIndex::greedySearch(const float* query, std::span<const std::uint32_t
             if (!s.visited.insert(n) || !accept(n))
                 continue;
             ids[fresh++] = n;
-            __builtin_prefetch(vectorAt(n), 0, 3);
+            prefetchForRead(vectorAt(n));
         }
         for (std::size_t i = 0; i < fresh; ++i) {
             if (i + 1 < fresh)

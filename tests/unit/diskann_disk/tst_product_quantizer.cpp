@@ -79,7 +79,9 @@ void TestProductQuantizer::adcEqualsDistanceToDecoded() {
             const float want = exact(query, decoded.data(), dim);
             const float got = pq.distance(table.data(), code.data());
             QVERIFY2(std::fabs(got - want) <= 1e-4f * std::max(1.0f, std::fabs(want)),
-                     qPrintable(QStringLiteral("%1 vs %2").arg(got).arg(want)));
+                     qPrintable(QStringLiteral("%1 vs %2")
+                                    .arg(static_cast<double>(got))
+                                    .arg(static_cast<double>(want))));
         }
     }
 }
