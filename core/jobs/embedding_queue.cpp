@@ -158,31 +158,36 @@ void EmbeddingQueue::release(const QList<qint64>& chunkIds) {
     if (chunkIds.isEmpty())
         return;
     // A chunk never tried keeps no row; one with a failure history keeps its attempts.
-    m_conn.exec(QStringLiteral("WITH ended AS ("
-                               "  UPDATE quiver.embedding_queue SET claimed_by = NULL,"
-                               "    worker_id = NULL, lease_until = NULL"
-                               "  WHERE model = $1 AND claimed_by = $2"
-                               "    AND chunk_id = ANY($3::bigint[])"
-                               "  RETURNING chunk_id, attempts) "
-                               "DELETE FROM quiver.embedding_queue q USING ended "
-                               "WHERE q.chunk_id = ended.chunk_id AND q.model = $1"
-                               "  AND ended.attempts = 0"),
-                {m_model, m_claimer, idArray(chunkIds)});
+    m_conn.transaction([&] {
+        m_conn.exec(QStringLiteral("DELETE FROM quiver.embedding_queue "
+                                   "WHERE model = $1 AND claimed_by = $2 AND attempts = 0"
+                                   "  AND chunk_id = ANY($3::bigint[])"),
+                    {m_model, m_claimer, idArray(chunkIds)});
+        m_conn.exec(QStringLiteral("UPDATE quiver.embedding_queue SET claimed_by = NULL,"
+                                   "  worker_id = NULL, lease_until = NULL "
+                                   "WHERE model = $1 AND claimed_by = $2"
+                                   "  AND chunk_id = ANY($3::bigint[])"),
+                    {m_model, m_claimer, idArray(chunkIds)});
+    });
 }
 
 int EmbeddingQueue::releaseAll() {
-    const PgResult r = m_conn.exec(
-        QStringLiteral("WITH ended AS ("
-                       "  UPDATE quiver.embedding_queue SET claimed_by = NULL, worker_id = NULL,"
-                       "    lease_until = NULL"
-                       "  WHERE model = $1 AND claimed_by = $2"
-                       "  RETURNING chunk_id, attempts),"
-                       "gone AS (DELETE FROM quiver.embedding_queue q USING ended"
-                       "  WHERE q.chunk_id = ended.chunk_id AND q.model = $1"
-                       "    AND ended.attempts = 0) "
-                       "SELECT count(*) FROM ended"),
-        {m_model, m_claimer});
-    return static_cast<int>(r.toInt64(0, 0));
+    return m_conn.transaction([&] {
+        const qint64 deleted =
+            m_conn
+                .exec(QStringLiteral("DELETE FROM quiver.embedding_queue "
+                                     "WHERE model = $1 AND claimed_by = $2 AND attempts = 0"),
+                      {m_model, m_claimer})
+                .affectedRows();
+        const qint64 updated =
+            m_conn
+                .exec(QStringLiteral("UPDATE quiver.embedding_queue SET claimed_by = NULL,"
+                                     "  worker_id = NULL, lease_until = NULL "
+                                     "WHERE model = $1 AND claimed_by = $2"),
+                      {m_model, m_claimer})
+                .affectedRows();
+        return static_cast<int>(deleted + updated);
+    });
 }
 
 bool EmbeddingQueue::fail(qint64 chunkId, const QString& error, int maxAttempts,
