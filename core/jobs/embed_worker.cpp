@@ -3,6 +3,8 @@
 #include "core/db/db_error.h"
 #include "core/db/pg_connection.h"
 #include "core/embed/profile_repository.h"
+#include "core/embed/rate_limiter.h"
+#include "core/embed/token_estimate.h"
 #include "core/jobs/embedding_queue.h"
 #include "core/jobs/job_repository.h"
 #include "core/jobs/worker_registry.h"
@@ -86,6 +88,10 @@ private:
     }
 
     std::optional<PgConnection> conn;
+    // Paces whole embed() calls at the profile's limits: each call paces its own requests, but
+    // starts with a full budget, so back-to-back calls would overrun the provider's limits.
+    std::optional<RateLimiter> pace;
+    QElapsedTimer clock;
     EmbeddingProfile profile;
     std::unique_ptr<Embedder> embedder;
     QString model;
@@ -265,6 +271,14 @@ void EmbedWorker::Loop::embedAndWrite(const QList<EmbeddingQueue::Chunk>& chunks
         }
         positions.append(*it);
     }
+    if (pace) {
+        qint64 tokens = 0;
+        for (const QString& t : texts)
+            tokens += estimateTokens(t);
+        if (const qint64 wait = pace->delayFor(tokens, clock.elapsed()); wait > 0)
+            pause(wait);
+        pace->consume(tokens, clock.elapsed());
+    }
     std::vector<std::vector<float>> unique;
     try {
         unique = embedder->embed(texts, cancel);
@@ -350,6 +364,9 @@ int EmbedWorker::Loop::run() {
             return 0;
         embedder = factory(profile);
         model = embedder->modelId();
+        clock.start();
+        if (profile.requestsPerMinute > 0 || profile.tokensPerMinute > 0)
+            pace.emplace(profile.requestsPerMinute, profile.tokensPerMinute);
         log(QStringLiteral("embedding with profile \"%1\" (model %2) as %3")
                 .arg(profile.name, model, claimer));
     } catch (const FatalError& e) {
