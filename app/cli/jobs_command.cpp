@@ -34,25 +34,25 @@ QString interval(qint64 ms) {
 }
 
 QJsonObject toJson(const Job& j) {
-    return QJsonObject{{QStringLiteral("id"), j.id},
-                       {QStringLiteral("name"), j.name},
-                       {QStringLiteral("proc"), j.proc},
-                       {QStringLiteral("schedule_interval"), interval(j.scheduleIntervalMs)},
-                       {QStringLiteral("fixed_schedule"), j.fixedSchedule},
-                       {QStringLiteral("initial_start"), iso(j.initialStart)},
-                       {QStringLiteral("next_start"), iso(j.nextStart)},
-                       {QStringLiteral("max_runtime"),
-                        j.maxRuntimeMs > 0 ? interval(j.maxRuntimeMs) : QString()},
-                       {QStringLiteral("max_retries"), j.maxRetries},
-                       {QStringLiteral("retry_period"), interval(j.retryPeriodMs)},
-                       {QStringLiteral("scheduled"), j.scheduled},
-                       {QStringLiteral("config"), j.config},
-                       {QStringLiteral("owner"), j.owner},
-                       {QStringLiteral("last_run_status"), j.lastRunStatus},
-                       {QStringLiteral("last_finish"), iso(j.lastFinish)},
-                       {QStringLiteral("total_runs"), j.totalRuns},
-                       {QStringLiteral("total_successes"), j.totalSuccesses},
-                       {QStringLiteral("total_failures"), j.totalFailures}};
+    return QJsonObject{
+        {QStringLiteral("id"), j.id},
+        {QStringLiteral("name"), j.name},
+        {QStringLiteral("proc"), j.proc},
+        {QStringLiteral("schedule_interval"), interval(j.scheduleIntervalMs)},
+        {QStringLiteral("fixed_schedule"), j.fixedSchedule},
+        {QStringLiteral("initial_start"), iso(j.initialStart)},
+        {QStringLiteral("next_start"), iso(j.nextStart)},
+        {QStringLiteral("max_runtime"), j.maxRuntimeMs > 0 ? interval(j.maxRuntimeMs) : QString()},
+        {QStringLiteral("max_retries"), j.maxRetries},
+        {QStringLiteral("retry_period"), interval(j.retryPeriodMs)},
+        {QStringLiteral("scheduled"), j.scheduled},
+        {QStringLiteral("config"), j.config},
+        {QStringLiteral("owner"), j.owner},
+        {QStringLiteral("last_run_status"), j.lastRunStatus},
+        {QStringLiteral("last_finish"), iso(j.lastFinish)},
+        {QStringLiteral("total_runs"), j.totalRuns},
+        {QStringLiteral("total_successes"), j.totalSuccesses},
+        {QStringLiteral("total_failures"), j.totalFailures}};
 }
 
 QJsonObject toJson(const JobRun& r) {

@@ -83,9 +83,7 @@ private:
     void process(const QList<EmbeddingQueue::Chunk>& chunks);
     void embedAndWrite(const QList<EmbeddingQueue::Chunk>& chunks);
     int writeHeld(const QList<qint64>& ids, const std::vector<std::vector<float>>& vectors);
-    int maxAttempts() const {
-        return job.maxRetries < 0 ? 5 : job.maxRetries + 1;
-    }
+    int maxAttempts() const { return job.maxRetries < 0 ? 5 : job.maxRetries + 1; }
 
     std::optional<PgConnection> conn;
     // Paces whole embed() calls at the profile's limits: each call paces its own requests, but
@@ -141,8 +139,9 @@ void EmbedWorker::Loop::connect(bool first) {
             conn->listen(JobRepository::notifyChannel());
             if (workerId == 0) {
                 profile = ProfileRepository(*conn).resolve(options.profile);
-                workerName = QStringLiteral("%1:%2").arg(QSysInfo::machineHostName()).arg(
-                    QCoreApplication::applicationPid());
+                workerName = QStringLiteral("%1:%2")
+                                 .arg(QSysInfo::machineHostName())
+                                 .arg(QCoreApplication::applicationPid());
                 workerId = WorkerRegistry(*conn).registerWorker(
                     QSysInfo::machineHostName(),
                     static_cast<int>(QCoreApplication::applicationPid()), options.kind,
@@ -187,9 +186,11 @@ void EmbedWorker::Loop::pause(qint64 ms) {
     while (!stopping.load() && !deadline.hasExpired()) {
         if (conn && conn->isOpen()) {
             // Keeps the socket drained; notifications do not cut a pause short.
-            (void)conn->nextNotification(static_cast<int>(std::min<qint64>(100, deadline.remainingTime())));
+            (void)conn->nextNotification(
+                static_cast<int>(std::min<qint64>(100, deadline.remainingTime())));
         } else {
-            QThread::msleep(static_cast<unsigned long>(std::min<qint64>(100, deadline.remainingTime())));
+            QThread::msleep(
+                static_cast<unsigned long>(std::min<qint64>(100, deadline.remainingTime())));
         }
     }
 }
@@ -244,7 +245,8 @@ int EmbedWorker::Loop::writeHeld(const QList<qint64>& ids,
         // The claim outlives the connection: write the vectors after reconnecting, while the
         // lease still names this worker, instead of asking the provider again.
         interruptedRun = runId;
-        interruption = QStringLiteral("the connection to the database was lost: %1").arg(e.message());
+        interruption =
+            QStringLiteral("the connection to the database was lost: %1").arg(e.message());
         runId = 0;
         noteError(interruption);
         connect(false);

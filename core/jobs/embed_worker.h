@@ -24,10 +24,10 @@ namespace quiver {
 class EmbedWorker {
 public:
     struct Options {
-        QString conninfo;         // where the database is (already migrated)
-        QString profile;          // empty: the default profile
-        int concurrency = 0;      // requests in flight; 0: the profile's
-        bool once = false;        // return when nothing is pending
+        QString conninfo;    // where the database is (already migrated)
+        QString profile;     // empty: the default profile
+        int concurrency = 0; // requests in flight; 0: the profile's
+        bool once = false;   // return when nothing is pending
         double leaseSeconds = 120;
         QString kind = QStringLiteral("cli"); // "cli" or "gui", for the heartbeat row
     };

@@ -62,11 +62,12 @@ QList<EmbeddingQueue::Chunk> EmbeddingQueue::claim(int limit, double leaseSecond
         // A new snapshot: drop chunks whose embedding another worker committed while this claim
         // waited for its queue row, so no input reaches the provider twice.
         const PgResult done = m_conn.exec(
-            QStringLiteral("DELETE FROM quiver.embedding_queue q "
-                           "WHERE q.model = $1 AND q.claimed_by = $2 AND q.chunk_id = ANY($3::bigint[])"
-                           "  AND EXISTS (SELECT 1 FROM quiver.embeddings e"
-                           "              WHERE e.chunk_id = q.chunk_id AND e.model = q.model) "
-                           "RETURNING q.chunk_id"),
+            QStringLiteral(
+                "DELETE FROM quiver.embedding_queue q "
+                "WHERE q.model = $1 AND q.claimed_by = $2 AND q.chunk_id = ANY($3::bigint[])"
+                "  AND EXISTS (SELECT 1 FROM quiver.embeddings e"
+                "              WHERE e.chunk_id = q.chunk_id AND e.model = q.model) "
+                "RETURNING q.chunk_id"),
             {m_model, m_claimer, idArray(out)});
         for (int r = 0; r < done.rows(); ++r)
             out.removeAll(done.toInt64(r, 0));
@@ -75,10 +76,10 @@ QList<EmbeddingQueue::Chunk> EmbeddingQueue::claim(int limit, double leaseSecond
     QList<Chunk> chunks;
     if (ids.isEmpty())
         return chunks;
-    const PgResult rows = m_conn.exec(
-        QStringLiteral("SELECT id, text, coalesce(sha256, '') FROM quiver.chunks "
-                       "WHERE id = ANY($1::bigint[]) ORDER BY id"),
-        {idArray(ids)});
+    const PgResult rows =
+        m_conn.exec(QStringLiteral("SELECT id, text, coalesce(sha256, '') FROM quiver.chunks "
+                                   "WHERE id = ANY($1::bigint[]) ORDER BY id"),
+                    {idArray(ids)});
     chunks.reserve(rows.rows());
     for (int r = 0; r < rows.rows(); ++r)
         chunks.append(Chunk{rows.toInt64(r, 0), rows.text(r, 1), rows.text(r, 2)});
@@ -229,13 +230,14 @@ EmbeddingQueue::Backlog EmbeddingQueue::backlog() {
 
 QList<EmbeddingQueue::FailedChunk> EmbeddingQueue::failedChunks(int limit) {
     const PgResult r = m_conn.exec(
-        QStringLiteral("SELECT q.chunk_id, d.path, q.attempts, coalesce(q.last_error, ''),"
-                       "  to_char(q.failed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-                       "FROM quiver.embedding_queue q "
-                       "JOIN quiver.chunks c ON c.id = q.chunk_id "
-                       "JOIN quiver.documents d ON d.id = c.document_id "
-                       "WHERE q.model = $1 AND q.failed_at IS NOT NULL "
-                       "ORDER BY q.failed_at DESC, q.chunk_id LIMIT $2"),
+        QStringLiteral(
+            "SELECT q.chunk_id, d.path, q.attempts, coalesce(q.last_error, ''),"
+            "  to_char(q.failed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+            "FROM quiver.embedding_queue q "
+            "JOIN quiver.chunks c ON c.id = q.chunk_id "
+            "JOIN quiver.documents d ON d.id = c.document_id "
+            "WHERE q.model = $1 AND q.failed_at IS NOT NULL "
+            "ORDER BY q.failed_at DESC, q.chunk_id LIMIT $2"),
         {m_model, limit});
     QList<FailedChunk> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -246,11 +248,11 @@ QList<EmbeddingQueue::FailedChunk> EmbeddingQueue::failedChunks(int limit) {
 }
 
 int EmbeddingQueue::retryFailed(const QList<qint64>& chunkIds) {
-    const PgResult r = m_conn.exec(
-        QStringLiteral("DELETE FROM quiver.embedding_queue "
-                       "WHERE model = $1 AND failed_at IS NOT NULL"
-                       "  AND ($2::bigint[] IS NULL OR chunk_id = ANY($2::bigint[]))"),
-        {m_model, chunkIds.isEmpty() ? QVariant() : QVariant(idArray(chunkIds))});
+    const PgResult r =
+        m_conn.exec(QStringLiteral("DELETE FROM quiver.embedding_queue "
+                                   "WHERE model = $1 AND failed_at IS NOT NULL"
+                                   "  AND ($2::bigint[] IS NULL OR chunk_id = ANY($2::bigint[]))"),
+                    {m_model, chunkIds.isEmpty() ? QVariant() : QVariant(idArray(chunkIds))});
     return static_cast<int>(r.affectedRows());
 }
 

@@ -93,8 +93,8 @@ QVariant opt(const std::optional<QJsonObject>& v) {
 } // namespace
 
 QList<Job> JobRepository::list() {
-    const PgResult r =
-        m_conn.exec(QStringLiteral("SELECT ") + jobColumns() + QStringLiteral(" FROM quiver.jobs ORDER BY id"));
+    const PgResult r = m_conn.exec(QStringLiteral("SELECT ") + jobColumns() +
+                                   QStringLiteral(" FROM quiver.jobs ORDER BY id"));
     QList<Job> out;
     for (int i = 0; i < r.rows(); ++i)
         out.append(jobFrom(r, i));
@@ -102,9 +102,9 @@ QList<Job> JobRepository::list() {
 }
 
 std::optional<Job> JobRepository::find(qint64 id) {
-    const PgResult r = m_conn.exec(
-        QStringLiteral("SELECT ") + jobColumns() + QStringLiteral(" FROM quiver.jobs WHERE id = $1"),
-        {id});
+    const PgResult r = m_conn.exec(QStringLiteral("SELECT ") + jobColumns() +
+                                       QStringLiteral(" FROM quiver.jobs WHERE id = $1"),
+                                   {id});
     if (r.rows() == 0)
         return std::nullopt;
     return jobFrom(r, 0);
@@ -132,8 +132,7 @@ Job JobRepository::resolve(const QString& idOrName) {
 Job JobRepository::read(qint64 id) {
     std::optional<Job> job = find(id);
     if (!job)
-        throw JobError(
-            QStringLiteral("there is no job %1: see 'quiver-cli jobs list'").arg(id));
+        throw JobError(QStringLiteral("there is no job %1: see 'quiver-cli jobs list'").arg(id));
     return *job;
 }
 
@@ -146,16 +145,15 @@ void JobRepository::validate(const JobSpec& spec) {
     if (!spec.config)
         return;
     // The same test as the table's CHECK, so the API and the table never disagree.
-    if (m_conn.exec(QStringLiteral("SELECT quiver.jsonb_has_secret_keys($1::jsonb)"),
-                    {*spec.config})
+    if (m_conn
+            .exec(QStringLiteral("SELECT quiver.jsonb_has_secret_keys($1::jsonb)"), {*spec.config})
             .toBool(0, 0))
         throw JobError(QStringLiteral("a job's config never holds a secret: remove the key-like "
                                       "field and store the key with 'quiver-cli key set PROFILE'"));
     const QString profile = spec.config->value(QStringLiteral("profile")).toString();
     if (!profile.isEmpty() &&
-        m_conn
-                .exec(QStringLiteral("SELECT 1 FROM quiver.embedding_profiles WHERE name = $1"),
-                      {profile})
+        m_conn.exec(QStringLiteral("SELECT 1 FROM quiver.embedding_profiles WHERE name = $1"),
+                    {profile})
                 .rows() == 0)
         throw JobError(QStringLiteral("the job's config names profile \"%1\", which does not "
                                       "exist: see 'quiver-cli profile list'")
@@ -214,8 +212,8 @@ Job JobRepository::alter(qint64 id, const JobSpec& spec) {
                 "WHERE id = $1"),
             {id, opt(spec.name), opt(spec.proc), opt(spec.scheduleInterval),
              opt(spec.fixedSchedule), opt(spec.initialStart), opt(spec.nextStart),
-             opt(spec.maxRuntime), opt(spec.maxRetries), opt(spec.retryPeriod),
-             opt(spec.scheduled), opt(spec.config)});
+             opt(spec.maxRuntime), opt(spec.maxRetries), opt(spec.retryPeriod), opt(spec.scheduled),
+             opt(spec.config)});
         if (r.affectedRows() == 0)
             throw JobError(
                 QStringLiteral("there is no job %1: see 'quiver-cli jobs list'").arg(id));
@@ -239,8 +237,7 @@ void JobRepository::setScheduled(qint64 id, bool scheduled) {
 }
 
 void JobRepository::runNow(qint64 id) {
-    if (m_conn
-            .exec(QStringLiteral("UPDATE quiver.jobs SET next_start = now() WHERE id = $1"), {id})
+    if (m_conn.exec(QStringLiteral("UPDATE quiver.jobs SET next_start = now() WHERE id = $1"), {id})
             .affectedRows() == 0)
         throw JobError(QStringLiteral("there is no job %1: see 'quiver-cli jobs list'").arg(id));
     m_conn.notify(notifyChannel(), QString::number(id));
@@ -248,11 +245,11 @@ void JobRepository::runNow(qint64 id) {
 
 Job JobRepository::embedJobFor(const QString& profile) {
     const auto lookup = [&]() -> std::optional<Job> {
-        const PgResult r = m_conn.exec(
-            QStringLiteral("SELECT ") + jobColumns() +
-                QStringLiteral(" FROM quiver.jobs WHERE proc = 'embed_pending'"
-                               " AND config->>'profile' = $1 ORDER BY id LIMIT 1"),
-            {profile});
+        const PgResult r =
+            m_conn.exec(QStringLiteral("SELECT ") + jobColumns() +
+                            QStringLiteral(" FROM quiver.jobs WHERE proc = 'embed_pending'"
+                                           " AND config->>'profile' = $1 ORDER BY id LIMIT 1"),
+                        {profile});
         if (r.rows() == 0)
             return std::nullopt;
         return jobFrom(r, 0);
@@ -309,8 +306,7 @@ void JobRepository::finishRun(qint64 runId, const QString& status, const QString
             return; // already ended, or its job was deleted
         const qint64 jobId = ended.toInt64(0, 0);
         const QDateTime now = QDateTime::fromMSecsSinceEpoch(ended.toInt64(0, 1), Qt::UTC);
-        m_conn.exec(QStringLiteral("SELECT 1 FROM quiver.jobs WHERE id = $1 FOR UPDATE"),
-                    {jobId});
+        m_conn.exec(QStringLiteral("SELECT 1 FROM quiver.jobs WHERE id = $1 FOR UPDATE"), {jobId});
         const Job job = read(jobId);
         const bool success = status == QLatin1String("success");
         const bool failure = !success && status != QLatin1String("cancelled");

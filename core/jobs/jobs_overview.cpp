@@ -54,8 +54,8 @@ JobsOverview JobsOverviewReader::read() {
         if (b.backlog.pending == 0)
             b.etaSeconds = 0;
         else if (b.chunksPerSecond > 0)
-            b.etaSeconds = static_cast<qint64>(static_cast<double>(b.backlog.pending) /
-                                               b.chunksPerSecond);
+            b.etaSeconds =
+                static_cast<qint64>(static_cast<double>(b.backlog.pending) / b.chunksPerSecond);
         if (o.chartModel.isEmpty()) {
             o.chartModel = b.model;
             o.chunksPerMinute = queue.embeddedPerMinute(30);

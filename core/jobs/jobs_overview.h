@@ -28,10 +28,10 @@ struct JobsOverview {
     QList<JobRun> runs;
     QList<WorkerRegistry::Worker> workers;
     QList<ProfileBacklog> backlogs;
-    QString chartModel;                           // the model of chunksPerMinute
-    QList<qint64> chunksPerMinute;                // last 30 minutes, oldest first
-    QList<EmbeddingQueue::FailedChunk> failed;    // of every backlog's model
-    QList<QString> failedModels;                  // the model of each failed chunk
+    QString chartModel;                        // the model of chunksPerMinute
+    QList<qint64> chunksPerMinute;             // last 30 minutes, oldest first
+    QList<EmbeddingQueue::FailedChunk> failed; // of every backlog's model
+    QList<QString> failedModels;               // the model of each failed chunk
 };
 
 // Reads a JobsOverview on the caller's connection (blocking; throws DbError). Model ids are

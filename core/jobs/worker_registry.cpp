@@ -30,15 +30,14 @@ void WorkerRegistry::stop(qint64 id) {
 
 QList<WorkerRegistry::Worker> WorkerRegistry::active(int withinSeconds) {
     const PgResult r = m_conn.exec(
-        QStringLiteral(
-            "SELECT id, host, pid, kind, profile,"
-            "  to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-            "  to_char(last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-            "  done, errors, coalesce(last_error, ''),"
-            "  extract(epoch FROM now() - last_seen)::float8 "
-            "FROM quiver.workers "
-            "WHERE stopped_at IS NULL AND last_seen > now() - make_interval(secs => $1) "
-            "ORDER BY last_seen DESC, id"),
+        QStringLiteral("SELECT id, host, pid, kind, profile,"
+                       "  to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+                       "  to_char(last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+                       "  done, errors, coalesce(last_error, ''),"
+                       "  extract(epoch FROM now() - last_seen)::float8 "
+                       "FROM quiver.workers "
+                       "WHERE stopped_at IS NULL AND last_seen > now() - make_interval(secs => $1) "
+                       "ORDER BY last_seen DESC, id"),
         {withinSeconds});
     QList<Worker> out;
     for (int i = 0; i < r.rows(); ++i) {

@@ -89,13 +89,13 @@ int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     Args a;
     if (!parse(QCoreApplication::arguments(), a)) {
-        std::fprintf(stderr,
-                     "usage: pipeline_bench --db CONNINFO [--chunks N] [--chunk-chars N] "
-                     "[--latency-ms N] [--rpm N] [--tpm N] [--batch N] [--concurrency N] "
-                     "[--workers N]\n");
+        std::fprintf(stderr, "usage: pipeline_bench --db CONNINFO [--chunks N] [--chunk-chars N] "
+                             "[--latency-ms N] [--rpm N] [--tpm N] [--batch N] [--concurrency N] "
+                             "[--workers N]\n");
         return 2;
     }
-    const QString dbName = QStringLiteral("quiver_bench_%1").arg(QCoreApplication::applicationPid());
+    const QString dbName =
+        QStringLiteral("quiver_bench_%1").arg(QCoreApplication::applicationPid());
     const QString conninfo = a.db + QStringLiteral(" dbname=") + dbName;
     try {
         PgConnection admin = PgConnection::open(a.db);
@@ -131,18 +131,18 @@ int main(int argc, char** argv) {
             conn.exec(QStringLiteral("INSERT INTO quiver.documents (collection_id, path) "
                                      "SELECT id, '/bench.txt' FROM quiver.collections"));
             int n = 0;
-            conn.copyIn(QStringLiteral("COPY quiver.chunks (document_id, ordinal, text) FROM STDIN"),
-                        [&](QByteArray& out) {
-                            if (n >= a.chunks)
-                                return false;
-                            out.clear();
-                            for (int k = 0; k < 1000 && n < a.chunks; ++k, ++n) {
-                                out += "1\t" + QByteArray::number(n) + '\t' +
-                                       PgConnection::copyTextField(chunkText(n, a.chunkChars)) +
-                                       '\n';
-                            }
-                            return true;
-                        });
+            conn.copyIn(
+                QStringLiteral("COPY quiver.chunks (document_id, ordinal, text) FROM STDIN"),
+                [&](QByteArray& out) {
+                    if (n >= a.chunks)
+                        return false;
+                    out.clear();
+                    for (int k = 0; k < 1000 && n < a.chunks; ++k, ++n) {
+                        out += "1\t" + QByteArray::number(n) + '\t' +
+                               PgConnection::copyTextField(chunkText(n, a.chunkChars)) + '\n';
+                    }
+                    return true;
+                });
             tokensPerChunk = estimateTokens(chunkText(a.chunks / 2, a.chunkChars));
         } catch (const std::exception& e) {
             std::fprintf(stderr, "pipeline_bench: %s\n", e.what());
@@ -205,7 +205,8 @@ int main(int argc, char** argv) {
         PgConnection admin = PgConnection::open(a.db);
         admin.execScript(QStringLiteral("DROP DATABASE ") + dbName);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "pipeline_bench: could not drop %s: %s\n", qPrintable(dbName), e.what());
+        std::fprintf(stderr, "pipeline_bench: could not drop %s: %s\n", qPrintable(dbName),
+                     e.what());
     }
     return status;
 }

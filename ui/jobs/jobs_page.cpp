@@ -94,23 +94,22 @@ JobsPage::JobsPage(QWidget* parent)
     m_error->setWordWrap(true);
     m_error->hide();
 
-    m_jobsModel = new RowsModel({tr("Name"), tr("Procedure"), tr("Profile"), tr("Schedule"),
-                                 tr("Next run"), tr("Last run"), tr("Status"), tr("Successes"),
-                                 tr("Failures")},
-                                this);
+    m_jobsModel =
+        new RowsModel({tr("Name"), tr("Procedure"), tr("Profile"), tr("Schedule"), tr("Next run"),
+                       tr("Last run"), tr("Status"), tr("Successes"), tr("Failures")},
+                      this);
     m_backlogModel = new RowsModel({tr("Profile"), tr("Model"), tr("Embedded"), tr("Pending"),
                                     tr("Failed"), tr("Progress"), tr("Rate"), tr("ETA")},
                                    this);
     m_historyModel = new RowsModel({tr("Job"), tr("Worker"), tr("Started"), tr("Finished"),
                                     tr("Status"), tr("Done"), tr("Failed"), tr("Error")},
                                    this);
-    m_workersModel = new RowsModel({tr("Host"), tr("Process"), tr("Kind"), tr("Profile"),
-                                    tr("Started"), tr("Last seen"), tr("Done"), tr("Errors"),
-                                    tr("Last error")},
-                                   this);
-    m_failedModel = new RowsModel({tr("Chunk"), tr("Document"), tr("Attempts"), tr("Failed at"),
-                                   tr("Error")},
-                                  this);
+    m_workersModel =
+        new RowsModel({tr("Host"), tr("Process"), tr("Kind"), tr("Profile"), tr("Started"),
+                       tr("Last seen"), tr("Done"), tr("Errors"), tr("Last error")},
+                      this);
+    m_failedModel = new RowsModel(
+        {tr("Chunk"), tr("Document"), tr("Attempts"), tr("Failed at"), tr("Error")}, this);
 
     auto* tabs = new QTabWidget(this);
     tabs->setObjectName(QStringLiteral("jobsTabs"));
@@ -181,13 +180,12 @@ JobsPage::JobsPage(QWidget* parent)
     m_timer->setInterval(2000);
     connect(m_timer, &QTimer::timeout, this, &JobsPage::refresh);
 
-    connect(m_controller, &JobsController::overviewReady, this,
-            [this](const JobsOverview& o) {
-                m_inFlight = false;
-                m_error->hide();
-                show(o);
-                emit refreshed();
-            });
+    connect(m_controller, &JobsController::overviewReady, this, [this](const JobsOverview& o) {
+        m_inFlight = false;
+        m_error->hide();
+        display(o);
+        emit refreshed();
+    });
     connect(m_controller, &JobsController::failed, this, [this](const QString& message) {
         m_inFlight = false;
         m_error->setText(message);
@@ -291,17 +289,18 @@ void JobsPage::editJob(bool add) {
     dialog->open();
 }
 
-void JobsPage::show(const JobsOverview& o) {
+void JobsPage::display(const JobsOverview& o) {
     m_overview = o;
     QList<RowsModel::Row> rows;
     for (const Job& j : o.jobs) {
-        rows.append({j.id,
-                     {j.name, j.proc, j.profile(),
-                      tr("every %1%2").arg(every(j.scheduleIntervalMs),
-                                           j.fixedSchedule ? tr(", fixed") : QString()),
-                      j.scheduled ? when(j.nextStart) : tr("paused"), when(j.lastRunStartedAt),
-                      j.lastRunStatus, QString::number(j.totalSuccesses),
-                      QString::number(j.totalFailures)}});
+        rows.append(
+            {j.id,
+             {j.name, j.proc, j.profile(),
+              tr("every %1%2")
+                  .arg(every(j.scheduleIntervalMs), j.fixedSchedule ? tr(", fixed") : QString()),
+              j.scheduled ? when(j.nextStart) : tr("paused"), when(j.lastRunStartedAt),
+              j.lastRunStatus, QString::number(j.totalSuccesses),
+              QString::number(j.totalFailures)}});
     }
     m_jobsModel->setRows(rows);
 
@@ -311,12 +310,14 @@ void JobsPage::show(const JobsOverview& o) {
     double rate = 0;
     for (const ProfileBacklog& b : o.backlogs) {
         const qint64 all = b.backlog.embedded + b.backlog.pending + b.backlog.failed;
-        const double share = all > 0 ? static_cast<double>(b.backlog.embedded) / static_cast<double>(all) : 1.0;
-        rows.append({b.profile,
-                     {b.profile, b.model, QString::number(b.backlog.embedded),
-                      QString::number(b.backlog.pending), QString::number(b.backlog.failed),
-                      QStringLiteral("%1%").arg(share * 100.0, 0, 'f', 1),
-                      tr("%1 chunks/s").arg(b.chunksPerSecond, 0, 'f', 1), duration(b.etaSeconds)}});
+        const double share =
+            all > 0 ? static_cast<double>(b.backlog.embedded) / static_cast<double>(all) : 1.0;
+        rows.append(
+            {b.profile,
+             {b.profile, b.model, QString::number(b.backlog.embedded),
+              QString::number(b.backlog.pending), QString::number(b.backlog.failed),
+              QStringLiteral("%1%").arg(share * 100.0, 0, 'f', 1),
+              tr("%1 chunks/s").arg(b.chunksPerSecond, 0, 'f', 1), duration(b.etaSeconds)}});
         total += all;
         embedded += b.backlog.embedded;
         rate += b.chunksPerSecond;
@@ -324,14 +325,13 @@ void JobsPage::show(const JobsOverview& o) {
     m_backlogModel->setRows(rows);
     m_progress->setValue(total > 0 ? static_cast<int>(embedded * 1000 / total) : 1000);
     const qint64 pending = total - embedded;
-    m_summary->setText(
-        o.backlogs.isEmpty()
-            ? tr("No embedding job.")
-            : tr("%1 of %2 chunks embedded, %3 waiting, %4 chunks/s")
-                  .arg(embedded)
-                  .arg(total)
-                  .arg(pending)
-                  .arg(rate, 0, 'f', 1));
+    m_summary->setText(o.backlogs.isEmpty()
+                           ? tr("No embedding job.")
+                           : tr("%1 of %2 chunks embedded, %3 waiting, %4 chunks/s")
+                                 .arg(embedded)
+                                 .arg(total)
+                                 .arg(pending)
+                                 .arg(rate, 0, 'f', 1));
 
     rows.clear();
     for (const JobRun& r : o.runs) {
@@ -362,8 +362,8 @@ void JobsPage::show(const JobsOverview& o) {
     qint64 top = 10;
     const auto n = o.chunksPerMinute.size();
     for (qsizetype i = 0; i < n; ++i) {
-        points.append(QPointF(static_cast<double>(i - n + 1),
-                              static_cast<double>(o.chunksPerMinute[i])));
+        points.append(
+            QPointF(static_cast<double>(i - n + 1), static_cast<double>(o.chunksPerMinute[i])));
         top = std::max(top, o.chunksPerMinute[i]);
     }
     m_series->replace(points);

@@ -49,7 +49,7 @@ protected:
     void hideEvent(QHideEvent* event) override;
 
 private:
-    void show(const JobsOverview& overview);
+    void display(const JobsOverview& overview);
     qint64 selectedJob() const;
     void editJob(bool add);
     template <typename F>

@@ -8,8 +8,8 @@ namespace quiver::test {
 
 // Inserts one collection, one document and `count` chunks whose texts are distinct
 // ("<prefix> chunk N ..."), with their sha256, as an importer would; returns the document id.
-inline qint64 insertChunks(PgConnection& conn, int count, const QString& prefix = QStringLiteral("doc"),
-                           int firstOrdinal = 0) {
+inline qint64 insertChunks(PgConnection& conn, int count,
+                           const QString& prefix = QStringLiteral("doc"), int firstOrdinal = 0) {
     conn.exec(QStringLiteral("INSERT INTO quiver.collections (name) VALUES ('Inbox') "
                              "ON CONFLICT (name) DO NOTHING"));
     const qint64 doc =

@@ -82,8 +82,8 @@ void TestEmbedWorkers::threeWorkersShareTenThousandChunks() {
     std::vector<std::unique_ptr<QProcess>> workers;
     for (int i = 0; i < 3; ++i) {
         workers.push_back(test::startWorker(
-            m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"), QStringLiteral("--once"),
-                         QStringLiteral("--api-key-file"), m_keyFile}));
+            m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
+                         QStringLiteral("--once"), QStringLiteral("--api-key-file"), m_keyFile}));
     }
     qint64 embeddedByWorkers = 0;
     for (auto& w : workers) {
@@ -106,16 +106,18 @@ void TestEmbedWorkers::threeWorkersShareTenThousandChunks() {
         QCOMPARE(auth, QByteArray("Bearer ") + kKey);
     // No lease left behind, and the work was shared.
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NOT NULL "
-                                  "AND done > 0")),
-             3);
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NOT NULL "
+                             "AND done > 0")),
+        3);
     QCOMPARE(count(QStringLiteral("SELECT sum(done) FROM quiver.workers")), kChunks);
     QCOMPARE(count(QStringLiteral("SELECT sum(rows_done) FROM quiver.job_runs")), kChunks);
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.job_runs WHERE status <> 'success'")), 0);
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM quiver.job_runs WHERE status <> 'success'")), 0);
     // Vectors are the server's.
-    const PgResult r = m_conn->exec(QStringLiteral(
-        "SELECT c.text, e.vector FROM quiver.embeddings e JOIN quiver.chunks c ON c.id = e.chunk_id "
-        "ORDER BY c.id DESC LIMIT 1"));
+    const PgResult r = m_conn->exec(QStringLiteral("SELECT c.text, e.vector FROM quiver.embeddings "
+                                                   "e JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                                   "ORDER BY c.id DESC LIMIT 1"));
     const std::vector<float> expected = FakeEmbeddingsServer::vectorFor(r.text(0, 0), 8);
     QCOMPARE(r.toFloatArray(0, 1), QList<float>(expected.begin(), expected.end()));
     QVERIFY(!model().isEmpty());
@@ -129,9 +131,9 @@ void TestEmbedWorkers::killedWorkersChunksAreFinishedByAnother() {
     m_server->setConfig(config);
     test::addFakeProfile(*m_conn, m_server->baseUrl(), 20, 1);
     test::insertChunks(*m_conn, kChunks);
-    auto victim = test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
-                                                 QStringLiteral("--lease"), QStringLiteral("2"),
-                                                 QStringLiteral("--api-key-file"), m_keyFile});
+    auto victim = test::startWorker(
+        m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"), QStringLiteral("--lease"),
+                     QStringLiteral("2"), QStringLiteral("--api-key-file"), m_keyFile});
     // Mid-batch: it has written some chunks and holds a claim the server is still answering.
     QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")) >= 40,
                              60000);
@@ -148,8 +150,8 @@ void TestEmbedWorkers::killedWorkersChunksAreFinishedByAnother() {
 
     auto heir = test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
                                                QStringLiteral("--once"), QStringLiteral("--lease"),
-                                               QStringLiteral("2"), QStringLiteral("--api-key-file"),
-                                               m_keyFile});
+                                               QStringLiteral("2"),
+                                               QStringLiteral("--api-key-file"), m_keyFile});
     QVERIFY2(test::finishedCleanly(*heir, 120000), heir->readAllStandardError().constData());
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), kChunks);
     QCOMPARE(count(QStringLiteral("SELECT count(DISTINCT chunk_id) FROM quiver.embeddings")),
@@ -164,7 +166,8 @@ void TestEmbedWorkers::killedWorkersChunksAreFinishedByAnother() {
     }
     QVERIFY2(twice <= 20, qPrintable(QString::number(twice)));
     // The dead worker's heartbeat stopped; its run stays open in the history as it was.
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NULL")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NULL")),
+             1);
 }
 
 void TestEmbedWorkers::faultsSlowTheJobAndOneBadInputFailsAlone() {
@@ -190,8 +193,8 @@ void TestEmbedWorkers::faultsSlowTheJobAndOneBadInputFailsAlone() {
                            Fault::ServerError, Fault::ServerError, Fault::ServerError});
     QElapsedTimer timer;
     timer.start();
-    auto worker = test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
-                                                 QStringLiteral("--once"),
+    auto worker = test::startWorker(m_conninfo, {QStringLiteral("--profile"),
+                                                 QStringLiteral("fake"), QStringLiteral("--once"),
                                                  QStringLiteral("--api-key-file"), m_keyFile});
     const bool clean = test::finishedCleanly(*worker, 120000);
     const QByteArray log = worker->readAllStandardError();
@@ -204,9 +207,9 @@ void TestEmbedWorkers::faultsSlowTheJobAndOneBadInputFailsAlone() {
     QVERIFY2(log.contains("429") && log.contains("backing off"), log.constData());
     QVERIFY(timer.elapsed() >= 1000);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), kChunks - 1);
-    const PgResult failed = m_conn->exec(QStringLiteral(
-        "SELECT c.ordinal, q.attempts, q.last_error FROM quiver.embedding_queue q "
-        "JOIN quiver.chunks c ON c.id = q.chunk_id WHERE q.failed_at IS NOT NULL"));
+    const PgResult failed = m_conn->exec(
+        QStringLiteral("SELECT c.ordinal, q.attempts, q.last_error FROM quiver.embedding_queue q "
+                       "JOIN quiver.chunks c ON c.id = q.chunk_id WHERE q.failed_at IS NOT NULL"));
     QCOMPARE(failed.rows(), 1);
     QCOMPARE(failed.toInt64(0, 0), 123);
     QCOMPARE(failed.toInt64(0, 1), 2);
@@ -223,12 +226,13 @@ void TestEmbedWorkers::newChunksAreEmbeddedWithinTwoSeconds() {
     config.latencyMs = 10;
     m_server->setConfig(config);
     test::addFakeProfile(*m_conn, m_server->baseUrl(), 64, 1);
-    auto worker = test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
-                                                 QStringLiteral("--api-key-file"), m_keyFile});
+    auto worker =
+        test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
+                                       QStringLiteral("--api-key-file"), m_keyFile});
     // Listening and idle: it has found nothing to do (the job polls only every 10 s).
     QByteArray log;
-    QTRY_VERIFY_WITH_TIMEOUT((log += worker->readAllStandardError()).contains("embedding with profile"),
-                             30000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (log += worker->readAllStandardError()).contains("embedding with profile"), 30000);
     QCOMPARE(JobRepository(*m_conn).embedJobFor(QStringLiteral("fake")).scheduleIntervalMs, 10000);
     QTest::qWait(300); // let it reach its idle wait (not a synchronisation: both orders work)
 
@@ -246,7 +250,8 @@ void TestEmbedWorkers::newChunksAreEmbeddedWithinTwoSeconds() {
     // SIGTERM: it finishes, releases, records, exits 0.
     ::kill(static_cast<pid_t>(worker->processId()), SIGTERM);
     QVERIFY2(test::finishedCleanly(*worker, 15000), worker->readAllStandardError().constData());
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NULL")), 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NULL")),
+             0);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
     const QList<JobRun> runs = JobRepository(*m_conn).history(0);
     QVERIFY(!runs.isEmpty());

@@ -285,9 +285,8 @@ void TestEmbeddingQueue::runHistoryAndCounters() {
     spec.retryPeriod = QStringLiteral("2s");
     spec.scheduleInterval = QStringLiteral("10s");
     job = jobs.alter(job.id, spec);
-    const qint64 worker = WorkerRegistry(*m_conn).registerWorker(QStringLiteral("h"), 42,
-                                                                 QStringLiteral("cli"),
-                                                                 QStringLiteral("lexical"));
+    const qint64 worker = WorkerRegistry(*m_conn).registerWorker(
+        QStringLiteral("h"), 42, QStringLiteral("cli"), QStringLiteral("lexical"));
     qint64 run = jobs.startRun(job.id, worker, QStringLiteral("h:42"));
     jobs.addProgress(run, 10, 1);
     jobs.finishRun(run, QStringLiteral("failed"), QStringLiteral("boom"));

@@ -26,7 +26,8 @@ private slots:
 
 private:
     test::CliRun jobs(QStringList args) {
-        return runCli(QStringList{QStringLiteral("--db"), m_conninfo, QStringLiteral("jobs")} + args);
+        return runCli(QStringList{QStringLiteral("--db"), m_conninfo, QStringLiteral("jobs")} +
+                      args);
     }
     static QJsonObject json(const QByteArray& line) {
         return QJsonDocument::fromJson(line).object();
@@ -52,8 +53,9 @@ void TestJobsCli::listShowsTheDefaultJob() {
     const QJsonObject job = json(lines.first());
     QCOMPARE(job.value(QStringLiteral("proc")).toString(), QStringLiteral("embed_pending"));
     QCOMPARE(job.value(QStringLiteral("schedule_interval")).toString(), QStringLiteral("10s"));
-    QCOMPARE(job.value(QStringLiteral("config")).toObject().value(QStringLiteral("profile")).toString(),
-             QStringLiteral("local"));
+    QCOMPARE(
+        job.value(QStringLiteral("config")).toObject().value(QStringLiteral("profile")).toString(),
+        QStringLiteral("local"));
     const auto text = jobs({QStringLiteral("list")});
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.contains("embed_pending\tembed_pending\tevery 10s\tscheduled"));
@@ -61,29 +63,34 @@ void TestJobsCli::listShowsTheDefaultJob() {
 
 void TestJobsCli::addAlterPauseResumeRunDelete() {
     auto r = jobs({QStringLiteral("add"), QStringLiteral("embed_pending"), QStringLiteral("--name"),
-                   QStringLiteral("nightly"), QStringLiteral("--profile"), QStringLiteral("lexical"),
-                   QStringLiteral("--schedule-interval"), QStringLiteral("1 day"),
-                   QStringLiteral("--initial-start"), QStringLiteral("2030-01-01T02:00:00Z"),
-                   QStringLiteral("--config"), QStringLiteral("{\"batch_size\": 32}"),
-                   QStringLiteral("--json")});
+                   QStringLiteral("nightly"), QStringLiteral("--profile"),
+                   QStringLiteral("lexical"), QStringLiteral("--schedule-interval"),
+                   QStringLiteral("1 day"), QStringLiteral("--initial-start"),
+                   QStringLiteral("2030-01-01T02:00:00Z"), QStringLiteral("--config"),
+                   QStringLiteral("{\"batch_size\": 32}"), QStringLiteral("--json")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QJsonObject job = json(r.out);
     QCOMPARE(job.value(QStringLiteral("name")).toString(), QStringLiteral("nightly"));
     QCOMPARE(job.value(QStringLiteral("schedule_interval")).toString(), QStringLiteral("24h"));
     QCOMPARE(job.value(QStringLiteral("fixed_schedule")).toBool(), true);
-    QCOMPARE(job.value(QStringLiteral("next_start")).toString(), QStringLiteral("2030-01-01T02:00:00Z"));
-    QCOMPARE(job.value(QStringLiteral("config")).toObject().value(QStringLiteral("batch_size")).toInt(), 32);
+    QCOMPARE(job.value(QStringLiteral("next_start")).toString(),
+             QStringLiteral("2030-01-01T02:00:00Z"));
+    QCOMPARE(
+        job.value(QStringLiteral("config")).toObject().value(QStringLiteral("batch_size")).toInt(),
+        32);
 
     r = jobs({QStringLiteral("alter"), QStringLiteral("nightly"), QStringLiteral("--max-retries"),
               QStringLiteral("4"), QStringLiteral("--retry-period"), QStringLiteral("30s"),
-              QStringLiteral("--fixed-schedule"), QStringLiteral("false"), QStringLiteral("--json")});
+              QStringLiteral("--fixed-schedule"), QStringLiteral("false"),
+              QStringLiteral("--json")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     job = json(r.out);
     QCOMPARE(job.value(QStringLiteral("max_retries")).toInt(), 4);
     QCOMPARE(job.value(QStringLiteral("retry_period")).toString(), QStringLiteral("30s"));
     QCOMPARE(job.value(QStringLiteral("fixed_schedule")).toBool(), false);
-    QCOMPARE(job.value(QStringLiteral("config")).toObject().value(QStringLiteral("profile")).toString(),
-             QStringLiteral("lexical"));
+    QCOMPARE(
+        job.value(QStringLiteral("config")).toObject().value(QStringLiteral("profile")).toString(),
+        QStringLiteral("lexical"));
 
     r = jobs({QStringLiteral("pause"), QStringLiteral("nightly"), QStringLiteral("--json")});
     QCOMPARE(json(r.out).value(QStringLiteral("scheduled")).toBool(), false);
@@ -106,22 +113,26 @@ void TestJobsCli::historyListsRuns() {
         const Job job = repo.list().first();
         const qint64 run = repo.startRun(job.id, 0, QStringLiteral("box:1"));
         repo.addProgress(run, 12, 0);
-        repo.finishRun(run, QStringLiteral("interrupted"), QStringLiteral("the connection was lost"));
+        repo.finishRun(run, QStringLiteral("interrupted"),
+                       QStringLiteral("the connection was lost"));
     }
-    const auto r = jobs({QStringLiteral("history"), QStringLiteral("embed_pending"), QStringLiteral("--json")});
+    const auto r = jobs(
+        {QStringLiteral("history"), QStringLiteral("embed_pending"), QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);
     const QJsonObject run = json(r.out.trimmed());
     QCOMPARE(run.value(QStringLiteral("status")).toString(), QStringLiteral("interrupted"));
     QCOMPARE(run.value(QStringLiteral("rows_done")).toInteger(), 12);
-    QCOMPARE(run.value(QStringLiteral("error")).toString(), QStringLiteral("the connection was lost"));
+    QCOMPARE(run.value(QStringLiteral("error")).toString(),
+             QStringLiteral("the connection was lost"));
     QCOMPARE(run.value(QStringLiteral("worker")).toString(), QStringLiteral("box:1"));
     const auto list = jobs({QStringLiteral("list"), QStringLiteral("--json")});
     QCOMPARE(json(list.out.trimmed()).value(QStringLiteral("total_failures")).toInteger(), 1);
 }
 
 void TestJobsCli::mistakesAreExplained() {
-    auto r = jobs({QStringLiteral("add"), QStringLiteral("embed_pending"), QStringLiteral("--config"),
-                   QStringLiteral("{\"api_key\": \"sk-live-123456\"}")});
+    auto r =
+        jobs({QStringLiteral("add"), QStringLiteral("embed_pending"), QStringLiteral("--config"),
+              QStringLiteral("{\"api_key\": \"sk-live-123456\"}")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("never holds a secret"), r.err.constData());
     QVERIFY(!r.err.contains("sk-live-123456"));

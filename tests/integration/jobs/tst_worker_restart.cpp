@@ -62,17 +62,18 @@ void TestWorkerRestart::initTestCase() {
     m_data = m_dir.filePath(QStringLiteral("data"));
     const QString sock = m_dir.filePath(QStringLiteral("sock"));
     QVERIFY(QDir().mkpath(sock));
-    QString problem = runTool(m_bin.program(QStringLiteral("initdb")),
-                              {QStringLiteral("-D"), m_data, QStringLiteral("-U"), userName(),
-                               QStringLiteral("--auth=trust"), QStringLiteral("--no-sync"),
-                               QStringLiteral("-E"), QStringLiteral("UTF8"),
-                               QStringLiteral("--locale=C.UTF-8")});
+    QString problem =
+        runTool(m_bin.program(QStringLiteral("initdb")),
+                {QStringLiteral("-D"), m_data, QStringLiteral("-U"), userName(),
+                 QStringLiteral("--auth=trust"), QStringLiteral("--no-sync"), QStringLiteral("-E"),
+                 QStringLiteral("UTF8"), QStringLiteral("--locale=C.UTF-8")});
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    problem = runTool(m_bin.program(QStringLiteral("pg_ctl")),
-                      {QStringLiteral("-D"), m_data, QStringLiteral("-w"), QStringLiteral("-l"),
-                       m_dir.filePath(QStringLiteral("server.log")), QStringLiteral("-o"),
-                       QStringLiteral("-c listen_addresses='' -k %1 -p 5432 -c fsync=off").arg(sock),
-                       QStringLiteral("start")});
+    problem =
+        runTool(m_bin.program(QStringLiteral("pg_ctl")),
+                {QStringLiteral("-D"), m_data, QStringLiteral("-w"), QStringLiteral("-l"),
+                 m_dir.filePath(QStringLiteral("server.log")), QStringLiteral("-o"),
+                 QStringLiteral("-c listen_addresses='' -k %1 -p 5432 -c fsync=off").arg(sock),
+                 QStringLiteral("start")});
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     m_started = true;
     m_conninfo = QStringLiteral("host=%1 port=5432 dbname=postgres user=%2").arg(sock, userName());
@@ -102,8 +103,8 @@ void TestWorkerRestart::workersReconnectAfterRestart() {
     std::vector<std::unique_ptr<QProcess>> workers;
     for (int i = 0; i < 2; ++i) {
         workers.push_back(test::startWorker(
-            m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"), QStringLiteral("--once"),
-                         QStringLiteral("--lease"), QStringLiteral("20"),
+            m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
+                         QStringLiteral("--once"), QStringLiteral("--lease"), QStringLiteral("20"),
                          QStringLiteral("--api-key-file"), keyFile}));
     }
     const auto embedded = [&] {
@@ -111,10 +112,10 @@ void TestWorkerRestart::workersReconnectAfterRestart() {
         return scalar(conn, QStringLiteral("SELECT count(*) FROM quiver.embeddings"));
     };
     QTRY_VERIFY_WITH_TIMEOUT(embedded() >= 200, 60000);
-    const QString problem = runTool(m_bin.program(QStringLiteral("pg_ctl")),
-                                    {QStringLiteral("-D"), m_data, QStringLiteral("-w"),
-                                     QStringLiteral("-m"), QStringLiteral("fast"),
-                                     QStringLiteral("restart")});
+    const QString problem =
+        runTool(m_bin.program(QStringLiteral("pg_ctl")),
+                {QStringLiteral("-D"), m_data, QStringLiteral("-w"), QStringLiteral("-m"),
+                 QStringLiteral("fast"), QStringLiteral("restart")});
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     for (auto& w : workers) {
         const bool clean = test::finishedCleanly(*w, 180000);

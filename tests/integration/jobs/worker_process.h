@@ -42,8 +42,8 @@ inline bool finishedCleanly(QProcess& p, int timeoutMs) {
 // An OpenAI-compatible profile pointed at the fake server.
 inline EmbeddingProfile addFakeProfile(PgConnection& conn, const QString& baseUrl, int batch,
                                        int concurrency, int maxRetries = 2) {
-    EmbeddingProfile p =
-        EmbeddingProfile::withDefaults(QStringLiteral("fake"), EmbeddingProfile::Kind::OpenAiCompatible);
+    EmbeddingProfile p = EmbeddingProfile::withDefaults(QStringLiteral("fake"),
+                                                        EmbeddingProfile::Kind::OpenAiCompatible);
     p.baseUrl = baseUrl;
     p.model = QStringLiteral("fake-embed");
     p.dimensions = 8;
