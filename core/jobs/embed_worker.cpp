@@ -35,6 +35,10 @@ public:
     QString text;
 };
 
+int under(int perMinute) {
+    return perMinute > 0 ? std::max(1, perMinute / 20 * 19) : 0;
+}
+
 bool isTransient(EmbedError::Kind kind) {
     switch (kind) {
     case EmbedError::Kind::RateLimited:
@@ -277,9 +281,10 @@ void EmbedWorker::Loop::embedAndWrite(const QList<EmbeddingQueue::Chunk>& chunks
         qint64 tokens = 0;
         for (const QString& t : texts)
             tokens += estimateTokens(t);
-        if (const qint64 wait = pace->delayFor(tokens, clock.elapsed()); wait > 0)
+        // RateLimiter reads a time of 0 as "not yet started": count from 1.
+        if (const qint64 wait = pace->delayFor(tokens, clock.elapsed() + 1); wait > 0)
             pause(wait);
-        pace->consume(tokens, clock.elapsed());
+        pace->consume(tokens, clock.elapsed() + 1);
     }
     std::vector<std::vector<float>> unique;
     try {
@@ -364,11 +369,16 @@ int EmbedWorker::Loop::run() {
         connect(true);
         if (!conn)
             return 0;
-        embedder = factory(profile);
+        // 5% under the limits, inside each call and between calls: the provider's own buckets
+        // see the requests with network jitter, and each 429 costs a whole Retry-After.
+        EmbeddingProfile paced = profile;
+        paced.requestsPerMinute = under(profile.requestsPerMinute);
+        paced.tokensPerMinute = under(profile.tokensPerMinute);
+        embedder = factory(paced);
         model = embedder->modelId();
         clock.start();
-        if (profile.requestsPerMinute > 0 || profile.tokensPerMinute > 0)
-            pace.emplace(profile.requestsPerMinute, profile.tokensPerMinute);
+        if (paced.requestsPerMinute > 0 || paced.tokensPerMinute > 0)
+            pace.emplace(paced.requestsPerMinute, paced.tokensPerMinute);
         log(QStringLiteral("embedding with profile \"%1\" (model %2) as %3")
                 .arg(profile.name, model, claimer));
     } catch (const FatalError& e) {
