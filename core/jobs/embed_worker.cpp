@@ -403,6 +403,12 @@ int EmbedWorker::Loop::run() {
                 loadJob();
             if (!job.scheduled) {
                 endRun(QStringLiteral("cancelled"), QStringLiteral("the job was paused"));
+                if (options.once) {
+                    log(QStringLiteral("the job \"%1\" is paused: 'quiver-cli jobs resume %1' "
+                                       "lets workers embed again")
+                            .arg(job.name));
+                    break;
+                }
                 waitForWork(std::max<qint64>(200, job.scheduleIntervalMs));
                 continue;
             }

@@ -42,6 +42,7 @@ private slots:
     void killedWorkersChunksAreFinishedByAnother();
     void faultsSlowTheJobAndOneBadInputFailsAlone();
     void newChunksAreEmbeddedWithinTwoSeconds();
+    void pausedJobIsLeftAlone();
 
 private:
     QString model();
@@ -257,6 +258,29 @@ void TestEmbedWorkers::newChunksAreEmbeddedWithinTwoSeconds() {
     QVERIFY(!runs.isEmpty());
     QCOMPARE(runs.last().rowsDone, 5);
     QCOMPARE(runs.last().status, QStringLiteral("success"));
+}
+
+void TestEmbedWorkers::pausedJobIsLeftAlone() {
+    test::addFakeProfile(*m_conn, m_server->baseUrl(), 50, 1);
+    test::insertChunks(*m_conn, 20);
+    JobRepository jobs(*m_conn);
+    const Job job = jobs.embedJobFor(QStringLiteral("fake"));
+    jobs.setScheduled(job.id, false);
+    const QStringList args{QStringLiteral("--profile"), QStringLiteral("fake"),
+                           QStringLiteral("--once"), QStringLiteral("--api-key-file"), m_keyFile};
+    auto worker = test::startWorker(m_conninfo, args);
+    bool clean = test::finishedCleanly(*worker, 60000);
+    const QByteArray log = worker->readAllStandardError();
+    QVERIFY2(clean, log.constData());
+    QVERIFY2(log.contains("is paused"), log.constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 0);
+    QCOMPARE(m_server->stats().requests, 0);
+
+    jobs.setScheduled(job.id, true);
+    worker = test::startWorker(m_conninfo, args);
+    clean = test::finishedCleanly(*worker, 60000);
+    QVERIFY2(clean, worker->readAllStandardError().constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 20);
 }
 
 QTEST_GUILESS_MAIN(TestEmbedWorkers)
