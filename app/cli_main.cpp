@@ -3,8 +3,10 @@
 #include "app/cli/cli_output.h"
 #include "app/cli/db_command.h"
 #include "app/cli/embed_command.h"
+#include "app/cli/jobs_command.h"
 #include "app/cli/key_command.h"
 #include "app/cli/profile_command.h"
+#include "app/cli/worker_command.h"
 #include "quiver_version.h"
 
 #include <QCoreApplication>
@@ -29,8 +31,13 @@ Commands:
   embed TEXT [--profile P] [--api-key-file F]
                                   one text's vector; the key comes from the keychain, else
                                   $QUIVER_API_KEY, else F (readable by its owner only)
-  worker [--profile P] [--concurrency N] [--once]
-  jobs list | add | alter | pause | resume | delete | run | history
+  worker [--profile P] [--concurrency N] [--once] [--api-key-file F] [--lease SECONDS]
+                                  embeds pending chunks; --once: until none is left
+  jobs list | history [JOB] | pause JOB | resume JOB | delete JOB | run JOB
+  jobs add PROC [--name N] [--profile P] [--schedule-interval I] [--fixed-schedule BOOL]
+          [--initial-start TIME] [--max-runtime I] [--max-retries N] [--retry-period I]
+          [--config JSON]
+  jobs alter JOB [the options of add] [--next-start TIME] [--scheduled BOOL]
   index status | rebuild | verify
   search TEXT [-k N] [--collection C] [--mode hybrid|semantic|keyword]
 
@@ -74,9 +81,12 @@ int main(int argc, char** argv) {
         return runKeyCommand(args, out);
     if (command == QLatin1String("embed"))
         return runEmbedCommand(args, out);
+    if (command == QLatin1String("worker"))
+        return runWorkerCommand(args, out);
+    if (command == QLatin1String("jobs"))
+        return runJobsCommand(args, out);
 
-    static const QSet<QString> later{QStringLiteral("import"), QStringLiteral("worker"),
-                                     QStringLiteral("jobs"), QStringLiteral("index"),
+    static const QSet<QString> later{QStringLiteral("import"), QStringLiteral("index"),
                                      QStringLiteral("search")};
     if (later.contains(command))
         return out.error(QStringLiteral("'%1' is not yet available in this version").arg(command));

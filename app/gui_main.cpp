@@ -1,5 +1,7 @@
 // quiver: the desktop application.
+#include "core/jobs/background_worker.h"
 #include "core/session/database_session.h"
+#include "core/util/termination_signals.h"
 #include "quiver_version.h"
 #include "ui/mainwindow/main_window.h"
 
@@ -53,8 +55,19 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName(QStringLiteral("io.quiver.Quiver"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/quiver.svg")));
 
+    // Destroyed in reverse: the window, then the worker (it releases its batch), then the
+    // session (it leaves the private database, which stops when no other Quiver uses it).
     quiver::DatabaseSession session;
+    quiver::BackgroundWorker worker;
+    QObject::connect(&session, &quiver::DatabaseSession::connected, &worker,
+                     [&worker](const QString& conninfo) { worker.start(conninfo); });
     quiver::MainWindow window(&session);
+    // A logout, `kill` or Ctrl+C is Quit.
+    quiver::TerminationSignals termination;
+    QObject::connect(&termination, &quiver::TerminationSignals::received, &window, [&window] {
+        window.close();
+        QApplication::quit();
+    });
     window.show();
     session.open(
         quiver::DatabaseTarget::resolve(dbArgument(QApplication::arguments()), QSettings()));

@@ -13,6 +13,8 @@ packages=(
   qtkeychain-qt6-dev libpq-dev postgresql openssl
   # tests: a real Secret Service, a display, an ANN library to compare against
   dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libhnswlib-dev qt6-httpserver-dev qt6-websockets-dev
+  # the Jobs page chart
+  qt6-charts-dev
   # packaging checks: RPM, validators, the man page, driving the installed app's window
   rpm desktop-file-utils appstream man-db xdotool
 )

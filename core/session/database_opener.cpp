@@ -58,6 +58,7 @@ PgConnection DatabaseOpener::open(const DatabaseTarget& target) {
     PgConnection conn = PgConnection::open(conninfo);
     report(QStringLiteral("Checking the database schema…"));
     Migrations::apply(conn);
+    m_conninfo = conninfo;
     return conn;
 }
 

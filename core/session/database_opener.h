@@ -31,11 +31,14 @@ public:
     PgConnection open(const DatabaseTarget& target);
     // Leaves the private cluster if this opener started or joined it.
     void release();
+    // The conninfo of the last successful open() (may hold a password: never log it).
+    QString conninfo() const { return m_conninfo; }
 
 private:
     void report(const QString& step) const;
 
     std::unique_ptr<PrivateCluster> m_cluster;
+    QString m_conninfo;
 };
 
 // A message for the user from any exception Quiver's core throws.

@@ -19,6 +19,7 @@ DatabaseSession::DatabaseSession(QObject* parent)
         setState(State::Open);
         emit opened(status);
     });
+    connect(m_worker, &SessionWorker::connected, this, &DatabaseSession::connected);
     connect(m_worker, &SessionWorker::statusRefreshed, this, &DatabaseSession::statusRefreshed);
     connect(m_worker, &SessionWorker::failed, this, [this](const QString& message) {
         if (m_state == State::Opening)

@@ -33,6 +33,9 @@ public:
 signals:
     void progress(const QString& step);
     void opened(const quiver::DatabaseStatus& status);
+    // After opened(): where other threads (the background worker) open connections of their
+    // own. May hold a password: never log or show it.
+    void connected(const QString& conninfo);
     void statusRefreshed(const quiver::DatabaseStatus& status);
     void failed(const QString& userMessage);
     void closed();

@@ -14,6 +14,7 @@ void SessionWorker::open(const DatabaseTarget& target) {
     try {
         m_conn.emplace(m_opener.open(target));
         emit opened(readDatabaseStatus(*m_conn));
+        emit connected(m_opener.conninfo());
     } catch (const std::exception& e) {
         m_conn.reset();
         emit failed(userMessageFor(e));

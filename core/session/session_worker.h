@@ -24,6 +24,7 @@ public:
 signals:
     void progress(const QString& step);
     void opened(const quiver::DatabaseStatus& status);
+    void connected(const QString& conninfo);
     void statusRefreshed(const quiver::DatabaseStatus& status);
     void failed(const QString& userMessage);
     void closed();

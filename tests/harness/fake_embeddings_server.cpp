@@ -227,7 +227,17 @@ public:
                                  "invalid_request_error");
             }
         }
+        if (!config.rejectMarker.isEmpty()) {
+            for (const QString& t : inputs) {
+                if (t.contains(config.rejectMarker))
+                    return error(Status::BadRequest,
+                                 QStringLiteral("The input is not valid for this model"),
+                                 "invalid_request_error");
+            }
+        }
         stats.inputs += static_cast<int>(inputs.size());
+        for (const QString& t : inputs)
+            ++stats.inputCounts[t];
         Reply r;
         addLimitHeaders(r);
         if (fault == Fault::MalformedJson) {

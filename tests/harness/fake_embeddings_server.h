@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -19,6 +20,7 @@ struct FakeEmbeddingsConfig {
     int retryAfterSeconds = 1; // sent with every 429
     int maxInputChars = 0;     // a longer input gets 400 "maximum context length" (0: none)
     bool floatAnswers = false; // float arrays even when base64 is asked for
+    QString rejectMarker;      // a request with an input containing it gets 400 (empty: none)
 };
 
 // An embeddings server for the tests: real HTTP on 127.0.0.1 at a free port, on a thread of its
@@ -52,6 +54,7 @@ public:
         QList<int> batchSizes;            // inputs per request, in arrival order
         QList<QByteArray> authorizations; // Authorization header of each request ("" if none)
         QList<qint64> arrivalMs;          // ms since the server started, per request
+        QHash<QString, int> inputCounts;  // how often each input got a vector
     };
 
     explicit FakeEmbeddingsServer(const Config& config = {});

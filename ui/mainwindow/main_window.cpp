@@ -82,7 +82,9 @@ void MainWindow::buildPages() {
     m_library = new LibraryPage(m_pages);
     m_pages->addWidget(m_library);
     m_pages->addWidget(new SearchPage(m_pages));
-    m_pages->addWidget(new JobsPage(m_pages));
+    auto* jobs = new JobsPage(m_pages);
+    connect(m_session, &DatabaseSession::connected, jobs, &JobsPage::setConninfo);
+    m_pages->addWidget(jobs);
 
     const QStringList names{tr("Library"), tr("Search"), tr("Jobs")};
     const PageInfo info[] = {{"sidebarLibrary", ":/icons/library.svg"},

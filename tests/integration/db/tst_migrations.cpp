@@ -45,7 +45,8 @@ const QStringList kTables{QStringLiteral("schema_version"),
                           QStringLiteral("embedding_queue"),
                           QStringLiteral("jobs"),
                           QStringLiteral("job_runs"),
-                          QStringLiteral("embedding_profiles")};
+                          QStringLiteral("embedding_profiles"),
+                          QStringLiteral("workers")};
 
 } // namespace
 
@@ -321,8 +322,8 @@ void TestMigrations::jobConfigRefusesSecrets() {
     const QJsonObject config{{key, secret}, {QStringLiteral("batch_size"), 64}};
     try {
         m_conn->transaction([&](PgConnection& conn) {
-            conn.exec(QStringLiteral("INSERT INTO quiver.jobs (name, kind, config) "
-                                     "VALUES ($1, 'embed', $2::jsonb)"),
+            conn.exec(QStringLiteral("INSERT INTO quiver.jobs (name, proc, config) "
+                                     "VALUES ($1, 'embed_pending', $2::jsonb)"),
                       {QStringLiteral("job-") + key, config});
             throw std::logic_error("accepted");
         });
@@ -347,9 +348,9 @@ void TestMigrations::jobConfigRefusesSecrets() {
 void TestMigrations::jobDefaultsAndChecks() {
     PgConnection& c = *m_conn;
     const PgResult r = c.exec(QStringLiteral(
-        "INSERT INTO quiver.jobs (name, kind) VALUES ('embed-default', 'embed') RETURNING "
+        "INSERT INTO quiver.jobs (name, proc) VALUES ('embed-default', 'embed_pending') RETURNING "
         "schedule_interval = interval '10 seconds', fixed_schedule, max_retries, "
-        "retry_period = interval '1 minute', config = '{}'::jsonb, enabled, total_runs, "
+        "retry_period = interval '1 minute', config = '{}'::jsonb, scheduled, total_runs, "
         "consecutive_failures, id"));
     QVERIFY(r.toBool(0, 0));
     QVERIFY(r.toBool(0, 1));
@@ -369,17 +370,17 @@ void TestMigrations::jobDefaultsAndChecks() {
             return e.sqlState();
         }
     };
-    QCOMPARE(state(QStringLiteral("INSERT INTO quiver.jobs (name, kind, schedule_interval) "
-                                  "VALUES ('neg', 'embed', '-1 second')")),
+    QCOMPARE(state(QStringLiteral("INSERT INTO quiver.jobs (name, proc, schedule_interval) "
+                                  "VALUES ('neg', 'embed_pending', '-1 second')")),
              QStringLiteral("23514"));
-    QCOMPARE(state(QStringLiteral("INSERT INTO quiver.jobs (name, kind, max_retries) "
-                                  "VALUES ('mr', 'embed', -2)")),
+    QCOMPARE(state(QStringLiteral("INSERT INTO quiver.jobs (name, proc, max_retries) "
+                                  "VALUES ('mr', 'embed_pending', -2)")),
              QStringLiteral("23514"));
-    QCOMPARE(state(QStringLiteral("INSERT INTO quiver.jobs (name, kind, config) "
-                                  "VALUES ('arr', 'embed', '[1,2]')")),
+    QCOMPARE(state(QStringLiteral("INSERT INTO quiver.jobs (name, proc, config) "
+                                  "VALUES ('arr', 'embed_pending', '[1,2]')")),
              QStringLiteral("23514"));
-    QCOMPARE(state(QStringLiteral("INSERT INTO quiver.jobs (name, kind) "
-                                  "VALUES ('embed-default', 'embed')")),
+    QCOMPARE(state(QStringLiteral("INSERT INTO quiver.jobs (name, proc) "
+                                  "VALUES ('embed-default', 'embed_pending')")),
              QStringLiteral("23505"));
     QCOMPARE(state(QStringLiteral("INSERT INTO quiver.job_runs (job_id, status) "
                                   "VALUES ($1, 'exploded')"),
@@ -421,7 +422,7 @@ void TestMigrations::databaseStatusCounts() {
                        "INSERT INTO quiver.embeddings (chunk_id, model, dimensions, vector) "
                        "  SELECT id, m, 2, '{1,2}' FROM quiver.chunks, (VALUES ('a'), ('b')) v(m) "
                        "  WHERE ordinal < 2;"
-                       "INSERT INTO quiver.jobs (name, kind) VALUES ('j', 'embed');"
+                       "INSERT INTO quiver.jobs (name, proc) VALUES ('j', 'sync_index');"
                        "INSERT INTO quiver.job_runs (job_id) SELECT id FROM quiver.jobs;"));
     s = quiver::readDatabaseStatus(c);
     QCOMPARE(s.schemaVersion, Migrations::latestVersion());
@@ -430,8 +431,8 @@ void TestMigrations::databaseStatusCounts() {
     QCOMPARE(s.chunks, 10);
     QCOMPARE(s.embeddings, 8);
     QCOMPARE(s.pendingChunks, 6);
-    QCOMPARE(s.jobs, 1);
-    QCOMPARE(s.jobRuns, 1);
+    QCOMPARE(s.jobs, 2); // with the embed_pending job of a fresh database
+    QCOMPARE(s.jobRuns, 2);
 }
 
 QTEST_GUILESS_MAIN(TestMigrations)

@@ -1,0 +1,116 @@
+#include "app/cli/worker_command.h"
+
+#include "core/embed/api_key_resolver.h"
+#include "core/embed/embedder_factory.h"
+#include "core/jobs/embed_worker.h"
+#include "core/secrets/secret_store.h"
+#include "core/session/database_opener.h"
+
+#include <QJsonObject>
+#include <QSettings>
+
+#include <csignal>
+#include <cstdio>
+
+namespace quiver::cli {
+
+namespace {
+
+const QString kUsage = QStringLiteral(
+    "usage: quiver-cli worker [--profile P] [--concurrency N] [--once] [--api-key-file FILE] "
+    "[--lease SECONDS]");
+
+// The worker the signal handlers stop; stop() only stores to atomics.
+EmbedWorker* g_worker = nullptr;
+
+extern "C" void stopWorker(int) {
+    if (g_worker)
+        g_worker->stop();
+}
+
+} // namespace
+
+int runWorkerCommand(const CliArguments& args, const CliOutput& out) {
+    QStringList rest = args.words.mid(1);
+    QString profileName;
+    QString keyFile;
+    QString concurrencyText;
+    QString leaseText;
+    bool present = false;
+    if (!takeOption(rest, QStringLiteral("--profile"), profileName, present) ||
+        (present && profileName.isEmpty()))
+        return out.usageError(QStringLiteral("--profile needs a profile name\n") + kUsage);
+    if (!takeOption(rest, QStringLiteral("--api-key-file"), keyFile, present) ||
+        (present && keyFile.isEmpty()))
+        return out.usageError(QStringLiteral("--api-key-file needs a file name\n") + kUsage);
+    if (!takeOption(rest, QStringLiteral("--concurrency"), concurrencyText, present))
+        return out.usageError(QStringLiteral("--concurrency needs a number\n") + kUsage);
+    bool ok = true;
+    const int concurrency = present ? concurrencyText.toInt(&ok) : 0;
+    if (!ok || concurrency < 0 || concurrency > 64)
+        return out.usageError(QStringLiteral("--concurrency takes 1 to 64\n") + kUsage);
+    if (!takeOption(rest, QStringLiteral("--lease"), leaseText, present))
+        return out.usageError(QStringLiteral("--lease needs a number of seconds\n") + kUsage);
+    const double lease = present ? leaseText.toDouble(&ok) : 120.0;
+    if (!ok || lease < 0.5 || lease > 86400)
+        return out.usageError(QStringLiteral("--lease takes 0.5 to 86400 seconds\n") + kUsage);
+    const bool once = takeFlag(rest, QStringLiteral("--once"));
+    if (!rest.isEmpty())
+        return out.usageError(QStringLiteral("unexpected '%1'\n").arg(rest.first()) + kUsage);
+
+    DatabaseOpener opener;
+    EmbedWorker::Options options;
+    try {
+        const DatabaseTarget target = DatabaseTarget::resolve(args.db, QSettings());
+        options.conninfo = opener.conninfoFor(target);
+        (void)opener.open(target); // migrates
+    } catch (const std::exception& e) {
+        return out.error(userMessageFor(e));
+    }
+    options.profile = profileName;
+    options.concurrency = concurrency;
+    options.once = once;
+    options.leaseSeconds = lease;
+
+    SecretStore store;
+    EmbedWorker worker(options, [&](const EmbeddingProfile& profile) {
+        const ApiKeyResolver::Result key =
+            ApiKeyResolver(store).resolve(profile, ApiKeyResolver::Sources{keyFile, true});
+        return createEmbedder(profile, key.key);
+    });
+    // Progress goes to stderr, so that stdout stays for the result.
+    worker.onLog = [](const QString& message) {
+        std::fprintf(stderr, "quiver-cli worker: %s\n", message.toLocal8Bit().constData());
+        std::fflush(stderr);
+    };
+    g_worker = &worker;
+    struct sigaction action {};
+    action.sa_handler = stopWorker;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+    const int status = worker.run();
+    g_worker = nullptr;
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    opener.release();
+
+    const EmbedWorker::Counters c = worker.counters();
+    if (status != 0)
+        return out.error(worker.lastError());
+    if (out.json()) {
+        out.object(QJsonObject{{QStringLiteral("embedded"), c.done},
+                               {QStringLiteral("reused"), c.reused},
+                               {QStringLiteral("failed"), c.failed},
+                               {QStringLiteral("errors"), c.errors}});
+    } else {
+        out.line(QStringLiteral("embedded %1 chunks (%2 reused), %3 failed, %4 errors")
+                     .arg(c.done)
+                     .arg(c.reused)
+                     .arg(c.failed)
+                     .arg(c.errors));
+    }
+    return Success;
+}
+
+} // namespace quiver::cli

@@ -1,0 +1,75 @@
+#include "core/jobs/background_worker.h"
+
+#include "core/embed/api_key_resolver.h"
+#include "core/embed/embedder_factory.h"
+#include "core/jobs/embed_worker.h"
+#include "core/secrets/secret_store.h"
+
+#include <QPointer>
+#include <QThread>
+
+namespace quiver {
+
+BackgroundWorker::BackgroundWorker(QObject* parent)
+    : QObject(parent) {}
+
+BackgroundWorker::~BackgroundWorker() {
+    stop();
+}
+
+bool BackgroundWorker::isRunning() const {
+    return m_thread && m_thread->isRunning();
+}
+
+void BackgroundWorker::start(const QString& conninfo, const QString& profile) {
+    stop();
+    EmbedWorker::Options options;
+    options.conninfo = conninfo;
+    options.profile = profile;
+    options.kind = QStringLiteral("gui");
+    m_worker = std::make_unique<EmbedWorker>(options, [](const EmbeddingProfile& p) {
+        SecretStore store;
+        const ApiKeyResolver::Result key =
+            ApiKeyResolver(store).resolve(p, ApiKeyResolver::Sources{QString(), true});
+        return createEmbedder(p, key.key);
+    });
+    QPointer<BackgroundWorker> self(this);
+    m_worker->onLog = [self](const QString& text) {
+        if (self)
+            QMetaObject::invokeMethod(self, [self, text] {
+                if (self)
+                    emit self->message(text);
+            });
+    };
+    m_worker->onProgress = [self](const EmbedWorker::Counters& c) {
+        if (self)
+            QMetaObject::invokeMethod(self, [self, c] {
+                if (self)
+                    emit self->progress(c.done, c.failed, c.errors);
+            });
+    };
+    EmbedWorker* worker = m_worker.get();
+    m_thread = QThread::create([worker, self] {
+        const int status = worker->run();
+        const QString error = status == 0 ? QString() : worker->lastError();
+        if (self)
+            QMetaObject::invokeMethod(self, [self, status, error] {
+                if (self)
+                    emit self->stopped(status, error);
+            });
+    });
+    m_thread->setObjectName(QStringLiteral("quiver-embed-worker"));
+    m_thread->start();
+}
+
+void BackgroundWorker::stop() {
+    if (!m_thread)
+        return;
+    m_worker->stop();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+    m_worker.reset();
+}
+
+} // namespace quiver

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+class QThread;
+
+namespace quiver {
+
+class EmbedWorker;
+
+// The GUI's embedding worker: an EmbedWorker on a thread of its own, with its own connection,
+// embedding with the default profile (or the one named) whatever lands in the database. Its
+// news comes back as queued signals. stop() (and the destructor) waits until the worker has
+// released its batch and closed its run and heartbeat, which takes at most a few hundred
+// milliseconds plus one database round trip.
+class BackgroundWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit BackgroundWorker(QObject* parent = nullptr);
+    ~BackgroundWorker() override;
+
+    // Stops a running worker first. conninfo may hold a password: it is never logged.
+    void start(const QString& conninfo, const QString& profile = {});
+    void stop();
+    bool isRunning() const;
+
+signals:
+    void progress(qint64 done, qint64 failed, qint64 errors);
+    void message(const QString& text);
+    // status 0: stopped as asked; 1: it could not work (error says why, with the fix).
+    void stopped(int status, const QString& error);
+
+private:
+    QThread* m_thread = nullptr;
+    std::unique_ptr<EmbedWorker> m_worker;
+};
+
+} // namespace quiver

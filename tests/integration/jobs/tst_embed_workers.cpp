@@ -1,0 +1,287 @@
+// `quiver-cli worker` processes against the real PostgreSQL server of the ctest fixture and the
+// fake embeddings server (real HTTP on loopback): several workers share one queue with no chunk
+// embedded twice, a killed worker's chunks are finished by another once its lease expires,
+// provider faults slow the job down without losing work, one input the provider always refuses
+// fails alone, and new chunks are embedded within a second of their NOTIFY.
+#include "core/db/migrations.h"
+#include "core/db/pg_connection.h"
+#include "core/jobs/job_repository.h"
+#include "tests/harness/fake_embeddings_server.h"
+#include "tests/harness/test_postgres.h"
+#include "tests/integration/jobs/jobs_test_data.h"
+#include "tests/integration/jobs/worker_process.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <signal.h>
+
+using namespace quiver;
+using quiver::test::FakeEmbeddingsServer;
+using quiver::test::scalar;
+using quiver::test::TestPostgres;
+
+namespace {
+const QByteArray kKey = "sk-test-worker-key-0123456789";
+
+QJsonObject lastJson(QProcess& p) {
+    const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+    return QJsonDocument::fromJson(lines.last()).object();
+}
+} // namespace
+
+class TestEmbedWorkers : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+
+    void threeWorkersShareTenThousandChunks();
+    void killedWorkersChunksAreFinishedByAnother();
+    void faultsSlowTheJobAndOneBadInputFailsAlone();
+    void newChunksAreEmbeddedWithinTwoSeconds();
+    void pausedJobIsLeftAlone();
+
+private:
+    QString model();
+    qint64 count(const QString& sql) { return scalar(*m_conn, sql); }
+
+    QString m_conninfo;
+    std::optional<PgConnection> m_conn;
+    std::unique_ptr<FakeEmbeddingsServer> m_server;
+    QTemporaryDir m_dir;
+    QString m_keyFile;
+};
+
+void TestEmbedWorkers::init() {
+    m_conninfo = TestPostgres::instance().createDatabase(QStringLiteral("workers"));
+    m_conn = PgConnection::open(m_conninfo);
+    Migrations::apply(*m_conn);
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    m_server = std::make_unique<FakeEmbeddingsServer>(config);
+    QVERIFY(m_dir.isValid());
+    m_keyFile = test::writeKeyFile(m_dir, kKey);
+}
+
+void TestEmbedWorkers::cleanup() {
+    m_server.reset();
+    m_conn.reset();
+    TestPostgres::instance().dropDatabase(m_conninfo);
+}
+
+QString TestEmbedWorkers::model() {
+    return m_conn->exec(QStringLiteral("SELECT DISTINCT model FROM quiver.embeddings")).text(0, 0);
+}
+
+void TestEmbedWorkers::threeWorkersShareTenThousandChunks() {
+    constexpr int kChunks = 10000;
+    test::addFakeProfile(*m_conn, m_server->baseUrl(), 100, 2);
+    test::insertChunks(*m_conn, kChunks);
+    std::vector<std::unique_ptr<QProcess>> workers;
+    for (int i = 0; i < 3; ++i) {
+        workers.push_back(test::startWorker(
+            m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
+                         QStringLiteral("--once"), QStringLiteral("--api-key-file"), m_keyFile}));
+    }
+    qint64 embeddedByWorkers = 0;
+    for (auto& w : workers) {
+        QVERIFY2(test::finishedCleanly(*w, 240000), w->readAllStandardError().constData());
+        const QJsonObject summary = lastJson(*w);
+        embeddedByWorkers += summary.value(QStringLiteral("embedded")).toInteger();
+        QCOMPARE(summary.value(QStringLiteral("failed")).toInteger(), 0);
+    }
+    // Every chunk has exactly one embedding, made by the server, which saw each input once.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), kChunks);
+    QCOMPARE(count(QStringLiteral("SELECT count(DISTINCT chunk_id) FROM quiver.embeddings")),
+             kChunks);
+    QCOMPARE(embeddedByWorkers, kChunks);
+    const FakeEmbeddingsServer::Stats stats = m_server->stats();
+    QCOMPARE(stats.inputs, kChunks);
+    QCOMPARE(stats.inputCounts.size(), kChunks);
+    for (auto it = stats.inputCounts.cbegin(); it != stats.inputCounts.cend(); ++it)
+        QCOMPARE(it.value(), 1);
+    for (const QByteArray& auth : stats.authorizations)
+        QCOMPARE(auth, QByteArray("Bearer ") + kKey);
+    // No lease left behind, and the work was shared.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NOT NULL "
+                             "AND done > 0")),
+        3);
+    QCOMPARE(count(QStringLiteral("SELECT sum(done) FROM quiver.workers")), kChunks);
+    QCOMPARE(count(QStringLiteral("SELECT sum(rows_done) FROM quiver.job_runs")), kChunks);
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM quiver.job_runs WHERE status <> 'success'")), 0);
+    // Vectors are the server's.
+    const PgResult r = m_conn->exec(QStringLiteral("SELECT c.text, e.vector FROM quiver.embeddings "
+                                                   "e JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                                   "ORDER BY c.id DESC LIMIT 1"));
+    const std::vector<float> expected = FakeEmbeddingsServer::vectorFor(r.text(0, 0), 8);
+    QCOMPARE(r.toFloatArray(0, 1), QList<float>(expected.begin(), expected.end()));
+    QVERIFY(!model().isEmpty());
+}
+
+void TestEmbedWorkers::killedWorkersChunksAreFinishedByAnother() {
+    constexpr int kChunks = 400;
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    config.latencyMs = 400;
+    m_server->setConfig(config);
+    test::addFakeProfile(*m_conn, m_server->baseUrl(), 20, 1);
+    test::insertChunks(*m_conn, kChunks);
+    auto victim = test::startWorker(
+        m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"), QStringLiteral("--lease"),
+                     QStringLiteral("2"), QStringLiteral("--api-key-file"), m_keyFile});
+    // Mid-batch: it has written some chunks and holds a claim the server is still answering.
+    QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")) >= 40,
+                             60000);
+    const int requestsBefore = m_server->stats().requests;
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->stats().requests > requestsBefore, 10000);
+    QVERIFY(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue "
+                                 "WHERE lease_until > now()")) > 0);
+    ::kill(static_cast<pid_t>(victim->processId()), SIGKILL);
+    victim->waitForFinished();
+    QCOMPARE(victim->exitStatus(), QProcess::CrashExit);
+    const qint64 leftByVictim = count(QStringLiteral(
+        "SELECT count(*) FROM quiver.embedding_queue WHERE lease_until IS NOT NULL"));
+    QVERIFY(leftByVictim > 0);
+
+    auto heir = test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
+                                               QStringLiteral("--once"), QStringLiteral("--lease"),
+                                               QStringLiteral("2"),
+                                               QStringLiteral("--api-key-file"), m_keyFile});
+    QVERIFY2(test::finishedCleanly(*heir, 120000), heir->readAllStandardError().constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), kChunks);
+    QCOMPARE(count(QStringLiteral("SELECT count(DISTINCT chunk_id) FROM quiver.embeddings")),
+             kChunks);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+    // Only the killed batch can have reached the server twice.
+    const FakeEmbeddingsServer::Stats stats = m_server->stats();
+    int twice = 0;
+    for (auto it = stats.inputCounts.cbegin(); it != stats.inputCounts.cend(); ++it) {
+        QVERIFY(it.value() <= 2);
+        twice += it.value() == 2 ? 1 : 0;
+    }
+    QVERIFY2(twice <= 20, qPrintable(QString::number(twice)));
+    // The dead worker's heartbeat stopped; its run stays open in the history as it was.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NULL")),
+             1);
+}
+
+void TestEmbedWorkers::faultsSlowTheJobAndOneBadInputFailsAlone() {
+    constexpr int kChunks = 300;
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    config.retryAfterSeconds = 0;
+    config.rejectMarker = QStringLiteral("POISON");
+    m_server->setConfig(config);
+    test::addFakeProfile(*m_conn, m_server->baseUrl(), 50, 1, 1);
+    test::insertChunks(*m_conn, kChunks);
+    m_conn->exec(QStringLiteral("UPDATE quiver.chunks SET text = text || ' POISON', sha256 = NULL "
+                                "WHERE ordinal = 123"));
+    {
+        JobRepository jobs(*m_conn);
+        JobSpec spec;
+        spec.maxRetries = 1;
+        spec.retryPeriod = QStringLiteral("100 milliseconds");
+        jobs.alter(jobs.embedJobFor(QStringLiteral("fake")).id, spec);
+    }
+    using Fault = FakeEmbeddingsServer::Fault;
+    m_server->queueFaults({Fault::RateLimited, Fault::RateLimited, Fault::RateLimited,
+                           Fault::ServerError, Fault::ServerError, Fault::ServerError});
+    QElapsedTimer timer;
+    timer.start();
+    auto worker = test::startWorker(m_conninfo, {QStringLiteral("--profile"),
+                                                 QStringLiteral("fake"), QStringLiteral("--once"),
+                                                 QStringLiteral("--api-key-file"), m_keyFile});
+    const bool clean = test::finishedCleanly(*worker, 120000);
+    const QByteArray log = worker->readAllStandardError();
+    QVERIFY2(clean, log.constData());
+    const QJsonObject summary = lastJson(*worker);
+    QCOMPARE(summary.value(QStringLiteral("embedded")).toInteger(), kChunks - 1);
+    QCOMPARE(summary.value(QStringLiteral("failed")).toInteger(), 1);
+    // It slowed down: the outages were met, logged and waited out.
+    QVERIFY2(summary.value(QStringLiteral("errors")).toInteger() >= 3, log.constData());
+    QVERIFY2(log.contains("429") && log.contains("backing off"), log.constData());
+    QVERIFY(timer.elapsed() >= 1000);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), kChunks - 1);
+    const PgResult failed = m_conn->exec(
+        QStringLiteral("SELECT c.ordinal, q.attempts, q.last_error FROM quiver.embedding_queue q "
+                       "JOIN quiver.chunks c ON c.id = q.chunk_id WHERE q.failed_at IS NOT NULL"));
+    QCOMPARE(failed.rows(), 1);
+    QCOMPARE(failed.toInt64(0, 0), 123);
+    QCOMPARE(failed.toInt64(0, 1), 2);
+    QVERIFY2(failed.text(0, 2).contains(QStringLiteral("HTTP 400")), qPrintable(failed.text(0, 2)));
+    QVERIFY(!failed.text(0, 2).contains(QString::fromLatin1(kKey)));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT sum(rows_failed) FROM quiver.job_runs")), 1);
+    QVERIFY(count(QStringLiteral("SELECT errors FROM quiver.workers")) >= 3);
+}
+
+void TestEmbedWorkers::newChunksAreEmbeddedWithinTwoSeconds() {
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    config.latencyMs = 10;
+    m_server->setConfig(config);
+    test::addFakeProfile(*m_conn, m_server->baseUrl(), 64, 1);
+    auto worker =
+        test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
+                                       QStringLiteral("--api-key-file"), m_keyFile});
+    // Listening and idle: it has found nothing to do (the job polls only every 10 s).
+    QByteArray log;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (log += worker->readAllStandardError()).contains("embedding with profile"), 30000);
+    QCOMPARE(JobRepository(*m_conn).embedJobFor(QStringLiteral("fake")).scheduleIntervalMs, 10000);
+    QTest::qWait(300); // let it reach its idle wait (not a synchronisation: both orders work)
+
+    // What an import does: commit the chunks, then NOTIFY.
+    QElapsedTimer timer;
+    timer.start();
+    test::insertChunks(*m_conn, 5, QStringLiteral("imported"));
+    m_conn->notify(QStringLiteral("quiver_chunks"), QStringLiteral("1"));
+    QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")) == 5,
+                             10000);
+    const qint64 ms = timer.elapsed();
+    qInfo("import to embedded: %lld ms", ms);
+    QVERIFY2(ms < 2000, qPrintable(QString::number(ms)));
+
+    // SIGTERM: it finishes, releases, records, exits 0.
+    ::kill(static_cast<pid_t>(worker->processId()), SIGTERM);
+    QVERIFY2(test::finishedCleanly(*worker, 15000), worker->readAllStandardError().constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NULL")),
+             0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+    const QList<JobRun> runs = JobRepository(*m_conn).history(0);
+    QVERIFY(!runs.isEmpty());
+    QCOMPARE(runs.last().rowsDone, 5);
+    QCOMPARE(runs.last().status, QStringLiteral("success"));
+}
+
+void TestEmbedWorkers::pausedJobIsLeftAlone() {
+    test::addFakeProfile(*m_conn, m_server->baseUrl(), 50, 1);
+    test::insertChunks(*m_conn, 20);
+    JobRepository jobs(*m_conn);
+    const Job job = jobs.embedJobFor(QStringLiteral("fake"));
+    jobs.setScheduled(job.id, false);
+    const QStringList args{QStringLiteral("--profile"), QStringLiteral("fake"),
+                           QStringLiteral("--once"), QStringLiteral("--api-key-file"), m_keyFile};
+    auto worker = test::startWorker(m_conninfo, args);
+    bool clean = test::finishedCleanly(*worker, 60000);
+    const QByteArray log = worker->readAllStandardError();
+    QVERIFY2(clean, log.constData());
+    QVERIFY2(log.contains("is paused"), log.constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 0);
+    QCOMPARE(m_server->stats().requests, 0);
+
+    jobs.setScheduled(job.id, true);
+    worker = test::startWorker(m_conninfo, args);
+    clean = test::finishedCleanly(*worker, 60000);
+    QVERIFY2(clean, worker->readAllStandardError().constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 20);
+}
+
+QTEST_GUILESS_MAIN(TestEmbedWorkers)
+#include "tst_embed_workers.moc"
