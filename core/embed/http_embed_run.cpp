@@ -78,7 +78,7 @@ public:
         , m_d(*self.d)
         , m_texts(texts)
         , m_cancel(cancel)
-        , m_limiter(m_d.profile.requestsPerMinute, m_d.profile.tokensPerMinute)
+        , m_limiter(m_d.pacing())
         , m_results(static_cast<std::size_t>(texts.size())) {
         m_remaining = static_cast<int>(texts.size());
         for (QString& t : m_texts) {
@@ -94,7 +94,6 @@ public:
         if (m_texts.isEmpty())
             return {};
         makeBatches();
-        m_clock.start();
         m_wake.setSingleShot(true);
         QObject::connect(&m_wake, &QTimer::timeout, &m_context, [this]() { pump(); });
         QObject::connect(&m_cancelPoll, &QTimer::timeout, &m_context, [this]() {
@@ -192,7 +191,7 @@ private:
             m_loop.quit();
             return;
         }
-        const qint64 now = m_clock.elapsed();
+        const qint64 now = m_d.clock.elapsed();
         qint64 wake = kNoWake;
         while (static_cast<int>(m_inFlight.size()) < profile().concurrency && !m_pending.empty()) {
             auto it = std::min_element(
@@ -254,7 +253,7 @@ private:
         m_done.push_back(reply);
         QObject::disconnect(reply, nullptr, &m_context, nullptr);
 
-        const qint64 now = m_clock.elapsed();
+        const qint64 now = m_d.clock.elapsed();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
         m_limiter.observe(
@@ -421,7 +420,7 @@ private:
         qint64 delay = std::llround(base * (0.5 + 0.5 * jitter));
         if (retryAfter)
             delay = *retryAfter + std::llround(static_cast<double>(*retryAfter) * 0.1 * jitter);
-        batch.notBefore = m_clock.elapsed() + delay;
+        batch.notBefore = m_d.clock.elapsed() + delay;
         m_pending.push_back(std::move(batch));
     }
 
@@ -454,7 +453,7 @@ private:
     HttpEmbedder::Private& m_d;
     QStringList m_texts;
     CancelToken m_cancel;
-    RateLimiter m_limiter;
+    RateLimiter& m_limiter;
     std::vector<std::vector<float>> m_results;
     int m_remaining = 0;
     std::deque<Batch> m_pending;
@@ -465,7 +464,6 @@ private:
     QEventLoop m_loop;
     QTimer m_wake;
     QTimer m_cancelPoll;
-    QElapsedTimer m_clock;
 };
 
 std::vector<std::vector<float>> runHttpEmbed(HttpEmbedder& embedder, const QStringList& texts,

@@ -1,10 +1,14 @@
 #pragma once
 
 #include "core/embed/http_embedder.h"
+#include "core/embed/rate_limiter.h"
 
+#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QPointer>
 #include <QThread>
+
+#include <optional>
 
 namespace quiver {
 
@@ -17,6 +21,18 @@ struct HttpEmbedder::Private {
     std::vector<TruncatedInput> truncations;
     QPointer<QNetworkAccessManager> nam;
     QThread* namThread = nullptr;
+    // Pacing outlives one embed() call: a worker calls embed() batch after batch, and a fresh
+    // limiter each time would start every call with a full allowance the provider no longer has.
+    std::optional<RateLimiter> limiter;
+    QElapsedTimer clock; // the limiter's time base, started with the first call
+
+    RateLimiter& pacing() {
+        if (!limiter)
+            limiter.emplace(profile.requestsPerMinute, profile.tokensPerMinute);
+        if (!clock.isValid())
+            clock.start();
+        return *limiter;
+    }
 
     QNetworkAccessManager& manager() {
         if (!nam || namThread != QThread::currentThread()) {

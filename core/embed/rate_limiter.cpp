@@ -25,7 +25,7 @@ RateLimiter::RateLimiter(int requestsPerMinute, int tokensPerMinute) {
 void RateLimiter::Bucket::refill(qint64 now) {
     if (capacity <= 0)
         return;
-    if (at == 0)
+    if (at < 0)
         at = now;
     level = std::min(capacity, level + static_cast<double>(now - at) * perMs);
     at = now;

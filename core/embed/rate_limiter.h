@@ -35,7 +35,7 @@ private:
         double capacity = 0; // 0: unlimited
         double perMs = 0;
         double level = 0;
-        qint64 at = 0;
+        qint64 at = -1; // < 0: not yet refilled
         void refill(qint64 now);
         qint64 delayFor(double need, qint64 now);
     };
