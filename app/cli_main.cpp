@@ -2,6 +2,7 @@
 #include "app/cli/cli_arguments.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/db_command.h"
+#include "app/cli/import_command.h"
 #include "quiver_version.h"
 
 #include <QCoreApplication>
@@ -16,7 +17,8 @@ Semantic search over your documents, backed by PostgreSQL.
 
 Commands:
   db status                       server version, schema version, row counts
-  import PATH... [--collection NAME]
+  import PATH... [--collection NAME] [--chunk-tokens N] [--overlap-tokens N]
+          [--max-file-mb N] [--no-ocr] [--threads N]
   profile add NAME --kind openai|openai-compatible|ollama|offline
           [--base-url URL] [--model M] [--dimensions N] [--batch-size N] [--concurrency N]
   profile list | remove NAME | default NAME
@@ -61,11 +63,12 @@ int main(int argc, char** argv) {
     const QString command = args.words.first();
     if (command == QLatin1String("db"))
         return runDbCommand(args, out);
+    if (command == QLatin1String("import"))
+        return runImportCommand(args, out);
 
-    static const QSet<QString> later{QStringLiteral("import"), QStringLiteral("profile"),
-                                     QStringLiteral("key"),    QStringLiteral("worker"),
-                                     QStringLiteral("jobs"),   QStringLiteral("index"),
-                                     QStringLiteral("search")};
+    static const QSet<QString> later{QStringLiteral("profile"), QStringLiteral("key"),
+                                     QStringLiteral("worker"),  QStringLiteral("jobs"),
+                                     QStringLiteral("index"),   QStringLiteral("search")};
     if (later.contains(command))
         return out.error(QStringLiteral("'%1' is not yet available in this version").arg(command));
     return out.usageError(QStringLiteral("unknown command '%1'").arg(command));

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "core/ingest/import_settings.h"
+#include "core/ingest/import_types.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+
+namespace quiver {
+
+class PgConnection;
+
+// Imports files and folders into collections. Readers and the chunker run on a pool of
+// threads while the calling thread writes batches to the database (DocumentStore), so reading
+// and writing overlap. run() blocks until done or cancelled; call it off the GUI thread. The
+// callbacks run on the calling thread. One bad file never stops the others; a lost database
+// connection ends the run, and the next run of the same paths resumes it.
+class Importer {
+public:
+    struct Request {
+        QStringList paths;
+        QString collection; // empty: a folder's own name, "Inbox" for loose files
+    };
+
+    Importer(PgConnection& conn, ImportSettings settings);
+
+    std::function<void(const ImportFileResult&)> onFile;
+    std::function<void(const ImportProgress&)> onProgress; // at least every 250 ms while busy
+
+    void cancel() { m_cancelled.store(true); } // any thread; run() returns within a second
+    bool isCancelled() const { return m_cancelled.load(); }
+
+    ImportSummary run(const Request& request);
+
+    static QString inboxName() { return QStringLiteral("Inbox"); }
+
+private:
+    struct Group;
+    struct Pipeline;
+    void importGroup(const Group& group, Pipeline& state, ImportSummary& summary);
+    void report(const ImportFileResult& r, ImportSummary& summary);
+
+    PgConnection& m_conn;
+    ImportSettings m_settings;
+    std::atomic<bool> m_cancelled{false};
+};
+
+} // namespace quiver
