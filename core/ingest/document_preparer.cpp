@@ -28,7 +28,23 @@ PreparedDocument DocumentPreparer::prepare(const ExtractedDocument& doc, const Q
     const QString frame = renderEmbedText(m_settings.embedTemplate, doc.title, QString());
     const int reserved = TokenEstimator::estimate(frame);
     const Chunker chunker({m_settings.chunkTokens, m_settings.overlapTokens});
-    const QList<TextChunk> chunks = chunker.split(doc.text, reserved);
+    // Pages are chunked one by one, so that every chunk lies on one page and its page number
+    // says where to look.
+    QList<TextChunk> chunks;
+    if (doc.pageStarts.isEmpty()) {
+        chunks = chunker.split(doc.text, reserved);
+    } else {
+        for (qsizetype p = 0; p < doc.pageStarts.size(); ++p) {
+            const qsizetype start = doc.pageStarts[p];
+            const qsizetype end =
+                p + 1 < doc.pageStarts.size() ? doc.pageStarts[p + 1] : doc.text.size();
+            for (TextChunk c : chunker.split(doc.text.mid(start, end - start), reserved)) {
+                c.start += start;
+                c.end += start;
+                chunks.append(c);
+            }
+        }
+    }
 
     // UTF-16 offsets to code points, walking the text once.
     qsizetype u16 = 0;

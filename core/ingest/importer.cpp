@@ -235,8 +235,9 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         }
         const QFileInfo before(f.path);
         if (!file.open(QIODevice::ReadOnly)) {
-            r.reason = file.error() == QFileDevice::PermissionsError
-                           ? QStringLiteral("cannot read the file: permission denied")
+            r.reason = !before.isReadable() || file.error() == QFileDevice::PermissionsError
+                           ? QStringLiteral("cannot read the file: permission denied; allow "
+                                            "reading it (chmod) and import it again")
                            : QStringLiteral("cannot read the file: %1").arg(file.errorString());
             return w;
         }
