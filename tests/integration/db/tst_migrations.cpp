@@ -40,7 +40,8 @@ qint64 count(PgConnection& c, const QString& table) {
 const QStringList kTables{QStringLiteral("schema_version"), QStringLiteral("collections"),
                           QStringLiteral("documents"),      QStringLiteral("chunks"),
                           QStringLiteral("embeddings"),     QStringLiteral("embedding_queue"),
-                          QStringLiteral("jobs"),           QStringLiteral("job_runs")};
+                          QStringLiteral("jobs"),           QStringLiteral("job_runs"),
+                          QStringLiteral("import_runs"),    QStringLiteral("import_files")};
 
 } // namespace
 
