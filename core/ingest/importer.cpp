@@ -74,9 +74,12 @@ struct Importer::Pipeline {
     qint64 bytesReported = 0;
 };
 
-Importer::Importer(PgConnection& conn, ImportSettings settings)
+Importer::Importer(PgConnection& conn, ImportSettings settings,
+                   std::shared_ptr<std::atomic<bool>> cancelFlag)
     : m_conn(conn)
-    , m_settings(std::move(settings)) {}
+    , m_settings(std::move(settings))
+    , m_cancelFlag(cancelFlag ? std::move(cancelFlag) : std::make_shared<std::atomic<bool>>(false))
+    , m_cancelled(*m_cancelFlag) {}
 
 void Importer::report(const ImportFileResult& r, ImportSummary& summary) {
     switch (r.outcome) {

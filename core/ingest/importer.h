@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 
 namespace quiver {
 
@@ -25,7 +26,9 @@ public:
         QString collection; // empty: a folder's own name, "Inbox" for loose files
     };
 
-    Importer(PgConnection& conn, ImportSettings settings);
+    // cancelFlag: shared with whoever may cancel from another thread; a fresh one if null.
+    Importer(PgConnection& conn, ImportSettings settings,
+             std::shared_ptr<std::atomic<bool>> cancelFlag = {});
 
     std::function<void(const ImportFileResult&)> onFile;
     std::function<void(const ImportProgress&)> onProgress; // at least every 250 ms while busy
@@ -45,7 +48,8 @@ private:
 
     PgConnection& m_conn;
     ImportSettings m_settings;
-    std::atomic<bool> m_cancelled{false};
+    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    std::atomic<bool>& m_cancelled;
 };
 
 } // namespace quiver

@@ -8,8 +8,10 @@ class QStackedWidget;
 
 namespace quiver {
 
+class BackgroundImport;
 class DatabaseSession;
 class DatabaseStatusWidget;
+class DropOverlay;
 class LibraryPage;
 struct DatabaseStatus;
 struct DatabaseTarget;
@@ -30,9 +32,18 @@ public:
     void showConnectionDialog();
     void showSettingsDialog();
     void showAboutDialog();
+    // Imports files and folders into the library (folders into a collection of their name).
+    void importPaths(const QStringList& paths);
+    void showImportFilesDialog();
+    void showImportFolderDialog();
+    BackgroundImport* backgroundImport() const { return m_import; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dragLeaveEvent(QDragLeaveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildPages();
@@ -49,6 +60,10 @@ private:
     LibraryPage* m_library = nullptr;
     DatabaseStatusWidget* m_status = nullptr;
 
+    BackgroundImport* m_import = nullptr;
+    DropOverlay* m_dropOverlay = nullptr;
+    QAction* m_importFilesAction = nullptr;
+    QAction* m_importFolderAction = nullptr;
     QAction* m_connectionAction = nullptr;
     QAction* m_settingsAction = nullptr;
     QAction* m_quitAction = nullptr;
