@@ -37,8 +37,8 @@ QString formatName(DocumentFormat format) {
 namespace {
 
 struct MagicCookie {
-    MagicCookie() {
-        cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+    explicit MagicCookie(int flags) {
+        cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | flags);
         if (!cookie || magic_load(cookie, nullptr) != 0)
             throw std::runtime_error("libmagic could not load its database");
     }
@@ -51,10 +51,25 @@ struct MagicCookie {
     magic_t cookie = nullptr;
 };
 
+QString runMagic(magic_t cookie, const QByteArray& bytes) {
+    // The head of a file tells its type; reading further only costs time. Text is checked in
+    // full for NUL bytes and its encoding by TextDecoder later.
+    constexpr qsizetype kSniffBytes = 8 * 1024;
+    const char* mime = magic_buffer(cookie, bytes.constData(),
+                                    static_cast<size_t>(qMin(bytes.size(), kSniffBytes)));
+    return mime ? QString::fromLatin1(mime) : QStringLiteral("application/octet-stream");
+}
+
 // Formats whose content is text and that the extension may refine.
-DocumentFormat textFormatFor(const QString& mime, const QString& ext) {
+bool looksLikeHtml(const QByteArray& bytes) {
+    const QByteArray head = bytes.left(512).trimmed().toLower();
+    return head.startsWith("<!doctype html") || head.startsWith("<html") ||
+           (head.startsWith("<?xml") && head.contains("<html"));
+}
+
+DocumentFormat textFormatFor(const QString& mime, const QString& ext, const QByteArray& bytes) {
     if (mime == QLatin1String("text/html") || mime == QLatin1String("application/xhtml+xml") ||
-        ext == QLatin1String("html") || ext == QLatin1String("htm") ||
+        looksLikeHtml(bytes) || ext == QLatin1String("html") || ext == QLatin1String("htm") ||
         ext == QLatin1String("xhtml"))
         return DocumentFormat::Html;
     if (mime == QLatin1String("text/markdown") || ext == QLatin1String("md") ||
@@ -118,10 +133,20 @@ const QSet<QString>& containerExtensions() {
 } // namespace
 
 QString ContentSniffer::mimeOf(const QByteArray& bytes) {
-    thread_local MagicCookie magic;
-    const char* mime =
-        magic_buffer(magic.cookie, bytes.constData(), static_cast<size_t>(bytes.size()));
-    return mime ? QString::fromLatin1(mime) : QStringLiteral("application/octet-stream");
+    // libmagic's full database runs hundreds of regular expressions over text, which costs more
+    // than reading and chunking it. Its built-in tests alone tell text from binary quickly; the
+    // full database is consulted for everything that is not plain text, and for text that starts
+    // like a PDF or a zip container.
+    thread_local MagicCookie quick(MAGIC_NO_CHECK_SOFT | MAGIC_NO_CHECK_COMPRESS |
+                                   MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_ELF);
+    thread_local MagicCookie full(MAGIC_NO_CHECK_COMPRESS);
+    const bool containerHead = bytes.startsWith("%PDF") || bytes.startsWith("PK");
+    if (!containerHead) {
+        const QString mime = runMagic(quick.cookie, bytes);
+        if (mime.startsWith(QLatin1String("text/")) || mime == QLatin1String("application/json"))
+            return mime;
+    }
+    return runMagic(full.cookie, bytes);
 }
 
 ContentSniffer::Result ContentSniffer::sniff(const QByteArray& bytes, const QString& extension) {
@@ -158,7 +183,7 @@ ContentSniffer::Result ContentSniffer::sniff(const QByteArray& bytes, const QStr
         return r;
     }
     if (isTextMime(r.mime) || unicodeBom) {
-        r.format = textFormatFor(r.mime, ext);
+        r.format = textFormatFor(r.mime, ext, bytes);
         return r;
     }
     if (r.mime == QLatin1String("application/zip")) {

@@ -7,9 +7,6 @@ ALTER TABLE quiver.chunks
     ADD COLUMN page integer CHECK (page >= 1),
     ADD COLUMN ocr boolean NOT NULL DEFAULT false;
 
--- The chunk reuse on re-import looks up a document's chunks by their hash.
-CREATE INDEX chunks_sha256_idx ON quiver.chunks (sha256);
-
 -- Progress of imports, kept in the database so that an import cut short (cancel, crash, the
 -- server gone) resumes where it stopped: a run lists every file it found, and each file's state
 -- changes in the same transaction that stores the document.
