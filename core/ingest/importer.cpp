@@ -72,6 +72,7 @@ struct Importer::Pipeline {
     int activeReaders = 0;
     std::vector<std::unique_ptr<std::atomic<qint64>>> partialBytes; // per reader
     qint64 bytesReported = 0;
+    qint64 lastBytesShown = 0;
 };
 
 Importer::Importer(PgConnection& conn, ImportSettings settings,
@@ -442,7 +443,9 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         p.bytesDone += pipe.bytesReported;
         for (const auto& partial : pipe.partialBytes)
             p.bytesDone += partial->load();
-        p.bytesDone = std::min(p.bytesDone, p.bytesTotal);
+        // A file moves from "in a reader" to "reported" in two steps; never let the sum dip.
+        p.bytesDone = std::clamp(p.bytesDone, pipe.lastBytesShown, p.bytesTotal);
+        pipe.lastBytesShown = p.bytesDone;
         onProgress(p);
         pipe.sinceProgress.restart();
     };

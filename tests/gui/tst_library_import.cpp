@@ -1,6 +1,7 @@
 // Drops a folder on the real MainWindow (a real QDropEvent with file URLs), with a real
 // DatabaseSession on the shared test server, and watches the documents appear in the Library.
 #include "core/db/pg_connection.h"
+#include "core/ingest/background_import.h"
 #include "core/session/database_session.h"
 #include "tests/harness/test_postgres.h"
 #include "ui/library/library_model.h"
@@ -60,6 +61,7 @@ private slots:
     }
     void cleanupTestCase() { test::TestPostgres::instance().dropDatabase(m_conninfo); }
     void dropFolderImportsAndDeleteRemoves();
+    void cancelStopsWithinASecond();
 
 private:
     QString m_conninfo;
@@ -156,6 +158,55 @@ void TestLibraryImport::dropFolderImportsAndDeleteRemoves() {
                            "ON d.id = c.document_id WHERE d.id IS NULL"))
                  .toInt64(0, 0),
              0);
+}
+
+void TestLibraryImport::cancelStopsWithinASecond() {
+    const QString conninfo =
+        test::TestPostgres::instance().createDatabase(QStringLiteral("gui_cancel"));
+    {
+        DatabaseSession session;
+        MainWindow window(&session);
+        window.show();
+        QSignalSpy opened(&session, &DatabaseSession::opened);
+        DatabaseTarget target;
+        target.source = DatabaseTarget::Source::CommandLine;
+        target.conninfo = conninfo;
+        session.open(target);
+        QVERIFY(opened.wait(kTimeoutMs));
+
+        QTemporaryDir tmp;
+        const QString folder = tmp.filePath(QStringLiteral("Many"));
+        QVERIFY(QDir().mkpath(folder));
+        for (int i = 0; i < 3000; ++i)
+            write(folder + QStringLiteral("/n%1.txt").arg(i),
+                  QStringLiteral("Note %1 with a few words of text in it.").arg(i).toUtf8());
+        BackgroundImport* import = window.backgroundImport();
+        QSignalSpy progress(import, &BackgroundImport::progress);
+        QSignalSpy finished(import, &BackgroundImport::finished);
+        window.importPaths({folder});
+        QTRY_VERIFY_WITH_TIMEOUT(!progress.isEmpty() &&
+                                     progress.last().first().value<ImportProgress>().filesDone > 0,
+                                 kTimeoutMs);
+        QVERIFY(finished.isEmpty());
+        auto* cancel = child<QPushButton>(&window, "cancelImportButton");
+        QVERIFY(cancel && cancel->isEnabled());
+        QElapsedTimer sinceClick;
+        sinceClick.start();
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QVERIFY(finished.wait(kTimeoutMs));
+        QVERIFY2(sinceClick.elapsed() < 1000, qPrintable(QString::number(sinceClick.elapsed())));
+        const ImportSummary s = finished.first().first().value<ImportSummary>();
+        QVERIFY(s.cancelled);
+        QVERIFY(s.imported < 3000);
+        QVERIFY(child<QLabel>(&window, "importProgressLabel")
+                    ->text()
+                    .startsWith(QLatin1String("Cancelled")));
+        // What was committed stays.
+        PgConnection conn = PgConnection::open(conninfo);
+        QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM quiver.documents")).toInt64(0, 0),
+                 s.imported);
+    }
+    test::TestPostgres::instance().dropDatabase(conninfo);
 }
 
 QTEST_MAIN(TestLibraryImport)

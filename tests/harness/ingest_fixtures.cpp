@@ -90,15 +90,10 @@ QByteArray pdf(const QStringList& pages, const QString& title) {
 }
 
 QByteArray imageOnlyPdf(const QString& text) {
-    // A clean, large rendering: what a decent scanner makes of a printed page.
-    QImage image(2000, 600, QImage::Format_RGB32);
-    image.fill(Qt::white);
-    {
-        QPainter p(&image);
-        p.setPen(Qt::black);
-        p.setFont(QFont(QStringLiteral("DejaVu Sans"), 48));
-        p.drawText(image.rect().adjusted(60, 60, -60, -60), Qt::TextWordWrap, text);
-    }
+    return imageOnlyPdf(QStringList{text});
+}
+
+QByteArray imageOnlyPdf(const QStringList& pages) {
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
@@ -107,7 +102,20 @@ QByteArray imageOnlyPdf(const QString& text) {
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setResolution(300);
         QPainter painter(&writer);
-        painter.drawImage(QRect(0, 0, 2000, 600), image);
+        for (qsizetype i = 0; i < pages.size(); ++i) {
+            if (i > 0)
+                writer.newPage();
+            // A clean, large rendering: what a decent scanner makes of a printed page.
+            QImage image(2000, 600, QImage::Format_RGB32);
+            image.fill(Qt::white);
+            {
+                QPainter p(&image);
+                p.setPen(Qt::black);
+                p.setFont(QFont(QStringLiteral("DejaVu Sans"), 48));
+                p.drawText(image.rect().adjusted(60, 60, -60, -60), Qt::TextWordWrap, pages[i]);
+            }
+            painter.drawImage(QRect(0, 0, 2000, 600), image);
+        }
     }
     return bytes;
 }

@@ -14,8 +14,9 @@ namespace fixtures {
 
 // One page per entry, drawn as text (a text layer poppler can read).
 QByteArray pdf(const QStringList& pages, const QString& title = {});
-// One page holding only a picture of the text: no text layer, readable by OCR alone.
+// Pages holding only a picture of their text: no text layer, readable by OCR alone.
 QByteArray imageOnlyPdf(const QString& text);
+QByteArray imageOnlyPdf(const QStringList& pages);
 // A PDF encrypted with a user password (written by hand: Qt cannot encrypt).
 QByteArray encryptedPdf();
 

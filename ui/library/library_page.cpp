@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QTreeView>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -150,6 +151,12 @@ LibraryPage::LibraryPage(QWidget* parent)
     panelLayout->addWidget(m_progressLabel);
     panelLayout->addWidget(m_results);
     m_importPanel->hide();
+    // Thousands of small files finish within seconds: list their results in batches, so the
+    // page stays responsive (and Cancel clickable) however fast they come.
+    m_resultsTimer = new QTimer(this);
+    m_resultsTimer->setInterval(200);
+    m_resultsTimer->setSingleShot(true);
+    connect(m_resultsTimer, &QTimer::timeout, this, &LibraryPage::flushResults);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(24, 20, 24, 20);
@@ -255,6 +262,8 @@ void LibraryPage::reload() {
 
 void LibraryPage::onImportStarted() {
     m_importPanel->show();
+    qDeleteAll(m_pendingResults);
+    m_pendingResults.clear();
     m_results->clear();
     m_progress->setValue(0);
     m_progressLabel->setText(tr("Looking for files…"));
@@ -267,13 +276,28 @@ void LibraryPage::onImportProgress(const ImportProgress& p) {
 }
 
 void LibraryPage::onImportFile(const ImportFileResult& r) {
-    auto* item = new QListWidgetItem(r.describe(), m_results);
+    auto* item = new QListWidgetItem(r.describe());
     if (r.isFailure())
         item->setForeground(QColor(176, 0, 32));
+    m_pendingResults.append(item);
+    if (!m_resultsTimer->isActive())
+        m_resultsTimer->start();
+}
+
+void LibraryPage::flushResults() {
+    if (m_pendingResults.isEmpty())
+        return;
+    m_results->setUpdatesEnabled(false);
+    for (QListWidgetItem* item : std::as_const(m_pendingResults))
+        m_results->addItem(item);
+    m_pendingResults.clear();
+    m_results->setUpdatesEnabled(true);
     m_results->scrollToBottom();
 }
 
 void LibraryPage::onImportFinished(const ImportSummary& s) {
+    m_resultsTimer->stop();
+    flushResults();
     m_progress->setValue(m_progress->maximum());
     m_progressLabel->setText(importSummaryText(s));
     m_cancel->setEnabled(false);

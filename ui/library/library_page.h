@@ -11,7 +11,9 @@ class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
 class QStackedWidget;
+class QTimer;
 class QTreeView;
+class QListWidgetItem;
 
 namespace quiver {
 
@@ -55,6 +57,7 @@ private:
     void showSelectedInFolder();
     void deleteSelected();
     void updateButtons();
+    void flushResults();
     QList<QModelIndex> selectedSourceRows() const;
 
     EmptyState* m_empty = nullptr;
@@ -77,6 +80,8 @@ private:
     QLabel* m_progressLabel = nullptr;
     QPushButton* m_cancel = nullptr;
     QListWidget* m_results = nullptr;
+    QList<QListWidgetItem*> m_pendingResults; // added to the list a few times a second
+    QTimer* m_resultsTimer = nullptr;
 
     DatabaseTarget m_target;
     bool m_haveTarget = false;

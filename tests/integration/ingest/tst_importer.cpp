@@ -58,6 +58,8 @@ private slots:
     void badInputsGetReasonsAndLoseNothing();
     void cancelledImportResumes();
     void namesCollections();
+    void progressMovesInsideOneSlowFile();
+    void fileDeletedBeforeItIsRead();
 };
 
 void TestImporter::importsEveryFormat() {
@@ -362,14 +364,16 @@ void TestImporter::cancelledImportResumes() {
     settings.readerThreads = 2;
     int imported = 0;
     Importer importer(db.conn, settings);
+    QElapsedTimer sinceCancel;
     importer.onFile = [&](const ImportFileResult& r) {
-        if (r.outcome == Outcome::Imported && ++imported == 50)
+        if (r.outcome == Outcome::Imported && ++imported == 50) {
             importer.cancel();
+            sinceCancel.start();
+        }
     };
-    QElapsedTimer timer;
-    timer.start();
     const ImportSummary first = importer.run({{dir.path()}, {}});
     QVERIFY(first.cancelled);
+    QVERIFY2(sinceCancel.elapsed() < 1000, qPrintable(QString::number(sinceCancel.elapsed())));
     const qint64 stored = db.count(QStringLiteral("SELECT count(*) FROM quiver.documents"));
     QVERIFY(stored >= 50 && stored < total);
     QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.import_files WHERE state = "
@@ -407,6 +411,60 @@ void TestImporter::namesCollections() {
                                       QStringLiteral("Chosen"));
     QCOMPARE(named.files.first().collection, QStringLiteral("Chosen"));
     QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.collections")), 3);
+}
+
+void TestImporter::progressMovesInsideOneSlowFile() {
+    ImportDatabase db;
+    QTemporaryDir tmp;
+    const QString scan = tmp.filePath(QStringLiteral("scan.pdf"));
+    QVERIFY(fx::writeFile(scan, fx::imageOnlyPdf({QStringLiteral("First scanned page"),
+                                                  QStringLiteral("Second scanned page"),
+                                                  QStringLiteral("Third scanned page"),
+                                                  QStringLiteral("Fourth scanned page")})));
+    Importer importer(db.conn, {});
+    QList<QPair<qint64, ImportProgress>> seen;
+    QElapsedTimer clock;
+    clock.start();
+    importer.onProgress = [&](const ImportProgress& p) { seen.append({clock.elapsed(), p}); };
+    const ImportSummary s = importer.run({{scan}, {}});
+    QCOMPARE(s.imported, 1);
+    QVERIFY(seen.size() >= 3);
+    bool partial = false;
+    for (qsizetype i = 1; i < seen.size(); ++i) {
+        QVERIFY2(seen[i].first - seen[i - 1].first < 1000, "progress paused for a second");
+        QVERIFY(seen[i].second.bytesDone >= seen[i - 1].second.bytesDone);
+        const ImportProgress& p = seen[i].second;
+        partial = partial || (p.filesDone == 0 && p.bytesDone > 0 && p.bytesDone < p.bytesTotal);
+    }
+    QVERIFY2(partial, "no progress was reported inside the file");
+    QCOMPARE(seen.last().second.bytesDone, seen.last().second.bytesTotal);
+    QCOMPARE(db.count(QStringLiteral("SELECT count(DISTINCT page) FROM quiver.chunks WHERE ocr")),
+             4);
+}
+
+void TestImporter::fileDeletedBeforeItIsRead() {
+    ImportDatabase db;
+    QTemporaryDir tmp;
+    const QString gone = tmp.filePath(QStringLiteral("gone.txt"));
+    const QString kept = tmp.filePath(QStringLiteral("kept.txt"));
+    QVERIFY(fx::writeFile(gone, "soon deleted"));
+    QVERIFY(fx::writeFile(kept, "stays"));
+    Importer importer(db.conn, {});
+    QList<ImportFileResult> results;
+    importer.onFile = [&](const ImportFileResult& r) { results.append(r); };
+    // The first report after the walk comes before any file is read.
+    importer.onProgress = [&](const ImportProgress& p) {
+        if (!p.walking && p.filesDone == 0)
+            QFile::remove(gone);
+    };
+    const ImportSummary s = importer.run({{tmp.path()}, {}});
+    QCOMPARE(s.imported, 1);
+    QCOMPARE(s.failed, 1);
+    for (const ImportFileResult& r : std::as_const(results)) {
+        if (r.path == gone)
+            QVERIFY2(r.reason.contains(QLatin1String("deleted before it could be read")),
+                     qPrintable(r.describe()));
+    }
 }
 
 QTEST_MAIN(TestImporter)
