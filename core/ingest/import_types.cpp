@@ -14,6 +14,8 @@ QString ImportFileResult::outcomeName(Outcome o) {
         return QStringLiteral("skipped");
     case Outcome::Failed:
         return QStringLiteral("failed");
+    case Outcome::Removed:
+        return QStringLiteral("removed");
     }
     return {};
 }
@@ -31,6 +33,8 @@ QString ImportFileResult::describe() const {
     }
     case Outcome::Unchanged:
         return QStringLiteral("%1: unchanged since the last import").arg(path);
+    case Outcome::Removed:
+        return QStringLiteral("%1: removed from the library: the file is gone").arg(path);
     case Outcome::Skipped:
     case Outcome::Failed:
         return QStringLiteral("%1: %2: %3").arg(path, outcomeName(outcome), reason);

@@ -8,7 +8,7 @@ namespace quiver {
 
 // What became of one file.
 struct ImportFileResult {
-    enum class Outcome { Imported, Replaced, Unchanged, Skipped, Failed };
+    enum class Outcome { Imported, Replaced, Unchanged, Skipped, Failed, Removed };
     Outcome outcome = Outcome::Failed;
     QString path;
     QString collection;
@@ -41,6 +41,7 @@ struct ImportSummary {
     int unchanged = 0;
     int skipped = 0;
     int failed = 0;
+    int removed = 0; // documents whose file is gone (watch folders)
     qint64 chunks = 0;
     qint64 bytes = 0;
     bool cancelled = false;

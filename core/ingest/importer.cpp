@@ -99,6 +99,9 @@ void Importer::report(const ImportFileResult& r, ImportSummary& summary) {
     case Outcome::Failed:
         ++summary.failed;
         break;
+    case Outcome::Removed:
+        ++summary.removed;
+        break;
     }
     if (onFile)
         onFile(r);
@@ -152,11 +155,43 @@ ImportSummary Importer::run(const Request& request) {
         if (m_cancelled.load() || summary.databaseLost)
             break;
         importGroup(g, pipe, summary);
+        if (request.removeMissing && !m_cancelled.load() && !summary.databaseLost)
+            removeMissing(g, summary);
     }
     summary.cancelled = m_cancelled.load() && !summary.databaseLost;
     if (onProgress)
         onProgress(pipe.progress);
     return summary;
+}
+
+void Importer::removeMissing(const Group& group, ImportSummary& summary) {
+    try {
+        for (const QString& root : group.roots) {
+            if (!QFileInfo(root).isDir())
+                continue;
+            const PgResult stored = m_conn.exec(
+                QStringLiteral(
+                    "SELECT d.id, d.path FROM quiver.documents d JOIN quiver.collections c "
+                    "ON c.id = d.collection_id WHERE c.name = $1 "
+                    "AND starts_with(d.path, $2)"),
+                {group.collection, root + QLatin1Char('/')});
+            for (int i = 0; i < stored.rows(); ++i) {
+                const QString path = stored.text(i, 1);
+                if (QFileInfo::exists(path))
+                    continue;
+                m_conn.exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = $1"),
+                            {stored.toInt64(i, 0)});
+                ImportFileResult r;
+                r.outcome = Outcome::Removed;
+                r.path = path;
+                r.collection = group.collection;
+                report(r, summary);
+            }
+        }
+    } catch (const DbError& e) {
+        summary.databaseLost = !m_conn.isOpen();
+        summary.databaseError = e.message();
+    }
 }
 
 void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& summary) {

@@ -24,6 +24,9 @@ public:
     struct Request {
         QStringList paths;
         QString collection; // empty: a folder's own name, "Inbox" for loose files
+        // Watch folders: documents stored from below an imported folder whose file no longer
+        // exists are removed (with their chunks and embeddings).
+        bool removeMissing = false;
     };
 
     // cancelFlag: shared with whoever may cancel from another thread; a fresh one if null.
@@ -44,6 +47,7 @@ private:
     struct Group;
     struct Pipeline;
     void importGroup(const Group& group, Pipeline& state, ImportSummary& summary);
+    void removeMissing(const Group& group, ImportSummary& summary);
     void report(const ImportFileResult& r, ImportSummary& summary);
 
     PgConnection& m_conn;

@@ -60,6 +60,7 @@ private slots:
     void namesCollections();
     void progressMovesInsideOneSlowFile();
     void fileDeletedBeforeItIsRead();
+    void watchModeRemovesDocumentsOfDeletedFiles();
 };
 
 void TestImporter::importsEveryFormat() {
@@ -465,6 +466,43 @@ void TestImporter::fileDeletedBeforeItIsRead() {
             QVERIFY2(r.reason.contains(QLatin1String("deleted before it could be read")),
                      qPrintable(r.describe()));
     }
+}
+
+void TestImporter::watchModeRemovesDocumentsOfDeletedFiles() {
+    ImportDatabase db;
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("Watched"));
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(fx::writeFile(dir + QStringLiteral("/a.txt"), "first"));
+    QVERIFY(fx::writeFile(dir + QStringLiteral("/b.txt"), "second"));
+    QVERIFY(fx::writeFile(tmp.filePath(QStringLiteral("outside.txt")), "elsewhere"));
+    QCOMPARE(runImport(db.conn, {dir}).summary.imported, 2);
+    QCOMPARE(runImport(db.conn, {tmp.filePath(QStringLiteral("outside.txt"))}, {},
+                       QStringLiteral("Watched"))
+                 .summary.imported,
+             1);
+    QVERIFY(QFile::remove(dir + QStringLiteral("/b.txt")));
+
+    // A plain re-import keeps what it does not see; the watch mode removes it.
+    QCOMPARE(runImport(db.conn, {dir}).summary.removed, 0);
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 3);
+    Importer importer(db.conn, {});
+    QList<ImportFileResult> results;
+    importer.onFile = [&](const ImportFileResult& r) { results.append(r); };
+    Importer::Request request{{dir}, {}, true};
+    const ImportSummary s = importer.run(request);
+    QCOMPARE(s.removed, 1);
+    QCOMPARE(s.unchanged, 1);
+    bool reported = false;
+    for (const ImportFileResult& r : std::as_const(results))
+        reported =
+            reported || (r.outcome == Outcome::Removed && r.path == dir + QStringLiteral("/b.txt"));
+    QVERIFY(reported);
+    // The file outside the watched folder stays, although it is in the same collection.
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 2);
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.documents WHERE path = $1"),
+                      {tmp.filePath(QStringLiteral("outside.txt"))}),
+             1);
 }
 
 QTEST_MAIN(TestImporter)
