@@ -26,10 +26,11 @@ BackgroundImport::~BackgroundImport() {
     }
 }
 
-void BackgroundImport::start(const QStringList& paths, const QString& collection) {
+void BackgroundImport::start(const QStringList& paths, const QString& collection,
+                             bool removeMissing) {
     if (paths.isEmpty())
         return;
-    m_pending.append({paths, collection});
+    m_pending.append({paths, collection, removeMissing});
     if (!m_thread)
         runNext();
 }
@@ -79,7 +80,8 @@ void BackgroundImport::runNext() {
         importer.onProgress = [&](const ImportProgress& p) {
             post([p](BackgroundImport* s) { emit s->progress(p); });
         };
-        const ImportSummary summary = importer.run({request.paths, request.collection});
+        const ImportSummary summary =
+            importer.run({request.paths, request.collection, request.removeMissing});
         conn = PgConnection();
         opener.release();
         post([summary](BackgroundImport* s) { emit s->finished(summary); });

@@ -27,7 +27,9 @@ public:
 
     void setTarget(const DatabaseTarget& target) { m_target = target; }
     void setSettings(const ImportSettings& settings) { m_settings = settings; }
-    void start(const QStringList& paths, const QString& collection = {});
+    // removeMissing: a watched folder's documents whose files are gone are removed.
+    void start(const QStringList& paths, const QString& collection = {},
+               bool removeMissing = false);
     void cancel();
     bool isRunning() const { return m_thread != nullptr; }
 
@@ -42,6 +44,7 @@ private:
     struct Request {
         QStringList paths;
         QString collection;
+        bool removeMissing = false;
     };
     void runNext();
 

@@ -17,6 +17,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -62,6 +63,7 @@ private slots:
     void cleanupTestCase() { test::TestPostgres::instance().dropDatabase(m_conninfo); }
     void dropFolderImportsAndDeleteRemoves();
     void cancelStopsWithinASecond();
+    void watchedFolderFollowsChanges();
 
 private:
     QString m_conninfo;
@@ -205,6 +207,43 @@ void TestLibraryImport::cancelStopsWithinASecond() {
         PgConnection conn = PgConnection::open(conninfo);
         QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM quiver.documents")).toInt64(0, 0),
                  s.imported);
+    }
+    test::TestPostgres::instance().dropDatabase(conninfo);
+}
+
+void TestLibraryImport::watchedFolderFollowsChanges() {
+    const QString conninfo =
+        test::TestPostgres::instance().createDatabase(QStringLiteral("gui_watch"));
+    {
+        DatabaseSession session;
+        MainWindow window(&session);
+        QSignalSpy opened(&session, &DatabaseSession::opened);
+        DatabaseTarget target;
+        target.source = DatabaseTarget::Source::CommandLine;
+        target.conninfo = conninfo;
+        session.open(target);
+        QVERIFY(opened.wait(kTimeoutMs));
+
+        QTemporaryDir tmp;
+        const QString folder = tmp.filePath(QStringLiteral("Watched"));
+        QVERIFY(QDir().mkpath(folder));
+        write(folder + QStringLiteral("/keep.txt"), "Kept words.");
+        write(folder + QStringLiteral("/drop.txt"), "Soon deleted.");
+        QSignalSpy finished(window.backgroundImport(), &BackgroundImport::finished);
+        window.watchFolder(folder);
+        QVERIFY(finished.wait(kTimeoutMs));
+        auto* view = child<QTreeView>(&window, "libraryView");
+        QTRY_VERIFY_WITH_TIMEOUT(findTitle(view->model(), QStringLiteral("drop")).isValid(),
+                                 kTimeoutMs);
+
+        QVERIFY(QFile::remove(folder + QStringLiteral("/drop.txt")));
+        write(folder + QStringLiteral("/added.txt"), "Added later.");
+        QTRY_VERIFY_WITH_TIMEOUT(findTitle(view->model(), QStringLiteral("added")).isValid(),
+                                 kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!findTitle(view->model(), QStringLiteral("drop")).isValid(),
+                                 kTimeoutMs);
+        QVERIFY(findTitle(view->model(), QStringLiteral("keep")).isValid());
+        QSettings().remove(QStringLiteral("import/watchFolders"));
     }
     test::TestPostgres::instance().dropDatabase(conninfo);
 }

@@ -2,6 +2,7 @@
 
 #include "core/db/database_status.h"
 #include "core/ingest/background_import.h"
+#include "core/ingest/folder_watcher.h"
 #include "core/ingest/import_settings.h"
 #include "core/session/database_session.h"
 #include "ui/about/about_dialog.h"
@@ -16,6 +17,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -37,6 +39,7 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kPageKey = QStringLiteral("mainWindow/page");
 const QString kImportDirKey = QStringLiteral("mainWindow/lastImportDir");
+const QString kWatchFoldersKey = QStringLiteral("import/watchFolders");
 
 // The local paths of a drag, or nothing if any of its URLs is not a local file: a drop is
 // all or nothing, so a mixed drag is refused rather than half imported.
@@ -66,6 +69,14 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/quiver.svg")));
 
     m_import = new BackgroundImport(this);
+    m_watcher = new FolderWatcher(this);
+    connect(m_watcher, &FolderWatcher::folderChanged, this,
+            [this](const QString& collection, const QString& root) {
+                if (m_session->state() != DatabaseSession::State::Open)
+                    return;
+                m_import->setSettings(ImportSettings::load(QSettings()));
+                m_import->start({root}, collection, true);
+            });
     buildPages();
     buildActions();
     buildMenus();
@@ -85,6 +96,8 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
     connect(session, &DatabaseSession::opened, this, [this]() {
         m_import->setTarget(m_session->target());
         m_library->setDatabase(m_session->target());
+        for (const QString& dir : QSettings().value(kWatchFoldersKey).toStringList())
+            m_watcher->watch(QFileInfo(dir).fileName(), dir);
     });
     connect(m_library, &LibraryPage::libraryChanged, this, [this]() {
         if (m_session->state() == DatabaseSession::State::Open)
@@ -175,6 +188,12 @@ void MainWindow::buildActions() {
     m_importFolderAction->setStatusTip(tr("Add a folder and everything in it to the library"));
     connect(m_importFolderAction, &QAction::triggered, this, &MainWindow::showImportFolderDialog);
 
+    m_watchFolderAction = new QAction(tr("&Watch Folder…"), this);
+    m_watchFolderAction->setObjectName(QStringLiteral("watchFolderAction"));
+    m_watchFolderAction->setStatusTip(
+        tr("Import a folder and keep its collection in step with it while Quiver runs"));
+    connect(m_watchFolderAction, &QAction::triggered, this, &MainWindow::showWatchFolderDialog);
+
     m_settingsAction =
         new QAction(QIcon(QStringLiteral(":/icons/settings.svg")), tr("&Settings…"), this);
     m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
@@ -210,6 +229,7 @@ void MainWindow::buildMenus() {
     file->setObjectName(QStringLiteral("fileMenu"));
     file->addAction(m_importFilesAction);
     file->addAction(m_importFolderAction);
+    file->addAction(m_watchFolderAction);
     file->addSeparator();
     file->addAction(m_connectionAction);
     file->addAction(m_settingsAction);
@@ -283,6 +303,26 @@ void MainWindow::showImportFolderDialog() {
     if (dir.isEmpty())
         return;
     settings.setValue(kImportDirKey, dir);
+    importPaths({dir});
+}
+
+void MainWindow::showWatchFolderDialog() {
+    QSettings settings;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Watch Folder"),
+                                                          settings.value(kImportDirKey).toString());
+    if (!dir.isEmpty())
+        watchFolder(dir);
+}
+
+void MainWindow::watchFolder(const QString& path) {
+    const QString dir = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    QSettings settings;
+    QStringList watched = settings.value(kWatchFoldersKey).toStringList();
+    if (!watched.contains(dir)) {
+        watched.append(dir);
+        settings.setValue(kWatchFoldersKey, watched);
+    }
+    m_watcher->watch(QFileInfo(dir).fileName(), dir);
     importPaths({dir});
 }
 

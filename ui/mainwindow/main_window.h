@@ -12,6 +12,7 @@ class BackgroundImport;
 class DatabaseSession;
 class DatabaseStatusWidget;
 class DropOverlay;
+class FolderWatcher;
 class LibraryPage;
 struct DatabaseStatus;
 struct DatabaseTarget;
@@ -36,6 +37,10 @@ public:
     void importPaths(const QStringList& paths);
     void showImportFilesDialog();
     void showImportFolderDialog();
+    void showWatchFolderDialog();
+    // Keeps a folder's collection in step with the folder: changes are re-imported, files
+    // deleted there are removed from the library. Remembered in the settings.
+    void watchFolder(const QString& path);
     BackgroundImport* backgroundImport() const { return m_import; }
 
 protected:
@@ -62,6 +67,8 @@ private:
 
     BackgroundImport* m_import = nullptr;
     DropOverlay* m_dropOverlay = nullptr;
+    FolderWatcher* m_watcher = nullptr;
+    QAction* m_watchFolderAction = nullptr;
     QAction* m_importFilesAction = nullptr;
     QAction* m_importFolderAction = nullptr;
     QAction* m_connectionAction = nullptr;
