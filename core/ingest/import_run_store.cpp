@@ -59,6 +59,23 @@ void ImportRunStore::mark(qint64 runId, const QString& path, const QString& stat
                 {runId, path, state, reason.isEmpty() ? QVariant() : QVariant(reason)});
 }
 
+void ImportRunStore::mark(qint64 runId, const QList<Mark>& marks) {
+    if (marks.isEmpty())
+        return;
+    QStringList paths, states, reasons;
+    for (const Mark& m : marks) {
+        paths.append(m.path);
+        states.append(m.state);
+        reasons.append(m.reason);
+    }
+    m_conn.exec(
+        QStringLiteral("UPDATE quiver.import_files f SET state = m.state, "
+                       "reason = nullif(m.reason, ''), updated_at = now() "
+                       "FROM unnest($2::text[], $3::text[], $4::text[]) AS m(path, state, reason) "
+                       "WHERE f.run_id = $1 AND f.path = m.path"),
+        {runId, paths, states, reasons});
+}
+
 void ImportRunStore::finish(qint64 runId) {
     m_conn.exec(QStringLiteral("UPDATE quiver.import_runs SET finished_at = now() WHERE id = $1"),
                 {runId});

@@ -31,7 +31,13 @@ public:
 
     Run begin(qint64 collectionId, QStringList roots, const QStringList& files,
               const QList<qint64>& sizes);
+    struct Mark {
+        QString path;
+        QString state; // 'unchanged', 'skipped', 'failed'
+        QString reason;
+    };
     void mark(qint64 runId, const QString& path, const QString& state, const QString& reason);
+    void mark(qint64 runId, const QList<Mark>& marks); // one statement for many files
     void finish(qint64 runId);
     // Runs cut short (cancelled, crashed, server gone) that still have files to do.
     QList<PendingRun> unfinished();

@@ -379,12 +379,7 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
     QList<ImportFileResult> batchResults;
     qsizetype batchText = 0;
     QElapsedTimer batchAge;
-    struct Mark {
-        QString path;
-        QString state;
-        QString reason;
-    };
-    QList<Mark> marks;
+    QList<ImportRunStore::Mark> marks;
     bool lost = false;
     QString lostMessage;
 
@@ -401,8 +396,7 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         if (marks.isEmpty() || lost)
             return;
         try {
-            for (const Mark& m : std::as_const(marks))
-                runs.mark(run.id, m.path, m.state, m.reason);
+            runs.mark(run.id, marks);
         } catch (const DbError& e) {
             if (!m_conn.isOpen()) {
                 lost = true;

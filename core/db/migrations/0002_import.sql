@@ -15,8 +15,7 @@ CREATE TABLE quiver.import_runs (
     collection_id bigint NOT NULL REFERENCES quiver.collections (id) ON DELETE CASCADE,
     roots         text[] NOT NULL,
     started_at    timestamptz NOT NULL DEFAULT now(),
-    finished_at   timestamptz,
-    settings      jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(settings) = 'object')
+    finished_at   timestamptz
 );
 -- An unfinished run of the same roots is picked up again.
 CREATE INDEX import_runs_unfinished_idx ON quiver.import_runs (collection_id)
