@@ -3,6 +3,7 @@
 #include "app/cli/cli_output.h"
 #include "app/cli/db_command.h"
 #include "app/cli/embed_command.h"
+#include "app/cli/import_command.h"
 #include "app/cli/jobs_command.h"
 #include "app/cli/key_command.h"
 #include "app/cli/profile_command.h"
@@ -21,7 +22,8 @@ Semantic search over your documents, backed by PostgreSQL.
 
 Commands:
   db status                       server version, schema version, row counts
-  import PATH... [--collection NAME]
+  import PATH... [--collection NAME] [--chunk-tokens N] [--overlap-tokens N]
+          [--max-file-mb N] [--no-ocr] [--threads N]
   profile add NAME --kind openai|openai-compatible|ollama|local|lexical
           [--base-url URL] [--model M] [--dimensions N] [--batch-size N] [--concurrency N]
           [--rpm N] [--tpm N]
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
     const QString command = args.words.first();
     if (command == QLatin1String("db"))
         return runDbCommand(args, out);
+    if (command == QLatin1String("import"))
+        return runImportCommand(args, out);
     if (command == QLatin1String("profile"))
         return runProfileCommand(args, out);
     if (command == QLatin1String("key"))
@@ -86,8 +90,7 @@ int main(int argc, char** argv) {
     if (command == QLatin1String("jobs"))
         return runJobsCommand(args, out);
 
-    static const QSet<QString> later{QStringLiteral("import"), QStringLiteral("index"),
-                                     QStringLiteral("search")};
+    static const QSet<QString> later{QStringLiteral("index"), QStringLiteral("search")};
     if (later.contains(command))
         return out.error(QStringLiteral("'%1' is not yet available in this version").arg(command));
     return out.usageError(QStringLiteral("unknown command '%1'").arg(command));

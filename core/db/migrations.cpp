@@ -27,6 +27,7 @@ constexpr std::array kMigrations{
     Migration{1, "initial", ":/quiver/db/migrations/0001_initial.sql"},
     Migration{2, "providers", ":/quiver/db/migrations/0002_providers.sql"},
     Migration{3, "jobs", ":/quiver/db/migrations/0003_jobs.sql"},
+    Migration{4, "import", ":/quiver/db/migrations/0004_import.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

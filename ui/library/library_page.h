@@ -1,26 +1,64 @@
 #pragma once
 
+#include "core/session/database_target.h"
+
 #include <QWidget>
 
 class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSortFilterProxyModel;
+class QStackedWidget;
+class QTimer;
+class QTreeView;
+class QListWidgetItem;
 
 namespace quiver {
 
 struct DatabaseStatus;
+struct ImportFileResult;
+struct ImportProgress;
+struct ImportSummary;
+class BackgroundImport;
 class EmptyState;
+class LibraryModel;
 
-// The library: for now a summary of what the database holds and where to drop new files.
+// The library: counts, the collections and documents stored (sortable, filterable, with "Show
+// in folder" and Delete), and the progress and per-file results of the running import. All
+// database work runs on worker threads; this page only renders.
 class LibraryPage : public QWidget {
     Q_OBJECT
 public:
     explicit LibraryPage(QWidget* parent = nullptr);
+    ~LibraryPage() override;
 
     void setStatus(const DatabaseStatus& status);
     // Back to "unknown" while no database is open.
     void clearStatus();
 
+    // Where to read the library from; reloads it.
+    void setDatabase(const DatabaseTarget& target);
+    void setImport(BackgroundImport* import);
+    void reload();
+
+    LibraryModel* model() const { return m_model; }
+
+signals:
+    void libraryChanged(); // after an import or a delete: counts elsewhere may be stale
+
 private:
     QLabel* addCount(const QString& objectName, const QString& caption, const QString& tip);
+    void onImportStarted();
+    void onImportProgress(const ImportProgress& p);
+    void onImportFile(const ImportFileResult& r);
+    void onImportFinished(const ImportSummary& s);
+    void showSelectedInFolder();
+    void deleteSelected();
+    void updateButtons();
+    void flushResults();
+    QList<QModelIndex> selectedSourceRows() const;
 
     EmptyState* m_empty = nullptr;
     QWidget* m_summary = nullptr;
@@ -28,6 +66,27 @@ private:
     QLabel* m_chunks = nullptr;
     QLabel* m_embeddings = nullptr;
     QLabel* m_pending = nullptr;
+
+    QStackedWidget* m_body = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QTreeView* m_view = nullptr;
+    LibraryModel* m_model = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    QPushButton* m_showInFolder = nullptr;
+    QPushButton* m_delete = nullptr;
+
+    QWidget* m_importPanel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_progressLabel = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QListWidget* m_results = nullptr;
+    QList<QListWidgetItem*> m_pendingResults; // added to the list a few times a second
+    QTimer* m_resultsTimer = nullptr;
+
+    DatabaseTarget m_target;
+    bool m_haveTarget = false;
+    BackgroundImport* m_import = nullptr;
+    int m_loadGeneration = 0;
 };
 
 } // namespace quiver

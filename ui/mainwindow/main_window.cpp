@@ -1,24 +1,36 @@
 #include "ui/mainwindow/main_window.h"
 
 #include "core/db/database_status.h"
+#include "core/ingest/background_import.h"
+#include "core/ingest/folder_watcher.h"
+#include "core/ingest/import_settings.h"
 #include "core/session/database_session.h"
 #include "ui/about/about_dialog.h"
 #include "ui/jobs/jobs_page.h"
 #include "ui/library/library_page.h"
 #include "ui/mainwindow/database_status_widget.h"
+#include "ui/mainwindow/drop_overlay.h"
+#include "ui/mainwindow/import_status_widget.h"
 #include "ui/search/search_page.h"
 #include "ui/settings/connection_dialog.h"
 #include "ui/settings/settings_dialog.h"
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMimeData>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QUrl>
 
 namespace quiver {
 
@@ -26,6 +38,22 @@ namespace {
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kPageKey = QStringLiteral("mainWindow/page");
+const QString kImportDirKey = QStringLiteral("mainWindow/lastImportDir");
+const QString kWatchFoldersKey = QStringLiteral("import/watchFolders");
+
+// The local paths of a drag, or nothing if any of its URLs is not a local file: a drop is
+// all or nothing, so a mixed drag is refused rather than half imported.
+QStringList localPaths(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls())
+        return {};
+    QStringList paths;
+    for (const QUrl& url : mime->urls()) {
+        if (!url.isLocalFile())
+            return {};
+        paths.append(url.toLocalFile());
+    }
+    return paths;
+}
 
 struct PageInfo {
     const char* objectName;
@@ -40,18 +68,41 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
     setWindowTitle(QStringLiteral("Quiver"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/quiver.svg")));
 
+    m_import = new BackgroundImport(this);
+    m_watcher = new FolderWatcher(this);
+    connect(m_watcher, &FolderWatcher::folderChanged, this,
+            [this](const QString& collection, const QString& root) {
+                if (m_session->state() != DatabaseSession::State::Open)
+                    return;
+                m_import->setSettings(ImportSettings::load(QSettings()));
+                m_import->start({root}, collection, true);
+            });
     buildPages();
     buildActions();
     buildMenus();
+    m_library->setImport(m_import);
+    setAcceptDrops(true);
+    m_dropOverlay = new DropOverlay(this);
 
     m_status = new DatabaseStatusWidget(session, this);
     statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(new ImportStatusWidget(m_import, this));
     statusBar()->setSizeGripEnabled(true);
     connect(m_status, &DatabaseStatusWidget::connectionSettingsRequested, this,
             &MainWindow::showConnectionDialog);
 
     connect(session, &DatabaseSession::opened, this, &MainWindow::onStatus);
     connect(session, &DatabaseSession::statusRefreshed, this, &MainWindow::onStatus);
+    connect(session, &DatabaseSession::opened, this, [this]() {
+        m_import->setTarget(m_session->target());
+        m_library->setDatabase(m_session->target());
+        for (const QString& dir : QSettings().value(kWatchFoldersKey).toStringList())
+            m_watcher->watch(QFileInfo(dir).fileName(), dir);
+    });
+    connect(m_library, &LibraryPage::libraryChanged, this, [this]() {
+        if (m_session->state() == DatabaseSession::State::Open)
+            m_session->refreshStatus();
+    });
     connect(session, &DatabaseSession::failed, m_library, &LibraryPage::clearStatus);
     connect(session, &DatabaseSession::closed, m_library, &LibraryPage::clearStatus);
 
@@ -128,6 +179,23 @@ void MainWindow::buildActions() {
     m_connectionAction->setStatusTip(tr("Choose the database Quiver uses"));
     connect(m_connectionAction, &QAction::triggered, this, &MainWindow::showConnectionDialog);
 
+    m_importFilesAction = new QAction(tr("&Import Files…"), this);
+    m_importFilesAction->setObjectName(QStringLiteral("importFilesAction"));
+    m_importFilesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
+    m_importFilesAction->setStatusTip(tr("Add files to the library"));
+    connect(m_importFilesAction, &QAction::triggered, this, &MainWindow::showImportFilesDialog);
+    m_importFolderAction = new QAction(tr("Import &Folder…"), this);
+    m_importFolderAction->setObjectName(QStringLiteral("importFolderAction"));
+    m_importFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_importFolderAction->setStatusTip(tr("Add a folder and everything in it to the library"));
+    connect(m_importFolderAction, &QAction::triggered, this, &MainWindow::showImportFolderDialog);
+
+    m_watchFolderAction = new QAction(tr("&Watch Folder…"), this);
+    m_watchFolderAction->setObjectName(QStringLiteral("watchFolderAction"));
+    m_watchFolderAction->setStatusTip(
+        tr("Import a folder and keep its collection in step with it while Quiver runs"));
+    connect(m_watchFolderAction, &QAction::triggered, this, &MainWindow::showWatchFolderDialog);
+
     m_settingsAction =
         new QAction(QIcon(QStringLiteral(":/icons/settings.svg")), tr("&Settings…"), this);
     m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
@@ -161,6 +229,10 @@ void MainWindow::buildActions() {
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->setObjectName(QStringLiteral("fileMenu"));
+    file->addAction(m_importFilesAction);
+    file->addAction(m_importFolderAction);
+    file->addAction(m_watchFolderAction);
+    file->addSeparator();
     file->addAction(m_connectionAction);
     file->addAction(m_settingsAction);
     file->addSeparator();
@@ -203,6 +275,91 @@ void MainWindow::showAboutDialog() {
     auto* dialog = new AboutDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+}
+
+void MainWindow::importPaths(const QStringList& paths) {
+    if (paths.isEmpty())
+        return;
+    if (m_session->state() != DatabaseSession::State::Open) {
+        statusBar()->showMessage(tr("Connect to a database before importing (File › Connection…)"),
+                                 8000);
+        return;
+    }
+    m_import->setSettings(ImportSettings::load(QSettings()));
+    m_import->start(paths);
+    showPage(Page::Library);
+}
+
+void MainWindow::showImportFilesDialog() {
+    QSettings settings;
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Import Files"), settings.value(kImportDirKey).toString());
+    if (files.isEmpty())
+        return;
+    settings.setValue(kImportDirKey, QFileInfo(files.first()).absolutePath());
+    importPaths(files);
+}
+
+void MainWindow::showImportFolderDialog() {
+    QSettings settings;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Import Folder"),
+                                                          settings.value(kImportDirKey).toString());
+    if (dir.isEmpty())
+        return;
+    settings.setValue(kImportDirKey, dir);
+    importPaths({dir});
+}
+
+void MainWindow::showWatchFolderDialog() {
+    QSettings settings;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Watch Folder"),
+                                                          settings.value(kImportDirKey).toString());
+    if (!dir.isEmpty())
+        watchFolder(dir);
+}
+
+void MainWindow::watchFolder(const QString& path) {
+    const QString dir = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    QSettings settings;
+    QStringList watched = settings.value(kWatchFoldersKey).toStringList();
+    if (!watched.contains(dir)) {
+        watched.append(dir);
+        settings.setValue(kWatchFoldersKey, watched);
+    }
+    m_watcher->watch(QFileInfo(dir).fileName(), dir);
+    importPaths({dir});
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (localPaths(event->mimeData()).isEmpty()) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    m_dropOverlay->showOver(centralWidget());
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
+    if (localPaths(event->mimeData()).isEmpty())
+        event->ignore();
+    else
+        event->acceptProposedAction();
+}
+
+void MainWindow::dragLeaveEvent(QDragLeaveEvent* event) {
+    m_dropOverlay->hide();
+    QMainWindow::dragLeaveEvent(event);
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    m_dropOverlay->hide();
+    const QStringList paths = localPaths(event->mimeData());
+    if (paths.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    importPaths(paths);
 }
 
 void MainWindow::reopen(const DatabaseTarget& target) {

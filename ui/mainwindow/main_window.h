@@ -8,8 +8,11 @@ class QStackedWidget;
 
 namespace quiver {
 
+class BackgroundImport;
 class DatabaseSession;
 class DatabaseStatusWidget;
+class DropOverlay;
+class FolderWatcher;
 class LibraryPage;
 struct DatabaseStatus;
 struct DatabaseTarget;
@@ -30,9 +33,22 @@ public:
     void showConnectionDialog();
     void showSettingsDialog();
     void showAboutDialog();
+    // Imports files and folders into the library (folders into a collection of their name).
+    void importPaths(const QStringList& paths);
+    void showImportFilesDialog();
+    void showImportFolderDialog();
+    void showWatchFolderDialog();
+    // Keeps a folder's collection in step with the folder: changes are re-imported, files
+    // deleted there are removed from the library. Remembered in the settings.
+    void watchFolder(const QString& path);
+    BackgroundImport* backgroundImport() const { return m_import; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dragLeaveEvent(QDragLeaveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildPages();
@@ -49,6 +65,12 @@ private:
     LibraryPage* m_library = nullptr;
     DatabaseStatusWidget* m_status = nullptr;
 
+    BackgroundImport* m_import = nullptr;
+    DropOverlay* m_dropOverlay = nullptr;
+    FolderWatcher* m_watcher = nullptr;
+    QAction* m_watchFolderAction = nullptr;
+    QAction* m_importFilesAction = nullptr;
+    QAction* m_importFolderAction = nullptr;
     QAction* m_connectionAction = nullptr;
     QAction* m_settingsAction = nullptr;
     QAction* m_quitAction = nullptr;

@@ -46,7 +46,9 @@ const QStringList kTables{QStringLiteral("schema_version"),
                           QStringLiteral("jobs"),
                           QStringLiteral("job_runs"),
                           QStringLiteral("embedding_profiles"),
-                          QStringLiteral("workers")};
+                          QStringLiteral("workers"),
+                          QStringLiteral("import_runs"),
+                          QStringLiteral("import_files")};
 
 } // namespace
 

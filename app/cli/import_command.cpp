@@ -1,0 +1,137 @@
+#include "app/cli/import_command.h"
+
+#include "core/ingest/importer.h"
+#include "core/session/database_opener.h"
+
+#include <QJsonObject>
+#include <QSettings>
+
+#include <csignal>
+
+namespace quiver::cli {
+
+namespace {
+
+const QString kUsage = QStringLiteral(
+    "usage: quiver-cli import PATH... [--collection NAME] [--chunk-tokens N] "
+    "[--overlap-tokens N] [--max-file-mb N] [--no-ocr] [--threads N] [--db CONNINFO] [--json]");
+
+Importer* g_running = nullptr;
+
+extern "C" void cancelOnSignal(int) {
+    // Only an atomic store: safe in a signal handler.
+    if (g_running)
+        g_running->cancel();
+}
+
+bool takeInt(QStringList& w, const QString& name, int& value, QString& error) {
+    QString text;
+    bool present = false;
+    if (!takeOption(w, name, text, present)) {
+        error = QStringLiteral("%1 needs a value").arg(name);
+        return false;
+    }
+    if (!present)
+        return true;
+    bool ok = false;
+    const int v = text.toInt(&ok);
+    if (!ok || v <= 0) {
+        error = QStringLiteral("%1 must be a positive whole number, not '%2'").arg(name, text);
+        return false;
+    }
+    value = v;
+    return true;
+}
+
+QJsonObject toJson(const ImportFileResult& r) {
+    QJsonObject o{{QStringLiteral("path"), r.path},
+                  {QStringLiteral("collection"), r.collection},
+                  {QStringLiteral("status"), ImportFileResult::outcomeName(r.outcome)},
+                  {QStringLiteral("bytes"), r.bytes}};
+    if (!r.reason.isEmpty())
+        o.insert(QStringLiteral("reason"), r.reason);
+    if (r.documentId > 0) {
+        o.insert(QStringLiteral("document_id"), r.documentId);
+        o.insert(QStringLiteral("title"), r.title);
+        o.insert(QStringLiteral("format"), r.format);
+        o.insert(QStringLiteral("chunks"), r.chunks);
+        o.insert(QStringLiteral("pages"), r.pages);
+        o.insert(QStringLiteral("reused_embeddings"), r.reusedEmbeddings);
+    }
+    return o;
+}
+
+} // namespace
+
+int runImportCommand(const CliArguments& args, const CliOutput& out) {
+    QStringList w = args.words.mid(1);
+    QString collection;
+    bool present = false;
+    if (!takeOption(w, QStringLiteral("--collection"), collection, present))
+        return out.usageError(QStringLiteral("--collection needs a name\n") + kUsage);
+    if (present && collection.trimmed().isEmpty())
+        return out.usageError(QStringLiteral("--collection needs a non-empty name"));
+
+    ImportSettings settings = ImportSettings::load(QSettings());
+    int maxMb = static_cast<int>(settings.maxFileBytes / (1024 * 1024));
+    QString error;
+    if (!takeInt(w, QStringLiteral("--chunk-tokens"), settings.chunkTokens, error) ||
+        !takeInt(w, QStringLiteral("--overlap-tokens"), settings.overlapTokens, error) ||
+        !takeInt(w, QStringLiteral("--max-file-mb"), maxMb, error) ||
+        !takeInt(w, QStringLiteral("--threads"), settings.readerThreads, error))
+        return out.usageError(error);
+    settings.maxFileBytes = qint64(maxMb) * 1024 * 1024;
+    if (takeFlag(w, QStringLiteral("--no-ocr")))
+        settings.ocrEnabled = false;
+    if (settings.overlapTokens * 2 > settings.chunkTokens)
+        return out.usageError(QStringLiteral("--overlap-tokens must be at most half of "
+                                             "--chunk-tokens"));
+    for (const QString& word : std::as_const(w)) {
+        if (word.startsWith(QLatin1String("--")))
+            return out.usageError(QStringLiteral("unknown option '%1'\n").arg(word) + kUsage);
+    }
+    if (w.isEmpty())
+        return out.usageError(QStringLiteral("no file or folder to import\n") + kUsage);
+
+    const DatabaseTarget target = DatabaseTarget::resolve(args.db, QSettings());
+    DatabaseOpener opener;
+    PgConnection conn;
+    try {
+        conn = opener.open(target);
+    } catch (const std::exception& e) {
+        return out.error(userMessageFor(e));
+    }
+
+    Importer importer(conn, settings);
+    importer.onFile = [&out](const ImportFileResult& r) {
+        if (out.json())
+            out.object(toJson(r));
+        else
+            out.line(r.describe());
+    };
+    g_running = &importer;
+    std::signal(SIGINT, cancelOnSignal);
+    std::signal(SIGTERM, cancelOnSignal);
+    const ImportSummary s = importer.run({w, collection});
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    g_running = nullptr;
+
+    if (!out.json())
+        out.line(QStringLiteral("%1 imported, %2 unchanged, %3 skipped, %4 failed; %5 chunks")
+                     .arg(s.imported)
+                     .arg(s.unchanged)
+                     .arg(s.skipped)
+                     .arg(s.failed)
+                     .arg(s.chunks));
+    if (s.databaseLost)
+        return out.error(QStringLiteral("the database connection was lost during the import (%1); "
+                                        "run the same command again to resume")
+                             .arg(s.databaseError));
+    if (s.cancelled)
+        return out.error(QStringLiteral("import cancelled; what was stored stays, and the same "
+                                        "command resumes it"));
+    return s.failed > 0 ? Failure : Success;
+}
+
+} // namespace quiver::cli

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/ingest/prepared_document.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+namespace quiver {
+
+class PgConnection;
+
+// Writes imported documents into PostgreSQL. A batch is one transaction: new documents and all
+// chunks go in with COPY; a document already stored at the same path is replaced in place, and
+// its chunks whose embedded text is unchanged keep their embeddings (every model). The import
+// run's file states change in the same transaction, and the commit notifies `quiver_chunks`.
+// Blocking; throws DbError; the connection is the caller's.
+class DocumentStore {
+public:
+    static constexpr const char* kChunksChannel = "quiver_chunks";
+
+    struct Written {
+        QString path;
+        qint64 documentId = 0;
+        bool replaced = false;
+        qint64 reusedEmbeddings = 0;
+    };
+
+    explicit DocumentStore(PgConnection& conn);
+
+    qint64 ensureCollection(const QString& name);
+    // path -> sha256 of the documents stored in the collection.
+    QHash<QString, QString> storedHashes(qint64 collectionId);
+    // runId 0: no import run to update.
+    QList<Written> writeBatch(qint64 collectionId, const QList<PreparedDocument>& docs,
+                              qint64 runId);
+    // Removes a document with its chunks and embeddings; false if it did not exist.
+    bool deleteDocument(qint64 documentId);
+
+private:
+    PgConnection& m_conn;
+};
+
+} // namespace quiver

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QList>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+
+namespace quiver {
+
+// gitignore-style patterns relative to one base folder: '#' comments, '!' negation, a trailing
+// '/' for folders only, a leading or inner '/' anchors to the base, '*', '?', '[...]' and '**'.
+// The last matching pattern wins, as in git.
+class IgnoreRules {
+public:
+    IgnoreRules() = default;
+    IgnoreRules(const QStringList& patterns, const QString& baseDir);
+
+    bool isEmpty() const { return m_rules.isEmpty(); }
+    // Ignored, not ignored (negated) or not mentioned: nullopt-like tri-state as int.
+    enum class Verdict { None, Ignore, Keep };
+    Verdict match(const QString& absolutePath, bool isDir) const;
+
+    static IgnoreRules fromFile(const QString& path, const QString& baseDir);
+
+private:
+    struct Rule {
+        QRegularExpression re;
+        bool negate = false;
+        bool dirOnly = false;
+    };
+    QList<Rule> m_rules;
+    QString m_base;
+};
+
+} // namespace quiver

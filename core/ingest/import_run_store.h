@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+namespace quiver {
+
+class PgConnection;
+
+// The database's record of import runs (quiver.import_runs / import_files): which files a run
+// found and what became of each. An unfinished run of the same collection and roots is resumed:
+// its files already stored are not read again. Blocking; throws DbError.
+class ImportRunStore {
+public:
+    struct Run {
+        qint64 id = 0;
+        bool resumed = false;
+        QSet<QString> done; // files already imported, unchanged or skipped in this run
+    };
+    struct PendingRun {
+        qint64 id = 0;
+        QString collection;
+        QStringList roots;
+        qint64 pendingFiles = 0;
+    };
+
+    explicit ImportRunStore(PgConnection& conn);
+
+    Run begin(qint64 collectionId, QStringList roots, const QStringList& files,
+              const QList<qint64>& sizes);
+    struct Mark {
+        QString path;
+        QString state; // 'unchanged', 'skipped', 'failed'
+        QString reason;
+    };
+    void mark(qint64 runId, const QString& path, const QString& state, const QString& reason);
+    void mark(qint64 runId, const QList<Mark>& marks); // one statement for many files
+    void finish(qint64 runId);
+    // Runs cut short (cancelled, crashed, server gone) that still have files to do.
+    QList<PendingRun> unfinished();
+
+private:
+    PgConnection& m_conn;
+};
+
+} // namespace quiver

@@ -1,0 +1,574 @@
+#include "core/ingest/importer.h"
+
+#include "core/db/db_error.h"
+#include "core/db/pg_connection.h"
+#include "core/ingest/document_preparer.h"
+#include "core/ingest/document_reader.h"
+#include "core/ingest/document_store.h"
+#include "core/ingest/folder_walker.h"
+#include "core/ingest/import_run_store.h"
+#include "core/ingest/read_error.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+#include <QThread>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace quiver {
+
+using Outcome = ImportFileResult::Outcome;
+
+namespace {
+
+// A batch is written when it holds this many documents or this much text, or when the readers
+// have nothing more for the moment; small files then share a transaction, big ones do not wait.
+constexpr qsizetype kBatchDocuments = 200;
+constexpr qsizetype kBatchTextBytes = 8 << 20;
+constexpr int kProgressIntervalMs = 250;
+
+struct WorkResult {
+    ImportFileResult result;
+    std::optional<PreparedDocument> document;
+    qsizetype textBytes = 0;
+};
+
+QString hashOf(const QByteArray& bytes) {
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
+
+QString lostDatabaseReason(const QString& message) {
+    return QStringLiteral("not stored: the database connection was lost (%1); run the import "
+                          "again to resume")
+        .arg(message);
+}
+
+} // namespace
+
+struct Importer::Group {
+    QString collection;
+    QStringList roots;
+    FolderWalker::Result walked;
+};
+
+// Shared by the reader threads and the writer for one group.
+struct Importer::Pipeline {
+    ImportProgress progress;
+    QElapsedTimer sinceProgress;
+    std::mutex mutex;
+    std::condition_variable readyForWriter;
+    std::condition_variable readyForReaders;
+    std::deque<WorkResult> queue;
+    int activeReaders = 0;
+    std::vector<std::unique_ptr<std::atomic<qint64>>> partialBytes; // per reader
+    qint64 bytesReported = 0;
+    qint64 lastBytesShown = 0;
+};
+
+Importer::Importer(PgConnection& conn, ImportSettings settings,
+                   std::shared_ptr<std::atomic<bool>> cancelFlag)
+    : m_conn(conn)
+    , m_settings(std::move(settings))
+    , m_cancelFlag(cancelFlag ? std::move(cancelFlag) : std::make_shared<std::atomic<bool>>(false))
+    , m_cancelled(*m_cancelFlag) {}
+
+void Importer::report(const ImportFileResult& r, ImportSummary& summary) {
+    switch (r.outcome) {
+    case Outcome::Imported:
+    case Outcome::Replaced:
+        ++summary.imported;
+        summary.chunks += r.chunks;
+        summary.bytes += r.bytes;
+        break;
+    case Outcome::Unchanged:
+        ++summary.unchanged;
+        break;
+    case Outcome::Skipped:
+        ++summary.skipped;
+        break;
+    case Outcome::Failed:
+        ++summary.failed;
+        break;
+    case Outcome::Removed:
+        ++summary.removed;
+        break;
+    }
+    if (onFile)
+        onFile(r);
+}
+
+ImportSummary Importer::run(const Request& request) {
+    ImportSummary summary;
+    // Folders become collections of their own name, loose files go to the Inbox, unless the
+    // caller names one collection for everything.
+    QList<Group> groups;
+    const auto groupFor = [&groups](const QString& name) -> Group& {
+        for (Group& g : groups) {
+            if (g.collection == name)
+                return g;
+        }
+        groups.append(Group{name, {}, {}});
+        return groups.last();
+    };
+    for (const QString& raw : request.paths) {
+        const QFileInfo info(raw);
+        const QString path = QDir::cleanPath(info.absoluteFilePath());
+        QString name = request.collection;
+        if (name.isEmpty())
+            name =
+                info.isDir() ? (info.fileName().isEmpty() ? path : info.fileName()) : inboxName();
+        groupFor(name).roots.append(path);
+    }
+
+    Pipeline pipe;
+    pipe.sinceProgress.start();
+    pipe.progress.walking = true;
+    const FolderWalker walker(m_settings.maxFileBytes, m_settings.ignorePatterns);
+    for (Group& g : groups) {
+        for (const QString& root : std::as_const(g.roots)) {
+            const FolderWalker::Result r = walker.walk(root, &m_cancelled);
+            g.walked.files += r.files;
+            g.walked.skipped += r.skipped;
+            g.walked.ignored += r.ignored;
+            for (const FolderWalker::File& f : r.files) {
+                ++pipe.progress.filesTotal;
+                pipe.progress.bytesTotal += f.size;
+            }
+        }
+        pipe.progress.filesTotal += g.walked.skipped.size();
+    }
+    pipe.progress.walking = false;
+    if (onProgress)
+        onProgress(pipe.progress);
+
+    for (const Group& g : std::as_const(groups)) {
+        if (m_cancelled.load() || summary.databaseLost)
+            break;
+        importGroup(g, pipe, summary);
+        if (request.removeMissing && !m_cancelled.load() && !summary.databaseLost)
+            removeMissing(g, summary);
+    }
+    summary.cancelled = m_cancelled.load() && !summary.databaseLost;
+    if (onProgress)
+        onProgress(pipe.progress);
+    return summary;
+}
+
+void Importer::removeMissing(const Group& group, ImportSummary& summary) {
+    try {
+        for (const QString& root : group.roots) {
+            if (!QFileInfo(root).isDir())
+                continue;
+            const PgResult stored = m_conn.exec(
+                QStringLiteral(
+                    "SELECT d.id, d.path FROM quiver.documents d JOIN quiver.collections c "
+                    "ON c.id = d.collection_id WHERE c.name = $1 "
+                    "AND starts_with(d.path, $2)"),
+                {group.collection, root + QLatin1Char('/')});
+            for (int i = 0; i < stored.rows(); ++i) {
+                const QString path = stored.text(i, 1);
+                if (QFileInfo::exists(path))
+                    continue;
+                m_conn.exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = $1"),
+                            {stored.toInt64(i, 0)});
+                ImportFileResult r;
+                r.outcome = Outcome::Removed;
+                r.path = path;
+                r.collection = group.collection;
+                report(r, summary);
+            }
+        }
+    } catch (const DbError& e) {
+        summary.databaseLost = !m_conn.isOpen();
+        summary.databaseError = e.message();
+    }
+}
+
+void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& summary) {
+    for (const FolderWalker::Skipped& s : group.walked.skipped) {
+        ImportFileResult r;
+        r.outcome = Outcome::Skipped;
+        r.path = s.path;
+        r.collection = group.collection;
+        r.reason = s.reason;
+        ++pipe.progress.filesDone;
+        report(r, summary);
+    }
+
+    qint64 collectionId = 0;
+    ImportRunStore::Run run;
+    QHash<QString, QString> stored;
+    std::optional<DocumentStore> store;
+    ImportRunStore runs(m_conn);
+    QList<FolderWalker::File> todo;
+    try {
+        store.emplace(m_conn);
+        collectionId = store->ensureCollection(group.collection);
+        QStringList paths;
+        QList<qint64> sizes;
+        for (const FolderWalker::File& f : group.walked.files) {
+            paths.append(f.path);
+            sizes.append(f.size);
+        }
+        run = runs.begin(collectionId, group.roots, paths, sizes);
+        stored = store->storedHashes(collectionId);
+    } catch (const DbError& e) {
+        summary.databaseLost = true;
+        summary.databaseError = e.userMessage();
+        for (const FolderWalker::File& f : group.walked.files) {
+            ImportFileResult r;
+            r.path = f.path;
+            r.collection = group.collection;
+            r.reason = lostDatabaseReason(e.message());
+            report(r, summary);
+        }
+        return;
+    }
+    for (const FolderWalker::File& f : group.walked.files) {
+        if (run.done.contains(f.path)) {
+            // Stored by the earlier, interrupted run of these paths: not read again.
+            ImportFileResult r;
+            r.outcome = Outcome::Unchanged;
+            r.path = f.path;
+            r.collection = group.collection;
+            r.bytes = f.size;
+            ++pipe.progress.filesDone;
+            pipe.progress.bytesDone += f.size;
+            report(r, summary);
+        } else {
+            todo.append(f);
+        }
+    }
+
+    // Readers: each takes the next file, reads, chunks and queues the result.
+    const int readers = std::max(1, m_settings.readerThreads > 0 ? m_settings.readerThreads
+                                                                 : QThread::idealThreadCount());
+    const qsizetype queueLimit = readers * 4;
+    std::atomic<qsizetype> nextFile{0};
+    pipe.partialBytes.clear();
+    for (int i = 0; i < readers; ++i)
+        pipe.partialBytes.push_back(std::make_unique<std::atomic<qint64>>(0));
+    pipe.activeReaders = readers;
+    const DocumentPreparer preparer(m_settings);
+
+    const auto readOne = [&](const FolderWalker::File& f, int slot) -> WorkResult {
+        WorkResult w;
+        ImportFileResult& r = w.result;
+        r.path = f.path;
+        r.collection = group.collection;
+        r.bytes = f.size;
+        QFile file(f.path);
+        if (!file.exists()) {
+            r.reason = QStringLiteral("the file was deleted before it could be read");
+            return w;
+        }
+        const QFileInfo before(f.path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            r.reason = !before.isReadable() || file.error() == QFileDevice::PermissionsError
+                           ? QStringLiteral("cannot read the file: permission denied; allow "
+                                            "reading it (chmod) and import it again")
+                           : QStringLiteral("cannot read the file: %1").arg(file.errorString());
+            return w;
+        }
+        if (file.size() > m_settings.maxFileBytes) {
+            r.outcome = Outcome::Skipped;
+            r.reason = QStringLiteral("grew over the import limit while waiting to be read");
+            return w;
+        }
+        const QByteArray bytes = file.readAll();
+        file.close();
+        QFileInfo after(f.path);
+        after.refresh();
+        if (!after.exists() || after.size() != bytes.size() ||
+            after.lastModified() != before.lastModified()) {
+            r.reason = QStringLiteral("the file changed while it was being read; import it again "
+                                      "once it is complete");
+            return w;
+        }
+        r.bytes = bytes.size();
+        const QString sha = hashOf(bytes);
+        if (stored.value(f.path) == sha) {
+            r.outcome = Outcome::Unchanged;
+            return w;
+        }
+        ReadContext ctx;
+        ctx.ocrEnabled = m_settings.ocrEnabled;
+        ctx.ocrLanguage = m_settings.ocrLanguage;
+        ctx.maxDecompressedBytes = m_settings.maxDecompressedBytes;
+        ctx.cancelled = &m_cancelled;
+        std::atomic<qint64>& partial = *pipe.partialBytes[static_cast<size_t>(slot)];
+        ctx.onProgress = [&partial, size = f.size](double fraction) {
+            partial.store(static_cast<qint64>(fraction * double(size)));
+        };
+        try {
+            const ExtractedDocument doc = DocumentReader::read(bytes, f.path, ctx);
+            PreparedDocument prepared =
+                preparer.prepare(doc, f.path, sha, bytes.size(), after.lastModified());
+            r.title = prepared.title;
+            r.format = prepared.format;
+            r.pages = prepared.pages;
+            r.chunks = static_cast<int>(prepared.chunks.size());
+            for (const PreparedChunk& c : std::as_const(prepared.chunks))
+                w.textBytes += c.text.size() * 2;
+            w.document = std::move(prepared);
+            r.outcome = Outcome::Imported;
+        } catch (const ReadError& e) {
+            r.outcome = e.deliberate() ? Outcome::Skipped : Outcome::Failed;
+            r.reason = e.reason();
+        }
+        partial.store(0);
+        return w;
+    };
+
+    // Every file of the group gets exactly one result line, even when the run is cut short.
+    QSet<QString> reported;
+    const auto reportOnce = [&](const ImportFileResult& r) {
+        reported.insert(r.path);
+        report(r, summary);
+    };
+
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<size_t>(readers));
+    for (int slot = 0; slot < readers; ++slot) {
+        threads.emplace_back([&, slot]() {
+            for (;;) {
+                if (m_cancelled.load())
+                    break;
+                const qsizetype i = nextFile.fetch_add(1);
+                if (i >= todo.size())
+                    break;
+                WorkResult w;
+                try {
+                    w = readOne(todo[i], slot);
+                } catch (const ReadCancelled&) {
+                    break;
+                } catch (const std::exception& e) {
+                    w.result.path = todo[i].path;
+                    w.result.collection = group.collection;
+                    w.result.outcome = Outcome::Failed;
+                    w.result.reason =
+                        QStringLiteral("unexpected error: %1").arg(QString::fromUtf8(e.what()));
+                }
+                std::unique_lock lock(pipe.mutex);
+                pipe.readyForReaders.wait(lock, [&]() {
+                    return qsizetype(pipe.queue.size()) < queueLimit || m_cancelled.load();
+                });
+                if (m_cancelled.load())
+                    break;
+                pipe.queue.push_back(std::move(w));
+                pipe.readyForWriter.notify_one();
+            }
+            std::lock_guard lock(pipe.mutex);
+            --pipe.activeReaders;
+            pipe.readyForWriter.notify_one();
+        });
+    }
+
+    // The writer: this thread.
+    QList<PreparedDocument> batch;
+    QList<ImportFileResult> batchResults;
+    qsizetype batchText = 0;
+    QElapsedTimer batchAge;
+    QList<ImportRunStore::Mark> marks;
+    bool lost = false;
+    QString lostMessage;
+
+    const auto failLost = [&](const QList<ImportFileResult>& results) {
+        for (ImportFileResult r : results) {
+            r.outcome = Outcome::Failed;
+            r.reason = lostDatabaseReason(lostMessage);
+            r.chunks = 0;
+            ++pipe.progress.filesDone;
+            reportOnce(r);
+        }
+    };
+    const auto flushMarks = [&]() {
+        if (marks.isEmpty() || lost)
+            return;
+        try {
+            runs.mark(run.id, marks);
+        } catch (const DbError& e) {
+            if (!m_conn.isOpen()) {
+                lost = true;
+                lostMessage = e.message();
+            }
+        }
+        marks.clear();
+    };
+    const auto finishResult = [&](ImportFileResult& r, const DocumentStore::Written* w) {
+        if (w) {
+            r.documentId = w->documentId;
+            r.outcome = w->replaced ? Outcome::Replaced : Outcome::Imported;
+            r.reusedEmbeddings = w->reusedEmbeddings;
+            pipe.progress.chunks += r.chunks;
+        }
+        ++pipe.progress.filesDone;
+        reportOnce(r);
+    };
+    const auto flush = [&]() {
+        if (batch.isEmpty())
+            return;
+        if (lost) {
+            failLost(batchResults);
+        } else {
+            try {
+                const QList<DocumentStore::Written> written =
+                    store->writeBatch(collectionId, batch, run.id);
+                for (qsizetype i = 0; i < batchResults.size(); ++i)
+                    finishResult(batchResults[i], &written[i]);
+            } catch (const DbError& e) {
+                if (!m_conn.isOpen()) {
+                    lost = true;
+                    lostMessage = e.message();
+                    failLost(batchResults);
+                } else {
+                    // One document broke the batch: store the others one by one.
+                    for (qsizetype i = 0; i < batch.size(); ++i) {
+                        try {
+                            const QList<DocumentStore::Written> one =
+                                store->writeBatch(collectionId, {batch[i]}, run.id);
+                            finishResult(batchResults[i], &one[0]);
+                        } catch (const DbError& single) {
+                            if (!m_conn.isOpen()) {
+                                lost = true;
+                                lostMessage = single.message();
+                                failLost(batchResults.mid(i));
+                                break;
+                            }
+                            ImportFileResult r = batchResults[i];
+                            r.outcome = Outcome::Failed;
+                            r.reason =
+                                QStringLiteral("the database refused it: %1").arg(single.message());
+                            marks.append({r.path, QStringLiteral("failed"), r.reason});
+                            ++pipe.progress.filesDone;
+                            reportOnce(r);
+                        }
+                    }
+                }
+            }
+        }
+        for (const ImportFileResult& r : std::as_const(batchResults))
+            pipe.bytesReported += r.bytes;
+        batch.clear();
+        batchResults.clear();
+        batchText = 0;
+        if (lost)
+            m_cancelled.store(true); // stop the readers: nothing more can be stored
+    };
+    const auto emitProgress = [&](bool force) {
+        if (!onProgress || (!force && pipe.sinceProgress.elapsed() < kProgressIntervalMs))
+            return;
+        ImportProgress p = pipe.progress;
+        p.bytesDone += pipe.bytesReported;
+        for (const auto& partial : pipe.partialBytes)
+            p.bytesDone += partial->load();
+        // A file moves from "in a reader" to "reported" in two steps; never let the sum dip.
+        p.bytesDone = std::clamp(p.bytesDone, pipe.lastBytesShown, p.bytesTotal);
+        pipe.lastBytesShown = p.bytesDone;
+        onProgress(p);
+        pipe.sinceProgress.restart();
+    };
+    const qint64 bytesBefore = pipe.progress.bytesDone;
+    pipe.progress.bytesDone = bytesBefore;
+
+    for (;;) {
+        std::deque<WorkResult> taken;
+        bool readersDone = false;
+        {
+            std::unique_lock lock(pipe.mutex);
+            pipe.readyForWriter.wait_for(lock, std::chrono::milliseconds(100), [&]() {
+                return !pipe.queue.empty() || pipe.activeReaders == 0 || m_cancelled.load();
+            });
+            taken.swap(pipe.queue);
+            readersDone = pipe.activeReaders == 0;
+            pipe.readyForReaders.notify_all();
+        }
+        if (m_cancelled.load() && !lost)
+            break; // what is not committed is dropped; the run stays open to be resumed
+        for (WorkResult& w : taken) {
+            if (w.document && !lost) {
+                if (batch.isEmpty())
+                    batchAge.start();
+                batch.append(std::move(*w.document));
+                batchResults.append(w.result);
+                batchText += w.textBytes;
+                continue;
+            }
+            if (lost) {
+                failLost({w.result});
+                continue;
+            }
+            const QString state = w.result.outcome == Outcome::Unchanged
+                                      ? QStringLiteral("unchanged")
+                                  : w.result.outcome == Outcome::Skipped ? QStringLiteral("skipped")
+                                                                         : QStringLiteral("failed");
+            marks.append({w.result.path, state, w.result.reason});
+            pipe.bytesReported += w.result.bytes;
+            ++pipe.progress.filesDone;
+            reportOnce(w.result);
+        }
+        if (batch.size() >= kBatchDocuments || batchText >= kBatchTextBytes ||
+            (taken.empty() && !batch.isEmpty()) || (!batch.isEmpty() && batchAge.elapsed() > 500))
+            flush();
+        if (marks.size() >= 500)
+            flushMarks();
+        emitProgress(false);
+        if (readersDone && taken.empty()) {
+            std::lock_guard lock(pipe.mutex);
+            if (pipe.queue.empty())
+                break;
+        }
+        if (lost && readersDone)
+            break;
+    }
+    if (!m_cancelled.load() || lost)
+        flush();
+    {
+        std::lock_guard lock(pipe.mutex);
+        pipe.readyForReaders.notify_all();
+    }
+    for (std::thread& t : threads)
+        t.join();
+    if (lost) {
+        // Whatever the readers still held, and the files never reached, were not stored.
+        for (WorkResult& w : pipe.queue)
+            failLost({w.result});
+        pipe.queue.clear();
+        for (qsizetype i = 0; i < todo.size(); ++i) {
+            if (reported.contains(todo[i].path))
+                continue;
+            ImportFileResult r;
+            r.path = todo[i].path;
+            r.collection = group.collection;
+            r.bytes = todo[i].size;
+            failLost({r});
+        }
+        summary.databaseLost = true;
+        summary.databaseError = lostMessage;
+        return;
+    }
+    pipe.queue.clear();
+    flushMarks();
+    pipe.progress.bytesDone += pipe.bytesReported;
+    pipe.bytesReported = 0;
+    emitProgress(true);
+    if (!m_cancelled.load() && !lost) {
+        try {
+            runs.finish(run.id);
+        } catch (const DbError&) {
+            summary.databaseLost = !m_conn.isOpen();
+        }
+    }
+}
+
+} // namespace quiver

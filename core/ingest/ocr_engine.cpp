@@ -1,0 +1,63 @@
+#include "core/ingest/ocr_engine.h"
+
+#include "core/ingest/read_error.h"
+
+#include <map>
+#include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
+
+namespace quiver {
+
+struct OcrEngine::Impl {
+    tesseract::TessBaseAPI api;
+};
+
+OcrEngine::OcrEngine(const QString& language)
+    : d(std::make_unique<Impl>()) {
+    const QByteArray lang = language.toUtf8();
+    if (d->api.Init(nullptr, lang.constData(), tesseract::OEM_LSTM_ONLY) != 0)
+        throw ReadError(QStringLiteral("OCR is unavailable: Tesseract has no data for language "
+                                       "'%1' (install tesseract-ocr-%1)")
+                            .arg(language));
+    d->api.SetPageSegMode(tesseract::PSM_AUTO);
+}
+
+OcrEngine::~OcrEngine() {
+    d->api.End();
+}
+
+namespace {
+bool cancelRequested(void* flag, int) {
+    return static_cast<const std::atomic<bool>*>(flag)->load(std::memory_order_relaxed);
+}
+} // namespace
+
+QString OcrEngine::recognize(const QImage& image, const std::atomic<bool>* cancelled) {
+    const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
+    d->api.SetImage(gray.constBits(), gray.width(), gray.height(), 1,
+                    static_cast<int>(gray.bytesPerLine()));
+    d->api.SetSourceResolution(300);
+    tesseract::ETEXT_DESC monitor;
+    if (cancelled) {
+        monitor.cancel = &cancelRequested;
+        monitor.cancel_this = const_cast<std::atomic<bool>*>(cancelled);
+    }
+    const int rc = d->api.Recognize(&monitor);
+    if (cancelled && cancelled->load())
+        throw ReadCancelled();
+    if (rc != 0)
+        return {};
+    std::unique_ptr<char[]> text(d->api.GetUTF8Text());
+    d->api.Clear();
+    return text ? QString::fromUtf8(text.get()) : QString();
+}
+
+OcrEngine& OcrEngine::forThisThread(const QString& language) {
+    thread_local std::map<QString, std::unique_ptr<OcrEngine>> engines;
+    auto& engine = engines[language];
+    if (!engine)
+        engine = std::make_unique<OcrEngine>(language);
+    return *engine;
+}
+
+} // namespace quiver

@@ -1,0 +1,255 @@
+// import_bench: throughput of `Importer` (read, normalise, chunk, COPY) on a generated corpus of
+// text files, beside the ceiling of a plain COPY of the same bytes into a table of one text
+// column. Prints one line per measurement and a JSON summary.
+//
+//   import_bench --db CONNINFO [--files N] [--kb K] [--threads T] [--dir DIR]
+//
+// Defaults: 10,000 files of ~20 KB (~200 MB). The database gets Quiver's schema; the bench's
+// own collection and scratch table are dropped before and after.
+#include "core/db/migrations.h"
+#include "core/db/pg_connection.h"
+#include "core/ingest/importer.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <random>
+
+using namespace quiver;
+
+namespace {
+
+struct Args {
+    QString db;
+    int files = 10000;
+    int kb = 20;
+    int threads = 0;
+    QString dir;
+};
+
+bool parse(const QStringList& argv, Args& a) {
+    for (int i = 1; i < argv.size(); ++i) {
+        const QString& k = argv[i];
+        const bool hasValue = i + 1 < argv.size();
+        if (k == QLatin1String("--db") && hasValue)
+            a.db = argv[++i];
+        else if (k == QLatin1String("--files") && hasValue)
+            a.files = argv[++i].toInt();
+        else if (k == QLatin1String("--kb") && hasValue)
+            a.kb = argv[++i].toInt();
+        else if (k == QLatin1String("--threads") && hasValue)
+            a.threads = argv[++i].toInt();
+        else if (k == QLatin1String("--dir") && hasValue)
+            a.dir = argv[++i];
+        else
+            return false;
+    }
+    return !a.db.isEmpty() && a.files > 0 && a.kb > 0;
+}
+
+// English-looking prose from a fixed vocabulary: paragraphs of sentences, each file different.
+qint64 generate(const QString& dir, int files, int kb) {
+    static const char* const words[] = {"the",
+                                        "of",
+                                        "and",
+                                        "a",
+                                        "to",
+                                        "in",
+                                        "is",
+                                        "you",
+                                        "that",
+                                        "it",
+                                        "he",
+                                        "was",
+                                        "for",
+                                        "on",
+                                        "are",
+                                        "as",
+                                        "with",
+                                        "his",
+                                        "they",
+                                        "at",
+                                        "be",
+                                        "this",
+                                        "have",
+                                        "from",
+                                        "or",
+                                        "one",
+                                        "had",
+                                        "by",
+                                        "word",
+                                        "but",
+                                        "not",
+                                        "what",
+                                        "all",
+                                        "were",
+                                        "we",
+                                        "when",
+                                        "your",
+                                        "can",
+                                        "said",
+                                        "there",
+                                        "use",
+                                        "an",
+                                        "each",
+                                        "which",
+                                        "she",
+                                        "do",
+                                        "how",
+                                        "their",
+                                        "if",
+                                        "will",
+                                        "up",
+                                        "other",
+                                        "about",
+                                        "out",
+                                        "many",
+                                        "then",
+                                        "them",
+                                        "these",
+                                        "so",
+                                        "some",
+                                        "database",
+                                        "semantic",
+                                        "search",
+                                        "document",
+                                        "passage",
+                                        "embedding",
+                                        "vector",
+                                        "collection",
+                                        "quarterly",
+                                        "harvest",
+                                        "river",
+                                        "mountain",
+                                        "library",
+                                        "question",
+                                        "important",
+                                        "information",
+                                        "understanding",
+                                        "development",
+                                        "relationship"};
+    constexpr int kWords = sizeof(words) / sizeof(words[0]);
+    std::mt19937 rng(42);
+    qint64 total = 0;
+    for (int f = 0; f < files; ++f) {
+        QByteArray text;
+        text.reserve(kb * 1024 + 256);
+        text += "Document " + QByteArray::number(f) + "\n\n";
+        while (text.size() < kb * 1024) {
+            const int sentences = 3 + int(rng() % 5);
+            for (int s = 0; s < sentences; ++s) {
+                const int n = 6 + int(rng() % 14);
+                for (int w = 0; w < n; ++w) {
+                    QByteArray word = words[rng() % kWords];
+                    if (w == 0)
+                        word[0] = char(std::toupper(word[0]));
+                    text += word;
+                    text += w + 1 < n ? " " : ". ";
+                }
+            }
+            text += "\n\n";
+        }
+        QFile out(QStringLiteral("%1/f%2.txt").arg(dir).arg(f, 6, 10, QLatin1Char('0')));
+        if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size())
+            return -1;
+        total += text.size();
+    }
+    return total;
+}
+
+double mb(qint64 bytes) {
+    return double(bytes) / (1024.0 * 1024.0);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    Args a;
+    if (!parse(app.arguments(), a)) {
+        std::fprintf(stderr, "usage: import_bench --db CONNINFO [--files N] [--kb K] "
+                             "[--threads T] [--dir DIR]\n");
+        return 2;
+    }
+    QTemporaryDir tmp;
+    const QString corpus = a.dir.isEmpty() ? tmp.filePath(QStringLiteral("corpus")) : a.dir;
+    QDir().mkpath(corpus);
+    QElapsedTimer timer;
+    timer.start();
+    const qint64 bytes = generate(corpus, a.files, a.kb);
+    if (bytes < 0) {
+        std::fprintf(stderr, "import_bench: cannot write the corpus in %s\n", qPrintable(corpus));
+        return 1;
+    }
+    std::printf("corpus: %d files, %.1f MB, generated in %.1f s\n", a.files, mb(bytes),
+                timer.elapsed() / 1000.0);
+
+    try {
+        PgConnection conn = PgConnection::open(a.db);
+        Migrations::apply(conn);
+        const QString collection = QStringLiteral("import-bench");
+        conn.exec(QStringLiteral("DELETE FROM quiver.collections WHERE name = $1"), {collection});
+        conn.exec(QStringLiteral("DROP TABLE IF EXISTS import_bench_copy"));
+        conn.exec(QStringLiteral("CREATE TABLE import_bench_copy (path text, body text)"));
+
+        // The ceiling: read each file and COPY its bytes as one row, nothing else.
+        const QStringList names = QDir(corpus).entryList(QDir::Files, QDir::Name);
+        timer.restart();
+        qsizetype next = 0;
+        conn.copyIn(QStringLiteral("COPY import_bench_copy (path, body) FROM STDIN"),
+                    [&](QByteArray& chunk) {
+                        chunk.clear();
+                        while (next < names.size() && chunk.size() < (1 << 20)) {
+                            QFile f(corpus + QLatin1Char('/') + names[next]);
+                            if (!f.open(QIODevice::ReadOnly))
+                                throw std::runtime_error("cannot read the corpus");
+                            chunk += PgConnection::copyTextField(f.fileName()) + '\t' +
+                                     PgConnection::copyTextField(QString::fromUtf8(f.readAll())) +
+                                     '\n';
+                            ++next;
+                        }
+                        return !chunk.isEmpty();
+                    });
+        const double copySeconds = timer.elapsed() / 1000.0;
+        conn.exec(QStringLiteral("DROP TABLE import_bench_copy"));
+        std::printf("plain COPY: %.2f s, %.1f MB/s, %.0f files/s\n", copySeconds,
+                    mb(bytes) / copySeconds, a.files / copySeconds);
+
+        ImportSettings settings;
+        settings.readerThreads = a.threads;
+        settings.ocrEnabled = false;
+        Importer importer(conn, settings);
+        timer.restart();
+        const ImportSummary s = importer.run({{corpus}, collection});
+        const double importSeconds = timer.elapsed() / 1000.0;
+        if (s.failed > 0 || s.imported != a.files) {
+            std::fprintf(stderr, "import_bench: %d imported, %d failed of %d\n", s.imported,
+                         s.failed, a.files);
+            return 1;
+        }
+        std::printf("import: %.2f s, %.1f MB/s, %.0f files/s, %lld chunks (%.0f chunks/s)\n",
+                    importSeconds, mb(bytes) / importSeconds, a.files / importSeconds,
+                    static_cast<long long>(s.chunks), double(s.chunks) / importSeconds);
+        std::printf("import / plain COPY: %.0f%%\n", 100.0 * copySeconds / importSeconds);
+        const QJsonObject summary{{QStringLiteral("files"), a.files},
+                                  {QStringLiteral("megabytes"), mb(bytes)},
+                                  {QStringLiteral("copy_mb_per_s"), mb(bytes) / copySeconds},
+                                  {QStringLiteral("import_mb_per_s"), mb(bytes) / importSeconds},
+                                  {QStringLiteral("import_files_per_s"), a.files / importSeconds},
+                                  {QStringLiteral("chunks"), s.chunks},
+                                  {QStringLiteral("ratio"), copySeconds / importSeconds},
+                                  {QStringLiteral("reader_threads"), a.threads}};
+        std::printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Compact).constData());
+        conn.exec(QStringLiteral("DELETE FROM quiver.collections WHERE name = $1"), {collection});
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "import_bench: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,252 @@
+// Drops a folder on the real MainWindow (a real QDropEvent with file URLs), with a real
+// DatabaseSession on the shared test server, and watches the documents appear in the Library.
+#include "core/db/pg_connection.h"
+#include "core/ingest/background_import.h"
+#include "core/session/database_session.h"
+#include "tests/harness/test_postgres.h"
+#include "ui/library/library_model.h"
+#include "ui/mainwindow/main_window.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace quiver;
+
+namespace {
+constexpr int kTimeoutMs = 60000;
+
+template <typename T>
+T* child(QObject* parent, const char* name) {
+    return parent->findChild<T*>(QString::fromLatin1(name));
+}
+
+void write(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+QModelIndex findTitle(const QAbstractItemModel* model, const QString& title,
+                      const QModelIndex& parent = {}) {
+    for (int r = 0; r < model->rowCount(parent); ++r) {
+        const QModelIndex i = model->index(r, 0, parent);
+        if (i.data().toString() == title)
+            return i;
+        if (const QModelIndex found = findTitle(model, title, i); found.isValid())
+            return found;
+    }
+    return {};
+}
+} // namespace
+
+class TestLibraryImport : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        m_conninfo = test::TestPostgres::instance().createDatabase(QStringLiteral("gui_import"));
+    }
+    void cleanupTestCase() { test::TestPostgres::instance().dropDatabase(m_conninfo); }
+    void dropFolderImportsAndDeleteRemoves();
+    void cancelStopsWithinASecond();
+    void watchedFolderFollowsChanges();
+
+private:
+    QString m_conninfo;
+};
+
+void TestLibraryImport::dropFolderImportsAndDeleteRemoves() {
+    DatabaseSession session;
+    MainWindow window(&session);
+    window.show();
+    QSignalSpy opened(&session, &DatabaseSession::opened);
+    DatabaseTarget target;
+    target.source = DatabaseTarget::Source::CommandLine;
+    target.conninfo = m_conninfo;
+    session.open(target);
+    QVERIFY(opened.wait(kTimeoutMs));
+    auto* page = child<QWidget>(&window, "libraryPage");
+    QVERIFY(page);
+    auto* view = child<QTreeView>(page, "libraryView");
+    QVERIFY(view);
+    QAbstractItemModelTester tester(view->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    QTemporaryDir tmp;
+    const QString folder = tmp.filePath(QStringLiteral("Dropped Notes"));
+    QVERIFY(QDir().mkpath(folder));
+    write(folder + QStringLiteral("/one.md"), "# First Note\n\nAbout apples.");
+    write(folder + QStringLiteral("/two.txt"), "Second note about pears.");
+    write(folder + QStringLiteral("/three.html"), "<title>Third Note</title><p>Plums.</p>");
+    write(folder + QStringLiteral("/empty.txt"), "");
+
+    // A remote URL is not accepted as a drop; local files are, and light up the window.
+    QMimeData remote;
+    remote.setUrls({QUrl(QStringLiteral("https://example.org/a.pdf"))});
+    QDragEnterEvent refused(QPoint(200, 200), Qt::CopyAction, &remote, Qt::LeftButton,
+                            Qt::NoModifier);
+    QApplication::sendEvent(&window, &refused);
+    QVERIFY(!refused.isAccepted());
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(folder)});
+    QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    auto* highlight = child<QWidget>(&window, "dropHighlight");
+    QVERIFY(highlight && highlight->isVisible());
+    QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    QVERIFY(drop.isAccepted());
+    QVERIFY(!highlight->isVisible());
+
+    // Progress is shown and finishes; every file has its result line.
+    auto* progress = child<QProgressBar>(page, "importProgress");
+    auto* results = child<QListWidget>(page, "importResults");
+    auto* statusBar = child<QProgressBar>(&window, "statusImportProgress");
+    QVERIFY(progress && results && statusBar);
+    QTRY_VERIFY_WITH_TIMEOUT(results->count() == 4, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(progress->value(), progress->maximum(), kTimeoutMs);
+    QCOMPARE(statusBar->value(), statusBar->maximum());
+    QVERIFY(statusBar->isVisible());
+    QVERIFY(
+        child<QLabel>(page, "importProgressLabel")->text().contains(QLatin1String("3 imported")));
+    QVERIFY(!results->findItems(QStringLiteral("empty.txt: skipped"), Qt::MatchContains).isEmpty());
+
+    // The documents appear in the Library view under the folder's collection.
+    QTRY_VERIFY_WITH_TIMEOUT(findTitle(view->model(), QStringLiteral("Third Note")).isValid(),
+                             kTimeoutMs);
+    const QModelIndex first = findTitle(view->model(), QStringLiteral("First Note"));
+    QVERIFY(first.isValid());
+    QVERIFY(first.parent().data().toString().startsWith(QLatin1String("Dropped Notes")));
+    QCOMPARE(view->model()->rowCount(first.parent()), 3);
+
+    // The filter box narrows the list.
+    auto* filter = child<QLineEdit>(page, "libraryFilter");
+    QTest::keyClicks(filter, QStringLiteral("third"));
+    QCOMPARE(view->model()->rowCount(view->model()->index(0, 0)), 1);
+    filter->clear();
+
+    // Delete, confirmed, removes the document and its chunks.
+    const QModelIndex second = findTitle(view->model(), QStringLiteral("two"));
+    QVERIFY(second.isValid());
+    view->selectionModel()->select(second,
+                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    auto* del = child<QPushButton>(page, "deleteDocumentsButton");
+    QVERIFY(del->isEnabled());
+    QTest::mouseClick(del, Qt::LeftButton);
+    auto* confirm = child<QMessageBox>(&window, "deleteConfirmation");
+    QVERIFY(confirm);
+    QTest::mouseClick(child<QPushButton>(confirm, "confirmDeleteButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!findTitle(view->model(), QStringLiteral("two")).isValid(),
+                             kTimeoutMs);
+    PgConnection conn = PgConnection::open(m_conninfo);
+    QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM quiver.documents")).toInt64(0, 0), 2);
+    QCOMPARE(conn.exec(QStringLiteral(
+                           "SELECT count(*) FROM quiver.chunks c LEFT JOIN quiver.documents d "
+                           "ON d.id = c.document_id WHERE d.id IS NULL"))
+                 .toInt64(0, 0),
+             0);
+}
+
+void TestLibraryImport::cancelStopsWithinASecond() {
+    const QString conninfo =
+        test::TestPostgres::instance().createDatabase(QStringLiteral("gui_cancel"));
+    {
+        DatabaseSession session;
+        MainWindow window(&session);
+        window.show();
+        QSignalSpy opened(&session, &DatabaseSession::opened);
+        DatabaseTarget target;
+        target.source = DatabaseTarget::Source::CommandLine;
+        target.conninfo = conninfo;
+        session.open(target);
+        QVERIFY(opened.wait(kTimeoutMs));
+
+        QTemporaryDir tmp;
+        const QString folder = tmp.filePath(QStringLiteral("Many"));
+        QVERIFY(QDir().mkpath(folder));
+        for (int i = 0; i < 3000; ++i)
+            write(folder + QStringLiteral("/n%1.txt").arg(i),
+                  QStringLiteral("Note %1 with a few words of text in it.").arg(i).toUtf8());
+        BackgroundImport* import = window.backgroundImport();
+        QSignalSpy progress(import, &BackgroundImport::progress);
+        QSignalSpy finished(import, &BackgroundImport::finished);
+        window.importPaths({folder});
+        QTRY_VERIFY_WITH_TIMEOUT(!progress.isEmpty() &&
+                                     progress.last().first().value<ImportProgress>().filesDone > 0,
+                                 kTimeoutMs);
+        QVERIFY(finished.isEmpty());
+        auto* cancel = child<QPushButton>(&window, "cancelImportButton");
+        QVERIFY(cancel && cancel->isEnabled());
+        QElapsedTimer sinceClick;
+        sinceClick.start();
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QVERIFY(finished.wait(kTimeoutMs));
+        QVERIFY2(sinceClick.elapsed() < 1000, qPrintable(QString::number(sinceClick.elapsed())));
+        const ImportSummary s = finished.first().first().value<ImportSummary>();
+        QVERIFY(s.cancelled);
+        QVERIFY(s.imported < 3000);
+        QVERIFY(child<QLabel>(&window, "importProgressLabel")
+                    ->text()
+                    .startsWith(QLatin1String("Cancelled")));
+        // What was committed stays.
+        PgConnection conn = PgConnection::open(conninfo);
+        QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM quiver.documents")).toInt64(0, 0),
+                 s.imported);
+    }
+    test::TestPostgres::instance().dropDatabase(conninfo);
+}
+
+void TestLibraryImport::watchedFolderFollowsChanges() {
+    const QString conninfo =
+        test::TestPostgres::instance().createDatabase(QStringLiteral("gui_watch"));
+    {
+        DatabaseSession session;
+        MainWindow window(&session);
+        QSignalSpy opened(&session, &DatabaseSession::opened);
+        DatabaseTarget target;
+        target.source = DatabaseTarget::Source::CommandLine;
+        target.conninfo = conninfo;
+        session.open(target);
+        QVERIFY(opened.wait(kTimeoutMs));
+
+        QTemporaryDir tmp;
+        const QString folder = tmp.filePath(QStringLiteral("Watched"));
+        QVERIFY(QDir().mkpath(folder));
+        write(folder + QStringLiteral("/keep.txt"), "Kept words.");
+        write(folder + QStringLiteral("/drop.txt"), "Soon deleted.");
+        QSignalSpy finished(window.backgroundImport(), &BackgroundImport::finished);
+        window.watchFolder(folder);
+        QVERIFY(finished.wait(kTimeoutMs));
+        auto* view = child<QTreeView>(&window, "libraryView");
+        QTRY_VERIFY_WITH_TIMEOUT(findTitle(view->model(), QStringLiteral("drop")).isValid(),
+                                 kTimeoutMs);
+
+        QVERIFY(QFile::remove(folder + QStringLiteral("/drop.txt")));
+        write(folder + QStringLiteral("/added.txt"), "Added later.");
+        QTRY_VERIFY_WITH_TIMEOUT(findTitle(view->model(), QStringLiteral("added")).isValid(),
+                                 kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!findTitle(view->model(), QStringLiteral("drop")).isValid(),
+                                 kTimeoutMs);
+        QVERIFY(findTitle(view->model(), QStringLiteral("keep")).isValid());
+        QSettings().remove(QStringLiteral("import/watchFolders"));
+    }
+    test::TestPostgres::instance().dropDatabase(conninfo);
+}
+
+QTEST_MAIN(TestLibraryImport)
+#include "tst_library_import.moc"

@@ -1,0 +1,120 @@
+#include "cli_runner.h"
+#include "core/db/migrations.h"
+#include "core/db/pg_connection.h"
+#include "tests/harness/test_postgres.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace quiver;
+using namespace quiver::test;
+
+namespace {
+void write(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+QProcessEnvironment cleanEnv(const QString& home) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QUIVER_DB"));
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
+    return env;
+}
+} // namespace
+
+class TestCliImport : public QObject {
+    Q_OBJECT
+private slots:
+    void importPrintsALinePerFileAndExitsByOutcome();
+    void jsonIsOneObjectPerFile();
+    void usageErrors();
+};
+
+void TestCliImport::importPrintsALinePerFileAndExitsByOutcome() {
+    const QString conninfo = TestPostgres::instance().createDatabase(QStringLiteral("cliimport"));
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("Notes"));
+    QVERIFY(QDir().mkpath(dir));
+    write(dir + QStringLiteral("/a.txt"), "Alpha text file.");
+    write(dir + QStringLiteral("/b.md"), "# Beta\n\nMarkdown file.");
+    write(dir + QStringLiteral("/empty.txt"), "");
+    const auto env = cleanEnv(tmp.filePath(QStringLiteral("home")));
+
+    // Imported or deliberately skipped only: exit 0.
+    auto r = runCli({QStringLiteral("--db"), conninfo, QStringLiteral("import"), dir}, env);
+    QCOMPARE(r.exitCode, 0);
+    const QString out = QString::fromUtf8(r.out);
+    QVERIFY2(out.contains(dir + QStringLiteral("/a.txt: imported as text")), qPrintable(out));
+    QVERIFY(out.contains(dir + QStringLiteral("/b.md: imported as markdown")));
+    QVERIFY(out.contains(dir + QStringLiteral("/empty.txt: skipped: empty file")));
+    QVERIFY(out.contains(QLatin1String("2 imported, 0 unchanged, 1 skipped, 0 failed")));
+
+    // Re-import: unchanged.
+    r = runCli({QStringLiteral("--db"), conninfo, QStringLiteral("import"), dir}, env);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(QString::fromUtf8(r.out).contains(QLatin1String("0 imported, 2 unchanged")));
+
+    // A file that fails: exit 1, the rest still imported, the failure named on its line.
+    write(dir + QStringLiteral("/c.txt"), "Gamma.");
+    write(dir + QStringLiteral("/broken.docx"), "not a zip");
+    r = runCli({QStringLiteral("--db"), conninfo, QStringLiteral("import"), dir,
+                QStringLiteral("--collection"), QStringLiteral("Other")},
+               env);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(QString::fromUtf8(r.out).contains(
+        dir + QStringLiteral("/broken.docx: failed: not a valid .docx file")));
+    PgConnection conn = PgConnection::open(conninfo);
+    QCOMPARE(conn.exec(QStringLiteral(
+                           "SELECT count(*) FROM quiver.documents d JOIN quiver.collections c "
+                           "ON c.id = d.collection_id WHERE c.name = 'Other'"))
+                 .toInt64(0, 0),
+             3);
+    conn = PgConnection();
+    TestPostgres::instance().dropDatabase(conninfo);
+}
+
+void TestCliImport::jsonIsOneObjectPerFile() {
+    const QString conninfo = TestPostgres::instance().createDatabase(QStringLiteral("clijson"));
+    QTemporaryDir tmp;
+    write(tmp.filePath(QStringLiteral("one.txt")), "One.");
+    write(tmp.filePath(QStringLiteral("two.txt")), "Two.");
+    const auto r = runCli({QStringLiteral("--db"), conninfo, QStringLiteral("--json"),
+                           QStringLiteral("import"), tmp.filePath(QStringLiteral("one.txt")),
+                           tmp.filePath(QStringLiteral("two.txt"))},
+                          cleanEnv(tmp.filePath(QStringLiteral("home"))));
+    QCOMPARE(r.exitCode, 0);
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    for (const QByteArray& line : lines) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("imported"));
+        QCOMPARE(o.value(QStringLiteral("collection")).toString(), QStringLiteral("Inbox"));
+        QCOMPARE(o.value(QStringLiteral("chunks")).toInt(), 1);
+        QVERIFY(o.value(QStringLiteral("document_id")).toInteger() > 0);
+    }
+    TestPostgres::instance().dropDatabase(conninfo);
+}
+
+void TestCliImport::usageErrors() {
+    QTemporaryDir tmp;
+    const auto env = cleanEnv(tmp.filePath(QStringLiteral("home")));
+    auto r = runCli({QStringLiteral("import")}, env);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains("no file or folder to import"));
+    r = runCli({QStringLiteral("import"), QStringLiteral("x"), QStringLiteral("--chunk-tokens"),
+                QStringLiteral("zero")},
+               env);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains("--chunk-tokens must be a positive whole number"));
+    r = runCli({QStringLiteral("import"), QStringLiteral("x"), QStringLiteral("--bogus")}, env);
+    QCOMPARE(r.exitCode, 2);
+}
+
+QTEST_GUILESS_MAIN(TestCliImport)
+#include "tst_cli_import.moc"

@@ -1,0 +1,51 @@
+#include "ui/library/import_progress_text.h"
+
+#include "core/ingest/import_types.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+namespace quiver {
+
+namespace {
+QString tr(const char* text, int n = -1) {
+    return QCoreApplication::translate("ImportProgress", text, nullptr, n);
+}
+} // namespace
+
+int importProgressPermille(const ImportProgress& p) {
+    if (p.bytesTotal > 0)
+        return static_cast<int>(qMin<qint64>(1000, p.bytesDone * 1000 / p.bytesTotal));
+    if (p.filesTotal > 0)
+        return static_cast<int>(qMin<qint64>(1000, p.filesDone * 1000 / p.filesTotal));
+    return 0;
+}
+
+QString importProgressText(const ImportProgress& p) {
+    if (p.walking)
+        return tr("Looking for files…");
+    const QLocale l;
+    return tr("%1 of %2 files · %3 of %4 · %5 passages")
+        .arg(l.toString(p.filesDone), l.toString(p.filesTotal), l.formattedDataSize(p.bytesDone),
+             l.formattedDataSize(p.bytesTotal), l.toString(p.chunks));
+}
+
+QString importSummaryText(const ImportSummary& s) {
+    QString text;
+    if (s.databaseLost)
+        text = tr("Stopped: the database connection was lost (%1). Import again to resume.")
+                   .arg(s.databaseError);
+    else if (s.cancelled)
+        text = tr("Cancelled. What was imported stays; import again to resume.");
+    else
+        text = tr("Import finished.");
+    return text + QLatin1Char(' ') +
+           tr("%1 imported, %2 unchanged, %3 skipped, %4 failed; %5 passages")
+               .arg(s.imported)
+               .arg(s.unchanged)
+               .arg(s.skipped)
+               .arg(s.failed)
+               .arg(s.chunks);
+}
+
+} // namespace quiver
