@@ -1,6 +1,7 @@
 #include "core/jobs/embedding_queue.h"
 
 #include "core/db/pg_connection.h"
+#include "core/ingest/import_settings.h"
 
 #include <QSet>
 
@@ -76,13 +77,21 @@ QList<EmbeddingQueue::Chunk> EmbeddingQueue::claim(int limit, double leaseSecond
     QList<Chunk> chunks;
     if (ids.isEmpty())
         return chunks;
-    const PgResult rows =
-        m_conn.exec(QStringLiteral("SELECT id, text, coalesce(sha256, '') FROM quiver.chunks "
-                                   "WHERE id = ANY($1::bigint[]) ORDER BY id"),
-                    {idArray(ids)});
+    // What is embedded is the text the importer hashed: its template (documents.metadata)
+    // filled with the title and the chunk. Chunks stored without a template embed as they are.
+    const PgResult rows = m_conn.exec(
+        QStringLiteral("SELECT c.id, c.text, coalesce(c.sha256, ''),"
+                       "       d.metadata ->> 'embed_template', coalesce(d.title, '')"
+                       "  FROM quiver.chunks c JOIN quiver.documents d ON d.id = c.document_id"
+                       " WHERE c.id = ANY($1::bigint[]) ORDER BY c.id"),
+        {idArray(ids)});
     chunks.reserve(rows.rows());
-    for (int r = 0; r < rows.rows(); ++r)
-        chunks.append(Chunk{rows.toInt64(r, 0), rows.text(r, 1), rows.text(r, 2)});
+    for (int r = 0; r < rows.rows(); ++r) {
+        const QString text =
+            rows.isNull(r, 3) ? rows.text(r, 1)
+                              : renderEmbedText(rows.text(r, 3), rows.text(r, 4), rows.text(r, 1));
+        chunks.append(Chunk{rows.toInt64(r, 0), text, rows.text(r, 2)});
+    }
     return chunks;
 }
 
