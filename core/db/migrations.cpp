@@ -25,6 +25,7 @@ struct Migration {
 // Append only: a released migration is never edited, a change is a new migration.
 constexpr std::array kMigrations{
     Migration{1, "initial", ":/quiver/db/migrations/0001_initial.sql"},
+    Migration{2, "search", ":/quiver/db/migrations/0002_search.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

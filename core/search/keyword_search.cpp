@@ -1,0 +1,30 @@
+#include "core/search/keyword_search.h"
+
+#include "core/db/pg_connection.h"
+#include "core/search/search_filter_sql.h"
+
+namespace quiver {
+
+std::vector<RankedChunk> keywordSearch(PgConnection& conn, const QString& text,
+                                       const SearchFilters& filters, int limit) {
+    if (text.trimmed().isEmpty() || limit <= 0)
+        return {};
+    QVariantList params{text, limit};
+    const QString condition = searchFilterCondition(filters, params);
+    const PgResult r = conn.exec(
+        QStringLiteral("SELECT c.id, ts_rank_cd(c.tsv, q.query) AS score "
+                       "FROM websearch_to_tsquery(quiver.text_search_config(), $1) AS q(query) "
+                       "JOIN quiver.chunks c ON c.tsv @@ q.query "
+                       "JOIN quiver.documents d ON d.id = c.document_id "
+                       "WHERE %1 "
+                       "ORDER BY score DESC, c.id LIMIT $2")
+            .arg(condition),
+        params);
+    std::vector<RankedChunk> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.toInt64(i, 0), r.toDouble(i, 1)});
+    return out;
+}
+
+} // namespace quiver
