@@ -60,7 +60,8 @@ public:
     // then one tuple per call) to sink until the server ends the copy. Returns the rows copied.
     // When sink returns false the query is cancelled on the server and the remaining data is
     // discarded; copyOut then returns -1. Failures throw DbError(Kind::Copy).
-    qint64 copyOut(const QString& copySql, const std::function<bool(const char* data, int size)>& sink);
+    qint64 copyOut(const QString& copySql,
+                   const std::function<bool(const char* data, int size)>& sink);
 
     // One field for COPY text format, UTF-8, with \ \t \n \r escaped; nullopt -> \N.
     static QByteArray copyTextField(const QString& value);

@@ -9,10 +9,10 @@ namespace quiver {
 
 DatabaseIdentity DatabaseIdentity::read(PgConnection& conn) {
     DatabaseIdentity id;
-    const PgResult r = conn.exec(
-        QStringLiteral("SELECT current_database(), d.oid::bigint, s.install_id::text "
-                       "FROM pg_catalog.pg_database d, quiver.search_settings s "
-                       "WHERE d.datname = current_database()"));
+    const PgResult r =
+        conn.exec(QStringLiteral("SELECT current_database(), d.oid::bigint, s.install_id::text "
+                                 "FROM pg_catalog.pg_database d, quiver.search_settings s "
+                                 "WHERE d.datname = current_database()"));
     id.databaseName = r.text(0, 0);
     id.databaseOid = r.toInt64(0, 1);
     id.installId = r.text(0, 2);

@@ -36,20 +36,20 @@ std::optional<std::uint64_t> EmbeddingSource::readAll(PgConnection& conn, const 
             [&](std::int64_t chunk, std::int64_t collection, const std::vector<float>& v) {
                 onRow(chunk, collection, v);
                 ++done;
-                if (progress && done % 4096 == 0 && !progress(done, total))
+                if (progress && done % 1024 == 0 && !progress(done, total))
                     cancelled = true;
             });
-        const qint64 copied = conn.copyOut(
-            QStringLiteral("COPY (SELECT e.chunk_id, d.collection_id, e.vector "
-                           "FROM quiver.embeddings e "
-                           "JOIN quiver.chunks c ON c.id = e.chunk_id "
-                           "JOIN quiver.documents d ON d.id = c.document_id "
-                           "WHERE e.model = current_setting('quiver.index_model')) "
-                           "TO STDOUT (FORMAT binary)"),
-            [&](const char* data, int size) {
-                parser.feed(data, size);
-                return !cancelled;
-            });
+        const qint64 copied =
+            conn.copyOut(QStringLiteral("COPY (SELECT e.chunk_id, d.collection_id, e.vector "
+                                        "FROM quiver.embeddings e "
+                                        "JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                        "JOIN quiver.documents d ON d.id = c.document_id "
+                                        "WHERE e.model = current_setting('quiver.index_model')) "
+                                        "TO STDOUT (FORMAT binary)"),
+                         [&](const char* data, int size) {
+                             parser.feed(data, size);
+                             return !cancelled;
+                         });
         conn.rollbackTransaction(); // read only: nothing to commit
         if (copied < 0 || cancelled)
             return std::nullopt;
@@ -69,13 +69,13 @@ EmbeddingChanges EmbeddingSource::readChanges(PgConnection& conn, const QString&
     try {
         changes.watermark = snapshotXmin(conn);
         const QString mark = QString::number(since);
-        const PgResult rows = conn.exec(
-            QStringLiteral("SELECT e.chunk_id, d.collection_id, e.vector "
-                           "FROM quiver.embeddings e "
-                           "JOIN quiver.chunks c ON c.id = e.chunk_id "
-                           "JOIN quiver.documents d ON d.id = c.document_id "
-                           "WHERE e.model = $1 AND e.txid >= $2::text::xid8"),
-            {model, mark});
+        const PgResult rows =
+            conn.exec(QStringLiteral("SELECT e.chunk_id, d.collection_id, e.vector "
+                                     "FROM quiver.embeddings e "
+                                     "JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                     "JOIN quiver.documents d ON d.id = c.document_id "
+                                     "WHERE e.model = $1 AND e.txid >= $2::text::xid8"),
+                      {model, mark});
         changes.upserts.reserve(static_cast<std::size_t>(rows.rows()));
         for (int i = 0; i < rows.rows(); ++i) {
             const QList<float> v = rows.toFloatArray(i, 2);
@@ -84,12 +84,12 @@ EmbeddingChanges EmbeddingSource::readChanges(PgConnection& conn, const QString&
         }
         // A logged deletion counts only if the embedding is still gone: it may have been
         // written again since, and that newer row is among the upserts.
-        const PgResult gone = conn.exec(
-            QStringLiteral("SELECT DISTINCT l.chunk_id FROM quiver.embedding_deletions l "
-                           "WHERE l.model = $1 AND l.txid >= $2::text::xid8 "
-                           "AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e "
-                           "WHERE e.chunk_id = l.chunk_id AND e.model = l.model)"),
-            {model, mark});
+        const PgResult gone =
+            conn.exec(QStringLiteral("SELECT DISTINCT l.chunk_id FROM quiver.embedding_deletions l "
+                                     "WHERE l.model = $1 AND l.txid >= $2::text::xid8 "
+                                     "AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e "
+                                     "WHERE e.chunk_id = l.chunk_id AND e.model = l.model)"),
+                      {model, mark});
         changes.deleted.reserve(static_cast<std::size_t>(gone.rows()));
         for (int i = 0; i < gone.rows(); ++i)
             changes.deleted.push_back(gone.toInt64(i, 0));
@@ -108,8 +108,8 @@ std::uint64_t EmbeddingSource::currentXmax(PgConnection& conn) {
 }
 
 qint64 EmbeddingSource::count(PgConnection& conn, const QString& model) {
-    return conn.exec(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE model = $1"),
-                     {model})
+    return conn
+        .exec(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE model = $1"), {model})
         .toInt64(0, 0);
 }
 

@@ -33,8 +33,8 @@ class EmbeddingSource {
 public:
     // Streams every embedding of model with COPY (binary). progress(rowsDone, rowsTotal) is
     // called every few thousand rows; returning false cancels, and readAll returns nullopt.
-    using RowFn = std::function<void(qint64 chunkId, qint64 collectionId,
-                                     const std::vector<float>& vector)>;
+    using RowFn =
+        std::function<void(qint64 chunkId, qint64 collectionId, const std::vector<float>& vector)>;
     using ProgressFn = std::function<bool(qint64 done, qint64 total)>;
     static std::optional<std::uint64_t> readAll(PgConnection& conn, const QString& model,
                                                 const RowFn& onRow, const ProgressFn& progress);

@@ -67,9 +67,8 @@ std::vector<SearchHit> HybridSearch::moreLikeThis(qint64 chunkId, int k,
     if (r.rows() == 0)
         throw SearchError("this passage has no embedding yet");
     const QList<float> v = r.toFloatArray(0, 0);
-    std::vector<RankedChunk> ranked =
-        semantic(std::vector<float>(v.begin(), v.end()), std::max(k * m_candidateFactor, 50) + 1,
-                 filters);
+    std::vector<RankedChunk> ranked = semantic(std::vector<float>(v.begin(), v.end()),
+                                               std::max(k * m_candidateFactor, 50) + 1, filters);
     std::erase_if(ranked, [chunkId](const RankedChunk& c) { return c.chunkId == chunkId; });
     return hydrateResults(m_conn, ranked, filters, k);
 }

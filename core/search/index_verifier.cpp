@@ -45,10 +45,10 @@ RecallReport measureRecall(PgConnection& conn, SearchIndex& index, int sample, i
         return report;
 
     // An md5 order is a repeatable random sample.
-    const PgResult r = conn.exec(
-        QStringLiteral("SELECT vector FROM quiver.embeddings WHERE model = $1 "
-                       "ORDER BY md5(chunk_id::text || $2), chunk_id LIMIT $3"),
-        {index.model(), QString::number(seed), sample});
+    const PgResult r =
+        conn.exec(QStringLiteral("SELECT vector FROM quiver.embeddings WHERE model = $1 "
+                                 "ORDER BY md5(chunk_id::text || $2), chunk_id LIMIT $3"),
+                  {index.model(), QString::number(seed), sample});
     std::vector<std::vector<float>> queries;
     for (int i = 0; i < r.rows(); ++i) {
         const QList<float> v = r.toFloatArray(i, 0);
@@ -79,19 +79,18 @@ RecallReport measureRecall(PgConnection& conn, SearchIndex& index, int sample, i
         batch.clear();
         batchIds.clear();
     };
-    EmbeddingSource::readAll(
-        conn, index.model(),
-        [&](qint64 chunk, qint64, const std::vector<float>& v) {
-            if (v.size() != d)
-                return;
-            batch.insert(batch.end(), v.begin(), v.end());
-            diskann::normalize(batch.data() + batchIds.size() * d, d);
-            batchIds.push_back(chunk);
-            ++report.vectors;
-            if (batchIds.size() == kBatch)
-                flush();
-        },
-        {});
+    EmbeddingSource::readAll(conn, index.model(),
+                             [&](qint64 chunk, qint64, const std::vector<float>& v) {
+                                 if (v.size() != d)
+                                     return;
+                                 batch.insert(batch.end(), v.begin(), v.end());
+                                 diskann::normalize(batch.data() + batchIds.size() * d, d);
+                                 batchIds.push_back(chunk);
+                                 ++report.vectors;
+                                 if (batchIds.size() == kBatch)
+                                     flush();
+                             },
+                             {});
     if (!batchIds.empty())
         flush();
 

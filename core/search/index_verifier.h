@@ -8,10 +8,10 @@ class PgConnection;
 class SearchIndex;
 
 struct RecallReport {
-    double recall = 0;   // mean |index top-k ∩ exact top-k| / k
-    int queries = 0;     // stored vectors used as queries
+    double recall = 0; // mean |index top-k ∩ exact top-k| / k
+    int queries = 0;   // stored vectors used as queries
     int k = 10;
-    qint64 vectors = 0;  // vectors the exact answers were computed over
+    qint64 vectors = 0; // vectors the exact answers were computed over
     double seconds = 0;
 };
 

@@ -25,11 +25,11 @@ QString searchFilterCondition(const SearchFilters& filters, QVariantList& params
         conditions.append(
             QStringLiteral("d.mime = ANY(%1::text[])").arg(next(QVariant(filters.mimeTypes))));
     if (filters.importedAfter.isValid())
-        conditions.append(QStringLiteral("d.imported_at >= %1::timestamptz")
-                              .arg(next(filters.importedAfter)));
+        conditions.append(
+            QStringLiteral("d.imported_at >= %1::timestamptz").arg(next(filters.importedAfter)));
     if (filters.importedBefore.isValid())
-        conditions.append(QStringLiteral("d.imported_at < %1::timestamptz")
-                              .arg(next(filters.importedBefore)));
+        conditions.append(
+            QStringLiteral("d.imported_at < %1::timestamptz").arg(next(filters.importedBefore)));
     if (conditions.isEmpty())
         return QStringLiteral("true");
     return conditions.join(QStringLiteral(" AND "));

@@ -47,6 +47,7 @@ struct SearchIndex::Sync {
     std::thread merger;
     std::atomic<bool> merging{false};
     std::atomic<bool> stopping{false};
+    std::atomic<bool> damaged{false}; // a search read a damaged node: rebuild at the next sync
     QString opened;
 };
 
@@ -101,7 +102,8 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
             labels.push_back({labelOf(collection)});
         },
         [&](qint64 done, qint64 total) {
-            return report(0.4 * static_cast<double>(done) / static_cast<double>(std::max<qint64>(total, 1)),
+            return report(0.4 * static_cast<double>(done) /
+                              static_cast<double>(std::max<qint64>(total, 1)),
                           QStringLiteral("Reading vectors (%1 of %2)").arg(done).arg(total));
         });
     if (!watermark)
@@ -116,7 +118,9 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
     auto graph = std::make_unique<VamanaIndex>(Metric::Cosine,
                                                static_cast<std::uint32_t>(st->dimensions), params);
     diskann::BuildControl control;
-    control.progress = [&](double f) { return report(0.4 + 0.4 * f, QStringLiteral("Building graph")); };
+    control.progress = [&](double f) {
+        return report(0.4 + 0.4 * f, QStringLiteral("Building graph"));
+    };
     if (graph->build(flat, ids, labels, control) == diskann::BuildStatus::Cancelled)
         throw IndexCancelled();
     flat = {};
@@ -255,6 +259,17 @@ void SearchIndex::open(PgConnection& conn, const Progress& progress) {
                 info.dimension != static_cast<std::uint32_t>(m.dimensions) ||
                 info.count != m.vectors || base->fileBytes() != m.fileBytes)
                 throw std::runtime_error("its base file does not match its manifest");
+            // Opening checks the header and the sections; node records are only checked as they
+            // are read. A file of moderate size is read once completely, so a damaged one is
+            // rebuilt now rather than found out by a search.
+            if (m.fileBytes <= m_options.verifyOnOpenBelow) {
+                const diskann::VerifyReport report = base->verify();
+                if (!report.ok())
+                    throw std::runtime_error("its base file is damaged (" +
+                                             (report.problems.empty() ? std::string("unreadable")
+                                                                      : report.problems.front()) +
+                                             ")");
+            }
             if (m.watermark > EmbeddingSource::currentXmax(conn))
                 throw std::runtime_error(
                     "it is newer than the database (was the database restored from a backup?)");
@@ -279,8 +294,8 @@ void SearchIndex::open(PgConnection& conn, const Progress& progress) {
         m_sync->opened = QStringLiteral("loaded");
     } else {
         st = buildFromDatabase(conn, progress);
-        m_sync->opened = reason.isEmpty() ? QStringLiteral("built")
-                                          : QStringLiteral("rebuilt: ") + reason;
+        m_sync->opened =
+            reason.isEmpty() ? QStringLiteral("built") : QStringLiteral("rebuilt: ") + reason;
     }
     applyChanges(*st, conn);
     install(std::move(st));
@@ -339,6 +354,15 @@ std::size_t SearchIndex::sync(PgConnection& conn) {
     const std::lock_guard serial(m_sync->serial);
     if (!m_state)
         throw std::logic_error("SearchIndex::sync before open");
+    if (m_sync->damaged.exchange(false)) {
+        qCWarning(lcSearchIndex).noquote()
+            << "rebuilding the damaged index of" << m_model << "from the database";
+        auto next = buildFromDatabase(conn, {});
+        applyChanges(*next, conn);
+        install(std::move(next));
+        m_sync->opened = QStringLiteral("rebuilt: a search found its base file damaged");
+        return 0;
+    }
     const std::size_t n = applyChanges(*m_state, conn);
     if (mergeDue())
         startMerge(conn);
@@ -382,7 +406,14 @@ std::vector<RankedChunk> SearchIndex::search(std::span<const float> query, int k
         diskann::SearchFilter filter;
         filter.label = label;
         filter.deleted = &st.mask;
-        all = st.base->search(q.data(), kk, listSize, m_options.beamWidth, filter);
+        try {
+            all = st.base->search(q.data(), kk, listSize, m_options.beamWidth, filter);
+        } catch (const diskann::DiskIndexError& e) {
+            m_sync->damaged = true;
+            throw std::runtime_error(std::string("the search index file is damaged and will be "
+                                                 "rebuilt: ") +
+                                     e.what());
+        }
     }
     if (st.delta && st.delta->size() > 0) {
         const auto more = st.delta->search(q, kk, listSize, label);

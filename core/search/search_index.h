@@ -28,13 +28,15 @@ public:
 };
 
 struct SearchIndexOptions {
-    QString directory;                    // index files; empty: appCacheDir()/indexes
-    std::uint32_t exactBelow = 5000;      // fewer vectors: held in memory, searched exactly
-    std::size_t mergeAbove = 50000;       // changes since the base (and >= 10% of it) trigger a merge
-    diskann::BuildParams build{};         // graph parameters of the base and of the delta
-    std::uint32_t searchListSize = 100;   // L at query time
-    std::uint32_t beamWidth = 4;          // W: nodes read per round from the base file
-    std::uint32_t cacheNodes = 0;         // hot base nodes kept in RAM; 0: the file's default
+    QString directory;                  // index files; empty: appCacheDir()/indexes
+    std::uint32_t exactBelow = 5000;    // fewer vectors: held in memory, searched exactly
+    std::size_t mergeAbove = 50000;     // changes since the base (and >= 10% of it) trigger a merge
+    diskann::BuildParams build{};       // graph parameters of the base and of the delta
+    std::uint32_t searchListSize = 100; // L at query time
+    std::uint32_t beamWidth = 4;        // W: nodes read per round from the base file
+    std::uint32_t cacheNodes = 0;       // hot base nodes kept in RAM; 0: the file's default
+    // Base files up to this size are read completely when opened, to find damage early.
+    std::uint64_t verifyOnOpenBelow = 256ull << 20;
     // Opens a connection for background merges; unset: merges run inside sync().
     std::function<PgConnection()> connect;
 };
@@ -42,9 +44,9 @@ struct SearchIndexOptions {
 struct IndexStatus {
     QString model;
     int dimensions = 0;
-    bool exact = true;           // no base file: every vector in memory, searched exactly
-    qint64 baseVectors = 0;      // in the base file
-    qint64 deltaVectors = 0;     // arrived since the base was written
+    bool exact = true;            // no base file: every vector in memory, searched exactly
+    qint64 baseVectors = 0;       // in the base file
+    qint64 deltaVectors = 0;      // arrived since the base was written
     qint64 maskedBaseVectors = 0; // base entries hidden (deleted or rewritten since)
     std::uint64_t watermark = 0;
     QDateTime lastSync;

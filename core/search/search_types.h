@@ -19,9 +19,9 @@ QString searchModeName(SearchMode mode);
 // Restricts which chunks may be returned. Empty members do not restrict.
 struct SearchFilters {
     QList<qint64> collectionIds;
-    QStringList mimeTypes;      // documents.mime, exact values ("application/pdf")
-    QDateTime importedAfter;    // documents.imported_at >= this
-    QDateTime importedBefore;   // documents.imported_at < this
+    QStringList mimeTypes;    // documents.mime, exact values ("application/pdf")
+    QDateTime importedAfter;  // documents.imported_at >= this
+    QDateTime importedBefore; // documents.imported_at < this
     bool isEmpty() const {
         return collectionIds.isEmpty() && mimeTypes.isEmpty() && !importedAfter.isValid() &&
                !importedBefore.isValid();
@@ -39,8 +39,8 @@ struct SearchRequest {
 struct SearchHit {
     qint64 chunkId = 0;
     qint64 documentId = 0;
-    int ordinal = 0;           // the chunk's position in its document
-    std::optional<int> page;   // 1-based page for paged formats, when known
+    int ordinal = 0;         // the chunk's position in its document
+    std::optional<int> page; // 1-based page for paged formats, when known
     QString path;
     QString title;
     QString mime;

@@ -37,10 +37,16 @@ qint64 count(PgConnection& c, const QString& table) {
     return c.exec(QStringLiteral("SELECT count(*) FROM quiver.") + table).toInt64(0, 0);
 }
 
-const QStringList kTables{QStringLiteral("schema_version"), QStringLiteral("collections"),
-                          QStringLiteral("documents"),      QStringLiteral("chunks"),
-                          QStringLiteral("embeddings"),     QStringLiteral("embedding_queue"),
-                          QStringLiteral("jobs"),           QStringLiteral("job_runs")};
+const QStringList kTables{QStringLiteral("schema_version"),
+                          QStringLiteral("collections"),
+                          QStringLiteral("documents"),
+                          QStringLiteral("chunks"),
+                          QStringLiteral("embeddings"),
+                          QStringLiteral("embedding_queue"),
+                          QStringLiteral("jobs"),
+                          QStringLiteral("job_runs"),
+                          QStringLiteral("search_settings"),
+                          QStringLiteral("embedding_deletions")};
 
 } // namespace
 
