@@ -2,6 +2,8 @@
 #include "app/cli/cli_arguments.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/db_command.h"
+#include "app/cli/index_command.h"
+#include "app/cli/search_command.h"
 #include "quiver_version.h"
 
 #include <QCoreApplication>
@@ -24,8 +26,8 @@ Commands:
   key status PROFILE | key delete PROFILE
   worker [--profile P] [--concurrency N] [--once]
   jobs list | add | alter | pause | resume | delete | run | history
-  index status | rebuild | verify
-  search TEXT [-k N] [--collection C] [--mode hybrid|semantic|keyword]
+  index status | rebuild | verify [--model M] [--sample N]
+  search TEXT [-k N] [--collection C] [--mode hybrid|semantic|keyword] [--model M]
 
 Options:
   --db CONNINFO   a libpq conninfo string or postgresql:// URL; else $QUIVER_DB;
@@ -61,11 +63,14 @@ int main(int argc, char** argv) {
     const QString command = args.words.first();
     if (command == QLatin1String("db"))
         return runDbCommand(args, out);
+    if (command == QLatin1String("search"))
+        return runSearchCommand(args, out);
+    if (command == QLatin1String("index"))
+        return runIndexCommand(args, out);
 
     static const QSet<QString> later{QStringLiteral("import"), QStringLiteral("profile"),
-                                     QStringLiteral("key"),    QStringLiteral("worker"),
-                                     QStringLiteral("jobs"),   QStringLiteral("index"),
-                                     QStringLiteral("search")};
+                                     QStringLiteral("key"), QStringLiteral("worker"),
+                                     QStringLiteral("jobs")};
     if (later.contains(command))
         return out.error(QStringLiteral("'%1' is not yet available in this version").arg(command));
     return out.usageError(QStringLiteral("unknown command '%1'").arg(command));

@@ -129,7 +129,7 @@ void TestCli::unreachableServerFailsWithoutLeakingPassword() {
 }
 
 void TestCli::laterCommandsSayNotYetAvailable() {
-    const auto r = runCli({QStringLiteral("search"), QStringLiteral("anything")});
+    const auto r = runCli({QStringLiteral("worker"), QStringLiteral("--once")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.err.contains("not yet available"));
 }
