@@ -1,6 +1,7 @@
 #include "app/cli/search_setup.h"
 
 #include "core/db/pg_connection.h"
+#include "core/search/embedding_source.h"
 
 #include <cstdio>
 

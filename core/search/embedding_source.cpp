@@ -107,6 +107,12 @@ std::uint64_t EmbeddingSource::currentXmax(PgConnection& conn) {
         .toULongLong();
 }
 
+QString EmbeddingSource::dominantModel(PgConnection& conn) {
+    const PgResult r = conn.exec(QStringLiteral("SELECT model FROM quiver.embeddings GROUP BY "
+                                                "model ORDER BY count(*) DESC, model LIMIT 1"));
+    return r.rows() ? r.text(0, 0) : QString();
+}
+
 qint64 EmbeddingSource::count(PgConnection& conn, const QString& model) {
     return conn
         .exec(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE model = $1"), {model})

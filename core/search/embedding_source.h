@@ -46,6 +46,9 @@ public:
     // restored from an older backup.
     static std::uint64_t currentXmax(PgConnection& conn);
 
+    // The model with the most stored embeddings (ties: the first by name); empty when none.
+    static QString dominantModel(PgConnection& conn);
+
     // Number of embeddings stored for model.
     static qint64 count(PgConnection& conn, const QString& model);
 };

@@ -11,12 +11,15 @@ std::vector<RankedChunk> keywordSearch(PgConnection& conn, const QString& text,
         return {};
     QVariantList params{text, limit};
     const QString condition = searchFilterCondition(filters, params);
+    // The tsquery is a scalar expression, not a joined row, so the planner can use the GIN
+    // index on chunks.tsv for it.
     const PgResult r = conn.exec(
-        QStringLiteral("SELECT c.id, ts_rank_cd(c.tsv, q.query) AS score "
-                       "FROM websearch_to_tsquery(quiver.text_search_config(), $1) AS q(query) "
-                       "JOIN quiver.chunks c ON c.tsv @@ q.query "
+        QStringLiteral("SELECT c.id, ts_rank_cd(c.tsv, "
+                       "websearch_to_tsquery(quiver.text_search_config(), $1)) AS score "
+                       "FROM quiver.chunks c "
                        "JOIN quiver.documents d ON d.id = c.document_id "
-                       "WHERE %1 "
+                       "WHERE c.tsv @@ websearch_to_tsquery(quiver.text_search_config(), $1) "
+                       "AND %1 "
                        "ORDER BY score DESC, c.id LIMIT $2")
             .arg(condition),
         params);

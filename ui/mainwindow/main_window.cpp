@@ -51,6 +51,8 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
             &MainWindow::showConnectionDialog);
 
     connect(session, &DatabaseSession::opened, this, &MainWindow::onStatus);
+    connect(session, &DatabaseSession::opened, m_search,
+            [this]() { m_search->setDatabase(m_session->target()); });
     connect(session, &DatabaseSession::statusRefreshed, this, &MainWindow::onStatus);
     connect(session, &DatabaseSession::failed, m_library, &LibraryPage::clearStatus);
     connect(session, &DatabaseSession::closed, m_library, &LibraryPage::clearStatus);
@@ -81,7 +83,8 @@ void MainWindow::buildPages() {
     m_pages->setObjectName(QStringLiteral("pages"));
     m_library = new LibraryPage(m_pages);
     m_pages->addWidget(m_library);
-    m_pages->addWidget(new SearchPage(m_pages));
+    m_search = new SearchPage(m_pages);
+    m_pages->addWidget(m_search);
     m_pages->addWidget(new JobsPage(m_pages));
 
     const QStringList names{tr("Library"), tr("Search"), tr("Jobs")};

@@ -11,6 +11,7 @@ namespace quiver {
 class DatabaseSession;
 class DatabaseStatusWidget;
 class LibraryPage;
+class SearchPage;
 struct DatabaseStatus;
 struct DatabaseTarget;
 
@@ -47,6 +48,7 @@ private:
     QListWidget* m_sidebar = nullptr;
     QStackedWidget* m_pages = nullptr;
     LibraryPage* m_library = nullptr;
+    SearchPage* m_search = nullptr;
     DatabaseStatusWidget* m_status = nullptr;
 
     QAction* m_connectionAction = nullptr;
