@@ -4,14 +4,15 @@
 #include "app/cli/db_command.h"
 #include "app/cli/embed_command.h"
 #include "app/cli/import_command.h"
+#include "app/cli/index_command.h"
 #include "app/cli/jobs_command.h"
 #include "app/cli/key_command.h"
 #include "app/cli/profile_command.h"
+#include "app/cli/search_command.h"
 #include "app/cli/worker_command.h"
 #include "quiver_version.h"
 
 #include <QCoreApplication>
-#include <QSet>
 
 using namespace quiver::cli;
 
@@ -40,8 +41,8 @@ Commands:
           [--initial-start TIME] [--max-runtime I] [--max-retries N] [--retry-period I]
           [--config JSON]
   jobs alter JOB [the options of add] [--next-start TIME] [--scheduled BOOL]
-  index status | rebuild | verify
-  search TEXT [-k N] [--collection C] [--mode hybrid|semantic|keyword]
+  index status | rebuild | verify [--model M] [--sample N]
+  search TEXT [-k N] [--collection C] [--mode hybrid|semantic|keyword] [--model M]
 
 Options:
   --db CONNINFO   a libpq conninfo string or postgresql:// URL; else $QUIVER_DB;
@@ -89,9 +90,9 @@ int main(int argc, char** argv) {
         return runWorkerCommand(args, out);
     if (command == QLatin1String("jobs"))
         return runJobsCommand(args, out);
-
-    static const QSet<QString> later{QStringLiteral("index"), QStringLiteral("search")};
-    if (later.contains(command))
-        return out.error(QStringLiteral("'%1' is not yet available in this version").arg(command));
+    if (command == QLatin1String("search"))
+        return runSearchCommand(args, out);
+    if (command == QLatin1String("index"))
+        return runIndexCommand(args, out);
     return out.usageError(QStringLiteral("unknown command '%1'").arg(command));
 }

@@ -28,6 +28,7 @@ constexpr std::array kMigrations{
     Migration{2, "providers", ":/quiver/db/migrations/0002_providers.sql"},
     Migration{3, "jobs", ":/quiver/db/migrations/0003_jobs.sql"},
     Migration{4, "import", ":/quiver/db/migrations/0004_import.sql"},
+    Migration{5, "search", ":/quiver/db/migrations/0005_search.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

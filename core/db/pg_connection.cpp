@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include <cstring>
+#include <exception>
 #include <vector>
 
 Q_LOGGING_CATEGORY(lcDb, "quiver.db")
@@ -452,6 +453,74 @@ qint64 PgConnection::copyIn(const QString& copySql,
         return rows;
     }
     throwCopyError(r);
+}
+
+qint64 PgConnection::copyOut(const QString& copySql,
+                             const std::function<bool(const char* data, int size)>& sink) {
+    if (!m_conn)
+        throw DbError(DbError::Kind::Closed, QStringLiteral("no connection to the server"));
+    const QByteArray query = copySql.toUtf8();
+    PGresult* start =
+        PQexecParams(m_conn, query.constData(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+    if (PQresultStatus(start) != PGRES_COPY_OUT) {
+        if (PQresultStatus(start) == PGRES_COMMAND_OK || PQresultStatus(start) == PGRES_TUPLES_OK) {
+            PQclear(start);
+            throw DbError(DbError::Kind::Query,
+                          QStringLiteral("copyOut() needs a COPY ... TO STDOUT statement"));
+        }
+        throwQueryError(start, "COPY failed to start");
+    }
+    PQclear(start);
+
+    bool cancelled = false;
+    std::exception_ptr sinkError;
+    for (;;) {
+        char* buffer = nullptr;
+        const int n = PQgetCopyData(m_conn, &buffer, 0);
+        if (n < 0)
+            break; // -1: done, -2: error; the final result below says which
+        if (!cancelled && !sinkError) {
+            try {
+                if (!sink(buffer, n)) {
+                    cancelled = true;
+                }
+            } catch (...) {
+                sinkError = std::current_exception();
+            }
+            if (cancelled || sinkError) {
+                // Ask the server to stop sending; what is already in flight is drained below.
+                if (PGcancel* cancel = PQgetCancel(m_conn)) {
+                    char err[256];
+                    PQcancel(cancel, err, sizeof err);
+                    PQfreeCancel(cancel);
+                }
+            }
+        }
+        PQfreemem(buffer);
+    }
+    PGresult* last = nullptr;
+    while (PGresult* r = PQgetResult(m_conn)) {
+        if (last)
+            PQclear(last);
+        last = r;
+    }
+    if (sinkError) {
+        if (last)
+            PQclear(last);
+        std::rethrow_exception(sinkError);
+    }
+    if (cancelled) {
+        if (last)
+            PQclear(last);
+        return -1;
+    }
+    if (last && PQresultStatus(last) == PGRES_COMMAND_OK) {
+        const char* n = PQcmdTuples(last);
+        const qint64 rows = (n && *n) ? QByteArray(n).toLongLong() : 0;
+        PQclear(last);
+        return rows;
+    }
+    throwCopyError(last);
 }
 
 // A failed COPY is reported as Kind::Copy with the server's message, unless the connection

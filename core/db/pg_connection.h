@@ -56,6 +56,13 @@ public:
     // nothing is half-copied, and DbError(Kind::Copy, server message) is thrown.
     qint64 copyIn(const QString& copySql, const std::function<bool(QByteArray& chunk)>& next);
 
+    // COPY ... TO STDOUT (any format); hands each row's bytes (for binary format: the header,
+    // then one tuple per call) to sink until the server ends the copy. Returns the rows copied.
+    // When sink returns false the query is cancelled on the server and the remaining data is
+    // discarded; copyOut then returns -1. Failures throw DbError(Kind::Copy).
+    qint64 copyOut(const QString& copySql,
+                   const std::function<bool(const char* data, int size)>& sink);
+
     // One field for COPY text format, UTF-8, with \ \t \n \r escaped; nullopt -> \N.
     static QByteArray copyTextField(const QString& value);
     static QByteArray copyTextField(const std::optional<QString>& value);

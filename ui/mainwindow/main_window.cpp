@@ -92,6 +92,8 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
             &MainWindow::showConnectionDialog);
 
     connect(session, &DatabaseSession::opened, this, &MainWindow::onStatus);
+    connect(session, &DatabaseSession::opened, m_search,
+            [this]() { m_search->setDatabase(m_session->target()); });
     connect(session, &DatabaseSession::statusRefreshed, this, &MainWindow::onStatus);
     connect(session, &DatabaseSession::opened, this, [this]() {
         m_import->setTarget(m_session->target());
@@ -132,7 +134,8 @@ void MainWindow::buildPages() {
     m_pages->setObjectName(QStringLiteral("pages"));
     m_library = new LibraryPage(m_pages);
     m_pages->addWidget(m_library);
-    m_pages->addWidget(new SearchPage(m_pages));
+    m_search = new SearchPage(m_pages);
+    m_pages->addWidget(m_search);
     auto* jobs = new JobsPage(m_pages);
     connect(m_session, &DatabaseSession::connected, jobs, &JobsPage::setConninfo);
     m_pages->addWidget(jobs);

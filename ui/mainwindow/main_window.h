@@ -14,6 +14,7 @@ class DatabaseStatusWidget;
 class DropOverlay;
 class FolderWatcher;
 class LibraryPage;
+class SearchPage;
 struct DatabaseStatus;
 struct DatabaseTarget;
 
@@ -63,6 +64,7 @@ private:
     QListWidget* m_sidebar = nullptr;
     QStackedWidget* m_pages = nullptr;
     LibraryPage* m_library = nullptr;
+    SearchPage* m_search = nullptr;
     DatabaseStatusWidget* m_status = nullptr;
 
     BackgroundImport* m_import = nullptr;

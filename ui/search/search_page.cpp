@@ -1,16 +1,32 @@
 #include "ui/search/search_page.h"
 
+#include "core/search/query_terms.h"
 #include "ui/common/empty_state.h"
+#include "ui/search/search_result_delegate.h"
+#include "ui/search/search_results_model.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QHBoxLayout>
 #include <QIcon>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
+#include <QStackedWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace quiver {
 
 SearchPage::SearchPage(QWidget* parent)
-    : QWidget(parent) {
+    : QWidget(parent)
+    , m_service(new SearchService(this))
+    , m_model(new SearchResultsModel(this))
+    , m_openUrl([](const QUrl& url) { return QDesktopServices::openUrl(url); }) {
     setObjectName(QStringLiteral("searchPage"));
 
     auto* heading = new QLabel(tr("Search"), this);
@@ -26,20 +42,239 @@ SearchPage::SearchPage(QWidget* parent)
     m_query->setClearButtonEnabled(true);
     m_query->setMinimumHeight(m_query->sizeHint().height() + 8);
     m_query->setEnabled(false);
+    m_query->installEventFilter(this);
 
-    auto* empty = new EmptyState(
-        QStringLiteral(":/icons/search.svg"), tr("Search your documents"),
-        tr("Ask in your own words; Quiver finds the passages that mean the same thing. "
-           "Search becomes available once your documents have embeddings."),
-        this);
-    empty->setObjectName(QStringLiteral("searchEmptyState"));
+    m_mode = new QComboBox(this);
+    m_mode->setObjectName(QStringLiteral("searchModeCombo"));
+    m_mode->addItem(tr("Hybrid"), static_cast<int>(SearchMode::Hybrid));
+    m_mode->addItem(tr("Meaning"), static_cast<int>(SearchMode::Semantic));
+    m_mode->addItem(tr("Keywords"), static_cast<int>(SearchMode::Keyword));
+    m_mode->setToolTip(tr("Hybrid combines search by meaning with search by keywords"));
 
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("searchStatusLabel"));
+    m_status->setForegroundRole(QPalette::PlaceholderText);
+    m_status->setWordWrap(true);
+
+    m_empty = new EmptyState(QStringLiteral(":/icons/search.svg"), tr("Search your documents"),
+                             tr("Connecting to the database…"), this);
+    m_empty->setObjectName(QStringLiteral("searchEmptyState"));
+
+    m_results = new QListView(this);
+    m_results->setObjectName(QStringLiteral("searchResultsView"));
+    m_results->setModel(m_model);
+    m_results->setItemDelegate(new SearchResultDelegate(m_results));
+    m_results->setWordWrap(true);
+    m_results->setUniformItemSizes(false);
+    m_results->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_results->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_results->setAlternatingRowColors(true);
+    m_results->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_results->installEventFilter(this);
+    m_results->setAccessibleName(tr("Search results"));
+
+    auto* open = new QAction(tr("&Open"), m_results);
+    open->setObjectName(QStringLiteral("searchOpenAction"));
+    connect(open, &QAction::triggered, this, &SearchPage::openCurrent);
+    auto* copy = new QAction(tr("&Copy Text"), m_results);
+    copy->setObjectName(QStringLiteral("searchCopyAction"));
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this, &SearchPage::copyCurrent);
+    auto* more = new QAction(tr("&More Like This"), m_results);
+    more->setObjectName(QStringLiteral("searchMoreLikeThisAction"));
+    more->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    more->setShortcutContext(Qt::WidgetShortcut);
+    connect(more, &QAction::triggered, this, &SearchPage::moreLikeCurrent);
+    m_results->addActions({open, copy, more});
+    // Enter and double-click both activate an item.
+    connect(m_results, &QListView::activated, this, &SearchPage::openCurrent);
+
+    m_stack = new QStackedWidget(this);
+    m_stack->setObjectName(QStringLiteral("searchStack"));
+    m_stack->addWidget(m_empty);
+    m_stack->addWidget(m_results);
+
+    m_debounce = new QTimer(this);
+    m_debounce->setObjectName(QStringLiteral("searchDebounce"));
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(kDebounceMs);
+    connect(m_debounce, &QTimer::timeout, this, &SearchPage::startSearch);
+    connect(m_query, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+    connect(m_query, &QLineEdit::returnPressed, this, [this]() {
+        m_debounce->stop();
+        startSearch();
+    });
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &SearchPage::startSearch);
+
+    connect(m_service, &SearchService::resultsReady, this, &SearchPage::onResults);
+    connect(m_service, &SearchService::searchFailed, this, &SearchPage::onFailed);
+    connect(m_service, &SearchService::stateChanged, this, &SearchPage::onServiceState);
+
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_query, 1);
+    row->addWidget(m_mode);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(24, 20, 24, 20);
-    layout->setSpacing(16);
+    layout->setSpacing(12);
     layout->addWidget(heading);
-    layout->addWidget(m_query);
-    layout->addWidget(empty, 1);
+    layout->addLayout(row);
+    layout->addWidget(m_status);
+    layout->addWidget(m_stack, 1);
+    showEmpty(tr("Search your documents"),
+              tr("Ask in your own words; Quiver finds the passages that mean the same thing. "
+                 "Search becomes available once a database is open."));
+}
+
+SearchPage::~SearchPage() = default;
+
+void SearchPage::setDatabase(const DatabaseTarget& target) {
+    m_service->open(target);
+}
+
+void SearchPage::showEmpty(const QString& title, const QString& hint) {
+    m_empty->setTitle(title);
+    m_empty->setHint(hint);
+    m_stack->setCurrentWidget(m_empty);
+}
+
+void SearchPage::onServiceState(SearchService::State state, const QString& message,
+                                double progress) {
+    switch (state) {
+    case SearchService::State::NoDatabase:
+    case SearchService::State::Opening:
+        m_query->setEnabled(false);
+        m_status->setText(message);
+        showEmpty(tr("Search your documents"), message);
+        break;
+    case SearchService::State::Building:
+        // Typing is allowed: the query runs as soon as the index is ready.
+        m_query->setEnabled(true);
+        m_status->setText(tr("Building the search index: %1 (%2%)")
+                              .arg(message)
+                              .arg(static_cast<int>(progress * 100)));
+        if (m_model->rowCount() == 0)
+            showEmpty(tr("Building the search index"),
+                      tr("Quiver is reading your passages' embeddings into its index (%1%). "
+                         "Search starts as soon as it is done; this happens once.")
+                          .arg(static_cast<int>(progress * 100)));
+        break;
+    case SearchService::State::Ready:
+        m_query->setEnabled(true);
+        m_indexMessage = message;
+        m_status->setText(message);
+        if (m_query->text().trimmed().isEmpty())
+            showEmpty(tr("Search your documents"),
+                      tr("Type a question or a few words. Enter opens the selected passage's "
+                         "file; Ctrl+C copies it; Ctrl+M finds passages like it."));
+        else
+            startSearch();
+        break;
+    case SearchService::State::Failed:
+        m_query->setEnabled(false);
+        m_status->setText(message);
+        showEmpty(tr("Search is not available"),
+                  tr("%1\nCheck the connection in File › Connection…").arg(message));
+        break;
+    }
+}
+
+void SearchPage::startSearch() {
+    const QString text = m_query->text().trimmed();
+    if (text.isEmpty()) {
+        ++m_pending; // whatever is in flight is stale now
+        m_model->clear();
+        showEmpty(tr("Search your documents"),
+                  tr("Type a question or a few words. Enter opens the selected passage's file; "
+                     "Ctrl+C copies it; Ctrl+M finds passages like it."));
+        return;
+    }
+    if (m_service->state() != SearchService::State::Ready &&
+        m_service->state() != SearchService::State::Building)
+        return;
+    SearchRequest r;
+    r.text = text;
+    r.k = 30;
+    r.mode = static_cast<SearchMode>(m_mode->currentData().toInt());
+    m_pendingText = text;
+    m_pending = m_service->search(r);
+    m_status->setText(tr("Searching…"));
+}
+
+void SearchPage::onResults(int id, const QList<SearchHit>& hits, const QString& notice) {
+    if (id != m_pending)
+        return; // an answer to an older query
+    m_model->setResults(hits, queryTerms(m_pendingText));
+    QString status = tr("%n result(s)", nullptr, static_cast<int>(hits.size()));
+    if (!notice.isEmpty())
+        status += QStringLiteral(" · ") + notice;
+    else if (!m_indexMessage.isEmpty())
+        status += QStringLiteral(" · ") + m_indexMessage;
+    m_status->setText(status);
+    if (hits.isEmpty()) {
+        showEmpty(tr("No passages match"),
+                  tr("Nothing matches “%1”. Try other words, fewer words, or another mode.")
+                      .arg(m_pendingText));
+        return;
+    }
+    m_stack->setCurrentWidget(m_results);
+    m_results->setCurrentIndex(m_model->index(0, 0));
+}
+
+void SearchPage::onFailed(int id, const QString& message) {
+    if (id != m_pending)
+        return;
+    m_model->clear();
+    m_status->setText(message);
+    showEmpty(tr("Search failed"), message);
+}
+
+bool SearchPage::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (watched == m_query && key->key() == Qt::Key_Down && m_model->rowCount() > 0 &&
+            m_stack->currentWidget() == m_results) {
+            m_results->setFocus();
+            if (!m_results->currentIndex().isValid())
+                m_results->setCurrentIndex(m_model->index(0, 0));
+            return true;
+        }
+        if (watched == m_results && key->key() == Qt::Key_Up &&
+            m_results->currentIndex().row() <= 0) {
+            m_query->setFocus();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void SearchPage::openCurrent() {
+    const QModelIndex i = m_results->currentIndex();
+    if (!i.isValid())
+        return;
+    const SearchHit& h = m_model->hit(i.row());
+    QUrl url = QUrl::fromLocalFile(h.path);
+    // PDF viewers that understand it (browsers, Okular, Evince) open at the page.
+    if (h.page && h.mime == QLatin1String("application/pdf"))
+        url.setFragment(QStringLiteral("page=%1").arg(*h.page));
+    if (!m_openUrl(url))
+        m_status->setText(tr("No application could open %1").arg(h.path));
+}
+
+void SearchPage::copyCurrent() {
+    const QModelIndex i = m_results->currentIndex();
+    if (i.isValid())
+        QGuiApplication::clipboard()->setText(m_model->hit(i.row()).text);
+}
+
+void SearchPage::moreLikeCurrent() {
+    const QModelIndex i = m_results->currentIndex();
+    if (!i.isValid())
+        return;
+    const SearchHit h = m_model->hit(i.row());
+    m_pendingText.clear();
+    m_pending = m_service->moreLikeThis(h.chunkId, 30);
+    m_status->setText(tr("Finding passages like “%1”…").arg(h.title.isEmpty() ? h.path : h.title));
 }
 
 } // namespace quiver

@@ -1,19 +1,70 @@
 #pragma once
 
+#include "core/search/search_service.h"
+
+#include <QUrl>
 #include <QWidget>
 
+#include <functional>
+
+class QComboBox;
+class QLabel;
 class QLineEdit;
+class QListView;
+class QStackedWidget;
+class QTimer;
 
 namespace quiver {
 
-// Where searching will happen. The query field stays disabled until search is wired up.
+class EmptyState;
+class SearchResultsModel;
+struct DatabaseTarget;
+
+// Search as you type. The query is sent to the SearchService a moment after the last key
+// (debounced); answers to anything but the newest query are dropped. Results show title,
+// collection, page, score and the passage with the query's words marked; Enter or a double
+// click opens the file, Ctrl+C copies the passage, "More like this" searches around it. Empty,
+// no-results, index-building and error states each say what is happening and what to do.
 class SearchPage : public QWidget {
     Q_OBJECT
 public:
     explicit SearchPage(QWidget* parent = nullptr);
+    ~SearchPage() override;
+
+    SearchService* service() const { return m_service; }
+    // Searches this database from now on (called when the session opens one).
+    void setDatabase(const DatabaseTarget& target);
+    // How files are opened; QDesktopServices::openUrl unless replaced (tests).
+    void setUrlOpener(std::function<bool(const QUrl&)> opener) { m_openUrl = std::move(opener); }
+
+    static constexpr int kDebounceMs = 250;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void startSearch();
+    void onResults(int id, const QList<SearchHit>& hits, const QString& notice);
+    void onFailed(int id, const QString& message);
+    void onServiceState(SearchService::State state, const QString& message, double progress);
+    void showEmpty(const QString& title, const QString& hint);
+    void openCurrent();
+    void copyCurrent();
+    void moreLikeCurrent();
+
+    SearchService* m_service = nullptr;
+    SearchResultsModel* m_model = nullptr;
     QLineEdit* m_query = nullptr;
+    QComboBox* m_mode = nullptr;
+    QLabel* m_status = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    EmptyState* m_empty = nullptr;
+    QListView* m_results = nullptr;
+    QTimer* m_debounce = nullptr;
+    int m_pending = 0; // id of the newest request; answers to others are stale
+    QString m_pendingText;
+    QString m_indexMessage;
+    std::function<bool(const QUrl&)> m_openUrl;
 };
 
 } // namespace quiver

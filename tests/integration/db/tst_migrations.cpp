@@ -48,7 +48,9 @@ const QStringList kTables{QStringLiteral("schema_version"),
                           QStringLiteral("embedding_profiles"),
                           QStringLiteral("workers"),
                           QStringLiteral("import_runs"),
-                          QStringLiteral("import_files")};
+                          QStringLiteral("import_files"),
+                          QStringLiteral("search_settings"),
+                          QStringLiteral("embedding_deletions")};
 
 } // namespace
 

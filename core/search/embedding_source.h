@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace quiver {
+
+class PgConnection;
+
+// One stored vector as an index sees it: the chunk, its collection (the index label) and the
+// vector.
+struct IndexedVector {
+    qint64 chunkId = 0;
+    qint64 collectionId = 0;
+    std::vector<float> vector;
+};
+
+// What changed for one model since a watermark.
+struct EmbeddingChanges {
+    std::vector<IndexedVector> upserts; // rows written at or after the watermark, as they are now
+    std::vector<qint64> deleted;        // chunks whose embedding is gone now
+    std::uint64_t watermark = 0;        // where the next read starts
+};
+
+// Reads one model's embeddings for an index, always inside one REPEATABLE READ snapshot, and
+// returns that snapshot's xmin (the oldest transaction still running) as the watermark: a row
+// committed later has a txid at least that large, so reading from it again misses nothing.
+class EmbeddingSource {
+public:
+    // Streams every embedding of model with COPY (binary). progress(rowsDone, rowsTotal) is
+    // called every few thousand rows; returning false cancels, and readAll returns nullopt.
+    using RowFn =
+        std::function<void(qint64 chunkId, qint64 collectionId, const std::vector<float>& vector)>;
+    using ProgressFn = std::function<bool(qint64 done, qint64 total)>;
+    static std::optional<std::uint64_t> readAll(PgConnection& conn, const QString& model,
+                                                const RowFn& onRow, const ProgressFn& progress);
+
+    static EmbeddingChanges readChanges(PgConnection& conn, const QString& model,
+                                        std::uint64_t since);
+
+    // The snapshot's xmax: a watermark above it comes from a database that was since reset or
+    // restored from an older backup.
+    static std::uint64_t currentXmax(PgConnection& conn);
+
+    // The model with the most stored embeddings (ties: the first by name); empty when none.
+    static QString dominantModel(PgConnection& conn);
+
+    // Number of embeddings stored for model.
+    static qint64 count(PgConnection& conn, const QString& model);
+};
+
+} // namespace quiver

@@ -1,0 +1,33 @@
+#include "core/search/keyword_search.h"
+
+#include "core/db/pg_connection.h"
+#include "core/search/search_filter_sql.h"
+
+namespace quiver {
+
+std::vector<RankedChunk> keywordSearch(PgConnection& conn, const QString& text,
+                                       const SearchFilters& filters, int limit) {
+    if (text.trimmed().isEmpty() || limit <= 0)
+        return {};
+    QVariantList params{text, limit};
+    const QString condition = searchFilterCondition(filters, params);
+    // The tsquery is a scalar expression, not a joined row, so the planner can use the GIN
+    // index on chunks.tsv for it.
+    const PgResult r = conn.exec(
+        QStringLiteral("SELECT c.id, ts_rank_cd(c.tsv, "
+                       "websearch_to_tsquery(quiver.text_search_config(), $1)) AS score "
+                       "FROM quiver.chunks c "
+                       "JOIN quiver.documents d ON d.id = c.document_id "
+                       "WHERE c.tsv @@ websearch_to_tsquery(quiver.text_search_config(), $1) "
+                       "AND %1 "
+                       "ORDER BY score DESC, c.id LIMIT $2")
+            .arg(condition),
+        params);
+    std::vector<RankedChunk> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.toInt64(i, 0), r.toDouble(i, 1)});
+    return out;
+}
+
+} // namespace quiver

@@ -1,0 +1,493 @@
+#include "core/search/search_index.h"
+
+#include "core/db/pg_connection.h"
+#include "core/diskann/disk_index.h"
+#include "core/diskann/disk_index_error.h"
+#include "core/diskann/disk_index_writer.h"
+#include "core/diskann/distance.h"
+#include "core/diskann/vamana_index.h"
+#include "core/search/embedding_source.h"
+#include "core/search/index_manifest.h"
+#include "core/util/app_paths.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+#include <algorithm>
+#include <limits>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_set>
+
+Q_LOGGING_CATEGORY(lcSearchIndex, "quiver.search.index")
+
+namespace quiver {
+
+using diskann::DiskIndex;
+using diskann::Metric;
+using diskann::VamanaIndex;
+
+struct SearchIndex::State {
+    std::shared_ptr<DiskIndex> base; // null: exact mode, everything is in delta
+    std::unique_ptr<VamanaIndex> delta;
+    std::unordered_set<std::uint64_t> mask; // base entries deleted or rewritten since the base
+    int dimensions = 0;
+    std::uint64_t syncWatermark = 0;
+    QDateTime lastSync;
+    IndexManifest manifest; // meaningful when base is set
+    QString basePath;
+};
+
+struct SearchIndex::Sync {
+    mutable std::shared_mutex state; // guards m_state and what it points at
+    std::mutex serial;               // one open/rebuild/sync/merge-swap at a time
+    std::thread merger;
+    std::atomic<bool> merging{false};
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> damaged{false}; // a search read a damaged node: rebuild at the next sync
+    QString opened;
+};
+
+namespace {
+
+std::uint32_t labelOf(qint64 collectionId) {
+    if (collectionId < 0 || collectionId > std::numeric_limits<std::uint32_t>::max())
+        throw std::runtime_error("collection id out of the index's label range");
+    return static_cast<std::uint32_t>(collectionId);
+}
+
+} // namespace
+
+SearchIndex::SearchIndex(QString model, SearchIndexOptions options)
+    : m_model(std::move(model))
+    , m_options(std::move(options))
+    , m_sync(std::make_unique<Sync>()) {}
+
+SearchIndex::~SearchIndex() {
+    m_sync->stopping = true;
+    if (m_sync->merger.joinable())
+        m_sync->merger.join();
+}
+
+QString SearchIndex::directory() const {
+    return m_options.directory.isEmpty() ? appCacheDir() + QStringLiteral("/indexes")
+                                         : m_options.directory;
+}
+
+QString SearchIndex::manifestPath() const {
+    return directory() + QLatin1Char('/') + m_key + QStringLiteral(".json");
+}
+
+std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection& conn,
+                                                                   const Progress& progress) {
+    const auto report = [&](double f, const QString& step) {
+        if (m_sync->stopping)
+            return false;
+        return !progress || progress(f, step);
+    };
+    auto st = std::make_unique<State>();
+    std::vector<float> flat;
+    std::vector<std::uint64_t> ids;
+    std::vector<std::vector<std::uint32_t>> labels;
+    const auto watermark = EmbeddingSource::readAll(
+        conn, m_model,
+        [&](qint64 chunk, qint64 collection, const std::vector<float>& v) {
+            if (st->dimensions == 0)
+                st->dimensions = static_cast<int>(v.size());
+            flat.insert(flat.end(), v.begin(), v.end());
+            ids.push_back(static_cast<std::uint64_t>(chunk));
+            labels.push_back({labelOf(collection)});
+        },
+        [&](qint64 done, qint64 total) {
+            return report(0.4 * static_cast<double>(done) /
+                              static_cast<double>(std::max<qint64>(total, 1)),
+                          QStringLiteral("Reading vectors (%1 of %2)").arg(done).arg(total));
+        });
+    if (!watermark)
+        throw IndexCancelled();
+    st->syncWatermark = *watermark;
+    st->lastSync = QDateTime::currentDateTimeUtc();
+    if (ids.empty())
+        return st;
+
+    diskann::BuildParams params = m_options.build;
+    params.exactSearchBelow = m_options.exactBelow;
+    auto graph = std::make_unique<VamanaIndex>(Metric::Cosine,
+                                               static_cast<std::uint32_t>(st->dimensions), params);
+    diskann::BuildControl control;
+    control.progress = [&](double f) {
+        return report(0.4 + 0.4 * f, QStringLiteral("Building graph"));
+    };
+    if (graph->build(flat, ids, labels, control) == diskann::BuildStatus::Cancelled)
+        throw IndexCancelled();
+    flat = {};
+    labels = {};
+    if (ids.size() < m_options.exactBelow) {
+        st->delta = std::move(graph);
+        report(1.0, QStringLiteral("Ready"));
+        return st;
+    }
+
+    const QString fileName = QStringLiteral("%1-%2.qdx").arg(m_key).arg(*watermark);
+    const QString path = directory() + QLatin1Char('/') + fileName;
+    diskann::DiskIndexBuildOptions write;
+    write.threads = params.threads;
+    write.cacheNodes = m_options.cacheNodes;
+    bool cancelled = false;
+    write.progress = [&](double f) {
+        cancelled = !report(0.8 + 0.2 * f, QStringLiteral("Writing index file"));
+        return !cancelled;
+    };
+    try {
+        diskann::writeDiskIndex(QFile::encodeName(path).toStdString(), graph->graphView(), write);
+    } catch (const diskann::DiskIndexError&) {
+        if (cancelled)
+            throw IndexCancelled();
+        throw;
+    }
+    graph.reset();
+    st->base = DiskIndex::open(QFile::encodeName(path).toStdString());
+    st->basePath = path;
+    st->manifest.database = m_identity;
+    st->manifest.model = m_model;
+    st->manifest.dimensions = st->dimensions;
+    st->manifest.watermark = *watermark;
+    st->manifest.baseFile = fileName;
+    st->manifest.vectors = ids.size();
+    st->manifest.fileBytes = st->base->fileBytes();
+    st->manifest.builtAt = QDateTime::currentDateTimeUtc();
+    st->manifest.save(manifestPath());
+    st->delta = std::make_unique<VamanaIndex>(Metric::Cosine,
+                                              static_cast<std::uint32_t>(st->dimensions), params);
+    report(1.0, QStringLiteral("Ready"));
+    return st;
+}
+
+void SearchIndex::install(std::unique_ptr<State> next) {
+    std::unique_ptr<State> old;
+    {
+        const std::unique_lock lock(m_sync->state);
+        old = std::exchange(m_state, std::move(next));
+    }
+    // The old base closes here, after the last search using it has let go of the lock.
+    old.reset();
+    removeStaleFiles(m_state->base ? QFileInfo(m_state->basePath).fileName() : QString());
+}
+
+void SearchIndex::removeStaleFiles(const QString& keep) const {
+    const QDir dir(directory());
+    const QStringList files =
+        dir.entryList({m_key + QStringLiteral("-*.qdx")}, QDir::Files | QDir::NoDotAndDotDot);
+    for (const QString& f : files) {
+        if (f != keep)
+            QFile::remove(dir.filePath(f));
+    }
+    if (keep.isEmpty())
+        QFile::remove(manifestPath());
+}
+
+std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
+    EmbeddingChanges changes = EmbeddingSource::readChanges(conn, m_model, st.syncWatermark);
+    const std::unique_lock lock(m_sync->state);
+    diskann::BuildParams params = m_options.build;
+    params.exactSearchBelow = m_options.exactBelow;
+    for (const qint64 id : changes.deleted) {
+        const auto key = static_cast<std::uint64_t>(id);
+        if (st.base)
+            st.mask.insert(key);
+        if (st.delta)
+            st.delta->remove(key);
+    }
+    for (const IndexedVector& row : changes.upserts) {
+        if (st.dimensions == 0)
+            st.dimensions = static_cast<int>(row.vector.size());
+        if (static_cast<int>(row.vector.size()) != st.dimensions)
+            throw std::runtime_error(
+                QStringLiteral("the embeddings of model %1 have different lengths (%2 and %3): "
+                               "delete the odd ones and embed them again")
+                    .arg(m_model)
+                    .arg(st.dimensions)
+                    .arg(row.vector.size())
+                    .toStdString());
+        if (!st.delta)
+            st.delta = std::make_unique<VamanaIndex>(
+                Metric::Cosine, static_cast<std::uint32_t>(st.dimensions), params);
+        const auto key = static_cast<std::uint64_t>(row.chunkId);
+        // The row may be new, rewritten, or moved to another collection: the delta's copy is
+        // the current one, the base's is hidden.
+        if (st.base)
+            st.mask.insert(key);
+        st.delta->remove(key);
+        const std::uint32_t label = labelOf(row.collectionId);
+        st.delta->insert(key, row.vector, std::span<const std::uint32_t>(&label, 1));
+    }
+    if (st.delta && st.delta->pendingDeletes() > 256 &&
+        st.delta->pendingDeletes() > st.delta->size() / 4)
+        st.delta->consolidate();
+    st.syncWatermark = changes.watermark;
+    st.lastSync = QDateTime::currentDateTimeUtc();
+    return changes.deleted.size() + changes.upserts.size();
+}
+
+void SearchIndex::open(PgConnection& conn, const Progress& progress) {
+    const std::lock_guard serial(m_sync->serial);
+    m_identity = DatabaseIdentity::read(conn);
+    m_key = m_identity.indexKey(m_model);
+    if (!QDir().mkpath(directory()))
+        throw std::runtime_error(
+            QStringLiteral("cannot create the index folder %1").arg(directory()).toStdString());
+
+    std::unique_ptr<State> st;
+    QString reason;
+    if (QFile::exists(manifestPath())) {
+        try {
+            const IndexManifest m = IndexManifest::load(manifestPath());
+            if (!(m.database == m_identity) || m.model != m_model)
+                throw std::runtime_error("it was made for another database or model");
+            const QString path = directory() + QLatin1Char('/') + m.baseFile;
+            if (!QFile::exists(path))
+                throw std::runtime_error("its base file is missing");
+            auto base = DiskIndex::open(QFile::encodeName(path).toStdString(),
+                                        m_options.cacheNodes
+                                            ? diskann::DiskIndexOpenOptions{m_options.cacheNodes}
+                                            : diskann::DiskIndexOpenOptions{});
+            const diskann::IndexInfo info = base->info();
+            if (info.metric != Metric::Cosine ||
+                info.dimension != static_cast<std::uint32_t>(m.dimensions) ||
+                info.count != m.vectors || base->fileBytes() != m.fileBytes)
+                throw std::runtime_error("its base file does not match its manifest");
+            // Opening checks the header and the sections; node records are only checked as they
+            // are read. A file of moderate size is read once completely, so a damaged one is
+            // rebuilt now rather than found out by a search.
+            if (m.fileBytes <= m_options.verifyOnOpenBelow) {
+                const diskann::VerifyReport report = base->verify();
+                if (!report.ok())
+                    throw std::runtime_error("its base file is damaged (" +
+                                             (report.problems.empty() ? std::string("unreadable")
+                                                                      : report.problems.front()) +
+                                             ")");
+            }
+            if (m.watermark > EmbeddingSource::currentXmax(conn))
+                throw std::runtime_error(
+                    "it is newer than the database (was the database restored from a backup?)");
+            st = std::make_unique<State>();
+            st->base = std::move(base);
+            st->basePath = path;
+            st->dimensions = m.dimensions;
+            st->syncWatermark = m.watermark;
+            st->manifest = m;
+            diskann::BuildParams params = m_options.build;
+            params.exactSearchBelow = m_options.exactBelow;
+            st->delta = std::make_unique<VamanaIndex>(
+                Metric::Cosine, static_cast<std::uint32_t>(m.dimensions), params);
+        } catch (const std::exception& e) {
+            reason = QString::fromUtf8(e.what());
+            qCWarning(lcSearchIndex).noquote()
+                << "rebuilding the index of" << m_model << "from the database:" << reason;
+            st.reset();
+        }
+    }
+    if (st) {
+        m_sync->opened = QStringLiteral("loaded");
+    } else {
+        st = buildFromDatabase(conn, progress);
+        m_sync->opened =
+            reason.isEmpty() ? QStringLiteral("built") : QStringLiteral("rebuilt: ") + reason;
+    }
+    applyChanges(*st, conn);
+    install(std::move(st));
+}
+
+void SearchIndex::rebuild(PgConnection& conn, const Progress& progress) {
+    const std::lock_guard serial(m_sync->serial);
+    if (m_key.isEmpty()) {
+        m_identity = DatabaseIdentity::read(conn);
+        m_key = m_identity.indexKey(m_model);
+        QDir().mkpath(directory());
+    }
+    auto st = buildFromDatabase(conn, progress);
+    applyChanges(*st, conn);
+    install(std::move(st));
+    m_sync->opened = QStringLiteral("rebuilt on request");
+}
+
+bool SearchIndex::mergeDue() const {
+    const std::shared_lock lock(m_sync->state);
+    if (!m_state || !m_state->delta || m_sync->merging)
+        return false;
+    if (!m_state->base)
+        return m_state->delta->size() >= m_options.exactBelow;
+    const std::size_t changes = m_state->delta->size() + m_state->mask.size();
+    const std::size_t baseCount = m_state->base->info().count;
+    return changes >= std::max(m_options.mergeAbove, baseCount / 10);
+}
+
+void SearchIndex::startMerge(PgConnection& conn) {
+    if (!m_options.connect) {
+        auto next = buildFromDatabase(conn, {});
+        applyChanges(*next, conn);
+        install(std::move(next));
+        return;
+    }
+    if (m_sync->merger.joinable())
+        m_sync->merger.join();
+    m_sync->merging = true;
+    m_sync->merger = std::thread([this]() {
+        try {
+            PgConnection c = m_options.connect();
+            auto next = buildFromDatabase(c, {});
+            const std::lock_guard serial(m_sync->serial);
+            applyChanges(*next, c);
+            install(std::move(next));
+        } catch (const std::exception& e) {
+            qCWarning(lcSearchIndex).noquote()
+                << "merging the index of" << m_model << "failed:" << QString::fromUtf8(e.what());
+        }
+        m_sync->merging = false;
+    });
+}
+
+std::size_t SearchIndex::sync(PgConnection& conn) {
+    const std::lock_guard serial(m_sync->serial);
+    if (!m_state)
+        throw std::logic_error("SearchIndex::sync before open");
+    if (m_sync->damaged.exchange(false)) {
+        qCWarning(lcSearchIndex).noquote()
+            << "rebuilding the damaged index of" << m_model << "from the database";
+        auto next = buildFromDatabase(conn, {});
+        applyChanges(*next, conn);
+        install(std::move(next));
+        m_sync->opened = QStringLiteral("rebuilt: a search found its base file damaged");
+        return 0;
+    }
+    const std::size_t n = applyChanges(*m_state, conn);
+    if (mergeDue())
+        startMerge(conn);
+    return n;
+}
+
+void SearchIndex::waitForMerge() {
+    // Taken under the lock so as not to race with startMerge(); joined outside it, because the
+    // merge needs the lock to swap its result in.
+    std::thread merger;
+    {
+        const std::lock_guard serial(m_sync->serial);
+        merger = std::move(m_sync->merger);
+    }
+    if (merger.joinable())
+        merger.join();
+}
+
+std::vector<RankedChunk> SearchIndex::search(std::span<const float> query, int k,
+                                             std::optional<qint64> collection) const {
+    const std::shared_lock lock(m_sync->state);
+    if (!m_state || m_state->dimensions == 0 || k <= 0)
+        return {};
+    const State& st = *m_state;
+    if (query.size() != static_cast<std::size_t>(st.dimensions))
+        throw std::invalid_argument(QStringLiteral("the query vector has %1 dimensions, the "
+                                                   "index of %2 has %3")
+                                        .arg(query.size())
+                                        .arg(m_model)
+                                        .arg(st.dimensions)
+                                        .toStdString());
+    std::vector<float> q(query.begin(), query.end());
+    diskann::normalize(q.data(), q.size());
+    std::optional<std::uint32_t> label;
+    if (collection)
+        label = labelOf(*collection);
+    const auto kk = static_cast<std::uint32_t>(k);
+    const std::uint32_t listSize = std::max(m_options.searchListSize, kk);
+    std::vector<diskann::SearchResult> all;
+    if (st.base) {
+        diskann::SearchFilter filter;
+        filter.label = label;
+        filter.deleted = &st.mask;
+        try {
+            all = st.base->search(q.data(), kk, listSize, m_options.beamWidth, filter);
+        } catch (const diskann::DiskIndexError& e) {
+            m_sync->damaged = true;
+            throw std::runtime_error(std::string("the search index file is damaged and will be "
+                                                 "rebuilt: ") +
+                                     e.what());
+        }
+    }
+    if (st.delta && st.delta->size() > 0) {
+        const auto more = st.delta->search(q, kk, listSize, label);
+        all.insert(all.end(), more.begin(), more.end());
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        return a.distance < b.distance || (a.distance == b.distance && a.id < b.id);
+    });
+    std::vector<RankedChunk> out;
+    std::unordered_set<std::uint64_t> seen;
+    for (const auto& r : all) {
+        if (static_cast<int>(out.size()) == k)
+            break;
+        if (seen.insert(r.id).second)
+            out.push_back({static_cast<qint64>(r.id), -static_cast<double>(r.distance)});
+    }
+    return out;
+}
+
+bool SearchIndex::isOpen() const {
+    const std::shared_lock lock(m_sync->state);
+    return m_state != nullptr;
+}
+
+int SearchIndex::dimensions() const {
+    const std::shared_lock lock(m_sync->state);
+    return m_state ? m_state->dimensions : 0;
+}
+
+IndexStatus SearchIndex::status() const {
+    IndexStatus s;
+    s.model = m_model;
+    s.merging = m_sync->merging;
+    const std::shared_lock lock(m_sync->state);
+    s.opened = m_sync->opened;
+    if (!m_state)
+        return s;
+    const State& st = *m_state;
+    s.dimensions = st.dimensions;
+    s.exact = !st.base;
+    s.watermark = st.syncWatermark;
+    s.lastSync = st.lastSync;
+    if (st.base) {
+        s.baseVectors = st.base->info().count;
+        s.fileBytes = static_cast<qint64>(st.base->fileBytes());
+        s.ramBytes = static_cast<qint64>(st.base->ramBytes());
+        s.baseFile = st.basePath;
+        s.recall = st.manifest.recall;
+        s.recallSample = st.manifest.recallSample;
+        s.recallMeasuredAt = st.manifest.recallMeasuredAt;
+    } else if (st.manifest.recall) {
+        s.recall = st.manifest.recall;
+        s.recallSample = st.manifest.recallSample;
+        s.recallMeasuredAt = st.manifest.recallMeasuredAt;
+    }
+    s.maskedBaseVectors = static_cast<qint64>(st.mask.size());
+    if (st.delta) {
+        s.deltaVectors = static_cast<qint64>(st.delta->size());
+        s.ramBytes += static_cast<qint64>(st.delta->memoryBytes());
+    }
+    s.ramBytes += static_cast<qint64>(st.mask.size() * (sizeof(std::uint64_t) + 16));
+    return s;
+}
+
+void SearchIndex::recordRecall(double recall, int sample) {
+    const std::lock_guard serial(m_sync->serial);
+    const std::unique_lock lock(m_sync->state);
+    if (!m_state)
+        return;
+    m_state->manifest.recall = recall;
+    m_state->manifest.recallSample = sample;
+    m_state->manifest.recallMeasuredAt = QDateTime::currentDateTimeUtc();
+    if (m_state->base)
+        m_state->manifest.save(manifestPath());
+}
+
+} // namespace quiver

@@ -1,0 +1,127 @@
+#pragma once
+
+#include "core/diskann/build_params.h"
+#include "core/search/database_identity.h"
+#include "core/search/search_types.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+namespace quiver {
+
+class PgConnection;
+
+// Raised when an index build is cancelled through its progress callback.
+class IndexCancelled : public std::runtime_error {
+public:
+    IndexCancelled()
+        : std::runtime_error("index build cancelled") {}
+};
+
+struct SearchIndexOptions {
+    QString directory;                  // index files; empty: appCacheDir()/indexes
+    std::uint32_t exactBelow = 5000;    // fewer vectors: held in memory, searched exactly
+    std::size_t mergeAbove = 50000;     // changes since the base (and >= 10% of it) trigger a merge
+    diskann::BuildParams build{};       // graph parameters of the base and of the delta
+    std::uint32_t searchListSize = 100; // L at query time
+    std::uint32_t beamWidth = 4;        // W: nodes read per round from the base file
+    std::uint32_t cacheNodes = 0;       // hot base nodes kept in RAM; 0: the file's default
+    // Base files up to this size are read completely when opened, to find damage early.
+    std::uint64_t verifyOnOpenBelow = 256ull << 20;
+    // Opens a connection for background merges; unset: merges run inside sync().
+    std::function<PgConnection()> connect;
+};
+
+struct IndexStatus {
+    QString model;
+    int dimensions = 0;
+    bool exact = true;            // no base file: every vector in memory, searched exactly
+    qint64 baseVectors = 0;       // in the base file
+    qint64 deltaVectors = 0;      // arrived since the base was written
+    qint64 maskedBaseVectors = 0; // base entries hidden (deleted or rewritten since)
+    std::uint64_t watermark = 0;
+    QDateTime lastSync;
+    qint64 fileBytes = 0;
+    qint64 ramBytes = 0;
+    bool merging = false;
+    QString baseFile; // full path; empty in exact mode
+    QString opened;   // what open() did: "loaded", "built", or "rebuilt: <reason>"
+    std::optional<double> recall;
+    int recallSample = 0;
+    QDateTime recallMeasuredAt;
+};
+
+// The vector index of one (database, embedding model): kept in the user's cache folder and in
+// step with quiver.embeddings. Up to exactBelow vectors it is an in-memory set searched
+// exactly; beyond, an SSD-resident DiskIndex base plus an in-memory Vamana delta of what
+// arrived since, and a mask of base entries deleted or rewritten since. sync() brings it up to
+// date from the txid watermark and the deletion log; when the changes grow large, a merge
+// builds a new base from the database (in the background when options.connect is set) and
+// swaps it in atomically while searches go on with the old one.
+//
+// Threads: search() and status() may run concurrently with everything; open, rebuild and sync
+// are serialised internally. Each call that takes a PgConnection uses it on the calling thread.
+class SearchIndex {
+public:
+    // fraction in [0, 1] and a short step description; returning false cancels.
+    using Progress = std::function<bool(double fraction, const QString& step)>;
+
+    explicit SearchIndex(QString model, SearchIndexOptions options = {});
+    ~SearchIndex();
+    SearchIndex(const SearchIndex&) = delete;
+    SearchIndex& operator=(const SearchIndex&) = delete;
+
+    // Loads the index file of this database and model when it is sound; builds (or rebuilds a
+    // damaged, foreign or stale one) from the database otherwise; then syncs. Throws
+    // IndexCancelled, DbError, or std::runtime_error for unusable stored vectors.
+    void open(PgConnection& conn, const Progress& progress = {});
+    // Builds a new base from the database and replaces the current one.
+    void rebuild(PgConnection& conn, const Progress& progress = {});
+    // Applies embeddings written and deleted since the last sync; returns how many changes.
+    std::size_t sync(PgConnection& conn);
+
+    // The k nearest chunks to query (cosine similarity as score, best first); only chunks of
+    // collection when given.
+    std::vector<RankedChunk> search(std::span<const float> query, int k,
+                                    std::optional<qint64> collection = {}) const;
+
+    bool isOpen() const;
+    const QString& model() const { return m_model; }
+    int dimensions() const;
+    IndexStatus status() const;
+    // Remembers a measured recall@10 in the manifest, shown by status.
+    void recordRecall(double recall, int sample);
+    // Blocks until a background merge (if any) has finished.
+    void waitForMerge();
+
+    struct State;
+
+private:
+    std::unique_ptr<State> buildFromDatabase(PgConnection& conn, const Progress& progress);
+    void install(std::unique_ptr<State> next);
+    std::size_t applyChanges(State& state, PgConnection& conn);
+    bool mergeDue() const;
+    void startMerge(PgConnection& conn);
+    QString directory() const;
+    QString manifestPath() const;
+    void removeStaleFiles(const QString& keep) const;
+
+    QString m_model;
+    SearchIndexOptions m_options;
+    DatabaseIdentity m_identity;
+    QString m_key;
+    std::unique_ptr<State> m_state;
+    struct Sync;
+    std::unique_ptr<Sync> m_sync;
+};
+
+} // namespace quiver

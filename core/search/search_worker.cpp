@@ -1,0 +1,117 @@
+#include "core/search/search_worker.h"
+
+#include "core/search/embedding_source.h"
+
+#include <QLocale>
+
+namespace quiver {
+
+SearchWorker::SearchWorker(std::shared_ptr<std::atomic<int>> latest,
+                           std::shared_ptr<std::atomic<bool>> stopping)
+    : m_latest(std::move(latest))
+    , m_stopping(std::move(stopping)) {}
+
+SearchWorker::~SearchWorker() = default;
+
+QString SearchWorker::readyMessage() const {
+    if (!m_index)
+        return m_semanticUnavailable;
+    const IndexStatus s = m_index->status();
+    const QLocale locale;
+    QString msg = tr("%n passage(s) indexed", nullptr,
+                     static_cast<int>(s.baseVectors + s.deltaVectors - s.maskedBaseVectors));
+    if (s.exact)
+        msg += tr(" · exact search");
+    else if (s.recall)
+        msg += tr(" · measured recall@10 %1").arg(locale.toString(*s.recall, 'f', 3));
+    else
+        msg += tr(" · recall not measured yet (quiver-cli index verify)");
+    if (!m_semanticUnavailable.isEmpty())
+        msg += QStringLiteral(" · ") + m_semanticUnavailable;
+    return msg;
+}
+
+void SearchWorker::open(const DatabaseTarget& target, const SearchService::EmbedderFactory& factory,
+                        const SearchIndexOptions& options) {
+    m_index.reset();
+    m_embed = {};
+    m_conn.reset();
+    m_semanticUnavailable.clear();
+    onState(SearchService::State::Opening, tr("Opening the database…"), 0);
+    try {
+        m_conn = m_opener.open(target);
+        const QString model = EmbeddingSource::dominantModel(*m_conn);
+        if (model.isEmpty()) {
+            m_semanticUnavailable = tr("Keyword search only: no passage has an embedding yet");
+        } else if (!factory) {
+            m_semanticUnavailable =
+                tr("Keyword search only: no embedding model is set up for %1").arg(model);
+        } else {
+            try {
+                m_embed = factory(*m_conn, model);
+            } catch (const std::exception& e) {
+                m_semanticUnavailable =
+                    tr("Keyword search only: %1").arg(QString::fromUtf8(e.what()));
+            }
+        }
+        if (m_embed) {
+            m_index = std::make_unique<SearchIndex>(model, options);
+            // Builds report very often; the GUI hears of each whole percent only.
+            int lastPercent = -1;
+            m_index->open(*m_conn, [this, &lastPercent](double f, const QString& step) {
+                const int percent = static_cast<int>(f * 100);
+                if (percent != lastPercent) {
+                    lastPercent = percent;
+                    onState(SearchService::State::Building, step, f);
+                }
+                return !m_stopping->load();
+            });
+        }
+        onState(SearchService::State::Ready, readyMessage(), 1);
+    } catch (const std::exception& e) {
+        m_index.reset();
+        m_conn.reset();
+        onState(SearchService::State::Failed, userMessageFor(e), 0);
+    }
+}
+
+void SearchWorker::search(int id, const SearchRequest& request) {
+    if (stale(id) || m_stopping->load())
+        return; // a newer request is queued behind this one
+    if (!m_conn) {
+        onFailed(id, tr("Search is not available: the database is not open."));
+        return;
+    }
+    try {
+        SearchRequest r = request;
+        QString notice;
+        if (r.mode != SearchMode::Keyword && !m_embed) {
+            notice = m_semanticUnavailable;
+            r.mode = SearchMode::Keyword;
+        }
+        HybridSearch search(*m_conn, m_index.get(), m_embed);
+        const std::vector<SearchHit> hits = search.search(r);
+        onResults(id, QList<SearchHit>(hits.begin(), hits.end()), notice);
+    } catch (const std::exception& e) {
+        onFailed(id, userMessageFor(e));
+    }
+}
+
+void SearchWorker::moreLikeThis(int id, qint64 chunkId, int k) {
+    if (stale(id) || m_stopping->load())
+        return;
+    if (!m_conn || !m_index) {
+        onFailed(id, m_semanticUnavailable.isEmpty() ? tr("Search is not available.")
+                                                     : m_semanticUnavailable);
+        return;
+    }
+    try {
+        HybridSearch search(*m_conn, m_index.get(), m_embed);
+        const std::vector<SearchHit> hits = search.moreLikeThis(chunkId, k);
+        onResults(id, QList<SearchHit>(hits.begin(), hits.end()), {});
+    } catch (const std::exception& e) {
+        onFailed(id, userMessageFor(e));
+    }
+}
+
+} // namespace quiver

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/db/pg_connection.h"
+#include "core/search/search_service.h"
+#include "core/session/database_opener.h"
+
+#include <QObject>
+
+#include <optional>
+
+namespace quiver {
+
+// SearchService's half on its own thread: owns the connection, the index and the embedder,
+// and reports through the callbacks the service gives it (which post back to the GUI thread).
+class SearchWorker : public QObject {
+    Q_OBJECT
+public:
+    SearchWorker(std::shared_ptr<std::atomic<int>> latest,
+                 std::shared_ptr<std::atomic<bool>> stopping);
+    ~SearchWorker() override;
+
+    std::function<void(SearchService::State, const QString&, double)> onState;
+    std::function<void(int, const QList<SearchHit>&, const QString&)> onResults;
+    std::function<void(int, const QString&)> onFailed;
+
+    void open(const DatabaseTarget& target, const SearchService::EmbedderFactory& factory,
+              const SearchIndexOptions& options);
+    void search(int id, const SearchRequest& request);
+    void moreLikeThis(int id, qint64 chunkId, int k);
+
+private:
+    bool stale(int id) const { return id != m_latest->load(); }
+    QString readyMessage() const;
+
+    std::shared_ptr<std::atomic<int>> m_latest;
+    std::shared_ptr<std::atomic<bool>> m_stopping;
+    DatabaseOpener m_opener;
+    std::optional<PgConnection> m_conn;
+    std::unique_ptr<SearchIndex> m_index;
+    QueryEmbedder m_embed;
+    QString m_semanticUnavailable; // why semantic search cannot run, when it cannot
+};
+
+} // namespace quiver

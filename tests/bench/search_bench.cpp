@@ -1,0 +1,250 @@
+// search_bench: end-to-end search latency over vectors stored in PostgreSQL.
+//
+//   search_bench --db CONNINFO [--vectors N] [--dims D] [--queries Q] [--k K] [--reuse]
+//                [--index-dir DIR] [--exact-below N] [--L L] [--W W] [--R R] [--build-L L]
+//
+// Generates N chunks and N clustered vectors of D dimensions straight into the database
+// (server-side SQL, no files), builds the index the app would build, then measures:
+//   build    time to stream the vectors with COPY, build the graph and write the index file
+//   rss      the process's resident memory after reopening the index from its file
+//   ram      the index's own RAM (PQ codes, cache, delta) against the raw vectors' bytes
+//   latency  p50/p99 of HybridSearch in semantic and hybrid modes (index + SQL hydration; the
+//            query vector is a stored vector, so no embedding call is timed)
+//   recall   `index verify`'s recall@10 against exact search over every stored vector
+#include "core/db/migrations.h"
+#include "core/db/pg_connection.h"
+#include "core/search/hybrid_search.h"
+#include "core/search/index_verifier.h"
+#include "core/search/search_index.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+using namespace quiver;
+
+namespace {
+
+struct Options {
+    QString db = qEnvironmentVariable("QUIVER_DB");
+    int vectors = 100000;
+    int dims = 384;
+    int queries = 200;
+    int k = 10;
+    bool reuse = false;
+    QString indexDir;
+    int exactBelow = 5000;
+    int searchList = 100;
+    int beamWidth = 4;
+    int maxDegree = 64;
+    int buildList = 100;
+};
+
+qint64 procStatusKb(const char* field) {
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : f.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(static_cast<qsizetype>(std::strlen(field)))
+                .trimmed()
+                .split(' ')
+                .front()
+                .toLongLong();
+    }
+    return -1;
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+QString modelName(const Options& o) {
+    return QStringLiteral("bench-%1").arg(o.dims);
+}
+
+void populate(PgConnection& c, const Options& o) {
+    const QString model = modelName(o);
+    const qint64 have =
+        c.exec(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE model = $1"), {model})
+            .toInt64(0, 0);
+    if (o.reuse && have == o.vectors) {
+        std::printf("reusing %lld stored vectors of %d dimensions\n", have, o.dims);
+        return;
+    }
+    QElapsedTimer t;
+    t.start();
+    c.exec(QStringLiteral("DELETE FROM quiver.collections WHERE name = $1"), {model});
+    const qint64 collection =
+        c.exec(QStringLiteral("INSERT INTO quiver.collections (name) VALUES ($1) RETURNING id"),
+               {model})
+            .toInt64(0, 0);
+    const qint64 doc = c.exec(QStringLiteral("INSERT INTO quiver.documents (collection_id, path, "
+                                             "title) VALUES ($1, $2, $2) RETURNING id"),
+                              {collection, model})
+                           .toInt64(0, 0);
+    c.exec(QStringLiteral("INSERT INTO quiver.chunks (document_id, ordinal, text) "
+                          "SELECT $1, g, 'bench passage ' || g || ' about topic ' || (g % 1000) "
+                          "FROM generate_series(0, $2 - 1) g"),
+           {doc, o.vectors});
+    // 256 random centres; each vector is a centre plus noise, like clustered embeddings.
+    c.exec(QStringLiteral("CREATE TEMP TABLE bench_centres AS SELECT i, (SELECT "
+                          "array_agg((random() - 0.5)::real) FROM generate_series(1, $1) "
+                          "WHERE i >= 0) AS v FROM generate_series(0, 255) i"),
+           {o.dims});
+    c.exec(QStringLiteral(
+               "INSERT INTO quiver.embeddings (chunk_id, model, dimensions, vector) "
+               "SELECT ch.id, $2, $3, (SELECT array_agg((ce.v[j] + 0.15 * (random() - 0.5))::real "
+               "ORDER BY j) FROM generate_series(1, $3) j) "
+               "FROM quiver.chunks ch JOIN bench_centres ce ON ce.i = ch.id % 256 "
+               "WHERE ch.document_id = $1"),
+           {doc, model, o.dims});
+    c.exec(QStringLiteral("DROP TABLE bench_centres"));
+    c.exec(QStringLiteral("VACUUM ANALYZE quiver.embeddings"));
+    c.exec(QStringLiteral("VACUUM ANALYZE quiver.chunks"));
+    std::printf("stored %d chunks and vectors of %d dimensions in %.1f s\n", o.vectors, o.dims,
+                static_cast<double>(t.elapsed()) / 1000.0);
+}
+
+bool parse(const QStringList& args, Options& o) {
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString& a = args[i];
+        const auto value = [&]() { return i + 1 < args.size() ? args[++i] : QString(); };
+        if (a == QLatin1String("--db"))
+            o.db = value();
+        else if (a == QLatin1String("--vectors"))
+            o.vectors = value().toInt();
+        else if (a == QLatin1String("--dims"))
+            o.dims = value().toInt();
+        else if (a == QLatin1String("--queries"))
+            o.queries = value().toInt();
+        else if (a == QLatin1String("--k"))
+            o.k = value().toInt();
+        else if (a == QLatin1String("--reuse"))
+            o.reuse = true;
+        else if (a == QLatin1String("--index-dir"))
+            o.indexDir = value();
+        else if (a == QLatin1String("--exact-below"))
+            o.exactBelow = value().toInt();
+        else if (a == QLatin1String("--L"))
+            o.searchList = value().toInt();
+        else if (a == QLatin1String("--W"))
+            o.beamWidth = value().toInt();
+        else if (a == QLatin1String("--R"))
+            o.maxDegree = value().toInt();
+        else if (a == QLatin1String("--build-L"))
+            o.buildList = value().toInt();
+        else
+            return false;
+    }
+    return !o.db.isEmpty() && o.vectors > 0 && o.dims > 0 && o.queries > 0 && o.k > 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    Options o;
+    if (!parse(QCoreApplication::arguments(), o)) {
+        std::fprintf(stderr, "usage: search_bench --db CONNINFO [--vectors N] [--dims D] "
+                             "[--queries Q] [--k K] [--reuse] [--index-dir DIR] [--exact-below N] "
+                             "[--L L] [--W W] [--R R] [--build-L L]\n");
+        return 2;
+    }
+    try {
+        PgConnection conn = PgConnection::open(o.db);
+        Migrations::apply(conn);
+        populate(conn, o);
+
+        QTemporaryDir tmp;
+        SearchIndexOptions options;
+        options.directory = o.indexDir.isEmpty() ? tmp.path() : o.indexDir;
+        options.exactBelow = static_cast<std::uint32_t>(o.exactBelow);
+        options.searchListSize = static_cast<std::uint32_t>(o.searchList);
+        options.beamWidth = static_cast<std::uint32_t>(o.beamWidth);
+        options.build.maxDegree = static_cast<std::uint32_t>(o.maxDegree);
+        options.build.buildListSize = static_cast<std::uint32_t>(o.buildList);
+        options.verifyOnOpenBelow = 0; // a benchmark opens its own fresh file
+        const QString model = modelName(o);
+
+        QElapsedTimer t;
+        t.start();
+        {
+            SearchIndex build(model, options);
+            build.rebuild(conn);
+        }
+        const double buildSeconds = static_cast<double>(t.elapsed()) / 1000.0;
+        const qint64 rssBefore = procStatusKb("VmRSS:");
+        t.restart();
+        SearchIndex index(model, options);
+        index.open(conn);
+        const double openSeconds = static_cast<double>(t.elapsed()) / 1000.0;
+        const qint64 rssAfter = procStatusKb("VmRSS:");
+        const IndexStatus s = index.status();
+        const double rawBytes = static_cast<double>(o.vectors) * o.dims * 4.0;
+
+        // Query vectors: stored vectors, as "more like this" would use them.
+        const PgResult qr =
+            conn.exec(QStringLiteral("SELECT vector FROM quiver.embeddings WHERE model = $1 "
+                                     "ORDER BY md5(chunk_id::text) LIMIT $2"),
+                      {model, o.queries});
+        std::vector<std::vector<float>> queries;
+        for (int i = 0; i < qr.rows(); ++i) {
+            const QList<float> v = qr.toFloatArray(i, 0);
+            queries.emplace_back(v.begin(), v.end());
+        }
+        std::size_t next = 0;
+        HybridSearch search(conn, &index, [&](const QString&) { return queries[next]; });
+        const auto measure = [&](SearchMode mode) {
+            std::vector<double> ms;
+            for (next = 0; next < queries.size(); ++next) {
+                SearchRequest r;
+                r.text = QStringLiteral("topic %1").arg(next % 1000);
+                r.k = o.k;
+                r.mode = mode;
+                QElapsedTimer q;
+                q.start();
+                const auto hits = search.search(r);
+                ms.push_back(static_cast<double>(q.nsecsElapsed()) / 1e6);
+                if (hits.empty())
+                    throw std::runtime_error("a query found nothing");
+            }
+            return ms;
+        };
+        measure(SearchMode::Semantic); // warm the caches once
+        const auto semantic = measure(SearchMode::Semantic);
+        const auto hybrid = measure(SearchMode::Hybrid);
+        const RecallReport recall = measureRecall(conn, index, 100);
+
+        std::printf("vectors=%d dims=%d kind=%s R=%d build_L=%d L=%d W=%d\n", o.vectors, o.dims,
+                    s.exact ? "exact" : "disk", o.maxDegree, o.buildList, o.searchList,
+                    o.beamWidth);
+        std::printf("build_s=%.1f open_s=%.2f file_MiB=%.1f\n", buildSeconds, openSeconds,
+                    static_cast<double>(s.fileBytes) / (1 << 20));
+        std::printf("index_ram_MiB=%.1f raw_vectors_MiB=%.1f ram_ratio=%.3f rss_MiB=%.1f "
+                    "rss_added_by_open_MiB=%.1f\n",
+                    static_cast<double>(s.ramBytes) / (1 << 20), rawBytes / (1 << 20),
+                    static_cast<double>(s.ramBytes) / rawBytes,
+                    static_cast<double>(rssAfter) / 1024.0,
+                    static_cast<double>(rssAfter - rssBefore) / 1024.0);
+        std::printf("semantic_p50_ms=%.2f semantic_p99_ms=%.2f hybrid_p50_ms=%.2f "
+                    "hybrid_p99_ms=%.2f queries=%zu k=%d\n",
+                    percentile(semantic, 0.5), percentile(semantic, 0.99), percentile(hybrid, 0.5),
+                    percentile(hybrid, 0.99), queries.size(), o.k);
+        std::printf("recall_at_10=%.4f (verify: %d queries, exact over %lld vectors, %.1f s)\n",
+                    recall.recall, recall.queries, recall.vectors, recall.seconds);
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "search_bench: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,194 @@
+// quiver-cli search and index, run as a process against the real test server.
+#include "core/db/migrations.h"
+#include "core/db/pg_connection.h"
+#include "tests/harness/test_postgres.h"
+#include "tests/integration/cli/cli_runner.h"
+#include "tests/integration/search/search_fixture.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace quiver;
+using quiver::test::TestPostgres;
+
+class TestCliSearch : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void keywordSearchPrintsJsonLines();
+    void textOutputNamesTitleAndPath();
+    void hybridWithoutEmbedderFallsBackToKeywords();
+    void semanticWithoutEmbedderFailsClearly();
+    void collectionFilter();
+    void wrongUsage_data();
+    void wrongUsage();
+    void indexStatusRebuildVerify();
+
+private:
+    test::CliRun cli(QStringList args) const;
+    QList<QJsonObject> jsonLines(const QByteArray& out) const;
+
+    QString m_conninfo;
+    QTemporaryDir m_home;
+};
+
+void TestCliSearch::initTestCase() {
+    QVERIFY(m_home.isValid());
+    m_conninfo = TestPostgres::instance().createDatabase(QStringLiteral("clisearch"));
+    PgConnection c = PgConnection::open(m_conninfo);
+    Migrations::apply(c);
+    test::WordHashEmbedder embedder;
+    const qint64 physics = test::addCollection(c, QStringLiteral("Physics"));
+    const qint64 recipes = test::addCollection(c, QStringLiteral("Recipes"));
+    const struct {
+        qint64 collection;
+        const char* title;
+        const char* text;
+    } docs[] = {
+        {physics, "orbits", "Planets follow elliptical orbits around the sun under gravity."},
+        {physics, "ovens", "A hot oven radiates heat like a black body."},
+        {recipes, "bread", "Knead the dough and bake the bread in a hot oven."},
+    };
+    for (const auto& d : docs) {
+        const qint64 doc = test::addDocument(
+            c, d.collection, QStringLiteral("/corpus/%1.txt").arg(QLatin1String(d.title)),
+            QString::fromLatin1(d.title));
+        const QString text = QString::fromLatin1(d.text);
+        test::addChunk(c, doc, 0, QStringLiteral("Preface of %1.").arg(QLatin1String(d.title)));
+        const qint64 chunk = test::addChunk(c, doc, 1, text);
+        test::addEmbedding(c, chunk, embedder.modelId(), embedder.vectorOf(text));
+    }
+}
+
+void TestCliSearch::cleanupTestCase() {
+    TestPostgres::instance().dropDatabase(m_conninfo);
+}
+
+test::CliRun TestCliSearch::cli(QStringList args) const {
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), m_home.path());
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_home.path() + QStringLiteral("/cache"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + QStringLiteral("/data"));
+    args << QStringLiteral("--db") << m_conninfo;
+    return test::runCli(args, env);
+}
+
+QList<QJsonObject> TestCliSearch::jsonLines(const QByteArray& out) const {
+    QList<QJsonObject> objects;
+    for (const QByteArray& line : out.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QJsonDocument doc = QJsonDocument::fromJson(line);
+        if (!doc.isObject())
+            return {};
+        objects.append(doc.object());
+    }
+    return objects;
+}
+
+void TestCliSearch::keywordSearchPrintsJsonLines() {
+    const auto r =
+        cli({QStringLiteral("search"), QStringLiteral("elliptical"), QStringLiteral("orbits"),
+             QStringLiteral("--mode"), QStringLiteral("keyword"), QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 1);
+    const QJsonObject o = lines.front();
+    QCOMPARE(o.value(QStringLiteral("path")).toString(), QStringLiteral("/corpus/orbits.txt"));
+    QCOMPARE(o.value(QStringLiteral("title")).toString(), QStringLiteral("orbits"));
+    QCOMPARE(o.value(QStringLiteral("chunk")).toInt(), 1);
+    QVERIFY(o.contains(QStringLiteral("page")));
+    QVERIFY(o.value(QStringLiteral("score")).toDouble() > 0);
+    QVERIFY(o.value(QStringLiteral("text")).toString().contains(QLatin1String("gravity")));
+}
+
+void TestCliSearch::textOutputNamesTitleAndPath() {
+    const auto r =
+        cli({QStringLiteral("search"), QStringLiteral("hot oven"), QStringLiteral("--mode=keyword"),
+             QStringLiteral("-k"), QStringLiteral("1")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith("1. "), r.out.constData());
+    QCOMPARE(r.out.count('\n'), 2); // one result: a heading line and a text line
+    QVERIFY(r.out.contains("/corpus/"));
+}
+
+void TestCliSearch::hybridWithoutEmbedderFallsBackToKeywords() {
+    const auto r =
+        cli({QStringLiteral("search"), QStringLiteral("bread"), QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains("no embedder available"), r.err.constData());
+    QVERIFY(r.err.contains("keyword only"));
+    QCOMPARE(jsonLines(r.out).size(), 2); // the bread chunk and the bread preface
+}
+
+void TestCliSearch::semanticWithoutEmbedderFailsClearly() {
+    const auto r = cli({QStringLiteral("search"), QStringLiteral("bread"), QStringLiteral("--mode"),
+                        QStringLiteral("semantic")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.contains("no embedder available") && r.err.contains("--mode keyword"),
+             r.err.constData());
+}
+
+void TestCliSearch::collectionFilter() {
+    const auto r =
+        cli({QStringLiteral("search"), QStringLiteral("hot oven"), QStringLiteral("--mode"),
+             QStringLiteral("keyword"), QStringLiteral("--collection"), QStringLiteral("Recipes"),
+             QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 1);
+    QCOMPARE(lines.front().value(QStringLiteral("collection")).toString(),
+             QStringLiteral("Recipes"));
+    const auto missing = cli({QStringLiteral("search"), QStringLiteral("oven"),
+                              QStringLiteral("--collection"), QStringLiteral("Poetry")});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains("no collection named 'Poetry'"));
+}
+
+void TestCliSearch::wrongUsage_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("no text") << QStringList{QStringLiteral("search")};
+    QTest::newRow("k zero") << QStringList{QStringLiteral("search"), QStringLiteral("x"),
+                                           QStringLiteral("-k"), QStringLiteral("0")};
+    QTest::newRow("bad mode") << QStringList{QStringLiteral("search"), QStringLiteral("x"),
+                                             QStringLiteral("--mode"), QStringLiteral("fuzzy")};
+    QTest::newRow("unknown option")
+        << QStringList{QStringLiteral("search"), QStringLiteral("x"), QStringLiteral("--colour")};
+    QTest::newRow("index what") << QStringList{QStringLiteral("index"), QStringLiteral("polish")};
+}
+
+void TestCliSearch::wrongUsage() {
+    QFETCH(QStringList, args);
+    const auto r = cli(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCliSearch::indexStatusRebuildVerify() {
+    auto r = cli({QStringLiteral("index"), QStringLiteral("status"), QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 1);
+    QCOMPARE(lines.front().value(QStringLiteral("vectors")).toInt(), 3);
+    QCOMPARE(lines.front().value(QStringLiteral("pending_chunks")).toInt(), 3);
+    QCOMPARE(lines.front().value(QStringLiteral("kind")).toString(), QStringLiteral("exact"));
+    QCOMPARE(lines.front().value(QStringLiteral("dimensions")).toInt(), 64);
+
+    r = cli({QStringLiteral("index"), QStringLiteral("rebuild")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains("Recall@10:"), r.out.constData());
+
+    r = cli({QStringLiteral("index"), QStringLiteral("verify"), QStringLiteral("--sample"),
+             QStringLiteral("3")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith("recall@10 = 1.0000 over 3 sampled queries"), r.out.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCliSearch)
+#include "tst_cli_search.moc"

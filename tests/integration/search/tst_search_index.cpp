@@ -1,0 +1,335 @@
+// The vector index kept in step with PostgreSQL: disk base + delta + deletions, persistence,
+// damaged/foreign files, merges, filters and recall, against the real test server.
+#include "core/db/migrations.h"
+#include "core/db/pg_connection.h"
+#include "core/search/embedding_source.h"
+#include "core/search/index_verifier.h"
+#include "core/search/search_index.h"
+#include "tests/harness/test_postgres.h"
+#include "tests/integration/search/search_fixture.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <optional>
+#include <random>
+
+using namespace quiver;
+using quiver::test::TestPostgres;
+
+namespace {
+const QString kModel = QStringLiteral("test-random-32");
+constexpr int kDims = 32;
+constexpr int kPerCollection = 600;
+} // namespace
+
+class TestSearchIndex : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void buildsADiskBaseAndLoadsItAgain();
+    void recallAgainstExactSearch();
+    void collectionFilterNeverLeaks();
+    void insertsAndDeletionsReachTheIndexAndSurviveARestart();
+    void damagedBaseFileIsRebuilt();
+    void foreignIndexIsRebuilt();
+    void backgroundMergeSwapsInANewBase();
+    void buildCanBeCancelled();
+    void copyOutCancelLeavesConnectionUsable();
+
+private:
+    SearchIndexOptions options() const;
+    qint64 addVectors(qint64 collection, int count);
+    std::vector<float> storedVector(qint64 chunk);
+
+    QString m_conninfo;
+    std::optional<PgConnection> m_conn;
+    QTemporaryDir m_dir;
+    std::mt19937 m_rng{7};
+    QList<qint64> m_collections;
+    std::vector<std::vector<float>> m_centres;
+};
+
+SearchIndexOptions TestSearchIndex::options() const {
+    SearchIndexOptions o;
+    o.directory = m_dir.path();
+    o.exactBelow = 300;
+    o.mergeAbove = 1000000; // merges only where a test asks for them
+    o.build.maxDegree = 32;
+    o.build.buildListSize = 64;
+    return o;
+}
+
+qint64 TestSearchIndex::addVectors(qint64 collection, int count) {
+    PgConnection& c = *m_conn;
+    const qint64 doc =
+        test::addDocument(c, collection, QStringLiteral("/v/%1-%2").arg(collection).arg(m_rng()),
+                          QStringLiteral("vectors"));
+    const PgResult ids =
+        c.exec(QStringLiteral("INSERT INTO quiver.chunks (document_id, ordinal, text) "
+                              "SELECT $1, g, 'chunk ' || g FROM generate_series(0, $2 - 1) g "
+                              "RETURNING id"),
+               {doc, count});
+    std::uniform_int_distribution<std::size_t> pick(0, m_centres.size() - 1);
+    c.transaction([&]() {
+        for (int i = 0; i < ids.rows(); ++i) {
+            std::vector<float> v = test::randomVector(m_rng, kDims);
+            const auto& centre = m_centres[pick(m_rng)];
+            for (int d = 0; d < kDims; ++d)
+                v[static_cast<std::size_t>(d)] =
+                    0.3f * v[static_cast<std::size_t>(d)] + centre[static_cast<std::size_t>(d)];
+            test::addEmbedding(c, ids.toInt64(i, 0), kModel, v);
+        }
+    });
+    return doc;
+}
+
+std::vector<float> TestSearchIndex::storedVector(qint64 chunk) {
+    const QList<float> v =
+        m_conn
+            ->exec(QStringLiteral("SELECT vector FROM quiver.embeddings WHERE chunk_id = $1"),
+                   {chunk})
+            .toFloatArray(0, 0);
+    return {v.begin(), v.end()};
+}
+
+void TestSearchIndex::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_conninfo = TestPostgres::instance().createDatabase(QStringLiteral("sindex"));
+    m_conn = PgConnection::open(m_conninfo);
+    Migrations::apply(*m_conn);
+    for (int i = 0; i < 8; ++i)
+        m_centres.push_back(test::randomVector(m_rng, kDims));
+    for (const char* name : {"A", "B", "C"}) {
+        m_collections.append(test::addCollection(*m_conn, QString::fromLatin1(name)));
+        addVectors(m_collections.back(), kPerCollection);
+    }
+}
+
+void TestSearchIndex::cleanupTestCase() {
+    m_conn.reset();
+    TestPostgres::instance().dropDatabase(m_conninfo);
+}
+
+void TestSearchIndex::buildsADiskBaseAndLoadsItAgain() {
+    std::vector<RankedChunk> first;
+    const std::vector<float> query = storedVector(
+        m_conn->exec(QStringLiteral("SELECT min(chunk_id) FROM quiver.embeddings")).toInt64(0, 0));
+    {
+        SearchIndex index(kModel, options());
+        double lastFraction = -1;
+        int reports = 0;
+        index.open(*m_conn, [&](double f, const QString&) {
+            if (f < lastFraction)
+                return false; // progress must never go backwards
+            lastFraction = f;
+            ++reports;
+            return true;
+        });
+        const IndexStatus s = index.status();
+        QCOMPARE(s.opened, QStringLiteral("built"));
+        QVERIFY(!s.exact);
+        QCOMPARE(s.baseVectors, qint64{3 * kPerCollection});
+        QCOMPARE(s.dimensions, kDims);
+        QVERIFY(QFile::exists(s.baseFile));
+        QCOMPARE(s.fileBytes, QFileInfo(s.baseFile).size());
+        QVERIFY(s.ramBytes > 0);
+        QVERIFY(reports > 2);
+        QCOMPARE(lastFraction, 1.0);
+        first = index.search(query, 10);
+        QCOMPARE(first.size(), std::size_t{10});
+        QVERIFY(first.front().score > 0.999); // the stored vector finds itself
+    }
+    SearchIndex again(kModel, options());
+    again.open(*m_conn);
+    QCOMPARE(again.status().opened, QStringLiteral("loaded"));
+    const auto second = again.search(query, 10);
+    QCOMPARE(second.size(), first.size());
+    for (std::size_t i = 0; i < first.size(); ++i)
+        QCOMPARE(second[i].chunkId, first[i].chunkId);
+}
+
+void TestSearchIndex::recallAgainstExactSearch() {
+    SearchIndex index(kModel, options());
+    index.open(*m_conn);
+    const RecallReport r = measureRecall(*m_conn, index, 50);
+    QCOMPARE(r.queries, 50);
+    QCOMPARE(r.vectors, qint64{3 * kPerCollection});
+    QVERIFY2(r.recall >= 0.95, qPrintable(QString::number(r.recall)));
+    index.recordRecall(r.recall, r.queries);
+    SearchIndex reopened(kModel, options());
+    reopened.open(*m_conn);
+    QVERIFY(reopened.status().recall.has_value());
+    QCOMPARE(*reopened.status().recall, r.recall);
+}
+
+void TestSearchIndex::collectionFilterNeverLeaks() {
+    SearchIndex index(kModel, options());
+    index.open(*m_conn);
+    const qint64 b = m_collections[1];
+    for (int q = 0; q < 20; ++q) {
+        const auto hits = index.search(test::randomVector(m_rng, kDims), 10, b);
+        QCOMPARE(hits.size(), std::size_t{10});
+        QStringList ids;
+        for (const RankedChunk& h : hits)
+            ids.append(QString::number(h.chunkId));
+        const qint64 outside =
+            m_conn
+                ->exec(QStringLiteral("SELECT count(*) FROM quiver.chunks c JOIN "
+                                      "quiver.documents d ON d.id = c.document_id "
+                                      "WHERE c.id = ANY($1::bigint[]) AND d.collection_id <> $2"),
+                       {QStringLiteral("{%1}").arg(ids.join(QLatin1Char(','))), b})
+                .toInt64(0, 0);
+        QCOMPARE(outside, qint64{0});
+    }
+}
+
+void TestSearchIndex::insertsAndDeletionsReachTheIndexAndSurviveARestart() {
+    SearchIndex index(kModel, options());
+    index.open(*m_conn);
+    const qint64 before = index.status().baseVectors;
+    // New vectors: found without a rebuild.
+    const qint64 doc = addVectors(m_collections[2], 40);
+    const qint64 newChunk =
+        m_conn
+            ->exec(QStringLiteral("SELECT min(id) FROM quiver.chunks WHERE document_id = $1"),
+                   {doc})
+            .toInt64(0, 0);
+    QCOMPARE(index.sync(*m_conn), std::size_t{40});
+    QCOMPARE(index.search(storedVector(newChunk), 1).front().chunkId, newChunk);
+    // A base vector rewritten: the new vector is what is found.
+    const qint64 old = m_conn
+                           ->exec(QStringLiteral("SELECT min(e.chunk_id) FROM quiver.embeddings e "
+                                                 "JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                                 "JOIN quiver.documents d ON d.id = c.document_id "
+                                                 "WHERE d.collection_id = $1"),
+                                  {m_collections[1]})
+                           .toInt64(0, 0);
+    const std::vector<float> replacement = test::randomVector(m_rng, kDims);
+    test::addEmbedding(*m_conn, old, kModel, replacement);
+    // A whole collection's document deleted: none of it is ever returned again.
+    const qint64 firstDoc =
+        m_conn
+            ->exec(QStringLiteral("SELECT min(id) FROM quiver.documents WHERE collection_id = $1"),
+                   {m_collections[0]})
+            .toInt64(0, 0);
+    const std::vector<float> deletedProbe = storedVector(
+        m_conn
+            ->exec(QStringLiteral("SELECT max(id) FROM quiver.chunks WHERE document_id = $1"),
+                   {firstDoc})
+            .toInt64(0, 0));
+    m_conn->exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = $1"), {firstDoc});
+    index.sync(*m_conn);
+    const auto check = [&](SearchIndex& idx) {
+        QCOMPARE(idx.search(replacement, 1).front().chunkId, old);
+        QVERIFY(idx.search(replacement, 1).front().score > 0.999);
+        QVERIFY(idx.search(deletedProbe, 20, m_collections[0]).empty());
+        for (const RankedChunk& h : idx.search(deletedProbe, 50))
+            QVERIFY(m_conn
+                        ->exec(QStringLiteral("SELECT count(*) FROM quiver.embeddings "
+                                              "WHERE chunk_id = $1"),
+                               {h.chunkId})
+                        .toInt64(0, 0) == 1);
+    };
+    check(index);
+    QCOMPARE(index.status().baseVectors, before);
+    QVERIFY(index.status().deltaVectors >= 41);
+    // After a restart, the same base file and the replayed log give the same answers.
+    SearchIndex restarted(kModel, options());
+    restarted.open(*m_conn);
+    QCOMPARE(restarted.status().opened, QStringLiteral("loaded"));
+    check(restarted);
+}
+
+void TestSearchIndex::damagedBaseFileIsRebuilt() {
+    QString path;
+    {
+        SearchIndex index(kModel, options());
+        index.open(*m_conn);
+        path = index.status().baseFile;
+    }
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.seek(f.size() / 2);
+        QByteArray junk(4096, '\x5a');
+        QVERIFY(f.write(junk) == junk.size());
+    }
+    SearchIndex index(kModel, options());
+    index.open(*m_conn);
+    QVERIFY2(index.status().opened.startsWith(QLatin1String("rebuilt:")),
+             qPrintable(index.status().opened));
+    QVERIFY(!QFile::exists(path) || index.status().baseFile == path);
+    const RecallReport r = measureRecall(*m_conn, index, 20);
+    QVERIFY(r.recall >= 0.9);
+    SearchIndex again(kModel, options());
+    again.open(*m_conn);
+    QCOMPARE(again.status().opened, QStringLiteral("loaded"));
+}
+
+void TestSearchIndex::foreignIndexIsRebuilt() {
+    {
+        SearchIndex index(kModel, options());
+        index.open(*m_conn);
+    }
+    // Same server and database name, but another quiver schema (a re-created database).
+    m_conn->exec(
+        QStringLiteral("UPDATE quiver.search_settings SET install_id = gen_random_uuid()"));
+    SearchIndex index(kModel, options());
+    index.open(*m_conn);
+    QVERIFY2(index.status().opened.contains(QLatin1String("another database")),
+             qPrintable(index.status().opened));
+}
+
+void TestSearchIndex::backgroundMergeSwapsInANewBase() {
+    SearchIndexOptions o = options();
+    o.mergeAbove = 50;
+    const QString conninfo = m_conninfo;
+    o.connect = [conninfo]() { return PgConnection::open(conninfo); };
+    SearchIndex index(kModel, o);
+    index.open(*m_conn);
+    const IndexStatus before = index.status();
+    addVectors(m_collections[1], 200);
+    index.sync(*m_conn);
+    // Searches go on meanwhile.
+    QVERIFY(!index.search(test::randomVector(m_rng, kDims), 5).empty());
+    index.waitForMerge();
+    const IndexStatus after = index.status();
+    QCOMPARE(after.baseVectors, EmbeddingSource::count(*m_conn, kModel));
+    QCOMPARE(after.deltaVectors, qint64{0});
+    QVERIFY(after.baseFile != before.baseFile);
+    QVERIFY(!QFile::exists(before.baseFile));
+    QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.qdx")}).size(), 1);
+}
+
+void TestSearchIndex::buildCanBeCancelled() {
+    SearchIndex index(kModel, options());
+    QVERIFY_THROWS_EXCEPTION(
+        IndexCancelled, index.rebuild(*m_conn, [](double f, const QString&) { return f < 0.5; }));
+    QVERIFY(!index.isOpen());
+    QCOMPARE(m_conn->exec(QStringLiteral("SELECT 1")).toInt64(0, 0), qint64{1});
+}
+
+void TestSearchIndex::copyOutCancelLeavesConnectionUsable() {
+    qint64 seen = 0;
+    const auto result = EmbeddingSource::readAll(
+        *m_conn, kModel, [&](qint64, qint64, const std::vector<float>&) { ++seen; },
+        [](qint64 done, qint64) { return done < 1024; });
+    QVERIFY(!result.has_value());
+    QCOMPARE(seen, qint64{1024}); // rows already in flight are dropped, not handed on
+    QCOMPARE(m_conn->transactionDepth(), 0);
+    QCOMPARE(m_conn->exec(QStringLiteral("SELECT 2")).toInt64(0, 0), qint64{2});
+    // A complete read sees every row and returns a watermark.
+    seen = 0;
+    QVERIFY(EmbeddingSource::readAll(*m_conn, kModel,
+                                     [&](qint64, qint64, const std::vector<float>&) { ++seen; }, {})
+                .has_value());
+    QCOMPARE(seen, EmbeddingSource::count(*m_conn, kModel));
+}
+
+QTEST_GUILESS_MAIN(TestSearchIndex)
+#include "tst_search_index.moc"
