@@ -40,10 +40,11 @@ QStringList makeChunks(const quiver::LocalEmbedder& embedder, int count, double*
     for (int c = 0; c < count; ++c) {
         QString text;
         std::size_t n = 0;
-        while (n < 125) {
+        for (int word = 0; n < 125; ++word) {
             text += words[static_cast<int>(rng() % static_cast<unsigned>(words.size()))];
             text += (rng() % 9 == 0) ? QStringLiteral(". ") : QStringLiteral(" ");
-            n = embedder.tokenize(text).size();
+            if (word >= 80) // well below 125 tokens until here
+                n = embedder.tokenize(text).size();
         }
         tokens += n;
         chunks << text;

@@ -3,16 +3,13 @@
 #include <QList>
 
 #include <algorithm>
+#include <map>
 
 namespace quiver {
 
 namespace {
 
 constexpr char32_t kSpaceMark = 0x2581; // '▁'
-
-std::uint64_t edgeKey(int node, char32_t c) {
-    return (static_cast<std::uint64_t>(node) << 32) | c;
-}
 
 std::vector<char32_t> toCodePoints(const QString& s) {
     std::vector<char32_t> out;
@@ -26,29 +23,44 @@ std::vector<char32_t> toCodePoints(const QString& s) {
 
 SentencePieceTokenizer::SentencePieceTokenizer(std::vector<Piece> pieces, int reserved)
     : m_pieces(std::move(pieces)) {
-    m_nodes.emplace_back();
     m_pieceLength.reserve(m_pieces.size());
     for (const Piece& p : m_pieces)
         m_pieceLength.push_back(static_cast<int>(p.text.size()));
+    // Built with a map per node, then flattened into sorted edge runs for fast lookups.
+    std::vector<std::map<char32_t, int>> children(1);
+    std::vector<int> pieceAt(1, -1);
     for (int id = std::max(reserved, 0); id < vocabularySize(); ++id) {
         int node = 0;
         for (const char32_t c : toCodePoints(m_pieces[static_cast<std::size_t>(id)].text)) {
-            int next = child(node, c);
-            if (next < 0) {
-                next = static_cast<int>(m_nodes.size());
-                m_nodes.emplace_back();
-                m_edges.emplace(edgeKey(node, c), next);
+            auto& edges = children[static_cast<std::size_t>(node)];
+            auto it = edges.find(c);
+            if (it == edges.end()) {
+                it = edges.emplace(c, static_cast<int>(children.size())).first;
+                children.emplace_back();
+                pieceAt.push_back(-1);
             }
-            node = next;
+            node = it->second;
         }
         if (node != 0)
-            m_nodes[static_cast<std::size_t>(node)].piece = id; // a repeated piece: the last wins
+            pieceAt[static_cast<std::size_t>(node)] = id; // a repeated piece: the last wins
+    }
+    m_nodes.resize(children.size());
+    for (std::size_t n = 0; n < children.size(); ++n) {
+        m_nodes[n].piece = pieceAt[n];
+        m_nodes[n].firstEdge = static_cast<std::uint32_t>(m_edges.size());
+        m_nodes[n].edgeCount = static_cast<std::uint32_t>(children[n].size());
+        for (const auto& [symbol, next] : children[n])
+            m_edges.push_back({symbol, next});
     }
 }
 
 int SentencePieceTokenizer::child(int node, char32_t c) const {
-    const auto it = m_edges.find(edgeKey(node, c));
-    return it == m_edges.end() ? -1 : it->second;
+    const Node& n = m_nodes[static_cast<std::size_t>(node)];
+    const auto first = m_edges.begin() + n.firstEdge;
+    const auto last = first + n.edgeCount;
+    const auto it =
+        std::lower_bound(first, last, c, [](const Edge& e, char32_t s) { return e.symbol < s; });
+    return it != last && it->symbol == c ? it->child : -1;
 }
 
 std::vector<int> SentencePieceTokenizer::encode(const QString& text) const {

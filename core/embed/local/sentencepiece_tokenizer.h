@@ -3,7 +3,6 @@
 #include <QString>
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 namespace quiver {
@@ -29,15 +28,22 @@ public:
     int vocabularySize() const { return static_cast<int>(m_pieces.size()); }
 
 private:
+    // A trie over code points, node 0 the root. Each node's edges are a sorted run of m_edges.
     struct Node {
         int piece = -1; // the vocabulary id ending here, -1 for an inner node
+        std::uint32_t firstEdge = 0;
+        std::uint32_t edgeCount = 0;
+    };
+    struct Edge {
+        char32_t symbol;
+        int child;
     };
     int child(int node, char32_t c) const;
 
     std::vector<Piece> m_pieces;
     std::vector<int> m_pieceLength; // in UTF-16 units, as the reference steps back by
-    std::vector<Node> m_nodes;      // trie over code points; node 0 is the root
-    std::unordered_map<std::uint64_t, int> m_edges; // (node << 32 | code point) -> child
+    std::vector<Node> m_nodes;
+    std::vector<Edge> m_edges;
 };
 
 } // namespace quiver
