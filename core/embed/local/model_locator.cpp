@@ -22,9 +22,10 @@ QStringList ModelLocator::candidates(const QString& name) {
     const QString overridden = qEnvironmentVariable(kOverrideVariable);
     if (!overridden.isEmpty())
         return {QDir::cleanPath(overridden)};
-    QString exeDir = QCoreApplication::applicationDirPath();
-    if (exeDir.isEmpty()) // no QCoreApplication: fall back to the process's own path
-        exeDir = QFileInfo(QStringLiteral("/proc/self/exe")).canonicalPath();
+    // Without a QCoreApplication (tools, the fuzz driver) the process's own path on Linux.
+    const QString exeDir = QCoreApplication::instance()
+                               ? QCoreApplication::applicationDirPath()
+                               : QFileInfo(QStringLiteral("/proc/self/exe")).canonicalPath();
     const QString relative = QStringLiteral("models/") + name;
     QStringList out;
     out << QDir::cleanPath(exeDir + QLatin1Char('/') + relative)

@@ -27,13 +27,20 @@ const QString kEncode = QStringLiteral("module_apply_default/Encoder_en/KonaTran
 const QString kStack = kEncode + QStringLiteral("TransformerStack/");
 const QString kConcat = QStringLiteral("/ConcatPartitions/concat");
 
+const QString kFix = QStringLiteral(
+    "Reinstall Quiver, or from a source tree run scripts/fetch-model.sh and rebuild; "
+    "QUIVER_MODEL_DIR may point at another copy of the model.");
+
 [[noreturn]] void fail(const QString& file, const QString& problem) {
-    throw EmbedError(
-        EmbedError::Kind::Config,
-        QStringLiteral("The local model file %1 %2. Reinstall Quiver, or from a source tree run "
-                       "scripts/fetch-model.sh and rebuild; QUIVER_MODEL_DIR may point at another "
-                       "copy of the model.")
-            .arg(QDir::toNativeSeparators(file), problem));
+    throw EmbedError(EmbedError::Kind::Config,
+                     QStringLiteral("The local model file %1 %2. %3")
+                         .arg(QDir::toNativeSeparators(file), problem, kFix));
+}
+
+[[noreturn]] void failFolder(const QString& folder, const QString& problem) {
+    throw EmbedError(EmbedError::Kind::Config,
+                     QStringLiteral("The local model folder %1 %2. %3")
+                         .arg(QDir::toNativeSeparators(folder), problem, kFix));
 }
 
 QByteArray readFile(const QString& path, qint64 maxBytes) {
@@ -90,7 +97,7 @@ public:
         checkDigest(path, bytes, m_checksums);
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject())
+        if (error.error != QJsonParseError::NoError)
             fail(path, QStringLiteral("is not valid JSON"));
         const QJsonValue manifest = doc.object().value(QStringLiteral("weightsManifest"));
         if (!manifest.isArray() || manifest.toArray().isEmpty())
@@ -128,11 +135,12 @@ public:
                 groupBytes += info.size();
             }
             if (groupBytes != static_cast<std::int64_t>(floats * 4))
-                fail(m_dir.filePath(names.value(0)),
-                     QStringLiteral("and the other weight files hold %1 bytes where the "
-                                    "manifest describes %2: a file is truncated or damaged")
-                         .arg(groupBytes)
-                         .arg(floats * 4));
+                failFolder(m_dir.path(),
+                           QStringLiteral("holds weight files (%1) of %2 bytes where model.json "
+                                          "describes %3: one is truncated or damaged")
+                               .arg(names.join(QStringLiteral(", ")))
+                               .arg(groupBytes)
+                               .arg(floats * 4));
             shardBytes += groupBytes;
         }
         if (shardBytes > kMaxWeightBytes)
@@ -295,7 +303,7 @@ const UseLiteWeights::Checksums& UseLiteWeights::pinnedChecksums() {
 UseLiteWeights UseLiteWeights::load(const QString& directory, const Checksums& checksums) {
     const QDir dir(directory);
     if (!dir.exists())
-        fail(directory, QStringLiteral("(the model folder) is missing"));
+        failFolder(directory, QStringLiteral("is missing"));
     UseLiteWeights w;
     const std::unordered_map<QString, Entry> entries =
         ManifestReader(directory, checksums, w.m_blob).read();
