@@ -79,12 +79,13 @@ LocalEmbedder::embedTokens(const std::vector<std::vector<int>>& sequences,
     std::mutex failureMutex;
     const auto work = [&] {
         try {
+            UseLiteModel::Workspace workspace;
             for (std::size_t b = next++; b < batches.size(); b = next++) {
                 if (cancel.isCancelled())
                     return;
                 const Batch& batch = batches[b];
                 m_model->embed(std::span(sequences).subspan(batch.first, batch.count),
-                               flat.data() + batch.first * UseLiteModel::kDimensions);
+                               flat.data() + batch.first * UseLiteModel::kDimensions, workspace);
             }
         } catch (...) {
             const std::lock_guard lock(failureMutex);

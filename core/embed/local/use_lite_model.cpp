@@ -10,6 +10,7 @@ namespace quiver {
 namespace {
 
 using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatrixMap = Eigen::Map<Matrix>;
 using ConstMap = Eigen::Map<const Matrix>;
 using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 using ConstRowMap = Eigen::Map<const RowVector>;
@@ -21,18 +22,34 @@ ConstRowMap row(const UseLiteWeights::Tensor& t) {
     return ConstRowMap(t.data, t.cols);
 }
 
+// A buffer that only grows, viewed as a rows x cols matrix: batches of different sizes reuse it
+// without allocating (and without the page faults of fresh allocations). Aligned as Eigen's own
+// matrices are, because vectorised sums start differently on differently aligned rows and the
+// results must not depend on where a buffer happens to lie.
+class Buffer {
+public:
+    MatrixMap view(Eigen::Index rows, Eigen::Index cols) {
+        const auto size = static_cast<std::size_t>(rows * cols);
+        if (m_data.size() < size)
+            m_data.resize(size);
+        return MatrixMap(m_data.data(), rows, cols);
+    }
+
+private:
+    std::vector<float, Eigen::aligned_allocator<float>> m_data;
+};
+
 // x * W + b for every row of x, as one matrix product.
-void dense(const Matrix& x, const UseLiteWeights::Tensor& w, const UseLiteWeights::Tensor& b,
-           Matrix& out) {
-    out.resize(x.rows(), w.cols);
+template <typename In>
+void dense(const In& x, const UseLiteWeights::Tensor& w, const UseLiteWeights::Tensor& b,
+           MatrixMap out) {
     out.noalias() = x * map(w);
     out.rowwise() += row(b);
 }
 
 // Layer normalisation of each row: (x - mean) * scale / sqrt(var + eps) + bias.
-void layerNorm(const Matrix& x, const UseLiteWeights::Tensor& scale,
-               const UseLiteWeights::Tensor& bias, float epsilon, Matrix& out) {
-    out.resize(x.rows(), x.cols());
+void layerNorm(const MatrixMap& x, const UseLiteWeights::Tensor& scale,
+               const UseLiteWeights::Tensor& bias, float epsilon, MatrixMap out) {
     const float inverseWidth = 1.0f / static_cast<float>(x.cols());
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
         const float mean = x.row(r).sum() * inverseWidth;
@@ -44,6 +61,15 @@ void layerNorm(const Matrix& x, const UseLiteWeights::Tensor& scale,
 }
 
 } // namespace
+
+struct UseLiteModel::Workspace::Buffers {
+    Buffer x, normed, qkv, attended, projected, hidden, residual, query, scores, pooled, y;
+};
+
+UseLiteModel::Workspace::Workspace()
+    : m_buffers(std::make_unique<Buffers>()) {}
+
+UseLiteModel::Workspace::~Workspace() = default;
 
 UseLiteModel::UseLiteModel(UseLiteWeights weights)
     : m_weights(std::move(weights)) {
@@ -61,45 +87,50 @@ UseLiteModel::UseLiteModel(UseLiteWeights weights)
         }
 }
 
-void UseLiteModel::embed(std::span<const std::vector<int>> sequences, float* out) const {
+void UseLiteModel::embed(std::span<const std::vector<int>> sequences, float* out,
+                         Workspace& workspace) const {
     const UseLiteWeights& w = m_weights;
+    Workspace::Buffers& b = *workspace.m_buffers;
     Eigen::Index total = 0;
     for (const std::vector<int>& s : sequences) {
         if (s.size() > static_cast<std::size_t>(kMaxTokens))
             throw std::invalid_argument("UseLiteModel: sequence longer than the window");
+        for (const int id : s)
+            if (id < 0 || id >= w.embeddings.rows)
+                throw std::invalid_argument("UseLiteModel: token id out of range");
         total += static_cast<Eigen::Index>(s.size());
     }
+    constexpr int kWide = UseLiteWeights::kWidth;
 
     // Token embeddings: E[id] + (E[id] + timing[position]), in the graph's order of additions.
-    Matrix x(total, UseLiteWeights::kEmbeddingWidth);
+    MatrixMap x0 = b.x.view(total, UseLiteWeights::kEmbeddingWidth);
     {
         Eigen::Index r = 0;
         const ConstMap embeddings = map(w.embeddings);
         const ConstMap timing(m_timing.data(), kMaxTokens, UseLiteWeights::kEmbeddingWidth);
         for (const std::vector<int>& s : sequences)
-            for (std::size_t p = 0; p < s.size(); ++p, ++r) {
-                const int id = s[p];
-                if (id < 0 || id >= w.embeddings.rows)
-                    throw std::invalid_argument("UseLiteModel: token id out of range");
-                x.row(r) = embeddings.row(id) +
-                           (embeddings.row(id) + timing.row(static_cast<Eigen::Index>(p)));
-            }
+            for (std::size_t p = 0; p < s.size(); ++p, ++r)
+                x0.row(r) = embeddings.row(s[p]) +
+                            (embeddings.row(s[p]) + timing.row(static_cast<Eigen::Index>(p)));
     }
 
-    Matrix normed, qkv, attended, projected, hidden, residual;
-    // Multi-head self-attention of each sequence over its own tokens.
-    const auto attend = [&](const UseLiteWeights::Layer& layer, int width) {
+    // Multi-head self-attention of each sequence over its own tokens, then the output projection
+    // into `projected`.
+    const auto attend = [&](const MatrixMap& x, const UseLiteWeights::Layer& layer, int width) {
         const int headWidth = width / UseLiteWeights::kHeads;
+        MatrixMap normed = b.normed.view(total, width);
         layerNorm(x, layer.attentionNormScale, layer.attentionNormBias, w.layerNormEpsilon, normed);
+        MatrixMap qkv = b.qkv.view(total, 3 * width);
         dense(normed, layer.qkv, layer.qkvBias, qkv);
-        attended.resize(total, width);
-        Matrix scores;
+        MatrixMap attended = b.attended.view(total, width);
         Eigen::Index start = 0;
         for (const std::vector<int>& s : sequences) {
             const auto n = static_cast<Eigen::Index>(s.size());
             for (int h = 0; h < UseLiteWeights::kHeads && n > 0; ++h) {
                 const Eigen::Index qc = h * headWidth;
-                const Matrix q = qkv.block(start, qc, n, headWidth) * layer.attentionScale;
+                MatrixMap q = b.query.view(n, headWidth);
+                q = qkv.block(start, qc, n, headWidth) * layer.attentionScale;
+                MatrixMap scores = b.scores.view(n, n);
                 scores.noalias() = q * qkv.block(start, width + qc, n, headWidth).transpose();
                 for (Eigen::Index r = 0; r < n; ++r) {
                     const float top = scores.row(r).maxCoeff();
@@ -111,39 +142,45 @@ void UseLiteModel::embed(std::span<const std::vector<int>> sequences, float* out
             }
             start += n;
         }
-        dense(attended, layer.output, layer.outputBias, projected);
+        dense(attended, layer.output, layer.outputBias, b.projected.view(total, kWide));
     };
-    const auto feedForward = [&](const UseLiteWeights::Layer& layer) {
+    // x += FFN(LayerNorm(x)).
+    const auto feedForward = [&](MatrixMap& x, const UseLiteWeights::Layer& layer) {
+        MatrixMap normed = b.normed.view(total, kWide);
         layerNorm(x, layer.ffnNormScale, layer.ffnNormBias, w.layerNormEpsilon, normed);
+        MatrixMap hidden = b.hidden.view(total, UseLiteWeights::kFfnWidth);
         dense(normed, layer.ffnIn, layer.ffnInBias, hidden);
         hidden = hidden.cwiseMax(0.0f);
+        MatrixMap projected = b.projected.view(total, kWide);
         dense(hidden, layer.ffnOut, layer.ffnOutBias, projected);
         x += projected;
     };
 
     // Layer 0: attention at width 256, the residual projected to 512.
-    attend(w.layers[0], UseLiteWeights::kEmbeddingWidth);
-    dense(x, w.residualProjection, w.residualProjectionBias, residual);
-    x = projected + residual;
-    feedForward(w.layers[0]);
+    attend(x0, w.layers[0], UseLiteWeights::kEmbeddingWidth);
+    MatrixMap x = b.residual.view(total, kWide);
+    dense(x0, w.residualProjection, w.residualProjectionBias, x);
+    x += b.projected.view(total, kWide);
+    feedForward(x, w.layers[0]);
     // Layer 1 at width 512.
-    attend(w.layers[1], UseLiteWeights::kWidth);
-    x += projected;
-    feedForward(w.layers[1]);
+    attend(x, w.layers[1], kWide);
+    x += b.projected.view(total, kWide);
+    feedForward(x, w.layers[1]);
 
     // Mean over each sequence's tokens, the tanh layer, L2 normalisation.
-    Matrix pooled = Matrix::Zero(static_cast<Eigen::Index>(sequences.size()), kDimensions);
+    const auto count = static_cast<Eigen::Index>(sequences.size());
+    MatrixMap pooled = b.pooled.view(count, kWide);
+    pooled.setZero();
     Eigen::Index start = 0;
-    for (std::size_t i = 0; i < sequences.size(); ++i) {
-        const auto n = static_cast<Eigen::Index>(sequences[i].size());
+    for (Eigen::Index i = 0; i < count; ++i) {
+        const auto n = static_cast<Eigen::Index>(sequences[static_cast<std::size_t>(i)].size());
         if (n > 0)
-            pooled.row(static_cast<Eigen::Index>(i)) =
-                x.middleRows(start, n).colwise().sum() / static_cast<float>(n);
+            pooled.row(i) = x.middleRows(start, n).colwise().sum() / static_cast<float>(n);
         start += n;
     }
-    Matrix y;
+    MatrixMap y = b.y.view(count, kWide);
     dense(pooled, w.tanhWeights, w.tanhBias, y);
-    for (Eigen::Index r = 0; r < y.rows(); ++r) {
+    for (Eigen::Index r = 0; r < count; ++r) {
         y.row(r) = y.row(r).array().tanh();
         const float scale = 1.0f / std::sqrt(std::max(y.row(r).squaredNorm(), w.normalizeEpsilon));
         Eigen::Map<RowVector>(out + r * kDimensions, kDimensions) = y.row(r) * scale;

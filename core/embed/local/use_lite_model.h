@@ -2,6 +2,7 @@
 
 #include "core/embed/local/use_lite_weights.h"
 
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -15,19 +16,34 @@ namespace quiver {
 //
 // embed() computes a batch of token sequences at once: the dense layers of every token of every
 // sequence form one matrix product, attention runs per sequence. It is const and keeps its
-// scratch space on the caller's stack, so several threads may call it at once. The result of a
+// scratch space in the caller's Workspace, so several threads may call it at once. The result of a
 // batch depends only on its sequences (no threads, no timing inside).
 class UseLiteModel {
 public:
     static constexpr int kMaxTokens = 128; // the model's window (the reference truncates to it)
     static constexpr int kDimensions = UseLiteWeights::kWidth;
 
+    // Scratch space for embed(), kept between batches so the big buffers are allocated once;
+    // one per thread.
+    class Workspace {
+    public:
+        Workspace();
+        ~Workspace();
+        Workspace(const Workspace&) = delete;
+        Workspace& operator=(const Workspace&) = delete;
+
+    private:
+        friend class UseLiteModel;
+        struct Buffers;
+        std::unique_ptr<Buffers> m_buffers;
+    };
+
     explicit UseLiteModel(UseLiteWeights weights);
 
     // One 512-d unit vector per sequence into out (sequences.size() x 512, row after row).
-    // Each sequence holds at most kMaxTokens ids below vocabularyRows(); an empty one gives the
-    // model's vector for no tokens.
-    void embed(std::span<const std::vector<int>> sequences, float* out) const;
+    // Each sequence holds at most kMaxTokens ids below 8002; an empty one gives the model's
+    // vector for no tokens. Throws std::invalid_argument for a sequence that breaks that.
+    void embed(std::span<const std::vector<int>> sequences, float* out, Workspace& workspace) const;
 
     const UseLiteWeights& weights() const { return m_weights; }
 
