@@ -1,5 +1,6 @@
 // Speed of the local sentence model: load time, chunks per second for ~125-token chunks with 1
-// and 2 threads (or those given), and the process's peak resident memory.
+// and 2 threads (or those given; wall clock, and per CPU-second), and the process's peak
+// resident memory. Run it on a quiet machine (see `uptime`).
 //
 // Usage: embed_bench_local [--chunks N] [--threads 1,2] [--model-dir DIR]
 #include "core/embed/local/local_embedder.h"
@@ -11,11 +12,20 @@
 #include <cstdio>
 #include <random>
 #include <sys/resource.h>
+#include <time.h>
 
 namespace {
 
 double seconds(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// CPU time of the whole process (all threads): on a shared machine, chunks per CPU-second say
+// what dedicated cores would do when the wall clock is stretched by other work.
+double cpuSeconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 double peakRssMb() {
@@ -96,10 +106,13 @@ int main(int argc, char** argv) {
             quiver::LocalEmbedder embedder(options);
             embedder.embed(chunks.mid(0, 8)); // warm the caches and the allocator
             const auto start = std::chrono::steady_clock::now();
+            const double cpuStart = cpuSeconds();
             const auto vectors = embedder.embed(chunks);
             const double s = seconds(start);
-            std::printf("threads %d: %.1f chunks/s (%.2f s for %zu vectors)\n", threads,
-                        chunkCount / s, s, vectors.size());
+            const double cpu = cpuSeconds() - cpuStart;
+            std::printf("threads %d: %.1f chunks/s (%.2f s for %zu vectors; %.1f chunks per "
+                        "CPU-second)\n",
+                        threads, chunkCount / s, s, vectors.size(), chunkCount / cpu);
         }
         std::printf("peak resident memory: %.0f MB\n", peakRssMb());
     } catch (const std::exception& e) {
