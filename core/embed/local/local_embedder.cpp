@@ -58,7 +58,7 @@ LocalEmbedder::LocalEmbedder(const Options& options)
 LocalEmbedder::~LocalEmbedder() = default;
 
 QString LocalEmbedder::modelId() const {
-    return QString::fromLatin1(kModelName);
+    return QString::fromLatin1(kModelId);
 }
 
 int LocalEmbedder::dimensions() const {

@@ -24,7 +24,11 @@ class UseLiteModel;
 // once; cancelling stops between batches and throws EmbedError(Kind::Cancelled).
 class LocalEmbedder : public Embedder {
 public:
-    static constexpr const char* kModelName = "use-lite-0.2.0"; // also its folder's name
+    // The model files' folder (share/quiver/models/<kModelName>).
+    static constexpr const char* kModelName = "use-lite-0.2.0";
+    // modelId(): change it with anything that changes the vectors (the model, its version, the
+    // windows), so that stored embeddings are redone.
+    static constexpr const char* kModelId = "use-lite-0.2.0";
     static constexpr int kWindowTokens = 128;
     static constexpr int kWindowOverlap = 32;
 
@@ -46,7 +50,8 @@ public:
 
     // The model's token ids for a text (all of them, before windowing).
     std::vector<int> tokenize(const QString& text) const;
-    // Embeds token sequences of at most kWindowTokens ids each, one vector per sequence.
+    // Embeds token sequences of at most kWindowTokens ids each, one vector per sequence; throws
+    // std::invalid_argument for a longer sequence or an id outside the vocabulary.
     std::vector<std::vector<float>> embedTokens(const std::vector<std::vector<int>>& sequences,
                                                 const CancelToken& cancel = {}) const;
     int threads() const { return m_threads; }

@@ -160,6 +160,9 @@ public:
                 out += shard.size();
             }
         }
+        if (out != reinterpret_cast<unsigned char*>(m_blob.data()) + m_blob.size() * sizeof(float))
+            failFolder(m_dir.path(), QStringLiteral("has weight files that changed while they "
+                                                    "were read"));
         return std::move(m_entries);
     }
 
