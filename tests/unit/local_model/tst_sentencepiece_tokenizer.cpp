@@ -39,8 +39,9 @@ void TestSentencePieceTokenizer::encodes_data() {
     QTest::newRow("spaces become pieces") << QStringLiteral("x x") << QList<int>{8, 8};
     // Characters no piece starts with are unknown (0, score 0); a run of them is one unknown.
     QTest::newRow("unknowns merge") << QStringLiteral("x??x") << QList<int>{6, 0, 7};
-    // An unknown scores 0, better than any piece, so a path through unknowns ("f", "i") beats
-    // "▁fi"; the unknown "▁"-less run merges into one id.
+    // An unknown scores 0, better than any piece, so unknown "f" + unknown "i" beat "▁fi"; and
+    // stepping back over an unknown steps over piece 0's text ("<0>", 3 characters here, one in
+    // the real vocabulary), as the reference does, which swallows the "▁".
     QTest::newRow("unknown beats a piece") << QStringLiteral("fi") << QList<int>{0};
     // NFKC turns the ligature into "fi"; with "f" and "i" known the whole piece wins.
     QTest::newRow("nfkc") << QStringLiteral("\uFB01") << QList<int>{11};
