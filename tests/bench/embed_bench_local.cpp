@@ -6,10 +6,12 @@
 #include "core/embed/local/local_embedder.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QStringList>
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <sys/resource.h>
 #include <time.h>
@@ -32,6 +34,17 @@ double peakRssMb() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return static_cast<double>(usage.ru_maxrss) / 1024.0; // kB on Linux
+}
+
+// The resident memory now (Linux), in MB; 0 where unknown.
+double rssMb() {
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray& line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return 0;
 }
 
 // Plausible English prose, deterministic, each chunk grown word by word to ~125 tokens.
@@ -91,14 +104,15 @@ int main(int argc, char** argv) {
         quiver::LocalEmbedder::Options options;
         options.modelDir = modelDir;
         const auto loadStart = std::chrono::steady_clock::now();
-        quiver::LocalEmbedder probe(options);
+        auto probe = std::make_unique<quiver::LocalEmbedder>(options);
         const double loadSeconds = seconds(loadStart);
-        std::printf("model %s from %s\n", qPrintable(probe.modelId()),
-                    qPrintable(probe.modelDir()));
+        std::printf("model %s from %s\n", qPrintable(probe->modelId()),
+                    qPrintable(probe->modelDir()));
         std::printf("load (read, SHA-256 check, parse): %.3f s\n", loadSeconds);
 
         double meanTokens = 0;
-        const QStringList chunks = makeChunks(probe, chunkCount, &meanTokens);
+        const QStringList chunks = makeChunks(*probe, chunkCount, &meanTokens);
+        probe.reset();
         std::printf("%d chunks of %.1f tokens on average\n", chunkCount, meanTokens);
         for (const int threads : threadCounts) {
             options.threads = threads;
@@ -111,8 +125,8 @@ int main(int argc, char** argv) {
             const double s = seconds(start);
             const double cpu = cpuSeconds() - cpuStart;
             std::printf("threads %d: %.1f chunks/s (%.2f s for %zu vectors; %.1f chunks per "
-                        "CPU-second)\n",
-                        threads, chunkCount / s, s, vectors.size(), chunkCount / cpu);
+                        "CPU-second); resident after it: %.0f MB\n",
+                        threads, chunkCount / s, s, vectors.size(), chunkCount / cpu, rssMb());
         }
         std::printf("peak resident memory: %.0f MB\n", peakRssMb());
     } catch (const std::exception& e) {
