@@ -10,6 +10,7 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace quiver {
@@ -96,8 +97,13 @@ LocalEmbedder::embedTokens(const std::vector<std::vector<int>>& sequences,
     };
     const std::size_t threadCount = std::min(static_cast<std::size_t>(m_threads), batches.size());
     std::vector<std::thread> helpers;
-    for (std::size_t t = 1; t < threadCount; ++t)
-        helpers.emplace_back(work);
+    for (std::size_t t = 1; t < threadCount; ++t) {
+        try {
+            helpers.emplace_back(work);
+        } catch (const std::system_error&) {
+            break; // no more threads to be had: the ones running share the batches
+        }
+    }
     work();
     for (std::thread& t : helpers)
         t.join();
