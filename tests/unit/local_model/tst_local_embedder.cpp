@@ -142,7 +142,7 @@ void TestLocalEmbedder::vectorsAreUnitLength() {
 
 void TestLocalEmbedder::resultsDoNotDependOnThreadsOrBatch() {
     QStringList texts;
-    for (int round = 0; round < 3; ++round)
+    for (int round = 0; round < 2; ++round)
         for (const GoldenCase& c : m_cases)
             texts << c.text + QStringLiteral(" (%1)").arg(round);
     LocalEmbedder::Options one;
