@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -37,6 +38,47 @@ std::vector<Batch> packBatches(const std::vector<std::vector<int>>& sequences) {
         tokens += std::max<std::size_t>(sequences[i].size(), 1);
     }
     return batches;
+}
+
+// Runs work(i) for i in [0, count) on up to `threads` threads (the caller's among them), each
+// taking the next index as it finishes one. The first exception stops the rest and is rethrown.
+// `perThread` makes each thread's state (its scratch space) once.
+template <typename State, typename Work>
+void runParallel(int threads, std::size_t count, const std::function<State()>& perThread,
+                 const Work& work) {
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    const auto loop = [&] {
+        try {
+            State state = perThread();
+            for (std::size_t i = next++; i < count; i = next++)
+                work(i, state);
+        } catch (...) {
+            const std::lock_guard lock(failureMutex);
+            if (!failure)
+                failure = std::current_exception();
+            next = count;
+        }
+    };
+    const std::size_t threadCount = std::min(static_cast<std::size_t>(std::max(threads, 1)), count);
+    std::vector<std::thread> helpers;
+    for (std::size_t t = 1; t < threadCount; ++t) {
+        try {
+            helpers.emplace_back(loop);
+        } catch (const std::system_error&) {
+            break; // no more threads to be had: the ones running share the work
+        }
+    }
+    loop();
+    for (std::thread& t : helpers)
+        t.join();
+    if (failure)
+        std::rethrow_exception(failure);
+}
+
+[[noreturn]] void throwCancelled() {
+    throw EmbedError(EmbedError::Kind::Cancelled, QStringLiteral("Embedding was cancelled."));
 }
 
 } // namespace
@@ -75,42 +117,17 @@ LocalEmbedder::embedTokens(const std::vector<std::vector<int>>& sequences,
                            const CancelToken& cancel) const {
     const std::vector<Batch> batches = packBatches(sequences);
     std::vector<float> flat(sequences.size() * UseLiteModel::kDimensions);
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failureMutex;
-    const auto work = [&] {
-        try {
-            UseLiteModel::Workspace workspace;
-            for (std::size_t b = next++; b < batches.size(); b = next++) {
-                if (cancel.isCancelled())
-                    return;
-                const Batch& batch = batches[b];
-                m_model->embed(std::span(sequences).subspan(batch.first, batch.count),
-                               flat.data() + batch.first * UseLiteModel::kDimensions, workspace);
-            }
-        } catch (...) {
-            const std::lock_guard lock(failureMutex);
-            if (!failure)
-                failure = std::current_exception();
-            next = batches.size();
-        }
-    };
-    const std::size_t threadCount = std::min(static_cast<std::size_t>(m_threads), batches.size());
-    std::vector<std::thread> helpers;
-    for (std::size_t t = 1; t < threadCount; ++t) {
-        try {
-            helpers.emplace_back(work);
-        } catch (const std::system_error&) {
-            break; // no more threads to be had: the ones running share the batches
-        }
-    }
-    work();
-    for (std::thread& t : helpers)
-        t.join();
-    if (failure)
-        std::rethrow_exception(failure);
+    runParallel<std::unique_ptr<UseLiteModel::Workspace>>(
+        m_threads, batches.size(), [] { return std::make_unique<UseLiteModel::Workspace>(); },
+        [&](std::size_t b, std::unique_ptr<UseLiteModel::Workspace>& workspace) {
+            if (cancel.isCancelled())
+                return;
+            const Batch& batch = batches[b];
+            m_model->embed(std::span(sequences).subspan(batch.first, batch.count),
+                           flat.data() + batch.first * UseLiteModel::kDimensions, *workspace);
+        });
     if (cancel.isCancelled())
-        throw EmbedError(EmbedError::Kind::Cancelled, QStringLiteral("Embedding was cancelled."));
+        throwCancelled();
 
     std::vector<std::vector<float>> out(sequences.size());
     for (std::size_t i = 0; i < sequences.size(); ++i)
@@ -122,26 +139,39 @@ LocalEmbedder::embedTokens(const std::vector<std::vector<int>>& sequences,
 
 std::vector<std::vector<float>> LocalEmbedder::embed(const QStringList& texts,
                                                      const CancelToken& cancel) {
+    // Tokenized on every thread too: it is a few percent of the work, and would otherwise keep
+    // the other threads waiting.
+    constexpr std::size_t kTextsPerTask = 16;
+    const auto textCount = static_cast<std::size_t>(texts.size());
+    std::vector<std::vector<int>> ids(textCount);
+    runParallel<int>(
+        m_threads, (textCount + kTextsPerTask - 1) / kTextsPerTask, [] { return 0; },
+        [&](std::size_t task, int&) {
+            if (cancel.isCancelled())
+                return;
+            for (std::size_t i = task * kTextsPerTask;
+                 i < std::min(textCount, (task + 1) * kTextsPerTask); ++i)
+                ids[i] = m_tokenizer->encode(texts[static_cast<qsizetype>(i)]);
+        });
+    if (cancel.isCancelled())
+        throwCancelled();
+
     // Every text's windows, in order; windowsOf[i] is where text i's windows start.
     std::vector<std::vector<int>> windows;
     std::vector<std::size_t> windowsOf;
     constexpr std::size_t window = kWindowTokens;
     constexpr std::size_t stride = kWindowTokens - kWindowOverlap;
-    for (const QString& text : texts) {
-        if (cancel.isCancelled())
-            throw EmbedError(EmbedError::Kind::Cancelled,
-                             QStringLiteral("Embedding was cancelled."));
+    for (std::vector<int>& textIds : ids) {
         windowsOf.push_back(windows.size());
-        const std::vector<int> ids = m_tokenizer->encode(text);
-        if (ids.size() <= window) {
-            windows.push_back(ids);
+        if (textIds.size() <= window) {
+            windows.push_back(std::move(textIds));
             continue;
         }
         for (std::size_t start = 0;; start += stride) {
-            start = std::min(start, ids.size() - window);
-            windows.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(start),
-                                 ids.begin() + static_cast<std::ptrdiff_t>(start + window));
-            if (start + window == ids.size())
+            start = std::min(start, textIds.size() - window);
+            windows.emplace_back(textIds.begin() + static_cast<std::ptrdiff_t>(start),
+                                 textIds.begin() + static_cast<std::ptrdiff_t>(start + window));
+            if (start + window == textIds.size())
                 break;
         }
     }

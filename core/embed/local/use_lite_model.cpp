@@ -39,12 +39,13 @@ private:
     std::vector<float, Eigen::aligned_allocator<float>> m_data;
 };
 
-// x * W + b for every row of x, as one matrix product.
+// x * W + b for every row of x, as one matrix product (accumulated onto the bias, which spares
+// the product's own zeroing pass).
 template <typename In>
 void dense(const In& x, const UseLiteWeights::Tensor& w, const UseLiteWeights::Tensor& b,
            MatrixMap out) {
-    out.noalias() = x * map(w);
-    out.rowwise() += row(b);
+    out.rowwise() = row(b);
+    out.noalias() += x * map(w);
 }
 
 // Layer normalisation of each row: (x - mean) * scale / sqrt(var + eps) + bias.
