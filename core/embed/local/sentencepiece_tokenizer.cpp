@@ -52,9 +52,15 @@ SentencePieceTokenizer::SentencePieceTokenizer(std::vector<Piece> pieces, int re
         for (const auto& [symbol, next] : children[n])
             m_edges.push_back({symbol, next});
     }
+    m_rootChildren.assign(0x10000, -1);
+    for (const auto& [symbol, next] : children[0])
+        if (symbol < 0x10000)
+            m_rootChildren[symbol] = next;
 }
 
 int SentencePieceTokenizer::child(int node, char32_t c) const {
+    if (node == 0 && c < 0x10000)
+        return m_rootChildren[c];
     const Node& n = m_nodes[static_cast<std::size_t>(node)];
     const auto first = m_edges.begin() + n.firstEdge;
     const auto last = first + n.edgeCount;

@@ -44,6 +44,8 @@ private:
     std::vector<int> m_pieceLength; // in UTF-16 units, as the reference steps back by
     std::vector<Node> m_nodes;
     std::vector<Edge> m_edges;
+    std::vector<int> m_rootChildren; // the root's child for each BMP code point (-1: none): the
+                                     // lookup made at every position, so a direct one
 };
 
 } // namespace quiver
