@@ -111,9 +111,8 @@ int main(int argc, char** argv) {
     // Manifest fields given wrong values: shapes, sizes, types, names, shard paths.
     const QByteArray numbers[] = {"0",     "1",          "-1",   "3.5",   "1e300",
                                   "65536", "4294967296", "null", "\"8\"", "[]"};
-    for (std::size_t i = 0; i < 60; ++i) {
+    for (std::size_t i = 0; i < 40; ++i) {
         const QByteArray& v = numbers[i % std::size(numbers)];
-        r.run(0, replaceNth(manifest, "\"size\":", "\"size\":" + v + ",\"x\":", i));
         r.run(0, replaceNth(manifest, "\"shape\":[", "\"shape\":[" + v + ",", i * 7));
     }
     for (const QByteArray& with :

@@ -308,6 +308,8 @@ UseLiteWeights UseLiteWeights::load(const QString& directory, const Checksums& c
     if (!dir.exists())
         failFolder(directory, QStringLiteral("is missing"));
     UseLiteWeights w;
+    // The small files first: a damaged one is reported without reading the weights.
+    w.vocabulary = readVocabulary(dir.filePath(QStringLiteral("vocab.json")), checksums);
     const std::unordered_map<QString, Entry> entries =
         ManifestReader(directory, checksums, w.m_blob).read();
     const TensorBinder bind(dir.filePath(QStringLiteral("model.json")), entries, w.m_blob);
@@ -369,8 +371,6 @@ UseLiteWeights UseLiteWeights::load(const QString& directory, const Checksums& c
     if (!(w.layerNormEpsilon > 0) || !(w.normalizeEpsilon > 0))
         fail(dir.filePath(QStringLiteral("model.json")),
              QStringLiteral("holds a non-positive epsilon: the weight files are damaged"));
-
-    w.vocabulary = readVocabulary(dir.filePath(QStringLiteral("vocab.json")), checksums);
     return w;
 }
 
