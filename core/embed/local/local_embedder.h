@@ -43,6 +43,11 @@ public:
     explicit LocalEmbedder(const Options& options);
     ~LocalEmbedder() override;
 
+    // How the UI names this provider.
+    static QString displayName() {
+        return QStringLiteral("On this computer \u2014 Universal Sentence Encoder lite (English)");
+    }
+
     QString modelId() const override;
     int dimensions() const override;
     std::vector<std::vector<float>> embed(const QStringList& texts,

@@ -38,6 +38,7 @@ void TestLocalEmbedder::initTestCase() {
 void TestLocalEmbedder::reportsItsModel() {
     QCOMPARE(m_embedder->modelId(), QStringLiteral("use-lite-0.2.0"));
     QCOMPARE(m_embedder->dimensions(), 512);
+    QVERIFY(LocalEmbedder::displayName().startsWith(QStringLiteral("On this computer")));
     QVERIFY(m_embedder->threads() >= 1);
 }
 
