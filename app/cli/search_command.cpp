@@ -2,6 +2,7 @@
 
 #include "app/cli/search_setup.h"
 #include "core/db/pg_connection.h"
+#include "core/embed/embedder.h"
 #include "core/session/database_opener.h"
 
 #include <QJsonObject>
@@ -131,6 +132,11 @@ int runSearchCommand(const CliArguments& args, const CliOutput& out) {
                     throw;
                 warn(QString::fromUtf8(e.what()) + QStringLiteral(" (searching by keyword only)"));
                 request.mode = SearchMode::Keyword;
+            } catch (const EmbedError& e) {
+                if (mode == SearchMode::Semantic)
+                    throw;
+                warn(e.message() + QStringLiteral(" (searching by keyword only)"));
+                request.mode = SearchMode::Keyword;
             }
         }
         HybridSearch search(conn, index.get(), embed);
@@ -138,6 +144,8 @@ int runSearchCommand(const CliArguments& args, const CliOutput& out) {
         return Success;
     } catch (const SearchError& e) {
         return out.error(QString::fromUtf8(e.what()));
+    } catch (const EmbedError& e) {
+        return out.error(e.message());
     } catch (const std::exception& e) {
         return out.error(userMessageFor(e));
     }

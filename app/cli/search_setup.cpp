@@ -2,6 +2,7 @@
 
 #include "core/db/pg_connection.h"
 #include "core/search/embedding_source.h"
+#include "core/search/query_embedder_factory.h"
 
 #include <cstdio>
 
@@ -10,9 +11,7 @@ namespace quiver::cli {
 QString resolveIndexModel(PgConnection& conn, const QString& requested) {
     if (!requested.isEmpty())
         return requested;
-    const PgResult r = conn.exec(QStringLiteral("SELECT model FROM quiver.embeddings GROUP BY "
-                                                "model ORDER BY count(*) DESC, model LIMIT 1"));
-    return r.rows() ? r.text(0, 0) : QString();
+    return preferredSearchModel(conn);
 }
 
 std::unique_ptr<SearchIndex> openSearchIndex(PgConnection& conn, const QString& model,
@@ -37,11 +36,7 @@ std::unique_ptr<SearchIndex> openSearchIndex(PgConnection& conn, const QString& 
 }
 
 QueryEmbedder queryEmbedderForModel(PgConnection& conn, const QString& model) {
-    Q_UNUSED(conn);
-    throw SearchError(QStringLiteral("no embedder available for model '%1' on the command line "
-                                     "yet: search with --mode keyword")
-                          .arg(model)
-                          .toStdString());
+    return quiver::queryEmbedderForModel(conn, model);
 }
 
 } // namespace quiver::cli

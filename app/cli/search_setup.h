@@ -24,8 +24,8 @@ QString resolveIndexModel(PgConnection& conn, const QString& requested);
 std::unique_ptr<SearchIndex> openSearchIndex(PgConnection& conn, const QString& model,
                                              bool rebuild = false);
 
-// How a query is embedded with model. The embedding profiles are not wired into the command
-// line yet: this throws SearchError("no embedder available ...") until they are.
+// How a query is embedded with model: the profile that makes such vectors
+// (core/search/query_embedder_factory.h).
 QueryEmbedder queryEmbedderForModel(PgConnection& conn, const QString& model);
 
 } // namespace quiver::cli

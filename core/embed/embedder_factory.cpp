@@ -1,18 +1,43 @@
 #include "core/embed/embedder_factory.h"
 
 #include "core/embed/lexical_embedder.h"
+#include "core/embed/local/local_embedder.h"
 #include "core/embed/ollama_embedder.h"
 #include "core/embed/openai_embedder.h"
+
+#include <mutex>
 
 namespace quiver {
 
 namespace {
 
-// The on-device sentence model: its embedder is built from here once it is part of the build.
-std::unique_ptr<Embedder> createLocalEmbedder(const EmbeddingProfile& profile) {
-    Q_UNUSED(profile);
-    throw EmbedError(EmbedError::Kind::Config,
-                     QStringLiteral("the on-device sentence model is not part of this build"));
+// Every `local` profile of a process shares one loaded model: loading takes most of a second
+// and ~70 MB, and LocalEmbedder::embed() is safe from several threads at once.
+class SharedLocalEmbedder : public Embedder {
+public:
+    explicit SharedLocalEmbedder(std::shared_ptr<LocalEmbedder> model)
+        : m_model(std::move(model)) {}
+    QString modelId() const override { return m_model->modelId(); }
+    int dimensions() const override { return m_model->dimensions(); }
+    std::vector<std::vector<float>> embed(const QStringList& texts,
+                                          const CancelToken& cancel) override {
+        return m_model->embed(texts, cancel);
+    }
+
+private:
+    std::shared_ptr<LocalEmbedder> m_model;
+};
+
+std::unique_ptr<Embedder> createLocalEmbedder() {
+    static std::mutex mutex;
+    static std::weak_ptr<LocalEmbedder> loaded;
+    const std::lock_guard lock(mutex);
+    std::shared_ptr<LocalEmbedder> model = loaded.lock();
+    if (!model) {
+        model = std::make_shared<LocalEmbedder>();
+        loaded = model;
+    }
+    return std::make_unique<SharedLocalEmbedder>(std::move(model));
 }
 
 } // namespace
@@ -31,9 +56,23 @@ std::unique_ptr<Embedder> createEmbedder(const EmbeddingProfile& profile, const 
     case EmbeddingProfile::Kind::Lexical:
         return std::make_unique<LexicalEmbedder>(profile.dimensions);
     case EmbeddingProfile::Kind::Local:
-        return createLocalEmbedder(profile);
+        return createLocalEmbedder();
     }
     throw EmbedError(EmbedError::Kind::Config, QStringLiteral("unknown profile kind"));
+}
+
+QString modelIdFor(const EmbeddingProfile& profile) {
+    switch (profile.kind) {
+    case EmbeddingProfile::Kind::OpenAi:
+    case EmbeddingProfile::Kind::OpenAiCompatible:
+    case EmbeddingProfile::Kind::Ollama:
+        return HttpEmbedder::modelIdFor(profile);
+    case EmbeddingProfile::Kind::Lexical:
+        return LexicalEmbedder(profile.dimensions).modelId();
+    case EmbeddingProfile::Kind::Local:
+        return QString::fromLatin1(LocalEmbedder::kModelId);
+    }
+    return {};
 }
 
 } // namespace quiver

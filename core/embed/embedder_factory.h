@@ -13,4 +13,8 @@ namespace quiver {
 std::unique_ptr<Embedder> createEmbedder(const EmbeddingProfile& profile, const QString& apiKey,
                                          const HttpEmbedder::Options& options = {});
 
+// The Embedder::modelId() that createEmbedder(profile) would give, without building it (no model
+// is loaded, no key asked): how stored embeddings are matched to the profile that made them.
+QString modelIdFor(const EmbeddingProfile& profile);
+
 } // namespace quiver

@@ -25,9 +25,13 @@ HttpEmbedder::~HttpEmbedder() {
 }
 
 QString HttpEmbedder::modelId() const {
-    QString id = EmbeddingProfile::kindName(d->profile.kind) + QLatin1Char(':') + d->profile.model;
-    if (d->profile.dimensions > 0)
-        id += QStringLiteral("@%1").arg(d->profile.dimensions);
+    return modelIdFor(d->profile);
+}
+
+QString HttpEmbedder::modelIdFor(const EmbeddingProfile& profile) {
+    QString id = EmbeddingProfile::kindName(profile.kind) + QLatin1Char(':') + profile.model;
+    if (profile.dimensions > 0)
+        id += QStringLiteral("@%1").arg(profile.dimensions);
     return id;
 }
 

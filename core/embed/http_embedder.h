@@ -35,6 +35,8 @@ public:
     HttpEmbedder& operator=(const HttpEmbedder&) = delete;
 
     QString modelId() const override;
+    // "<kind>:<model>[@<dimensions>]": what modelId() is for this profile.
+    static QString modelIdFor(const EmbeddingProfile& profile);
     int dimensions() const override;
     std::vector<std::vector<float>> embed(const QStringList& texts,
                                           const CancelToken& cancel = {}) override;

@@ -22,7 +22,7 @@ std::vector<SearchHit> hydrateResults(PgConnection& conn, const std::vector<Rank
     const QString condition = searchFilterCondition(filters, params);
     const PgResult r = conn.exec(
         QStringLiteral("SELECT c.id, c.document_id, c.ordinal, c.text, d.path, d.title, d.mime, "
-                       "col.name "
+                       "col.name, c.page "
                        "FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, pos) "
                        "JOIN quiver.chunks c ON c.id = u.id "
                        "JOIN quiver.documents d ON d.id = c.document_id "
@@ -42,6 +42,8 @@ std::vector<SearchHit> hydrateResults(PgConnection& conn, const std::vector<Rank
         h.title = r.text(i, 5);
         h.mime = r.text(i, 6);
         h.collection = r.text(i, 7);
+        if (!r.isNull(i, 8))
+            h.page = static_cast<int>(r.toInt64(i, 8));
         h.score = scores.value(h.chunkId);
         hits.push_back(std::move(h));
     }

@@ -1,6 +1,7 @@
 #include "core/search/search_worker.h"
 
 #include "core/search/embedding_source.h"
+#include "core/search/query_embedder_factory.h"
 
 #include <QLocale>
 
@@ -40,7 +41,7 @@ void SearchWorker::open(const DatabaseTarget& target, const SearchService::Embed
     onState(SearchService::State::Opening, tr("Opening the database…"), 0);
     try {
         m_conn = m_opener.open(target);
-        const QString model = EmbeddingSource::dominantModel(*m_conn);
+        const QString model = preferredSearchModel(*m_conn);
         if (model.isEmpty()) {
             m_semanticUnavailable = tr("Keyword search only: no passage has an embedding yet");
         } else if (!factory) {

@@ -1,5 +1,6 @@
 #include "ui/search/search_page.h"
 
+#include "core/search/query_embedder_factory.h"
 #include "core/search/query_terms.h"
 #include "ui/common/empty_state.h"
 #include "ui/search/search_result_delegate.h"
@@ -28,6 +29,10 @@ SearchPage::SearchPage(QWidget* parent)
     , m_model(new SearchResultsModel(this))
     , m_openUrl([](const QUrl& url) { return QDesktopServices::openUrl(url); }) {
     setObjectName(QStringLiteral("searchPage"));
+    // A query is embedded by the profile that made the index's vectors.
+    m_service->setEmbedderFactory([](PgConnection& conn, const QString& model) {
+        return queryEmbedderForModel(conn, model);
+    });
 
     auto* heading = new QLabel(tr("Search"), this);
     QFont headingFont = heading->font();

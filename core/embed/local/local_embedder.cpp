@@ -11,12 +11,36 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <system_error>
 #include <thread>
 
 namespace quiver {
 
 namespace {
+
+// The forward pass is compiled for the CPU level QUIVER_MODEL_MARCH names (core/embed/local/
+// CMakeLists.txt): on a CPU below it, refuse with a message instead of dying on an illegal
+// instruction.
+void checkCpuLevel() {
+#if defined(QUIVER_MODEL_MARCH) && (defined(__GNUC__) || defined(__clang__)) &&                    \
+    (defined(__x86_64__) || defined(__i386__))
+    const std::string_view level = QUIVER_MODEL_MARCH;
+    bool ok = true;
+    if (level == "x86-64-v3" || level == "x86-64-v4")
+        ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (level == "x86-64-v4")
+        ok = ok && __builtin_cpu_supports("avx512f");
+    if (!ok)
+        throw EmbedError(
+            EmbedError::Kind::Config,
+            QStringLiteral("this build of the on-device sentence model needs a CPU with %1 "
+                           "instructions, which this computer lacks: use the lexical profile "
+                           "(quiver-cli profile default lexical), or build Quiver with "
+                           "-DQUIVER_MODEL_MARCH= (portable, slower)")
+                .arg(QString::fromLatin1(level.data(), static_cast<qsizetype>(level.size()))));
+#endif
+}
 
 // Big enough for efficient matrix products, small enough that a few chunks spread over threads.
 constexpr std::size_t kBatchTokens = 512;
@@ -89,6 +113,7 @@ LocalEmbedder::LocalEmbedder()
 LocalEmbedder::LocalEmbedder(const Options& options)
     : m_modelDir(options.modelDir.isEmpty() ? ModelLocator::find(QString::fromLatin1(kModelName))
                                             : options.modelDir) {
+    checkCpuLevel();
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     m_threads = options.threads > 0 ? options.threads : static_cast<int>(cores);
     UseLiteWeights weights =

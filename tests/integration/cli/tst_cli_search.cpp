@@ -121,7 +121,7 @@ void TestCliSearch::hybridWithoutEmbedderFallsBackToKeywords() {
     const auto r =
         cli({QStringLiteral("search"), QStringLiteral("bread"), QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);
-    QVERIFY2(r.err.contains("no embedder available"), r.err.constData());
+    QVERIFY2(r.err.contains("no embedding profile makes vectors"), r.err.constData());
     QVERIFY(r.err.contains("keyword only"));
     QCOMPARE(jsonLines(r.out).size(), 2); // the bread chunk and the bread preface
 }
@@ -131,7 +131,8 @@ void TestCliSearch::semanticWithoutEmbedderFailsClearly() {
                         QStringLiteral("semantic")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.out.isEmpty());
-    QVERIFY2(r.err.contains("no embedder available") && r.err.contains("--mode keyword"),
+    QVERIFY2(r.err.contains("no embedding profile makes vectors") &&
+                 r.err.contains("--mode keyword"),
              r.err.constData());
 }
 

@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 using quiver::test::CliRun;
 using quiver::test::FakeEmbeddingsConfig;
 using quiver::test::FakeEmbeddingsServer;
@@ -60,7 +62,7 @@ private slots:
     void wrongUsageExitsTwo();
     void keyOnTheCommandLineIsRefusedAndNotEchoed();
     void embedLexical();
-    void embedLocalIsNotPartOfThisBuild();
+    void embedWithoutProfileUsesTheLocalModel();
     void embedThroughCompatibleServer();
     void openAiWithoutKeychainExplainsTheWayOut();
     void keyFromEnvironmentOrOwnerOnlyFile();
@@ -188,10 +190,43 @@ void TestCliProfiles::embedLexical() {
     QCOMPARE(text.out.count(',') + 1, 1024);
 }
 
-void TestCliProfiles::embedLocalIsNotPartOfThisBuild() {
-    const auto r = cli({QStringLiteral("embed"), QStringLiteral("hello")});
-    QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.contains("on-device sentence model"), r.err.constData());
+void TestCliProfiles::embedWithoutProfileUsesTheLocalModel() {
+    // A fresh database's default profile is the on-device model: the vector equals the reference
+    // implementation's for texts within its window (tests/fixtures/local_model/golden.json).
+    QFile file(qEnvironmentVariable("QUIVER_SOURCE_DIR") +
+               QStringLiteral("/tests/fixtures/local_model/golden.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonArray cases =
+        QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("cases")).toArray();
+    int checked = 0;
+    for (const QJsonValue& value : cases) {
+        const QJsonObject c = value.toObject();
+        const QString text = c.value(QStringLiteral("text")).toString();
+        // Three cases are enough for the command line; the unit tests check every one.
+        if (c.value(QStringLiteral("truncated")).toBool() || text.trimmed().isEmpty() ||
+            text.startsWith(QLatin1Char('-')) || checked == 3)
+            continue;
+        const auto r = cli({QStringLiteral("embed"), text, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("dimensions")).toInt(), 512);
+        QCOMPARE(o.value(QStringLiteral("model")).toString(), QStringLiteral("use-lite-0.2.0"));
+        const std::vector<float> got = vectorOf(r.out);
+        const QJsonArray want = c.value(QStringLiteral("vector")).toArray();
+        QCOMPARE(got.size(), static_cast<std::size_t>(want.size()));
+        double dot = 0, nw = 0, ng = 0;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            const double w = want[static_cast<qsizetype>(i)].toDouble();
+            dot += w * static_cast<double>(got[i]);
+            nw += w * w;
+            ng += static_cast<double>(got[i]) * static_cast<double>(got[i]);
+        }
+        const double cosine = dot / std::sqrt(nw * ng);
+        QVERIFY2(cosine >= 0.999,
+                 qPrintable(QStringLiteral("%1: cosine %2").arg(text).arg(cosine)));
+        ++checked;
+    }
+    QCOMPARE(checked, 3);
 }
 
 void TestCliProfiles::embedThroughCompatibleServer() {
