@@ -43,7 +43,7 @@ public:
     JobsOverview read();
 
 private:
-    QString modelFor(const class EmbeddingProfile& profile);
+    QString modelFor(const struct EmbeddingProfile& profile);
 
     PgConnection& m_conn;
     QHash<QString, QString> m_models; // profile fingerprint -> model id

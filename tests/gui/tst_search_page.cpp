@@ -344,7 +344,14 @@ void TestSearchPage::guiThreadNeverStalls() {
     }
     qInfo("longest GUI thread stall: %lld ms (%s)", m_monitor.worstGapMs(),
           qPrintable(m_monitor.worstPhase()));
-    QVERIFY2(m_monitor.worstGapMs() < 50,
+    // 50 ms is the bound in the build users get; a sanitizer build runs the same GUI code
+    // several times slower, so it is held to a proportionally longer one.
+#ifdef QUIVER_SANITIZED_BUILD
+    constexpr qint64 kBoundMs = 200;
+#else
+    constexpr qint64 kBoundMs = 50;
+#endif
+    QVERIFY2(m_monitor.worstGapMs() < kBoundMs,
              qPrintable(QStringLiteral("the GUI thread stalled for %1 ms while %2")
                             .arg(m_monitor.worstGapMs())
                             .arg(m_monitor.worstPhase())));
