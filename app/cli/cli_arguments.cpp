@@ -26,6 +26,11 @@ bool takeOption(QStringList& args, const QString& name, QString& value, bool& pr
     return true;
 }
 
+bool takeNonEmptyOption(QStringList& args, const QString& name, QString& value) {
+    bool present = false;
+    return takeOption(args, name, value, present) && !(present && value.isEmpty());
+}
+
 bool takeFlag(QStringList& args, const QString& name) {
     const qsizetype end = args.indexOf(QStringLiteral("--"));
     const qsizetype i = args.indexOf(name);

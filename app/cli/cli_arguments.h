@@ -20,6 +20,9 @@ struct CliArguments {
 
 // Pops "--name VALUE" / "--name=VALUE" out of args; returns false if the value is missing.
 bool takeOption(QStringList& args, const QString& name, QString& value, bool& present);
+// Like takeOption, but an option given with an empty value is as wrong as one with none; an
+// absent option leaves value alone and succeeds.
+bool takeNonEmptyOption(QStringList& args, const QString& name, QString& value);
 bool takeFlag(QStringList& args, const QString& name);
 
 } // namespace quiver::cli

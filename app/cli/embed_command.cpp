@@ -21,12 +21,9 @@ int runEmbedCommand(const CliArguments& args, const CliOutput& out) {
     QStringList rest = args.words.mid(1);
     QString profileName;
     QString keyFile;
-    bool present = false;
-    if (!takeOption(rest, QStringLiteral("--profile"), profileName, present) ||
-        (present && profileName.isEmpty()))
+    if (!takeNonEmptyOption(rest, QStringLiteral("--profile"), profileName))
         return out.usageError(QStringLiteral("--profile needs a profile name\n") + kUsage);
-    if (!takeOption(rest, QStringLiteral("--api-key-file"), keyFile, present) ||
-        (present && keyFile.isEmpty()))
+    if (!takeNonEmptyOption(rest, QStringLiteral("--api-key-file"), keyFile))
         return out.usageError(QStringLiteral("--api-key-file needs a file name\n") + kUsage);
     rest.removeAll(QStringLiteral("--"));
     if (rest.size() != 1)

@@ -37,11 +37,9 @@ int runWorkerCommand(const CliArguments& args, const CliOutput& out) {
     QString concurrencyText;
     QString leaseText;
     bool present = false;
-    if (!takeOption(rest, QStringLiteral("--profile"), profileName, present) ||
-        (present && profileName.isEmpty()))
+    if (!takeNonEmptyOption(rest, QStringLiteral("--profile"), profileName))
         return out.usageError(QStringLiteral("--profile needs a profile name\n") + kUsage);
-    if (!takeOption(rest, QStringLiteral("--api-key-file"), keyFile, present) ||
-        (present && keyFile.isEmpty()))
+    if (!takeNonEmptyOption(rest, QStringLiteral("--api-key-file"), keyFile))
         return out.usageError(QStringLiteral("--api-key-file needs a file name\n") + kUsage);
     if (!takeOption(rest, QStringLiteral("--concurrency"), concurrencyText, present))
         return out.usageError(QStringLiteral("--concurrency needs a number\n") + kUsage);

@@ -14,6 +14,17 @@ struct CliRun {
     QByteArray err;
 };
 
+// The process environment with HOME and the XDG folders under `home`, so that a run never reads
+// or writes the user's own settings, caches or data.
+inline QProcessEnvironment isolatedEnvironment(const QString& home) {
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), home + QStringLiteral("/cache"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    return env;
+}
+
 inline CliRun runCli(const QStringList& args,
                      const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
     QProcess p;

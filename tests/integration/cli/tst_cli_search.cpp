@@ -69,13 +69,8 @@ void TestCliSearch::cleanupTestCase() {
 }
 
 test::CliRun TestCliSearch::cli(QStringList args) const {
-    auto env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("HOME"), m_home.path());
-    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_home.path() + QStringLiteral("/cache"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + QStringLiteral("/data"));
     args << QStringLiteral("--db") << m_conninfo;
-    return test::runCli(args, env);
+    return test::runCli(args, test::isolatedEnvironment(m_home.path()));
 }
 
 QList<QJsonObject> TestCliSearch::jsonLines(const QByteArray& out) const {
