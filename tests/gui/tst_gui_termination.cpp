@@ -4,6 +4,7 @@
 // offscreen platform, against the test server and against a private cluster of its own.
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
+#include "core/db/postmaster_pid_file.h"
 #include "core/embed/profile_repository.h"
 #include "tests/harness/test_postgres.h"
 #include "tests/integration/jobs/jobs_test_data.h"
@@ -30,6 +31,12 @@ private:
         QDirIterator it(root, {QStringLiteral("postmaster.pid")}, QDir::Files | QDir::Hidden,
                         QDirIterator::Subdirectories);
         return it.hasNext() ? it.next() : QString();
+    }
+    // initdb's single-user backends hold postmaster.pid for a moment too, with their pid
+    // negated; only a postmaster's lock file stays until the server stops.
+    static bool postmasterStarted(const QString& root) {
+        const QString path = findPostmasterPid(root);
+        return !path.isEmpty() && readPidFile(path).pid > 0;
     }
     static void startGui(QProcess& p, const QTemporaryDir& home, const QStringList& args) {
         auto env = QProcessEnvironment::systemEnvironment();
@@ -86,7 +93,7 @@ void TestGuiTermination::privateDatabaseStopsOnSignal() {
     QProcess gui;
     startGui(gui, home, {});
     QVERIFY(gui.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(!findPostmasterPid(home.path()).isEmpty(), 90000);
+    QTRY_VERIFY_WITH_TIMEOUT(postmasterStarted(home.path()), 90000);
     // The handlers are installed before the session starts the database: a signal during the
     // start waits for it, then stops it.
     ::kill(static_cast<pid_t>(gui.processId()), signalNumber);
