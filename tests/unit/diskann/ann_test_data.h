@@ -2,6 +2,7 @@
 
 #include "core/diskann/search_result.h"
 #include "core/diskann/vamana_index.h"
+#include "tests/unit/diskann/brute_force_reference.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -88,33 +89,16 @@ inline std::vector<std::uint64_t> sequentialIds(std::size_t n, std::uint64_t fir
     return ids;
 }
 
-// Fraction of the exact top-k ids the approximate answer found; ties at the k-th distance
-// count as hits.
-inline double recallOf(const std::vector<SearchResult>& found,
-                       const std::vector<SearchResult>& exact) {
-    if (exact.empty())
-        return found.empty() ? 1.0 : 0.0;
-    std::unordered_set<std::uint64_t> truth;
-    for (const auto& r : exact)
-        truth.insert(r.id);
-    const float kth = exact.back().distance;
-    std::size_t hits = 0;
-    for (const auto& r : found)
-        if (truth.contains(r.id) || r.distance <= kth)
-            ++hits;
-    return static_cast<double>(std::min(hits, exact.size())) / static_cast<double>(exact.size());
-}
-
-// Mean recall@k of index.search against index.searchExact over the given queries.
-inline double meanRecall(const VamanaIndex& index, const std::vector<float>& queries, std::size_t k,
-                         std::uint32_t listSize, std::optional<std::uint32_t> label = {}) {
+// Mean recall@k of index.search over the given queries, graded by the reference.
+inline double meanRecall(const VamanaIndex& index, const BruteForceReference& truth,
+                         const std::vector<float>& queries, std::size_t k, std::uint32_t listSize,
+                         std::optional<std::uint32_t> label = {}) {
     const std::uint32_t dim = index.dimension();
     const std::size_t nq = queries.size() / dim;
     double sum = 0.0;
     for (std::size_t q = 0; q < nq; ++q) {
         const std::span<const float> query(queries.data() + q * dim, dim);
-        sum +=
-            recallOf(index.search(query, k, listSize, label), index.searchExact(query, k, label));
+        sum += truth.recall(index.search(query, k, listSize, label), query, k, label);
     }
     return sum / static_cast<double>(nq);
 }
