@@ -6,12 +6,12 @@
 #include "core/diskann/graph_view.h"
 #include "core/diskann/metric.h"
 #include "core/diskann/search_result.h"
+#include "core/diskann/writer_priority_mutex.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -142,7 +142,7 @@ private:
     DistanceFn queryDistance_;
     DistanceFn graphDistance_;
 
-    mutable std::shared_mutex mutex_;
+    mutable WriterPriorityMutex mutex_;
     AlignedBuffer<float> vectors_;
     AlignedBuffer<std::uint32_t> graph_;
     std::vector<SlotState> state_;

@@ -4,8 +4,10 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
 #include <random>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -22,6 +24,7 @@ private slots:
     void freedSlotsAreReused();
     void duplicateAndUnknownIds();
     void graphViewNeedsConsolidation();
+    void searchesRunDuringUpdates();
 };
 
 namespace {
@@ -205,6 +208,56 @@ void TstVamanaUpdates::graphViewNeedsConsolidation() {
     QVERIFY_THROWS_EXCEPTION(std::logic_error, index.graphView());
     index.consolidate();
     QCOMPARE(index.graphView().count, 199u);
+}
+
+// Searches on several threads while the index takes inserts, removals and consolidations
+// (the ThreadSanitizer build runs this to check the locking, not only the answers).
+void TstVamanaUpdates::searchesRunDuringUpdates() {
+    constexpr std::size_t n = 1500;
+    constexpr std::size_t extra = 500;
+    const auto base = blobPoints(n + extra, kDim, 8, 61);
+    const auto queries = blobPoints(50, kDim, 8, 62);
+    BuildParams p = testParams();
+    p.threads = 2;
+    VamanaIndex index(Metric::L2, kDim, p);
+    index.build(std::span(base.data(), n * kDim), sequentialIds(n));
+
+    std::atomic<bool> stop{false};
+    std::atomic<std::size_t> searches{0};
+    std::atomic<std::size_t> shortAnswers{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t)
+        readers.emplace_back([&, t]() {
+            for (std::size_t i = static_cast<std::size_t>(t); !stop.load(); ++i) {
+                const auto hits = index.search(row(queries, i % 50), 10, 40);
+                if (hits.size() != 10)
+                    shortAnswers.fetch_add(1);
+                searches.fetch_add(1);
+            }
+        });
+    std::unordered_set<std::uint64_t> removed;
+    for (std::size_t i = 0; i < extra; ++i) {
+        QVERIFY(index.insert(n + i, row(base, n + i)));
+        if (i % 2 == 0) {
+            QVERIFY(index.remove(i * 2));
+            removed.insert(i * 2);
+        }
+        if (i % 100 == 99)
+            index.consolidate();
+    }
+    index.consolidate();
+    // Every reader has searched at least once after the last consolidation.
+    const std::size_t mark = searches.load();
+    while (searches.load() < mark + 3)
+        std::this_thread::yield();
+    stop = true;
+    for (auto& th : readers)
+        th.join();
+    QCOMPARE(shortAnswers.load(), std::size_t{0});
+    QCOMPARE(index.size(), n + extra - removed.size());
+    for (std::size_t q = 0; q < 50; ++q)
+        for (const auto& r : index.search(row(queries, q), 10, 40))
+            QVERIFY(!removed.contains(r.id));
 }
 
 QTEST_GUILESS_MAIN(TstVamanaUpdates)
