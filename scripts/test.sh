@@ -2,8 +2,8 @@
 # Sets up and runs the whole test suite: installs what is missing, checks formatting, builds
 # the Release configuration that packages are made from (GCC, warnings as errors) and runs every
 # test, builds the DEB and RPM and checks them installed, then builds with Clang under
-# AddressSanitizer and UndefinedBehaviorSanitizer and runs every test again. Exits non-zero on
-# the first failure.
+# AddressSanitizer and UndefinedBehaviorSanitizer and runs every test again, and finally runs the
+# index engine's concurrency tests under ThreadSanitizer. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -27,5 +27,20 @@ if [[ "${QUIVER_SKIP_SANITIZERS:-0}" != 1 ]]; then
   CXX=clang++ BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
     -DQUIVER_SANITIZE=address,undefined -DQUIVER_BUILD_BENCH=OFF
   (cd build-asan && ctest --output-on-failure --parallel "$jobs" --timeout 900)
+fi
+if [[ "${QUIVER_SKIP_SANITIZERS:-0}" != 1 ]]; then
+  # The engine's concurrent build, search, insert, remove and consolidate, under ThreadSanitizer.
+  # ASLR off: ThreadSanitizer's memory layout does not fit every kernel's randomised mappings.
+  echo "== build and test the index engine (Clang, ThreadSanitizer)"
+  tsan_tests=(tst_vamana_index tst_vamana_updates tst_vamana_filters tst_vamana_clustered
+              tst_disk_index)
+  CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DQUIVER_SANITIZE=thread -DQUIVER_BUILD_BENCH=OFF \
+    -DQUIVER_WERROR=ON >/dev/null
+  cmake --build build-tsan --parallel "$jobs" --target "${tsan_tests[@]}"
+  regex="^($(IFS='|'; echo "${tsan_tests[*]}"))\$"
+  (cd build-tsan &&
+    TSAN_OPTIONS="suppressions=$PWD/../tests/sanitizers/tsan.supp halt_on_error=1" \
+      setarch "$(uname -m)" -R ctest --output-on-failure --parallel "$jobs" --timeout 900 -R "$regex")
 fi
 echo "== all tests passed"

@@ -89,7 +89,8 @@ private:
     double distance(const std::vector<float>& a, std::span<const float> b) const {
         double dot = 0.0, aa = 0.0, bb = 0.0, l2 = 0.0;
         for (std::uint32_t d = 0; d < dim_; ++d) {
-            const double x = a[d], y = b[d];
+            const auto x = static_cast<double>(a[d]);
+            const auto y = static_cast<double>(b[d]);
             dot += x * y;
             aa += x * x;
             bb += y * y;
