@@ -1,10 +1,18 @@
 // search_bench: end-to-end search latency over vectors stored in PostgreSQL.
 //
-//   search_bench --db CONNINFO [--vectors N] [--dims D] [--queries Q] [--k K] [--reuse]
-//                [--index-dir DIR] [--exact-below N] [--L L] [--W W] [--R R] [--build-L L]
+//   search_bench --db CONNINFO [--vectors N] [--dims D] [--data clustered|subspace]
+//                [--fvecs FILE] [--queries Q] [--k K] [--reuse] [--index-dir DIR]
+//                [--exact-below N] [--L L] [--W W] [--R R] [--build-L L]
 //
-// Generates N chunks and N clustered vectors of D dimensions straight into the database
-// (server-side SQL, no files), builds the index the app would build, then measures:
+// Stores N chunks and N vectors of D dimensions straight into the database, builds the index
+// the app would build, then measures. The vectors:
+//   clustered (default)  256 centres plus uniform noise in every dimension, made by server-side
+//                        SQL: inside a cluster the points are nearly equidistant, the hardest
+//                        case for any compressed index
+//   subspace             256 centres spread along a shared 24-dimensional subspace plus a little
+//                        noise: data of low intrinsic dimension, as sentence embeddings are
+//   --fvecs FILE         real vectors from an .fvecs file (its first N rows; D is the file's)
+// and the measures:
 //   build    time to stream the vectors with COPY, build the graph and write the index file
 //   rss      the process's resident memory after reopening the index from its file
 //   ram      the index's own RAM (PQ codes, cache, delta) against the raw vectors' bytes
@@ -20,11 +28,16 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
+#include <random>
 
 using namespace quiver;
 
@@ -34,6 +47,8 @@ struct Options {
     QString db = qEnvironmentVariable("QUIVER_DB");
     int vectors = 100000;
     int dims = 384;
+    QString data = QStringLiteral("clustered");
+    QString fvecs;
     int queries = 200;
     int k = 10;
     bool reuse = false;
@@ -69,10 +84,109 @@ double percentile(std::vector<double> v, double p) {
 }
 
 QString modelName(const Options& o) {
-    return QStringLiteral("bench-%1").arg(o.dims);
+    const QString source =
+        o.fvecs.isEmpty() ? o.data : QStringLiteral("fvecs-") + QFileInfo(o.fvecs).baseName();
+    return QStringLiteral("bench-%1-%2").arg(o.dims).arg(source);
 }
 
-void populate(PgConnection& c, const Options& o) {
+// Reads the first `limit` rows of an .fvecs file (each row: int32 dimension, then floats).
+std::vector<std::vector<float>> readFvecs(const QString& path, int limit) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw std::runtime_error("cannot open " + path.toStdString());
+    std::vector<std::vector<float>> rows;
+    while (static_cast<int>(rows.size()) < limit) {
+        std::int32_t dim = 0;
+        if (f.read(reinterpret_cast<char*>(&dim), sizeof dim) != sizeof dim)
+            break;
+        if (dim <= 0 || dim > 65536)
+            throw std::runtime_error(path.toStdString() + " is not an .fvecs file");
+        std::vector<float> v(static_cast<std::size_t>(dim));
+        const auto bytes = static_cast<qint64>(v.size() * sizeof(float));
+        if (f.read(reinterpret_cast<char*>(v.data()), bytes) != bytes)
+            throw std::runtime_error(path.toStdString() + " is truncated");
+        if (!rows.empty() && v.size() != rows.front().size())
+            throw std::runtime_error(path.toStdString() + " mixes dimensions");
+        rows.push_back(std::move(v));
+    }
+    return rows;
+}
+
+// Subspace data, generated here and sent with COPY: centre + 0.05 noise + a point of a shared
+// 24-dimensional random subspace.
+class SubspaceVectors {
+public:
+    explicit SubspaceVectors(int dims)
+        : dims_(static_cast<std::size_t>(dims))
+        , centres_(256 * dims_)
+        , basis_(kLatent * dims_) {
+        for (auto& c : centres_)
+            c = gauss_(rng_);
+        const float scale = 1.0f / std::sqrt(static_cast<float>(kLatent));
+        for (auto& b : basis_)
+            b = gauss_(rng_) * scale;
+    }
+    void next(std::vector<float>& row) {
+        row.resize(dims_);
+        const float* c = centres_.data() + (rng_() % 256) * dims_;
+        for (std::size_t d = 0; d < dims_; ++d)
+            row[d] = c[d] + 0.05f * gauss_(rng_);
+        for (std::size_t l = 0; l < kLatent; ++l) {
+            const float z = 0.8f * gauss_(rng_);
+            const float* b = basis_.data() + l * dims_;
+            for (std::size_t d = 0; d < dims_; ++d)
+                row[d] += z * b[d];
+        }
+    }
+
+private:
+    static constexpr std::size_t kLatent = 24;
+    std::size_t dims_;
+    std::mt19937_64 rng_{20261126};
+    std::normal_distribution<float> gauss_{0.0f, 1.0f};
+    std::vector<float> centres_;
+    std::vector<float> basis_;
+};
+
+// Sends one vector per chunk of `doc` (in ordinal order) with COPY; next(i, row) fills row i.
+void copyVectors(PgConnection& c, qint64 doc, const QString& model, int dims,
+                 const std::function<void(int, std::vector<float>&)>& next) {
+    const PgResult ids = c.exec(
+        QStringLiteral("SELECT id FROM quiver.chunks WHERE document_id = $1 ORDER BY ordinal"),
+        {doc});
+    const QByteArray prefix =
+        '\t' + PgConnection::copyTextField(model) + '\t' + QByteArray::number(dims) + "\t{";
+    int row = 0;
+    std::vector<float> v;
+    c.copyIn(QStringLiteral("COPY quiver.embeddings (chunk_id, model, dimensions, vector) FROM "
+                            "STDIN"),
+             [&](QByteArray& chunk) {
+                 chunk.clear();
+                 for (int n = 0; n < 256 && row < ids.rows(); ++n, ++row) {
+                     next(row, v);
+                     chunk += QByteArray::number(ids.toInt64(row, 0)) + prefix;
+                     for (std::size_t d = 0; d < v.size(); ++d) {
+                         if (d > 0)
+                             chunk += ',';
+                         chunk += QByteArray::number(static_cast<double>(v[d]), 'g', 9);
+                     }
+                     chunk += "}\n";
+                 }
+                 return !chunk.isEmpty();
+             });
+}
+
+void insertClusteredVectors(PgConnection& c, qint64 doc, const QString& model, int dims);
+
+void populate(PgConnection& c, Options& o) {
+    std::vector<std::vector<float>> file;
+    if (!o.fvecs.isEmpty()) {
+        file = readFvecs(o.fvecs, o.vectors);
+        if (file.empty())
+            throw std::runtime_error(o.fvecs.toStdString() + " holds no vectors");
+        o.vectors = static_cast<int>(file.size());
+        o.dims = static_cast<int>(file.front().size());
+    }
     const QString model = modelName(o);
     const qint64 have =
         c.exec(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE model = $1"), {model})
@@ -96,23 +210,35 @@ void populate(PgConnection& c, const Options& o) {
                           "SELECT $1, g, 'bench passage ' || g || ' about topic ' || (g % 1000) "
                           "FROM generate_series(0, $2 - 1) g"),
            {doc, o.vectors});
-    // 256 random centres; each vector is a centre plus noise, like clustered embeddings.
+    if (!file.empty()) {
+        copyVectors(c, doc, model, o.dims,
+                    [&](int i, std::vector<float>& v) { v = file[static_cast<std::size_t>(i)]; });
+    } else if (o.data == QLatin1String("subspace")) {
+        SubspaceVectors gen(o.dims);
+        copyVectors(c, doc, model, o.dims, [&](int, std::vector<float>& v) { gen.next(v); });
+    } else {
+        insertClusteredVectors(c, doc, model, o.dims);
+    }
+    c.exec(QStringLiteral("VACUUM ANALYZE quiver.embeddings"));
+    c.exec(QStringLiteral("VACUUM ANALYZE quiver.chunks"));
+    std::printf("stored %d chunks and vectors of %d dimensions (%s) in %.1f s\n", o.vectors, o.dims,
+                qPrintable(model), static_cast<double>(t.elapsed()) / 1000.0);
+}
+
+// 256 random centres; each vector is a centre plus uniform noise in every dimension.
+void insertClusteredVectors(PgConnection& c, qint64 doc, const QString& model, int dims) {
     c.exec(QStringLiteral("CREATE TEMP TABLE bench_centres AS SELECT i, (SELECT "
                           "array_agg((random() - 0.5)::real) FROM generate_series(1, $1) "
                           "WHERE i >= 0) AS v FROM generate_series(0, 255) i"),
-           {o.dims});
+           {dims});
     c.exec(QStringLiteral(
                "INSERT INTO quiver.embeddings (chunk_id, model, dimensions, vector) "
                "SELECT ch.id, $2, $3, (SELECT array_agg((ce.v[j] + 0.15 * (random() - 0.5))::real "
                "ORDER BY j) FROM generate_series(1, $3) j) "
                "FROM quiver.chunks ch JOIN bench_centres ce ON ce.i = ch.id % 256 "
                "WHERE ch.document_id = $1"),
-           {doc, model, o.dims});
+           {doc, model, dims});
     c.exec(QStringLiteral("DROP TABLE bench_centres"));
-    c.exec(QStringLiteral("VACUUM ANALYZE quiver.embeddings"));
-    c.exec(QStringLiteral("VACUUM ANALYZE quiver.chunks"));
-    std::printf("stored %d chunks and vectors of %d dimensions in %.1f s\n", o.vectors, o.dims,
-                static_cast<double>(t.elapsed()) / 1000.0);
 }
 
 bool parse(const QStringList& args, Options& o) {
@@ -125,6 +251,10 @@ bool parse(const QStringList& args, Options& o) {
             o.vectors = value().toInt();
         else if (a == QLatin1String("--dims"))
             o.dims = value().toInt();
+        else if (a == QLatin1String("--data"))
+            o.data = value();
+        else if (a == QLatin1String("--fvecs"))
+            o.fvecs = value();
         else if (a == QLatin1String("--queries"))
             o.queries = value().toInt();
         else if (a == QLatin1String("--k"))
@@ -146,6 +276,8 @@ bool parse(const QStringList& args, Options& o) {
         else
             return false;
     }
+    if (o.data != QLatin1String("clustered") && o.data != QLatin1String("subspace"))
+        return false;
     return !o.db.isEmpty() && o.vectors > 0 && o.dims > 0 && o.queries > 0 && o.k > 0;
 }
 
@@ -156,7 +288,8 @@ int main(int argc, char** argv) {
     Options o;
     if (!parse(QCoreApplication::arguments(), o)) {
         std::fprintf(stderr, "usage: search_bench --db CONNINFO [--vectors N] [--dims D] "
-                             "[--queries Q] [--k K] [--reuse] [--index-dir DIR] [--exact-below N] "
+                             "[--data clustered|subspace] [--fvecs FILE] [--queries Q] [--k K] "
+                             "[--reuse] [--index-dir DIR] [--exact-below N] "
                              "[--L L] [--W W] [--R R] [--build-L L]\n");
         return 2;
     }
@@ -225,9 +358,9 @@ int main(int argc, char** argv) {
         const auto hybrid = measure(SearchMode::Hybrid);
         const RecallReport recall = measureRecall(conn, index, 100);
 
-        std::printf("vectors=%d dims=%d kind=%s R=%d build_L=%d L=%d W=%d\n", o.vectors, o.dims,
-                    s.exact ? "exact" : "disk", o.maxDegree, o.buildList, o.searchList,
-                    o.beamWidth);
+        std::printf("data=%s vectors=%d dims=%d kind=%s R=%d build_L=%d L=%d W=%d\n",
+                    qPrintable(model), o.vectors, o.dims, s.exact ? "exact" : "disk", o.maxDegree,
+                    o.buildList, o.searchList, o.beamWidth);
         std::printf("build_s=%.1f open_s=%.2f file_MiB=%.1f\n", buildSeconds, openSeconds,
                     static_cast<double>(s.fileBytes) / (1 << 20));
         std::printf("index_ram_MiB=%.1f raw_vectors_MiB=%.1f ram_ratio=%.3f rss_MiB=%.1f "
