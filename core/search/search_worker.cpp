@@ -38,42 +38,72 @@ void SearchWorker::open(const DatabaseTarget& target, const SearchService::Embed
     m_embed = {};
     m_conn.reset();
     m_semanticUnavailable.clear();
+    m_awaitingEmbeddings = false;
+    m_factory = factory;
+    m_options = options;
     onState(SearchService::State::Opening, tr("Opening the database…"), 0);
     try {
         m_conn = m_opener.open(target);
-        const QString model = preferredSearchModel(*m_conn);
-        if (model.isEmpty()) {
-            m_semanticUnavailable = tr("Keyword search only: no passage has an embedding yet");
-        } else if (!factory) {
-            m_semanticUnavailable =
-                tr("Keyword search only: no embedding model is set up for %1").arg(model);
-        } else {
-            try {
-                m_embed = factory(*m_conn, model);
-            } catch (const std::exception& e) {
-                m_semanticUnavailable =
-                    tr("Keyword search only: %1").arg(QString::fromUtf8(e.what()));
-            }
-        }
-        if (m_embed) {
-            m_index = std::make_unique<SearchIndex>(model, options);
-            // Builds report very often; the GUI hears of each whole percent only.
-            int lastPercent = -1;
-            m_index->open(*m_conn, [this, &lastPercent](double f, const QString& step) {
-                const int percent = static_cast<int>(f * 100);
-                if (percent != lastPercent) {
-                    lastPercent = percent;
-                    onState(SearchService::State::Building, step, f);
-                }
-                return !m_stopping->load();
-            });
-        }
+        setUpSemantic();
         onState(SearchService::State::Ready, readyMessage(), 1);
     } catch (const std::exception& e) {
         m_index.reset();
         m_conn.reset();
         onState(SearchService::State::Failed, userMessageFor(e), 0);
     }
+}
+
+void SearchWorker::setUpSemantic() {
+    m_index.reset();
+    m_embed = {};
+    m_semanticUnavailable.clear();
+    const QString model = preferredSearchModel(*m_conn);
+    m_awaitingEmbeddings = model.isEmpty();
+    if (model.isEmpty()) {
+        m_semanticUnavailable = tr("Keyword search only: no passage has an embedding yet");
+        return;
+    }
+    if (!m_factory) {
+        m_semanticUnavailable =
+            tr("Keyword search only: no embedding model is set up for %1").arg(model);
+        return;
+    }
+    try {
+        m_embed = m_factory(*m_conn, model);
+    } catch (const std::exception& e) {
+        m_semanticUnavailable = tr("Keyword search only: %1").arg(QString::fromUtf8(e.what()));
+        return;
+    }
+    m_index = std::make_unique<SearchIndex>(model, m_options);
+    // Builds report very often; the GUI hears of each whole percent only.
+    int lastPercent = -1;
+    m_index->open(*m_conn, [this, &lastPercent](double f, const QString& step) {
+        const int percent = static_cast<int>(f * 100);
+        if (percent != lastPercent) {
+            lastPercent = percent;
+            onState(SearchService::State::Building, step, f);
+        }
+        return !m_stopping->load();
+    });
+}
+
+void SearchWorker::enableSemanticWhenEmbedded() {
+    if (!m_awaitingEmbeddings)
+        return;
+    const bool any = m_conn->exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM quiver.embeddings)"))
+                         .toBool(0, 0);
+    if (!any)
+        return;
+    try {
+        setUpSemantic();
+    } catch (const std::exception& e) {
+        // Keyword search goes on; the reason shows in the status line.
+        m_index.reset();
+        m_embed = {};
+        m_awaitingEmbeddings = false;
+        m_semanticUnavailable = tr("Keyword search only: %1").arg(userMessageFor(e));
+    }
+    onState(SearchService::State::Ready, readyMessage(), 1);
 }
 
 void SearchWorker::search(int id, const SearchRequest& request) {
@@ -84,6 +114,7 @@ void SearchWorker::search(int id, const SearchRequest& request) {
         return;
     }
     try {
+        enableSemanticWhenEmbedded();
         SearchRequest r = request;
         QString notice;
         if (r.mode != SearchMode::Keyword && !m_embed) {

@@ -31,6 +31,12 @@ public:
 private:
     bool stale(int id) const { return id != m_latest->load(); }
     QString readyMessage() const;
+    // Picks the model, builds its query embedder and opens (or builds) its index; when that is
+    // not possible, m_semanticUnavailable says why.
+    void setUpSemantic();
+    // A database opened before any passage had an embedding gets semantic search as soon as
+    // the first embeddings arrive, without reopening.
+    void enableSemanticWhenEmbedded();
 
     std::shared_ptr<std::atomic<int>> m_latest;
     std::shared_ptr<std::atomic<bool>> m_stopping;
@@ -39,6 +45,9 @@ private:
     std::unique_ptr<SearchIndex> m_index;
     QueryEmbedder m_embed;
     QString m_semanticUnavailable; // why semantic search cannot run, when it cannot
+    bool m_awaitingEmbeddings = false;
+    SearchService::EmbedderFactory m_factory;
+    SearchIndexOptions m_options;
 };
 
 } // namespace quiver
