@@ -29,6 +29,7 @@ constexpr std::array kMigrations{
     Migration{3, "jobs", ":/quiver/db/migrations/0003_jobs.sql"},
     Migration{4, "import", ":/quiver/db/migrations/0004_import.sql"},
     Migration{5, "search", ":/quiver/db/migrations/0005_search.sql"},
+    Migration{6, "search_tsv_generated", ":/quiver/db/migrations/0006_search_tsv_generated.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

@@ -258,6 +258,22 @@ void TestHybridSearch::textSearchConfigurationIsASetting() {
     m_conn->exec(QStringLiteral("SELECT quiver.set_text_search_config('english')"));
     QCOMPARE(titles(run(QStringLiteral("planet"), SearchMode::Keyword)),
              QList<QString>{QStringLiteral("orbits")});
+    // A chunk stored after the change is indexed with the new configuration too ("travelling"
+    // stems to "travel" in English only).
+    const QString probe = QStringLiteral("Comets are travelling through the system");
+    m_conn->transaction([&]() {
+        const qint64 collection = test::addCollection(*m_conn, QStringLiteral("Probe"));
+        const qint64 doc = test::addDocument(*m_conn, collection, QStringLiteral("/probe.txt"),
+                                             QStringLiteral("probe"));
+        test::addChunk(*m_conn, doc, 0, probe);
+        QCOMPARE(m_conn
+                     ->exec(QStringLiteral("SELECT tsv @@ to_tsquery('english', 'travel') FROM "
+                                           "quiver.chunks WHERE text = $1"),
+                            {probe})
+                     .toBool(0, 0),
+                 true);
+        m_conn->exec(QStringLiteral("DELETE FROM quiver.collections WHERE id = $1"), {collection});
+    });
     m_conn->exec(QStringLiteral("SELECT quiver.set_text_search_config('simple')"));
     QVERIFY(run(QStringLiteral("planet"), SearchMode::Keyword).empty());
 }
