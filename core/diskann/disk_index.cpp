@@ -360,10 +360,9 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
     list.reserve(L + 1);
     std::unordered_map<std::uint32_t, bool> seen;
     seen.reserve(std::size_t{L} * 8);
-    const auto offer = [&](std::uint32_t slot) {
+    const auto offerAt = [&](std::uint32_t slot, float d) {
         if (!seen.emplace(slot, true).second)
             return;
-        const float d = pqDistance(table, slot);
         if (list.size() == L && !(d < list.back().distance))
             return;
         auto at = std::upper_bound(list.begin(), list.end(), d,
@@ -371,6 +370,10 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
         list.insert(at, Candidate{d, slot, false});
         if (list.size() > L)
             list.pop_back();
+    };
+    const auto offer = [&](std::uint32_t slot) {
+        if (!seen.count(slot))
+            offerAt(slot, pqDistance(table, slot));
     };
     if (label) {
         offer(header.medoid);
@@ -393,6 +396,7 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
     std::vector<const std::uint8_t*> records;
     std::vector<NodeRecord> parsed;
     std::vector<float> exact;
+    std::vector<std::vector<float>> neighborPq; // PQ distances of each read node's neighbours
     SectorBuffer buffer;
     std::vector<float> v(dim());
     for (;;) {
@@ -410,11 +414,18 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
         ++stats.rounds;
         parsed.assign(frontier.size(), NodeRecord{});
         exact.assign(frontier.size(), kInfinity);
-        // Each record is checked and its exact distance taken as its read completes, while the
-        // others are still in flight.
+        if (neighborPq.size() < frontier.size())
+            neighborPq.resize(frontier.size());
+        // Each record is checked, its exact distance and its unseen neighbours' PQ distances
+        // taken as its read completes, while the others are still in flight.
         fetch(frontier, queue, buffer, records, stats, [&](std::size_t i) {
-            parsed[i] = parse(frontier[i], records[i]);
-            exact[i] = exactDistance(q, parsed[i], v);
+            const NodeRecord& r = parsed[i] = parse(frontier[i], records[i]);
+            exact[i] = exactDistance(q, r, v);
+            std::vector<float>& pqs = neighborPq[i];
+            pqs.resize(r.degree);
+            for (std::uint32_t j = 0; j < r.degree; ++j)
+                if (!seen.count(r.neighbor(j)))
+                    pqs[j] = pqDistance(table, r.neighbor(j));
         });
         // The full vector of every node read is in hand: its exact distance replaces the PQ
         // estimate as its key (PQ keys only for the unread frontier), before its neighbours
@@ -432,9 +443,10 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
         std::stable_sort(list.begin(), list.end(), [](const Candidate& a, const Candidate& b) {
             return a.distance < b.distance;
         });
-        for (const NodeRecord& r : parsed)
-            for (std::uint32_t j = 0; j < r.degree; ++j)
-                offer(r.neighbor(j));
+        // Seen only grows, so a neighbour unseen now was unseen when its distance was taken.
+        for (std::size_t i = 0; i < frontier.size(); ++i)
+            for (std::uint32_t j = 0; j < parsed[i].degree; ++j)
+                offerAt(parsed[i].neighbor(j), neighborPq[i][j]);
     }
     return results;
 }
