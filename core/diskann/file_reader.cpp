@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::uint64_t kAlign = FileReader::kDirectAlignment;
 
-bool aligned(std::uint64_t v) {
+[[maybe_unused]] bool aligned(std::uint64_t v) {
     return v % kAlign == 0;
 }
 
