@@ -14,6 +14,17 @@
 
 #include <fstream>
 #include <random>
+
+#ifdef __linux__
+#include <cerrno>
+#include <cstddef>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
 #include <stdexcept>
 #include <thread>
 
@@ -36,6 +47,7 @@ private slots:
     void readQueueWaitsForReadsBeforeThrowing_data();
     void readQueueWaitsForReadsBeforeThrowing();
     void damagedNodeIsReportedThroughEitherEngine();
+    void refusedRingFallsBackToSequentialReads();
 
 private:
     std::string path(const char* name) const {
@@ -356,6 +368,63 @@ void TestDiskIndexIo::damagedNodeIsReportedThroughEitherEngine() {
         const auto sound = DiskIndex::open(path("index.qdx"), {.parallelReads = parallel});
         QCOMPARE(sound->search(qs.data(), 10, 40, 4).size(), std::size_t{10});
     }
+}
+
+void TestDiskIndexIo::refusedRingFallsBackToSequentialReads() {
+#ifdef __linux__
+    // A child process forbids itself io_uring_setup with a seccomp filter, as container
+    // runtimes do, then opens and searches the index: it must read sequentially and find what
+    // the parent finds.
+    const auto qs = queries(10, kDim);
+    std::vector<std::vector<SearchResult>> want(10);
+    {
+        const auto index = DiskIndex::open(path("index.qdx"), {.parallelReads = false});
+        for (std::uint32_t q = 0; q < 10; ++q)
+            want[q] = index->search(qs.data() + std::size_t{q} * kDim, 10, 40, 4);
+    }
+    const std::string file = path("index.qdx");
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        sock_filter filter[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
+        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+            ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+            ::_exit(3);
+        int status = 0;
+        // A fresh thread: this one may hold a ring inherited from the parent.
+        std::thread worker([&] {
+            try {
+                const auto index = DiskIndex::open(file, {.directIo = true});
+                if (index->info().readEngine != "pread") {
+                    status = 4;
+                    return;
+                }
+                for (std::uint32_t q = 0; q < 10; ++q)
+                    if (!sameHits(index->search(qs.data() + std::size_t{q} * kDim, 10, 40, 4),
+                                  want[q]))
+                        status = 5;
+            } catch (...) {
+                status = 6;
+            }
+        });
+        worker.join();
+        ::_exit(status);
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY(WIFEXITED(status));
+    QCOMPARE(WEXITSTATUS(status), 0);
+#else
+    // No io_uring elsewhere: the sequential path is all there is.
+    QCOMPARE(QString::fromStdString(DiskIndex::open(path("index.qdx"))->info().readEngine),
+             QStringLiteral("pread"));
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestDiskIndexIo)
