@@ -9,13 +9,14 @@
 namespace quiver::diskann {
 
 // A zero-initialised array of trivially copyable T starting on a 64-byte (cache line) boundary,
-// so that rows whose size is a multiple of 64 bytes each occupy whole cache lines.
-template <typename T>
+// so that rows whose size is a multiple of 64 bytes each occupy whole cache lines. Direct I/O
+// buffers ask for a 4 KiB boundary instead.
+template <typename T, std::size_t Alignment = 64>
 class AlignedBuffer {
     static_assert(std::is_trivially_copyable_v<T>);
 
 public:
-    static constexpr std::size_t kAlignment = 64;
+    static constexpr std::size_t kAlignment = Alignment;
 
     AlignedBuffer() = default;
     explicit AlignedBuffer(std::size_t n) { resize(n); }

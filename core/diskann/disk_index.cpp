@@ -1,11 +1,13 @@
 #include "core/diskann/disk_index.h"
 
+#include "core/diskann/aligned_buffer.h"
 #include "core/diskann/checksum.h"
 #include "core/diskann/disk_index_error.h"
 #include "core/diskann/distance.h"
 #include "core/diskann/file_format.h"
 #include "core/diskann/file_reader.h"
 #include "core/diskann/product_quantizer.h"
+#include "core/diskann/read_queue.h"
 
 #include <queue>
 
@@ -74,6 +76,9 @@ struct Candidate {
     bool expanded;
 };
 
+// Node reads land here: sector-aligned so direct I/O can fill it in place.
+using SectorBuffer = AlignedBuffer<std::uint8_t, FileReader::kDirectAlignment>;
+
 struct Result {
     float distance;
     std::uint32_t slot;
@@ -86,10 +91,12 @@ struct Result {
 } // namespace
 
 struct DiskIndex::Impl {
-    explicit Impl(const std::string& path)
-        : file(path) {}
+    Impl(const std::string& path, const DiskIndexOpenOptions& options)
+        : file(path, FileReaderOptions{.directIo = options.directIo})
+        , parallelReads(options.parallelReads) {}
 
     FileReader file;
+    bool parallelReads = true;
     FileHeader header;
     ProductQuantizer pq;
     std::vector<std::uint8_t> codes;
@@ -144,35 +151,58 @@ struct DiskIndex::Impl {
         return r;
     }
 
-    // Fetches the records of `slots` (from the cache or the file, each sector read once);
-    // records[i] points into the cache or into `buffer`.
-    void fetch(const std::vector<std::uint32_t>& slots, std::vector<std::uint8_t>& buffer,
-               std::vector<const std::uint8_t*>& records, SearchStats& stats) const {
+    // Fetches the records of `slots` (from the cache or the file, each sector read once, the
+    // reads in flight together); records[i] points into the cache or into `buffer`.
+    // onReady(i) runs for each slot as soon as its record is in memory: cached ones while the
+    // reads are in flight, the others in the order their reads complete.
+    template <typename OnReady>
+    void fetch(const std::vector<std::uint32_t>& slots, ReadQueue& queue, SectorBuffer& buffer,
+               std::vector<const std::uint8_t*>& records, SearchStats& stats,
+               OnReady&& onReady) const {
         records.assign(slots.size(), nullptr);
+        std::vector<std::size_t> cached;
         std::vector<std::pair<std::uint64_t, std::size_t>> reads; // sector offset, index
         for (std::size_t i = 0; i < slots.size(); ++i) {
             if (auto it = cacheIndex.find(slots[i]); it != cacheIndex.end()) {
                 records[i] = cacheRecords.data() + std::size_t{it->second} * layout().nodeBytes;
                 ++stats.cacheHits;
+                cached.push_back(i);
             } else {
                 reads.emplace_back(layout().sectorOffset(slots[i]), i);
             }
         }
         std::sort(reads.begin(), reads.end());
-        buffer.resize(reads.size() * spanBytes());
         std::size_t spans = 0;
+        for (std::size_t j = 0; j < reads.size(); ++j)
+            spans += j == 0 || reads[j].first != reads[j - 1].first;
+        if (buffer.size() < spans * spanBytes())
+            buffer.resize(spans * spanBytes());
+        std::vector<ReadRequest> requests;
+        requests.reserve(spans);
+        std::vector<std::size_t> spanStart; // spanStart[s]: first of reads in span s
+        spanStart.reserve(spans + 1);
         for (std::size_t j = 0; j < reads.size(); ++j) {
             if (j == 0 || reads[j].first != reads[j - 1].first) {
-                file.readAt(nodesOffset() + reads[j].first, buffer.data() + spans * spanBytes(),
-                            spanBytes());
-                ++spans;
+                spanStart.push_back(j);
+                requests.push_back({nodesOffset() + reads[j].first,
+                                    buffer.data() + requests.size() * spanBytes(), spanBytes()});
                 stats.sectorsRead += layout().sectorsPerNode;
             }
             const std::size_t i = reads[j].second;
-            records[i] =
-                buffer.data() + (spans - 1) * spanBytes() + layout().offsetInSector(slots[i]);
+            records[i] = requests.back().buffer + layout().offsetInSector(slots[i]);
             ++stats.nodesRead;
         }
+        spanStart.push_back(reads.size());
+        queue.read(
+            file, requests,
+            [&] {
+                for (const std::size_t i : cached)
+                    onReady(i);
+            },
+            [&](std::size_t span) {
+                for (std::size_t j = spanStart[span]; j < spanStart[span + 1]; ++j)
+                    onReady(reads[j].second);
+            });
     }
 
     const LabelEntry* findLabel(std::uint32_t label) const {
@@ -199,12 +229,12 @@ struct DiskIndex::Impl {
     void load(const DiskIndexOpenOptions& options);
     std::vector<Result> graphSearch(const float* q, const float* table, std::uint32_t L,
                                     std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
-                                    SearchStats& stats) const;
+                                    ReadQueue& queue, SearchStats& stats) const;
     std::vector<Result> labelScan(const float* q, const float* table, std::uint32_t L,
                                   std::uint32_t W, const SearchFilter& f, const LabelEntry& label,
-                                  SearchStats& stats) const;
-    // Reads the nodes section in large chunks: onChunk(bytes) per chunk, visit(slot, record)
-    // per node.
+                                  ReadQueue& queue, SearchStats& stats) const;
+    // Reads the nodes section in large chunks: onChunk(data, bytes) per chunk, visit(slot,
+    // record) per node.
     template <typename Visit, typename OnChunk>
     void forEachNode(Visit visit, OnChunk onChunk) const;
 };
@@ -306,7 +336,7 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
         std::unordered_map<std::uint32_t, bool> queued;
         for (const std::uint32_t e : entries)
             queued.emplace(e, true);
-        std::vector<std::uint8_t> buffer(spanBytes());
+        SectorBuffer buffer(spanBytes());
         while (!queue.empty() && cacheIndex.size() < target) {
             const std::uint32_t slot = queue.front();
             queue.pop_front();
@@ -325,15 +355,14 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
 std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* table,
                                                  std::uint32_t L, std::uint32_t W,
                                                  const SearchFilter& f, const LabelEntry* label,
-                                                 SearchStats& stats) const {
+                                                 ReadQueue& queue, SearchStats& stats) const {
     std::vector<Candidate> list; // sorted by distance, at most L
     list.reserve(L + 1);
     std::unordered_map<std::uint32_t, bool> seen;
     seen.reserve(std::size_t{L} * 8);
-    const auto offer = [&](std::uint32_t slot) {
+    const auto offerAt = [&](std::uint32_t slot, float d) {
         if (!seen.emplace(slot, true).second)
             return;
-        const float d = pqDistance(table, slot);
         if (list.size() == L && !(d < list.back().distance))
             return;
         auto at = std::upper_bound(list.begin(), list.end(), d,
@@ -341,6 +370,10 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
         list.insert(at, Candidate{d, slot, false});
         if (list.size() > L)
             list.pop_back();
+    };
+    const auto offer = [&](std::uint32_t slot) {
+        if (!seen.count(slot))
+            offerAt(slot, pqDistance(table, slot));
     };
     if (label) {
         offer(header.medoid);
@@ -362,7 +395,9 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
     std::vector<std::uint32_t> frontier;
     std::vector<const std::uint8_t*> records;
     std::vector<NodeRecord> parsed;
-    std::vector<std::uint8_t> buffer;
+    std::vector<float> exact;
+    std::vector<std::vector<float>> neighborPq; // PQ distances of each read node's neighbours
+    SectorBuffer buffer;
     std::vector<float> v(dim());
     for (;;) {
         frontier.clear();
@@ -377,35 +412,49 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
         if (frontier.empty())
             break;
         ++stats.rounds;
-        fetch(frontier, buffer, records, stats);
+        parsed.assign(frontier.size(), NodeRecord{});
+        exact.assign(frontier.size(), kInfinity);
+        if (neighborPq.size() < frontier.size())
+            neighborPq.resize(frontier.size());
+        // Each record is checked, its exact distance and its unseen neighbours' PQ distances
+        // taken as its read completes, while the others are still in flight.
+        fetch(frontier, queue, buffer, records, stats, [&](std::size_t i) {
+            const NodeRecord& r = parsed[i] = parse(frontier[i], records[i]);
+            exact[i] = exactDistance(q, r, v);
+            std::vector<float>& pqs = neighborPq[i];
+            pqs.resize(r.degree);
+            for (std::uint32_t j = 0; j < r.degree; ++j)
+                if (!seen.count(r.neighbor(j)))
+                    pqs[j] = pqDistance(table, r.neighbor(j));
+        });
         // The full vector of every node read is in hand: its exact distance replaces the PQ
         // estimate as its key (PQ keys only for the unread frontier), before its neighbours
-        // can push it out of the list.
-        parsed.clear();
+        // can push it out of the list. In frontier order, so the result does not depend on the
+        // order the reads completed in.
         for (std::size_t i = 0; i < frontier.size(); ++i) {
-            const NodeRecord& r = parsed.emplace_back(parse(frontier[i], records[i]));
-            const float exact = exactDistance(q, r, v);
-            if (accepted(r, f))
-                results.push_back({exact, frontier[i], r.externalId});
+            if (accepted(parsed[i], f))
+                results.push_back({exact[i], frontier[i], parsed[i].externalId});
             for (Candidate& c : list)
                 if (c.slot == frontier[i]) {
-                    c.distance = exact;
+                    c.distance = exact[i];
                     break;
                 }
         }
         std::stable_sort(list.begin(), list.end(), [](const Candidate& a, const Candidate& b) {
             return a.distance < b.distance;
         });
-        for (const NodeRecord& r : parsed)
-            for (std::uint32_t j = 0; j < r.degree; ++j)
-                offer(r.neighbor(j));
+        // Seen only grows, so a neighbour unseen now was unseen when its distance was taken.
+        for (std::size_t i = 0; i < frontier.size(); ++i)
+            for (std::uint32_t j = 0; j < parsed[i].degree; ++j)
+                offerAt(parsed[i].neighbor(j), neighborPq[i][j]);
     }
     return results;
 }
 
 std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* table, std::uint32_t L,
                                                std::uint32_t W, const SearchFilter& f,
-                                               const LabelEntry& label, SearchStats& stats) const {
+                                               const LabelEntry& label, ReadQueue& queue,
+                                               SearchStats& stats) const {
     // Rank every carrier of the label by PQ distance, then re-rank the best L exactly.
     std::vector<Scored> ranked(label.size);
     for (std::uint32_t i = 0; i < label.size; ++i) {
@@ -418,19 +467,27 @@ std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* tabl
     std::vector<Result> results;
     std::vector<std::uint32_t> batch;
     std::vector<const std::uint8_t*> records;
-    std::vector<std::uint8_t> buffer;
+    std::vector<Result> found;
+    std::vector<char> keepFound;
+    SectorBuffer buffer;
     std::vector<float> v(dim());
     for (std::size_t first = 0; first < keep; first += W) {
         batch.clear();
         for (std::size_t i = first; i < std::min(keep, first + W); ++i)
             batch.push_back(ranked[i].slot);
         ++stats.rounds;
-        fetch(batch, buffer, records, stats);
-        for (std::size_t i = 0; i < batch.size(); ++i) {
+        found.assign(batch.size(), Result{});
+        keepFound.assign(batch.size(), 0);
+        fetch(batch, queue, buffer, records, stats, [&](std::size_t i) {
             const NodeRecord r = parse(batch[i], records[i]);
-            if (accepted(r, f))
-                results.push_back({exactDistance(q, r, v), batch[i], r.externalId});
-        }
+            if (accepted(r, f)) {
+                found[i] = {exactDistance(q, r, v), batch[i], r.externalId};
+                keepFound[i] = 1;
+            }
+        });
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            if (keepFound[i])
+                results.push_back(found[i]);
     }
     return results;
 }
@@ -440,15 +497,17 @@ void DiskIndex::Impl::forEachNode(Visit visit, OnChunk onChunk) const {
     // Whole groups of sectors at a time; a group always starts on a node boundary.
     const std::uint32_t nodesPerChunk =
         layout().nodesPerSector > 0 ? layout().nodesPerSector * 256 : 16;
-    std::vector<std::uint8_t> chunk;
+    SectorBuffer chunk;
     for (std::uint32_t first = 0; first < header.count; first += nodesPerChunk) {
         const std::uint32_t last = std::min(header.count, first + nodesPerChunk);
         const std::uint64_t begin = layout().sectorOffset(first);
         const std::uint64_t end = last == header.count ? layout().sectionBytes(header.count)
                                                        : layout().sectorOffset(last);
-        chunk.resize(end - begin);
-        file.readAt(nodesOffset() + begin, chunk.data(), chunk.size());
-        onChunk(chunk);
+        const auto bytes = static_cast<std::size_t>(end - begin);
+        if (chunk.size() < bytes)
+            chunk.resize(bytes);
+        file.readAt(nodesOffset() + begin, chunk.data(), bytes);
+        onChunk(chunk.data(), bytes);
         for (std::uint32_t slot = first; slot < last; ++slot)
             visit(slot, chunk.data() + (layout().sectorOffset(slot) - begin) +
                             layout().offsetInSector(slot));
@@ -462,7 +521,7 @@ DiskIndex::~DiskIndex() = default;
 
 std::unique_ptr<DiskIndex> DiskIndex::open(const std::string& path,
                                            const DiskIndexOpenOptions& options) {
-    auto impl = std::make_unique<Impl>(path);
+    auto impl = std::make_unique<Impl>(path, options);
     impl->load(options);
     return std::unique_ptr<DiskIndex>(new DiskIndex(std::move(impl)));
 }
@@ -493,6 +552,8 @@ std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k,
     d.pq.computeTable(q.data(), d.header.metric == Metric::Cosine ? Metric::L2 : d.header.metric,
                       table.data());
 
+    // Per thread: a ring is never shared between searching threads.
+    ReadQueue& queue = readQueueForThisThread(d.parallelReads);
     std::vector<Result> results;
     const LabelEntry* label = nullptr;
     if (filter.label) {
@@ -507,19 +568,19 @@ std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k,
         const bool rare =
             std::uint64_t{label->size} * 8 <= d.header.count || label->size <= std::uint64_t{L} * 4;
         if (rare) {
-            results = d.labelScan(q.data(), table.data(), L, W, filter, *label, stats);
+            results = d.labelScan(q.data(), table.data(), L, W, filter, *label, queue, stats);
         } else {
             const std::uint64_t widened =
                 (std::uint64_t{L} * d.header.count + label->size - 1) / label->size;
             results = d.graphSearch(
                 q.data(), table.data(),
                 static_cast<std::uint32_t>(std::min<std::uint64_t>(widened, d.header.count)), W,
-                filter, label, stats);
+                filter, label, queue, stats);
             if (results.size() < k)
-                results = d.labelScan(q.data(), table.data(), L, W, filter, *label, stats);
+                results = d.labelScan(q.data(), table.data(), L, W, filter, *label, queue, stats);
         }
     } else {
-        results = d.graphSearch(q.data(), table.data(), L, W, filter, nullptr, stats);
+        results = d.graphSearch(q.data(), table.data(), L, W, filter, nullptr, queue, stats);
     }
 
     const std::size_t n = std::min<std::size_t>(k, results.size());
@@ -557,7 +618,7 @@ std::vector<SearchResult> DiskIndex::exactSearch(const float* query, std::uint32
                     best.push(res);
                 }
             },
-            [](const std::vector<std::uint8_t>&) {});
+            [](const std::uint8_t*, std::size_t) {});
     std::vector<SearchResult> hits(best.size());
     for (std::size_t i = hits.size(); i-- > 0; best.pop())
         hits[i] = {best.top().id, best.top().distance};
@@ -612,8 +673,8 @@ VerifyReport DiskIndex::verify() const {
                 }
             }
         },
-        [&](const std::vector<std::uint8_t>& chunk) {
-            sectionCrc = crc32c(chunk.data(), chunk.size(), sectionCrc);
+        [&](const std::uint8_t* chunk, std::size_t bytes) {
+            sectionCrc = crc32c(chunk, bytes, sectionCrc);
         });
     if (sectionCrc != d.header.section(Section::Nodes).crc)
         problem("checksum mismatch in section nodes");
@@ -659,6 +720,9 @@ IndexInfo DiskIndex::info() const {
     i.fileBytes = d.header.fileBytes;
     i.rawVectorBytes = std::uint64_t{d.header.count} * d.header.dimension * sizeof(float);
     i.ramBytes = ramBytes();
+    i.directIo = d.file.directIo();
+    i.directIoFallback = d.file.directIoFallback();
+    i.readEngine = readEngineName(readQueueForThisThread(d.parallelReads).engine());
     return i;
 }
 

@@ -15,7 +15,14 @@ namespace quiver::diskann {
 
 struct DiskIndexOpenOptions {
     // Nodes kept in memory, gathered breadth-first from the medoid; unset: the file's default.
-    std::optional<std::uint32_t> cacheNodes;
+    std::optional<std::uint32_t> cacheNodes = std::nullopt;
+    // Read around the operating system's page cache (O_DIRECT; F_NOCACHE on macOS), as a cold
+    // disk would be read. Where the file system refuses, reads stay cached and IndexInfo says
+    // why. Off by default: the page cache makes repeated searches of a hot index fast.
+    bool directIo = false;
+    // Issue the W reads of a beam round together (io_uring on Linux). Off, or where a thread
+    // cannot set up a ring: one read after another. Results are identical either way.
+    bool parallelReads = true;
 };
 
 struct SearchFilter {
@@ -50,6 +57,9 @@ struct IndexInfo {
     std::uint64_t fileBytes = 0;
     std::uint64_t rawVectorBytes = 0; // count x dimension x 4
     std::size_t ramBytes = 0;
+    bool directIo = false;        // reads bypass the page cache
+    std::string directIoFallback; // why direct I/O was asked for but is not in effect
+    std::string readEngine;       // "io_uring" or "pread": how the opening thread reads a round
 };
 
 struct VerifyReport {

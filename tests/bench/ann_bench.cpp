@@ -52,10 +52,12 @@ struct Args {
                  "                 [--metric l2|ip|cosine] [--mode memory|ssd] [--R 64] [--L 100]\n"
                  "                 [--alpha 1.2] [--pq-bytes N] [--search-L 10,20,50,100] [--W 4]\n"
                  "                 [--threads N] [--build-threads N] [--index-dir DIR] [--k 10]\n"
-                 "                 [--hnswlib] [--repeat N]\n"
+                 "                 [--hnswlib] [--repeat N] [--io uring|pread]\n"
                  "--synthetic-kind blobs: isotropic Gaussian blobs (default); subspace: blobs\n"
                  "  along a shared 24-d subspace; a list runs every engine on each kind.\n"
-                 "--repeat N: time N passes over the queries and report the fastest.\n",
+                 "--repeat N: time N passes over the queries and report the fastest.\n"
+                 "--io (ssd mode): a beam round's reads together on io_uring (default) or one\n"
+                 "  pread after another.\n",
                  why);
     std::exit(2);
 }
@@ -129,7 +131,12 @@ Args parseArgs(int argc, char** argv) {
             }
         } else if (arg == "--repeat")
             a.timedPasses = static_cast<unsigned>(std::stoul(value()));
-        else if (arg == "--noise")
+        else if (arg == "--io") {
+            const std::string io = value();
+            if (io != "uring" && io != "pread")
+                usage("--io wants uring or pread");
+            a.options.parallelReads = io == "uring";
+        } else if (arg == "--noise")
             a.syntheticNoise = std::stof(value());
         else if (arg == "--synthetic") {
             const auto v = parseList(value());

@@ -53,9 +53,10 @@ void printResult(const RunResult& r) {
         std::printf("{");
     std::printf("\"mode\":\"%s\",\"L\":%u,\"W\":%u,\"k\":%zu,\"recall\":%.4f,\"qps\":%.0f,"
                 "\"p50_us\":%.1f,\"p99_us\":%.1f,\"build_s\":%.2f,\"index_bytes\":%zu,"
-                "\"ram_bytes\":%zu,\"threads\":%u}\n",
+                "\"ram_bytes\":%zu,\"threads\":%u%s%s}\n",
                 r.mode.c_str(), r.listSize, r.beamWidth, r.k, r.recall, r.qps, r.p50us, r.p99us,
-                r.buildSeconds, r.indexBytes, r.ramBytes, r.threads);
+                r.buildSeconds, r.indexBytes, r.ramBytes, r.threads, r.extraJson.empty() ? "" : ",",
+                r.extraJson.c_str());
     std::fflush(stdout);
 }
 

@@ -37,6 +37,7 @@ struct BenchOptions {
     std::string indexDir;
     std::size_t k = 10;
     bool hnswlib = false;
+    bool parallelReads = true; // --io uring (default) or pread: how the SSD index reads a round
 };
 
 // One line of output: one search setting of one engine.
@@ -54,6 +55,7 @@ struct RunResult {
     std::size_t indexBytes = 0;
     std::size_t ramBytes = 0;
     unsigned threads = 1;
+    std::string extraJson; // more "key":value pairs for this line, comma-separated
 };
 
 void printResult(const RunResult& r);

@@ -1,20 +1,130 @@
+#include "core/diskann/aligned_buffer.h"
 #include "core/diskann/disk_index.h"
 #include "core/diskann/disk_index_writer.h"
+#include "core/diskann/file_reader.h"
+#include "core/diskann/read_queue.h"
 #include "core/diskann/vamana_index.h"
 #include "tests/bench/bench_common.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include <random>
 
 namespace quiver::bench {
 
+namespace {
+
+struct ReadLatency {
+    double meanUs = 0.0;
+    double p50Us = 0.0;
+    double p99Us = 0.0;
+    double batchMeanUs = 0.0; // W reads at once through the searches' read queue
+    bool direct = false;
+    std::size_t reads = 0;
+};
+
+// The disk's latency for one 4 KiB read at a random sector of the index file, one read at a
+// time, around the page cache: what a query's beam round costs at best when its reads overlap.
+// Also times batches of W such reads issued together, as a beam round issues them: how well the
+// device overlaps reads.
+ReadLatency measureReadLatency(const std::string& path, std::size_t reads, std::uint32_t W,
+                               bool parallel) {
+    using Clock = std::chrono::steady_clock;
+    diskann::FileReader file(path, {.directIo = true});
+    constexpr std::size_t kBlock = diskann::FileReader::kDirectAlignment;
+    const std::uint64_t blocks = std::max<std::uint64_t>(1, file.size() / kBlock);
+    diskann::AlignedBuffer<char, kBlock> buffer(kBlock);
+    std::mt19937_64 rng(7);
+    std::vector<double> us(reads);
+    for (std::size_t i = 0; i < reads; ++i) {
+        const std::uint64_t offset = rng() % blocks * kBlock;
+        const auto begin = Clock::now();
+        file.readAt(offset, buffer.data(), kBlock);
+        us[i] = std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
+    }
+    ReadLatency r;
+    const std::size_t width = std::max(1u, W);
+    diskann::AlignedBuffer<std::uint8_t, kBlock> batch(width * kBlock);
+    std::vector<diskann::ReadRequest> requests(width);
+    diskann::ReadQueue& queue = diskann::readQueueForThisThread(parallel);
+    const std::size_t batches = std::max<std::size_t>(1, reads / width);
+    double batchUs = 0.0;
+    for (std::size_t b = 0; b < batches; ++b) {
+        for (std::size_t i = 0; i < width; ++i)
+            requests[i] = {rng() % blocks * kBlock, batch.data() + i * kBlock, kBlock};
+        const auto begin = Clock::now();
+        queue.read(
+            file, requests, [] {}, [](std::size_t) {});
+        batchUs += std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
+    }
+    r.batchMeanUs = batchUs / static_cast<double>(batches);
+    r.reads = reads;
+    r.direct = file.directIo();
+    r.meanUs = std::accumulate(us.begin(), us.end(), 0.0) / static_cast<double>(reads);
+    std::sort(us.begin(), us.end());
+    r.p50Us = us[reads / 2];
+    r.p99Us = us[std::min(reads - 1, reads * 99 / 100)];
+    return r;
+}
+
+// Per-query means of what the searches of one timed setting read.
+struct ReadCounts {
+    std::atomic<std::uint64_t> sectors{0}, reads{0}, cacheHits{0}, rounds{0}, searches{0};
+    double perQuery(const std::atomic<std::uint64_t>& v) const {
+        return static_cast<double>(v.load()) /
+               static_cast<double>(std::max<std::uint64_t>(1, searches));
+    }
+};
+
+RunResult runSetting(const char* mode, const diskann::DiskIndex& index, const BenchData& data,
+                     const BenchOptions& options, std::uint32_t listSize, double buildSeconds,
+                     ReadCounts& counts) {
+    const diskann::IndexInfo info = index.info();
+    RunResult r = newRunResult(mode, data, options, listSize, buildSeconds,
+                               static_cast<std::size_t>(index.fileBytes()));
+    const auto found = timeQueries(
+        data, options.threads,
+        [&](std::size_t q, std::vector<std::uint64_t>& out) {
+            diskann::SearchStats stats;
+            const auto hits = index.search(data.queries.data() + q * data.dimension,
+                                           static_cast<std::uint32_t>(options.k), listSize,
+                                           options.beamWidth, {}, &stats);
+            out.resize(hits.size());
+            for (std::size_t i = 0; i < hits.size(); ++i)
+                out[i] = hits[i].id;
+            counts.sectors += stats.sectorsRead;
+            counts.reads += stats.sectorsRead / std::max(1u, info.sectorsPerNode);
+            counts.cacheHits += stats.cacheHits;
+            counts.rounds += stats.rounds;
+            ++counts.searches;
+        },
+        r);
+    r.recall = recallAtK(data, options.k, found);
+    r.ramBytes = index.ramBytes();
+    char extra[256];
+    std::snprintf(extra, sizeof extra,
+                  "\"io\":\"%s\",\"direct_io\":%s,\"rounds_per_query\":%.2f,"
+                  "\"reads_per_query\":%.2f,\"bytes_per_query\":%.0f",
+                  info.readEngine.c_str(), info.directIo ? "true" : "false",
+                  counts.perQuery(counts.rounds), counts.perQuery(counts.reads),
+                  counts.perQuery(counts.sectors) * diskann::FileReader::kDirectAlignment);
+    r.extraJson = extra;
+    return r;
+}
+
+} // namespace
+
 // --mode ssd: builds the Vamana graph in memory, writes the disk index (PQ codes in RAM,
 // vectors and adjacency in 4 KiB sectors on disk), drops the in-memory graph and searches the
-// file. ram_bytes is the disk index's own footprint (PQ codebook and codes, cache, metadata);
-// the sectors read per query go to stderr with the RAM/raw ratio.
+// file, twice per setting: warm (through the page cache, where the file sits right after it is
+// written) and cold (direct I/O, so every read goes to the disk). ram_bytes is the disk index's
+// own footprint (PQ codebook and codes, cache, metadata). stdout: one JSON line per setting and
+// temperature ("ssd" warm, "ssd_cold"); stderr: reads per query, and the cold latency beside
+// rounds x the disk's single-read latency measured in the same run.
 int runSsdMode(const BenchData& data, const BenchOptions& options) {
     const diskann::BuildParams params = graphBuildParams(options);
 
@@ -40,43 +150,63 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
     const double buildSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    const auto index = diskann::DiskIndex::open(path);
+    const auto index = diskann::DiskIndex::open(path, {.parallelReads = options.parallelReads});
+    const auto cold =
+        diskann::DiskIndex::open(path, {.directIo = true, .parallelReads = options.parallelReads});
     const diskann::IndexInfo info = index->info();
+    const diskann::IndexInfo coldInfo = cold->info();
+    if (!coldInfo.directIo)
+        std::fprintf(stderr, "ann_bench ssd: no direct I/O on %s (%s): cold figures are cached\n",
+                     dir.string().c_str(), coldInfo.directIoFallback.c_str());
+    const ReadLatency disk =
+        measureReadLatency(path, 2000, options.beamWidth, options.parallelReads);
+    std::fprintf(stderr,
+                 "ann_bench ssd: single 4 KiB random read (%s, %zu reads over the %.1f MB index "
+                 "file): mean %.1f us, p50 %.1f us, p99 %.1f us; %u such reads together (%s): "
+                 "mean %.1f us\n",
+                 disk.direct ? "direct I/O" : "cached", disk.reads,
+                 static_cast<double>(index->fileBytes()) / 1e6, disk.meanUs, disk.p50Us, disk.p99Us,
+                 options.beamWidth, coldInfo.readEngine.c_str(), disk.batchMeanUs);
+
     for (const std::uint32_t listSize : options.searchLists) {
-        RunResult r = newRunResult("ssd", data, options, listSize, buildSeconds,
-                                   static_cast<std::size_t>(index->fileBytes()));
-        std::atomic<std::uint64_t> sectors{0}, cacheHits{0}, rounds{0}, searches{0};
-        const auto found = timeQueries(
-            data, options.threads,
-            [&](std::size_t q, std::vector<std::uint64_t>& out) {
-                diskann::SearchStats stats;
-                const auto hits = index->search(data.queries.data() + q * data.dimension,
-                                                static_cast<std::uint32_t>(options.k), listSize,
-                                                options.beamWidth, {}, &stats);
-                out.resize(hits.size());
-                for (std::size_t i = 0; i < hits.size(); ++i)
-                    out[i] = hits[i].id;
-                sectors += stats.sectorsRead;
-                cacheHits += stats.cacheHits;
-                rounds += stats.rounds;
-                ++searches;
-            },
-            r);
-        r.recall = recallAtK(data, options.k, found);
-        r.ramBytes = index->ramBytes();
-        printResult(r);
-        const double n = static_cast<double>(searches.load());
+        ReadCounts warmCounts;
+        RunResult warm =
+            runSetting("ssd", *index, data, options, listSize, buildSeconds, warmCounts);
+        printResult(warm);
         std::fprintf(stderr,
                      "ann_bench ssd: L=%u sectors/query %.1f, rounds/query %.1f, cache "
                      "hits/query %.1f; ram %zu bytes = %.1f%% of raw %llu bytes "
                      "(pq %u bytes, %u cached nodes, %u-byte nodes)\n",
-                     listSize, static_cast<double>(sectors.load()) / n,
-                     static_cast<double>(rounds.load()) / n,
-                     static_cast<double>(cacheHits.load()) / n, r.ramBytes,
-                     100.0 * static_cast<double>(r.ramBytes) /
+                     listSize, warmCounts.perQuery(warmCounts.sectors),
+                     warmCounts.perQuery(warmCounts.rounds),
+                     warmCounts.perQuery(warmCounts.cacheHits), warm.ramBytes,
+                     100.0 * static_cast<double>(warm.ramBytes) /
                          static_cast<double>(info.rawVectorBytes),
                      static_cast<unsigned long long>(info.rawVectorBytes), info.pqSubspaces,
                      info.cachedNodes, info.nodeBytes);
+
+        ReadCounts coldCounts;
+        RunResult c =
+            runSetting("ssd_cold", *cold, data, options, listSize, buildSeconds, coldCounts);
+        const double rounds = coldCounts.perQuery(coldCounts.rounds);
+        const double floorUs = rounds * disk.meanUs;
+        char extra[200];
+        std::snprintf(extra, sizeof extra,
+                      ",\"read_us\":%.1f,\"batch_read_us\":%.1f,\"rounds_x_read_us\":%.1f,"
+                      "\"p50_over_rounds_x_read\":%.2f",
+                      disk.meanUs, disk.batchMeanUs, floorUs, c.p50us / floorUs);
+        c.extraJson += extra;
+        printResult(c);
+        std::fprintf(stderr,
+                     "ann_bench ssd: L=%u warm %.0f q/s p50 %.0f us p99 %.0f us | cold (%s, %s) "
+                     "%.0f q/s p50 %.0f us p99 %.0f us | rounds %.1f, reads %.1f, %.1f KiB per "
+                     "query | rounds x read %.1f x %.1f us = %.0f us, cold p50 = %.2f x that "
+                     "(target <= 1.5); %.2f x rounds x %u reads together\n",
+                     listSize, warm.qps, warm.p50us, warm.p99us,
+                     coldInfo.directIo ? "direct I/O" : "cached", coldInfo.readEngine.c_str(),
+                     c.qps, c.p50us, c.p99us, rounds, coldCounts.perQuery(coldCounts.reads),
+                     coldCounts.perQuery(coldCounts.sectors) * 4.0, rounds, disk.meanUs, floorUs,
+                     c.p50us / floorUs, c.p50us / (rounds * disk.batchMeanUs), options.beamWidth);
     }
     if (options.indexDir.empty()) {
         std::error_code ignored;
