@@ -187,9 +187,10 @@ void TestDiskIndex::exactSearchMatchesBruteForce() {
 }
 
 void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
-    // dim 128, 5000 points, 8-byte codes: codes 40 KB + codebook 128 KB against 2.56 MB raw.
+    // dim 128, 8000 points, 8-byte codes: codes 64 KB + coarse ids and biases 48 KB + codebook
+    // 128 KB + rotation 64 KB + 80 coarse centroids 41 KB against 4.1 MB raw.
     const std::uint32_t dim = 128;
-    const std::uint32_t n = 5000;
+    const std::uint32_t n = 8000;
     test::TestGraph g;
     g.dim = dim;
     g.count = n;
@@ -216,7 +217,9 @@ void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
           static_cast<unsigned long long>(info.rawVectorBytes),
           100.0 * double(info.ramBytes) / double(info.rawVectorBytes),
           static_cast<unsigned long long>(index->fileBytes()));
-    QVERIFY(info.ramBytes >= std::size_t{n} * 8 + 256 * dim * 4);
+    QCOMPARE(info.rotation, std::string("dense"));
+    QCOMPARE(info.coarseCentroids, 80u);
+    QVERIFY(info.ramBytes >= std::size_t{n} * (8 + 6) + 256 * dim * 4 + dim * dim * 4);
     QVERIFY(info.ramBytes * 10 <= info.rawVectorBytes);
     QCOMPARE(index->fileBytes(), std::filesystem::file_size(file));
 }

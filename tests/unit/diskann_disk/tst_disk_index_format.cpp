@@ -49,7 +49,7 @@ private:
 
 namespace {
 
-// Header field offsets of format version 2.
+// Header field offsets of format version 3.
 constexpr std::size_t kVersionAt = 8;
 constexpr std::size_t kCountAt = 24;
 constexpr std::size_t kSectionsAt = 80;
@@ -141,11 +141,14 @@ void TestDiskIndexFormat::notAQuiverIndex() {
 
 void TestDiskIndexFormat::unsupportedVersion() {
     Bytes b = good_;
-    // Version 1 files (before entry points) are refused, not misread.
+    // Version 1 files (before entry points) and version 2 (plain PQ codes, before the rotation
+    // and coarse sections) are refused, not misread: the caller rebuilds them.
     storeLe32(b.data() + kVersionAt, 1);
     QCOMPARE(openError(b), QStringLiteral("unsupported format version 1"));
-    storeLe32(b.data() + kVersionAt, 3);
-    QCOMPARE(openError(b), QStringLiteral("unsupported format version 3"));
+    storeLe32(b.data() + kVersionAt, 2);
+    QCOMPARE(openError(b), QStringLiteral("unsupported format version 2"));
+    storeLe32(b.data() + kVersionAt, 4);
+    QCOMPARE(openError(b), QStringLiteral("unsupported format version 4"));
     storeLe32(b.data() + kVersionAt, 0xFFFFFFFFu);
     QCOMPARE(openError(b), QStringLiteral("unsupported format version 4294967295"));
 }
@@ -192,6 +195,9 @@ void TestDiskIndexFormat::sectionChecksums_data() {
     QTest::newRow("pq_codes") << int(Section::PqCodes);
     QTest::newRow("labels") << int(Section::Labels);
     QTest::newRow("entry_points") << int(Section::EntryPoints);
+    QTest::newRow("rotation") << int(Section::Rotation);
+    QTest::newRow("coarse") << int(Section::Coarse);
+    QTest::newRow("point_terms") << int(Section::PointTerms);
 }
 
 void TestDiskIndexFormat::sectionChecksums() {
