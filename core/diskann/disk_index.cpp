@@ -94,9 +94,9 @@ struct DiskIndex::Impl {
     FileReader file;
     FileHeader header;
     VectorCodec codec;
-    std::vector<std::uint8_t> codes;       // count x M PQ codes of the residuals
-    std::vector<std::uint16_t> coarseIds;  // count coarse centroid ids
-    std::vector<float> biases;             // count per-point distance terms
+    std::vector<std::uint8_t> codes;      // count x M PQ codes of the residuals
+    std::vector<std::uint16_t> coarseIds; // count coarse centroid ids
+    std::vector<float> biases;            // count per-point distance terms
     std::vector<LabelEntry> labels;
     std::vector<std::uint32_t> labelSlots;
     std::vector<std::uint32_t> entries; // the medoid first
@@ -252,10 +252,9 @@ VectorCodec DiskIndex::Impl::loadCodec(ProductQuantizer pq) const {
     std::vector<float> coarse(std::size_t{header.coarseCount} * dim());
     std::memcpy(coarse.data(), bytes.data() + 4, coarse.size() * sizeof(float));
     try {
-        return VectorCodec(header.metric == Metric::InnerProduct ? Metric::InnerProduct
-                                                                 : Metric::L2,
-                           std::move(rotation), header.coarseCount, std::move(coarse),
-                           std::move(pq));
+        return VectorCodec(
+            header.metric == Metric::InnerProduct ? Metric::InnerProduct : Metric::L2,
+            std::move(rotation), header.coarseCount, std::move(coarse), std::move(pq));
     } catch (const std::invalid_argument& e) {
         throw DiskIndexError(std::string("invalid section coarse: ") + e.what());
     }
@@ -299,8 +298,8 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
         for (std::size_t i = 0; i < n; ++i) {
             coarseIds[i] = static_cast<std::uint16_t>(bytes[2 * i] | bytes[2 * i + 1] << 8);
             if (coarseIds[i] >= header.coarseCount)
-                throw DiskIndexError("invalid section point_terms: coarse id " +
-                                     num(coarseIds[i]) + " out of range");
+                throw DiskIndexError("invalid section point_terms: coarse id " + num(coarseIds[i]) +
+                                     " out of range");
             std::memcpy(&biases[i], b + 4 * i, sizeof(float));
         }
     }
@@ -639,9 +638,8 @@ VerifyReport DiskIndex::verify() const {
             report.problems.push_back(std::move(text));
         ++report.problemCount;
     };
-    for (Section s : {Section::PqCodebook, Section::PqCodes, Section::Labels,
-                      Section::EntryPoints, Section::Rotation, Section::Coarse,
-                      Section::PointTerms}) {
+    for (Section s : {Section::PqCodebook, Section::PqCodes, Section::Labels, Section::EntryPoints,
+                      Section::Rotation, Section::Coarse, Section::PointTerms}) {
         try {
             d.readSection(s);
         } catch (const DiskIndexError& e) {

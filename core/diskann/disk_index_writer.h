@@ -21,8 +21,8 @@ struct DiskIndexBuildOptions {
     std::function<bool(double)> progress; // fraction done; returning false cancels the write
 };
 
-// Trains the vector codec (see VectorCodec) on the graph's vectors and writes the complete index file:
-// under a temporary name, flushed, then renamed over `path`. Throws std::invalid_argument for
+// Trains the vector codec (see VectorCodec) on the graph's vectors and writes the complete index
+// file: under a temporary name, flushed, then renamed over `path`. Throws std::invalid_argument for
 // an inconsistent graph (neighbour out of range, degree above R, non-finite vector) and
 // DiskIndexError for I/O failures or cancellation ("index write cancelled").
 void writeDiskIndex(const std::string& path, const GraphView& graph,

@@ -222,10 +222,14 @@ FileHeader decodeHeader(const std::uint8_t* p, std::size_t available, std::uint6
         fail("invalid header: labels listed but no node carries any");
 
     // Sections: in order, sector-aligned, of the sizes the fields imply, inside the file.
-    const std::uint64_t expectedBytes[kSectionCount] = {
-        h.layout.sectionBytes(h.count), pqCodebookBytes(h.dimension, h.pqSubspaces),
-        std::uint64_t{h.count} * h.pqSubspaces, 0, 0, 0, coarseBytes(h.dimension, h.coarseCount),
-        pointTermsBytes(h.count)};
+    const std::uint64_t expectedBytes[kSectionCount] = {h.layout.sectionBytes(h.count),
+                                                        pqCodebookBytes(h.dimension, h.pqSubspaces),
+                                                        std::uint64_t{h.count} * h.pqSubspaces,
+                                                        0,
+                                                        0,
+                                                        0,
+                                                        coarseBytes(h.dimension, h.coarseCount),
+                                                        pointTermsBytes(h.count)};
     std::uint64_t end = kSectorBytes;
     for (std::size_t i = 0; i < kSectionCount; ++i) {
         const SectionRef& s = h.sections[i];

@@ -90,8 +90,8 @@ struct FileHeader {
     std::uint32_t pqSubspaces = 0;
     std::uint32_t pqCentroids = kPqCentroids;
     std::uint32_t cacheNodesHint = 0;
-    std::uint32_t labelCount = 0;   // distinct labels
-    std::uint32_t coarseCount = 0;  // coarse centroids of the codec
+    std::uint32_t labelCount = 0;  // distinct labels
+    std::uint32_t coarseCount = 0; // coarse centroids of the codec
     std::uint64_t fileBytes = 0;
     std::array<SectionRef, kSectionCount> sections{};
 

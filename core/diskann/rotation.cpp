@@ -1,6 +1,7 @@
 #include "core/diskann/rotation.h"
 
 #include "core/diskann/distance.h"
+#include "core/diskann/parallel_for.h"
 
 #include <algorithm>
 #include <cmath>
@@ -82,19 +83,29 @@ void Rotation::applyInverse(const float* y, float* x) const {
     }
 }
 
-void Rotation::applyBatch(const float* x, std::size_t n, float* y) const {
-    for (std::size_t i = 0; i < n; ++i)
-        apply(x + i * dimension_, y + i * dimension_);
+void Rotation::applyBatch(const float* x, std::size_t n, float* y, unsigned threads) const {
+    parallelFor(
+        n, resolveThreadCount(threads), 64,
+        [&](std::size_t begin, std::size_t end, unsigned) {
+            for (std::size_t i = begin; i < end; ++i)
+                apply(x + i * dimension_, y + i * dimension_);
+        },
+        [](std::size_t) { return true; });
 }
 
 namespace linalg {
 
 std::vector<float> multiplyTransposed(const float* a, std::size_t n, const float* b, std::size_t m,
-                                      std::size_t dim) {
+                                      std::size_t dim, unsigned threads) {
     std::vector<float> c(n * m);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < m; ++j)
-            c[i * m + j] = innerProduct(a + i * dim, b + j * dim, dim);
+    parallelFor(
+        n, resolveThreadCount(threads), 8,
+        [&](std::size_t begin, std::size_t end, unsigned) {
+            for (std::size_t i = begin; i < end; ++i)
+                for (std::size_t j = 0; j < m; ++j)
+                    c[i * m + j] = innerProduct(a + i * dim, b + j * dim, dim);
+        },
+        [](std::size_t) { return true; });
     return c;
 }
 
@@ -119,8 +130,8 @@ void orthonormalizeRows(std::vector<float>& m, std::size_t dim) {
         for (int attempt = 0;; ++attempt) {
             for (std::size_t d = 0; d < dim; ++d)
                 row[d] = r[d];
-            const double before = std::sqrt(
-                std::inner_product(row.begin(), row.end(), row.begin(), 0.0));
+            const double before =
+                std::sqrt(std::inner_product(row.begin(), row.end(), row.begin(), 0.0));
             for (int pass = 0; pass < 2; ++pass)
                 for (std::size_t j = 0; j < i; ++j) {
                     const float* p = m.data() + j * dim;
@@ -147,7 +158,8 @@ void orthonormalizeRows(std::vector<float>& m, std::size_t dim) {
 
 } // namespace
 
-std::vector<float> orthogonalPolarFactor(const std::vector<float>& a, std::size_t dim) {
+std::vector<float> orthogonalPolarFactor(const std::vector<float>& a, std::size_t dim,
+                                         unsigned threads) {
     if (a.size() != dim * dim || dim == 0)
         throw std::invalid_argument("polar factor: the matrix is not square");
     double frobenius = 0.0;
@@ -166,7 +178,8 @@ std::vector<float> orthogonalPolarFactor(const std::vector<float>& a, std::size_
         x[i] = static_cast<float>(static_cast<double>(a[i]) / frobenius);
     for (int iteration = 0; iteration < 100; ++iteration) {
         const std::vector<float> xt = transpose(x.data(), dim, dim);
-        std::vector<float> h = multiplyTransposed(xt.data(), dim, xt.data(), dim, dim); // X^T X
+        std::vector<float> h =
+            multiplyTransposed(xt.data(), dim, xt.data(), dim, dim, threads); // X^T X
         double offIdentity = 0.0;
         for (std::size_t i = 0; i < dim; ++i)
             for (std::size_t j = 0; j < dim; ++j) {
@@ -177,7 +190,7 @@ std::vector<float> orthogonalPolarFactor(const std::vector<float>& a, std::size_
             }
         if (offIdentity < 1e-8 * static_cast<double>(dim))
             break;
-        x = multiplyTransposed(x.data(), dim, h.data(), dim, dim); // X H, H symmetric
+        x = multiplyTransposed(x.data(), dim, h.data(), dim, dim, threads); // X H, H symmetric
     }
     orthonormalizeRows(x, dim);
     return x;

@@ -29,8 +29,9 @@ public:
     void apply(const float* x, float* y) const;
     // x = R^T y: back to the input space.
     void applyInverse(const float* y, float* x) const;
-    // Rotates n row vectors (n x D, row-major).
-    void applyBatch(const float* x, std::size_t n, float* y) const;
+    // Rotates n row vectors (n x D, row-major; x and y must not overlap) on `threads` threads
+    // (0: one per hardware thread).
+    void applyBatch(const float* x, std::size_t n, float* y, unsigned threads = 1) const;
 
 private:
     Kind kind_ = Kind::Identity;
@@ -42,16 +43,18 @@ private:
 // Dense square matrices (row-major, D x D) for learning rotations.
 namespace linalg {
 
-// C = A * B^T for A (n x D) and B (m x D): C[i][j] = <A_i, B_j>, n x m.
+// C = A * B^T for A (n x D) and B (m x D): C[i][j] = <A_i, B_j>, n x m; rows of C on
+// `threads` threads (0: one per hardware thread).
 std::vector<float> multiplyTransposed(const float* a, std::size_t n, const float* b, std::size_t m,
-                                      std::size_t dim);
+                                      std::size_t dim, unsigned threads = 1);
 std::vector<float> transpose(const float* a, std::size_t rows, std::size_t cols);
 
 // The orthogonal polar factor Q of a square matrix A = Q P (Q = U V^T for A = U S V^T): the
 // orthogonal matrix nearest to A, which solves the orthogonal Procrustes problem. Newton-Schulz
 // iteration on A scaled to unit Frobenius norm, then a Gram-Schmidt pass that makes the result
 // orthogonal to float precision even where A is singular.
-std::vector<float> orthogonalPolarFactor(const std::vector<float>& a, std::size_t dim);
+std::vector<float> orthogonalPolarFactor(const std::vector<float>& a, std::size_t dim,
+                                         unsigned threads = 1);
 
 // A random orthogonal matrix (Gram-Schmidt of a Gaussian one).
 std::vector<float> randomOrthogonal(std::size_t dim, std::uint64_t seed);

@@ -89,7 +89,7 @@ Rotation learnRotation(const std::vector<float>& x, std::size_t n, std::uint32_t
     std::vector<std::uint8_t> codes(n * m);
     const std::vector<float> xt = linalg::transpose(x.data(), n, dim);
     for (std::uint32_t it = 0; it < options.rotationIterations; ++it) {
-        rotation.applyBatch(x.data(), n, y.data());
+        rotation.applyBatch(x.data(), n, y.data(), options.threads);
         PqTrainOptions pqOptions;
         pqOptions.maxTrainingPoints = static_cast<std::uint32_t>(n);
         pqOptions.iterations = 4;
@@ -101,8 +101,9 @@ Rotation learnRotation(const std::vector<float>& x, std::size_t n, std::uint32_t
             pq.decode(codes.data() + i * m, decoded.data() + i * dim);
         // M = Yhat^T X; R = polar(M) maximises trace(R X^T Yhat) over orthogonal R.
         const std::vector<float> yt = linalg::transpose(decoded.data(), n, dim);
-        const std::vector<float> cross = linalg::multiplyTransposed(yt.data(), dim, xt.data(), dim, n);
-        rotation = Rotation::dense(dim, linalg::orthogonalPolarFactor(cross, dim));
+        const std::vector<float> cross =
+            linalg::multiplyTransposed(yt.data(), dim, xt.data(), dim, n, options.threads);
+        rotation = Rotation::dense(dim, linalg::orthogonalPolarFactor(cross, dim, options.threads));
     }
     return rotation;
 }
@@ -144,14 +145,14 @@ VectorCodec VectorCodec::train(const float* data, std::size_t n, std::uint32_t d
     if (options.rotate) {
         const std::size_t rn = std::min<std::size_t>(n, options.rotationTrainingPoints);
         const std::vector<float> x = sampleRows(data, n, dimension, rn, options.seed);
-        rotation = dimension <= kMaxLearnedDimension
-                       ? learnRotation(x, rn, dimension, m, options)
-                       : balancedPermutation(x, rn, dimension, m);
+        rotation = dimension <= kMaxLearnedDimension ? learnRotation(x, rn, dimension, m, options)
+                                                     : balancedPermutation(x, rn, dimension, m);
     }
 
     const std::size_t sn = std::min<std::size_t>(n, std::max(options.maxTrainingPoints, 1u));
-    std::vector<float> y = sampleRows(data, n, dimension, sn, options.seed + 1);
-    rotation.applyBatch(std::vector<float>(y).data(), sn, y.data());
+    std::vector<float> y(sn * std::size_t{dimension});
+    rotation.applyBatch(sampleRows(data, n, dimension, sn, options.seed + 1).data(), sn, y.data(),
+                        options.threads);
     KMeansOptions km;
     km.iterations = options.iterations;
     km.seed = options.seed + 2;
@@ -197,8 +198,8 @@ VectorCodec::PointTerms VectorCodec::encode(const float* vector, std::uint8_t* c
     PointTerms terms;
     terms.coarse = static_cast<std::uint16_t>(c);
     if (steering_ == Metric::L2)
-        terms.bias = innerProduct(r.data(), r.data(), dim) +
-                     2.0f * innerProduct(centroid, r.data(), dim);
+        terms.bias =
+            innerProduct(r.data(), r.data(), dim) + 2.0f * innerProduct(centroid, r.data(), dim);
     return terms;
 }
 

@@ -33,8 +33,8 @@ double orthogonalityError(const std::vector<float>& a, std::size_t dim) {
     double worst = 0.0;
     for (std::size_t i = 0; i < dim; ++i)
         for (std::size_t j = 0; j < dim; ++j)
-            worst = std::max(worst, std::abs(static_cast<double>(g[i * dim + j]) -
-                                             (i == j ? 1.0 : 0.0)));
+            worst = std::max(worst,
+                             std::abs(static_cast<double>(g[i * dim + j]) - (i == j ? 1.0 : 0.0)));
     return worst;
 }
 
