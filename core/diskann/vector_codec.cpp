@@ -145,8 +145,10 @@ VectorCodec VectorCodec::train(const float* data, std::size_t n, std::uint32_t d
     if (options.rotate) {
         const std::size_t rn = std::min<std::size_t>(n, options.rotationTrainingPoints);
         const std::vector<float> x = sampleRows(data, n, dimension, rn, options.seed);
-        rotation = dimension <= kMaxLearnedDimension ? learnRotation(x, rn, dimension, m, options)
-                                                     : balancedPermutation(x, rn, dimension, m);
+        const bool dense = dimension <= kMaxLearnedDimension &&
+                           n >= std::size_t{kPointsPerRotationRow} * dimension;
+        rotation = dense ? learnRotation(x, rn, dimension, m, options)
+                         : balancedPermutation(x, rn, dimension, m);
     }
 
     const std::size_t sn = std::min<std::size_t>(n, std::max(options.maxTrainingPoints, 1u));

@@ -33,11 +33,14 @@ struct CodecTrainOptions {
 // variance evenly over the sub-spaces.
 //
 // The rotation: OPQ (alternating PQ training and orthogonal Procrustes) up to
-// kMaxLearnedDimension dimensions; above that a dense D x D rotation costs too much per query and
-// to learn, so the dimensions are permuted to give every sub-space a similar share of variance.
+// kMaxLearnedDimension dimensions and from kPointsPerRotationRow x D points; above that
+// dimension a dense D x D rotation costs too much per query and to learn, and below that count
+// its D x D floats would be more than ~3% of the raw vectors' bytes (RAM is the budget), so the
+// dimensions are only permuted to give every sub-space a similar share of variance.
 class VectorCodec {
 public:
     static constexpr std::uint32_t kMaxLearnedDimension = 1024;
+    static constexpr std::uint32_t kPointsPerRotationRow = 32;
     static constexpr std::uint32_t kMaxCoarseCentroids = 65536; // ids are 16-bit
 
     VectorCodec() = default;

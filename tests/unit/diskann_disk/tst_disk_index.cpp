@@ -179,7 +179,7 @@ void TestDiskIndex::residualCodesLiftCosineRecall() {
     // are: with an 8-byte code plain PQ spends its resolution telling clusters apart and ranks
     // the points inside one poorly; codes of the residuals to coarse centroids, in a learned
     // rotation, rank them well enough that the search reads the right nodes.
-    const std::uint32_t dim = 96, n = 3000, nq = 40;
+    const std::uint32_t dim = 96, n = 3200, nq = 40;
     auto all = test::clusteredData(n + nq, dim, 30, 17, true);
     const std::vector<float> qs(all.end() - std::ptrdiff_t{nq} * dim, all.end());
     all.resize(std::size_t{n} * dim);
@@ -215,11 +215,11 @@ void TestDiskIndex::residualCodesLiftCosineRecall() {
         return total / nq;
     };
     const double plain = recallWith(1, false, "plain.qdx");
-    const double coded = recallWith(30, true, "coded.qdx");
+    const double coded = recallWith(32, true, "coded.qdx");
     qInfo("clustered cosine, 8-byte codes, L=20: recall@10 plain PQ %.3f, OPQ + residuals %.3f",
           plain, coded);
     QVERIFY2(plain >= 0.0 && coded >= 0.0, "verify() found problems");
-    // Measured: plain 0.455, coded 0.620 (isotropic noise inside a cluster leaves an 8-byte code
+    // Measured: plain 0.443, coded 0.588 (isotropic noise inside a cluster leaves an 8-byte code
     // little to rank by; real embeddings have far fewer directions inside a cluster).
     QVERIFY2(coded >= plain + 0.1, qPrintable(QStringLiteral("%1 vs %2").arg(coded).arg(plain)));
     QVERIFY2(coded >= 0.55, qPrintable(QString::number(coded)));
