@@ -8,6 +8,8 @@
 #include "core/diskann/file_reader.h"
 #include "core/diskann/product_quantizer.h"
 #include "core/diskann/read_queue.h"
+#include "core/diskann/rotation.h"
+#include "core/diskann/vector_codec.h"
 
 #include <queue>
 
@@ -98,8 +100,10 @@ struct DiskIndex::Impl {
     FileReader file;
     bool parallelReads = true;
     FileHeader header;
-    ProductQuantizer pq;
-    std::vector<std::uint8_t> codes;
+    VectorCodec codec;
+    std::vector<std::uint8_t> codes;      // count x M PQ codes of the residuals
+    std::vector<std::uint16_t> coarseIds; // count coarse centroid ids
+    std::vector<float> biases;            // count per-point distance terms
     std::vector<LabelEntry> labels;
     std::vector<std::uint32_t> labelSlots;
     std::vector<std::uint32_t> entries; // the medoid first
@@ -218,7 +222,8 @@ struct DiskIndex::Impl {
     }
 
     float pqDistance(const float* table, std::uint32_t slot) const {
-        return sane(pq.distance(table, codes.data() + std::size_t{slot} * pq.subspaces()));
+        return sane(codec.distance(table, codes.data() + std::size_t{slot} * codec.codeBytes(),
+                                   {coarseIds[slot], biases[slot]}));
     }
 
     bool accepted(const NodeRecord& r, const SearchFilter& f) const {
@@ -227,6 +232,8 @@ struct DiskIndex::Impl {
     }
 
     void load(const DiskIndexOpenOptions& options);
+    // The rotation and coarse sections around a loaded PQ codebook.
+    VectorCodec loadCodec(ProductQuantizer pq) const;
     std::vector<Result> graphSearch(const float* q, const float* table, std::uint32_t L,
                                     std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
                                     ReadQueue& queue, SearchStats& stats) const;
@@ -238,6 +245,50 @@ struct DiskIndex::Impl {
     template <typename Visit, typename OnChunk>
     void forEachNode(Visit visit, OnChunk onChunk) const;
 };
+
+VectorCodec DiskIndex::Impl::loadCodec(ProductQuantizer pq) const {
+    Rotation rotation;
+    {
+        const std::vector<std::uint8_t> bytes = readSection(Section::Rotation);
+        const std::uint32_t kind = loadLe32(bytes.data());
+        const std::size_t expected = kind == 0   ? 8
+                                     : kind == 1 ? 8 + 4 * std::size_t{dim()}
+                                     : kind == 2 ? 8 + 4 * std::size_t{dim()} * dim()
+                                                 : 0;
+        if (expected == 0 || bytes.size() != expected || loadLe32(bytes.data() + 4) != dim())
+            throw DiskIndexError("invalid section rotation: kind " + num(kind) + " of " +
+                                 num(bytes.size()) + " bytes");
+        try {
+            if (kind == 0) {
+                rotation = Rotation::identity(dim());
+            } else if (kind == 1) {
+                std::vector<std::uint32_t> order(dim());
+                for (std::uint32_t i = 0; i < dim(); ++i)
+                    order[i] = loadLe32(bytes.data() + 8 + 4 * std::size_t{i});
+                rotation = Rotation::permutation(std::move(order));
+            } else {
+                std::vector<float> matrix(std::size_t{dim()} * dim());
+                std::memcpy(matrix.data(), bytes.data() + 8, matrix.size() * sizeof(float));
+                rotation = Rotation::dense(dim(), std::move(matrix));
+            }
+        } catch (const std::invalid_argument& e) {
+            throw DiskIndexError(std::string("invalid section rotation: ") + e.what());
+        }
+    }
+    const std::vector<std::uint8_t> bytes = readSection(Section::Coarse);
+    if (loadLe32(bytes.data()) != header.coarseCount)
+        throw DiskIndexError("invalid section coarse: " + num(loadLe32(bytes.data())) +
+                             " centroids, header says " + num(header.coarseCount));
+    std::vector<float> coarse(std::size_t{header.coarseCount} * dim());
+    std::memcpy(coarse.data(), bytes.data() + 4, coarse.size() * sizeof(float));
+    try {
+        return VectorCodec(
+            header.metric == Metric::InnerProduct ? Metric::InnerProduct : Metric::L2,
+            std::move(rotation), header.coarseCount, std::move(coarse), std::move(pq));
+    } catch (const std::invalid_argument& e) {
+        throw DiskIndexError(std::string("invalid section coarse: ") + e.what());
+    }
+}
 
 void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
     {
@@ -259,13 +310,29 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
         std::vector<float> centroids(std::size_t{kPqCentroids} * dim());
         std::memcpy(centroids.data(), bytes.data() + 4 + 4 * (M + 1),
                     centroids.size() * sizeof(float));
+        ProductQuantizer pq;
         try {
             pq = ProductQuantizer(dim(), std::move(offsets), std::move(centroids));
         } catch (const std::invalid_argument& e) {
             throw DiskIndexError(std::string("invalid section pq_codebook: ") + e.what());
         }
+        codec = loadCodec(std::move(pq));
     }
     codes = readSection(Section::PqCodes);
+    {
+        const std::vector<std::uint8_t> bytes = readSection(Section::PointTerms);
+        const std::size_t n = header.count;
+        coarseIds.resize(n);
+        biases.resize(n);
+        const std::uint8_t* b = bytes.data() + pointTermsBiasOffset(header.count);
+        for (std::size_t i = 0; i < n; ++i) {
+            coarseIds[i] = static_cast<std::uint16_t>(bytes[2 * i] | bytes[2 * i + 1] << 8);
+            if (coarseIds[i] >= header.coarseCount)
+                throw DiskIndexError("invalid section point_terms: coarse id " + num(coarseIds[i]) +
+                                     " out of range");
+            std::memcpy(&biases[i], b + 4 * i, sizeof(float));
+        }
+    }
 
     {
         const std::vector<std::uint8_t> bytes = readSection(Section::Labels);
@@ -548,9 +615,8 @@ std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k,
         normalize(q.data(), q.size());
     // Cosine steers by squared L2 between unit vectors (2 - 2 cos, the same order): the error
     // of L2 ADC shrinks with the distance to the query, that of inner-product ADC does not.
-    std::vector<float> table(d.pq.tableSize());
-    d.pq.computeTable(q.data(), d.header.metric == Metric::Cosine ? Metric::L2 : d.header.metric,
-                      table.data());
+    std::vector<float> table(d.codec.tableSize());
+    d.codec.computeTable(q.data(), table.data());
 
     // Per thread: a ring is never shared between searching threads.
     ReadQueue& queue = readQueueForThisThread(d.parallelReads);
@@ -633,8 +699,8 @@ VerifyReport DiskIndex::verify() const {
             report.problems.push_back(std::move(text));
         ++report.problemCount;
     };
-    for (Section s :
-         {Section::PqCodebook, Section::PqCodes, Section::Labels, Section::EntryPoints}) {
+    for (Section s : {Section::PqCodebook, Section::PqCodes, Section::Labels, Section::EntryPoints,
+                      Section::Rotation, Section::Coarse, Section::PointTerms}) {
         try {
             d.readSection(s);
         } catch (const DiskIndexError& e) {
@@ -687,7 +753,8 @@ VerifyReport DiskIndex::verify() const {
 std::size_t DiskIndex::ramBytes() const {
     const Impl& d = *impl_;
     // Hash-map nodes cost about a pointer, the pair and a bucket each.
-    return sizeof(DiskIndex) + sizeof(Impl) + d.codes.capacity() + d.pq.memoryBytes() +
+    return sizeof(DiskIndex) + sizeof(Impl) + d.codes.capacity() + d.codec.memoryBytes() +
+           d.coarseIds.capacity() * sizeof(std::uint16_t) + d.biases.capacity() * sizeof(float) +
            d.labels.capacity() * sizeof(LabelEntry) +
            d.labelSlots.capacity() * sizeof(std::uint32_t) +
            d.entries.capacity() * sizeof(std::uint32_t) + d.cacheRecords.capacity() +
@@ -711,6 +778,11 @@ IndexInfo DiskIndex::info() const {
     i.medoid = d.header.medoid;
     i.entryPoints = static_cast<std::uint32_t>(d.entries.size());
     i.pqSubspaces = d.header.pqSubspaces;
+    i.coarseCentroids = d.header.coarseCount;
+    const Rotation::Kind kind = d.codec.rotation().kind();
+    i.rotation = kind == Rotation::Kind::Dense         ? "dense"
+                 : kind == Rotation::Kind::Permutation ? "permutation"
+                                                       : "identity";
     i.nodeBytes = d.layout().nodeBytes;
     i.nodesPerSector = d.layout().nodesPerSector;
     i.sectorsPerNode = d.layout().sectorsPerNode;

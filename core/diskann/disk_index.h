@@ -48,6 +48,8 @@ struct IndexInfo {
     std::uint32_t medoid = 0;
     std::uint32_t entryPoints = 0; // where unfiltered searches may start, the medoid included
     std::uint32_t pqSubspaces = 0; // bytes per PQ code
+    std::uint32_t coarseCentroids = 0;
+    std::string rotation; // "identity", "permutation" or "dense"
     std::uint32_t nodeBytes = 0;
     std::uint32_t nodesPerSector = 0; // 0 when a node spans several sectors
     std::uint32_t sectorsPerNode = 0;
@@ -70,7 +72,8 @@ struct VerifyReport {
     bool ok() const { return problemCount == 0; }
 };
 
-// A DiskANN index on disk. In memory: the PQ codebook and codes, the label lists and a cache
+// A DiskANN index on disk. In memory: the vector codec (rotation, coarse centroids, PQ
+// codebook) and per point its code, coarse id and bias, the label lists and a cache
 // of hot nodes; full-precision vectors and adjacency lists are read from the file as a search
 // needs them. Opening validates the header and every section's checksum; node records are
 // checked whenever read. A damaged file raises DiskIndexError ("not a Quiver index",

@@ -5,6 +5,7 @@
 #include "core/diskann/disk_index_error.h"
 #include "core/diskann/file_format.h"
 #include "core/diskann/product_quantizer.h"
+#include "core/diskann/vector_codec.h"
 
 #include <algorithm>
 #include <cmath>
@@ -122,8 +123,7 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
             entries.push_back(e);
     }
 
-    // Product quantizer, trained on a uniform sample.
-    const std::uint32_t M = ProductQuantizer::subspacesForBudget(g.dimension, options.pqBytes);
+    // The codec (rotation, coarse centroids, PQ of the residuals), trained on a uniform sample.
     std::vector<std::uint32_t> sample(g.count);
     for (std::uint32_t i = 0; i < g.count; ++i)
         sample[i] = i;
@@ -140,18 +140,23 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
     std::vector<float> training(sampleSize * g.dimension);
     for (std::size_t i = 0; i < sampleSize; ++i)
         std::copy_n(g.vector(sample[i]), g.dimension, training.data() + i * g.dimension);
-    PqTrainOptions pqOptions;
-    pqOptions.maxTrainingPoints = static_cast<std::uint32_t>(sampleSize);
-    pqOptions.seed = options.seed;
-    pqOptions.threads = options.threads;
-    const ProductQuantizer pq =
-        ProductQuantizer::train(training.data(), sampleSize, g.dimension, M, pqOptions);
+    CodecTrainOptions codecOptions;
+    codecOptions.subspaces = options.pqBytes;
+    codecOptions.coarseCentroids = options.coarseCentroids;
+    codecOptions.rotate = options.rotate;
+    codecOptions.maxTrainingPoints = static_cast<std::uint32_t>(sampleSize);
+    codecOptions.seed = options.seed;
+    codecOptions.threads = options.threads;
+    const VectorCodec codec =
+        VectorCodec::train(training.data(), sampleSize, g.dimension, g.metric, codecOptions);
+    const std::uint32_t M = codec.codeBytes();
     training = {};
     reportProgress(options, 0.4);
 
     // Codes, encoded in blocks copied out of the graph (its accessors are called from this
     // thread only).
     std::vector<std::uint8_t> codes(std::size_t{g.count} * M);
+    std::vector<VectorCodec::PointTerms> terms(g.count);
     {
         constexpr std::uint32_t kBlock = 8192;
         std::vector<float> block(std::size_t{kBlock} * g.dimension);
@@ -160,7 +165,8 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
             for (std::uint32_t i = 0; i < n; ++i)
                 std::copy_n(g.vector(first + i), g.dimension,
                             block.data() + std::size_t{i} * g.dimension);
-            pq.encodeBatch(block.data(), n, codes.data() + std::size_t{first} * M, options.threads);
+            codec.encodeBatch(block.data(), n, codes.data() + std::size_t{first} * M,
+                              terms.data() + first, options.threads);
             reportProgress(options, 0.4 + 0.1 * (first + n) / g.count);
         }
     }
@@ -176,6 +182,7 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
     header.pqSubspaces = M;
     header.cacheNodesHint = std::min(options.cacheNodes, g.count);
     header.labelCount = static_cast<std::uint32_t>(labels.size());
+    header.coarseCount = codec.coarseCount();
 
     AtomicFileWriter out(path);
     const std::vector<std::uint8_t> blankHeader(kSectorBytes, 0);
@@ -233,7 +240,8 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
         std::vector<std::uint8_t> bytes(pqCodebookBytes(g.dimension, M));
         storeLe32(bytes.data(), M);
         for (std::uint32_t m = 0; m <= M; ++m)
-            storeLe32(bytes.data() + 4 + 4 * m, pq.offsets()[m]);
+            storeLe32(bytes.data() + 4 + 4 * m, codec.pq().offsets()[m]);
+        const ProductQuantizer& pq = codec.pq();
         std::memcpy(bytes.data() + 4 + 4 * (M + 1), pq.centroids().data(),
                     pq.centroids().size() * sizeof(float));
         appendSection(out, header, Section::PqCodebook, bytes);
@@ -273,6 +281,37 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
         for (std::size_t i = 0; i < entries.size(); ++i)
             storeLe32(bytes.data() + 4 + 4 * i, entries[i]);
         appendSection(out, header, Section::EntryPoints, bytes);
+    }
+    {
+        const Rotation& r = codec.rotation();
+        std::vector<std::uint8_t> bytes(8);
+        storeLe32(bytes.data(), static_cast<std::uint32_t>(r.kind()));
+        storeLe32(bytes.data() + 4, g.dimension);
+        if (r.kind() == Rotation::Kind::Permutation) {
+            bytes.resize(8 + 4 * std::size_t{g.dimension});
+            for (std::uint32_t i = 0; i < g.dimension; ++i)
+                storeLe32(bytes.data() + 8 + 4 * i, r.order()[i]);
+        } else if (r.kind() == Rotation::Kind::Dense) {
+            bytes.resize(8 + r.matrix().size() * sizeof(float));
+            std::memcpy(bytes.data() + 8, r.matrix().data(), r.matrix().size() * sizeof(float));
+        }
+        appendSection(out, header, Section::Rotation, bytes);
+    }
+    {
+        std::vector<std::uint8_t> bytes(coarseBytes(g.dimension, codec.coarseCount()));
+        storeLe32(bytes.data(), codec.coarseCount());
+        std::memcpy(bytes.data() + 4, codec.coarse().data(), codec.coarse().size() * sizeof(float));
+        appendSection(out, header, Section::Coarse, bytes);
+    }
+    {
+        std::vector<std::uint8_t> bytes(pointTermsBytes(g.count), 0);
+        const std::uint64_t biases = pointTermsBiasOffset(g.count);
+        for (std::uint32_t i = 0; i < g.count; ++i) {
+            bytes[2 * std::size_t{i}] = static_cast<std::uint8_t>(terms[i].coarse);
+            bytes[2 * std::size_t{i} + 1] = static_cast<std::uint8_t>(terms[i].coarse >> 8);
+            std::memcpy(bytes.data() + biases + 4 * std::size_t{i}, &terms[i].bias, sizeof(float));
+        }
+        appendSection(out, header, Section::PointTerms, bytes);
     }
 
     header.fileBytes = out.position();

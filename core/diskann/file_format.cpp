@@ -31,6 +31,7 @@ constexpr std::size_t kOffPqSubspaces = 52;
 constexpr std::size_t kOffPqCentroids = 56;
 constexpr std::size_t kOffCacheHint = 60;
 constexpr std::size_t kOffLabelCount = 64;
+constexpr std::size_t kOffCoarseCount = 68;
 constexpr std::size_t kOffFileBytes = 72;
 constexpr std::size_t kOffSections = 80;
 constexpr std::size_t kSectionEntryBytes = 24;
@@ -59,6 +60,12 @@ std::string_view sectionName(Section s) {
         return "labels";
     case Section::EntryPoints:
         return "entry_points";
+    case Section::Rotation:
+        return "rotation";
+    case Section::Coarse:
+        return "coarse";
+    case Section::PointTerms:
+        return "point_terms";
     }
     return "unknown";
 }
@@ -99,6 +106,18 @@ std::uint64_t pqCodebookBytes(std::uint32_t dimension, std::uint32_t subspaces) 
            std::uint64_t{kPqCentroids} * dimension * sizeof(float);
 }
 
+std::uint64_t coarseBytes(std::uint32_t dimension, std::uint32_t coarseCount) {
+    return 4 + std::uint64_t{coarseCount} * dimension * sizeof(float);
+}
+
+std::uint64_t pointTermsBiasOffset(std::uint32_t count) {
+    return (std::uint64_t{count} * 2 + 3) / 4 * 4;
+}
+
+std::uint64_t pointTermsBytes(std::uint32_t count) {
+    return pointTermsBiasOffset(count) + std::uint64_t{count} * sizeof(float);
+}
+
 std::uint64_t alignToSector(std::uint64_t bytes) {
     return (bytes + kSectorBytes - 1) / kSectorBytes * kSectorBytes;
 }
@@ -122,6 +141,7 @@ std::vector<std::uint8_t> encodeHeader(const FileHeader& h) {
     storeLe32(p + kOffPqCentroids, h.pqCentroids);
     storeLe32(p + kOffCacheHint, h.cacheNodesHint);
     storeLe32(p + kOffLabelCount, h.labelCount);
+    storeLe32(p + kOffCoarseCount, h.coarseCount);
     storeLe64(p + kOffFileBytes, h.fileBytes);
     for (std::size_t i = 0; i < kSectionCount; ++i) {
         std::uint8_t* e = p + kOffSections + i * kSectionEntryBytes;
@@ -168,6 +188,7 @@ FileHeader decodeHeader(const std::uint8_t* p, std::size_t available, std::uint6
     h.pqCentroids = loadLe32(p + kOffPqCentroids);
     h.cacheNodesHint = loadLe32(p + kOffCacheHint);
     h.labelCount = loadLe32(p + kOffLabelCount);
+    h.coarseCount = loadLe32(p + kOffCoarseCount);
     h.fileBytes = loadLe64(p + kOffFileBytes);
     for (std::size_t i = 0; i < kSectionCount; ++i) {
         const std::uint8_t* e = p + kOffSections + i * kSectionEntryBytes;
@@ -195,13 +216,20 @@ FileHeader decodeHeader(const std::uint8_t* p, std::size_t available, std::uint6
         fail("invalid header: " + num(h.pqCentroids) + " PQ centroids per sub-space");
     if (h.pqSubspaces == 0 || h.pqSubspaces > h.dimension)
         fail("invalid header: " + num(h.pqSubspaces) + " PQ sub-spaces");
+    if (h.coarseCount == 0 || h.coarseCount > 65536 || h.coarseCount > h.count)
+        fail("invalid header: " + num(h.coarseCount) + " coarse centroids");
     if (h.labelCount > 0 && h.maxLabels == 0)
         fail("invalid header: labels listed but no node carries any");
 
     // Sections: in order, sector-aligned, of the sizes the fields imply, inside the file.
-    const std::uint64_t expectedBytes[kSectionCount] = {
-        h.layout.sectionBytes(h.count), pqCodebookBytes(h.dimension, h.pqSubspaces),
-        std::uint64_t{h.count} * h.pqSubspaces, 0, 0};
+    const std::uint64_t expectedBytes[kSectionCount] = {h.layout.sectionBytes(h.count),
+                                                        pqCodebookBytes(h.dimension, h.pqSubspaces),
+                                                        std::uint64_t{h.count} * h.pqSubspaces,
+                                                        0,
+                                                        0,
+                                                        0,
+                                                        coarseBytes(h.dimension, h.coarseCount),
+                                                        pointTermsBytes(h.count)};
     std::uint64_t end = kSectorBytes;
     for (std::size_t i = 0; i < kSectionCount; ++i) {
         const SectionRef& s = h.sections[i];
@@ -216,6 +244,10 @@ FileHeader decodeHeader(const std::uint8_t* p, std::size_t available, std::uint6
             const std::uint64_t most = std::min(h.count, kMaxEntryPoints);
             if (s.bytes < 8 || s.bytes > 4 + 4 * most || s.bytes % 4 != 0)
                 fail("invalid header: section entry_points of " + num(s.bytes) + " bytes");
+        } else if (static_cast<Section>(i) == Section::Rotation) {
+            const std::uint64_t d = h.dimension;
+            if (s.bytes != 8 && s.bytes != 8 + 4 * d && s.bytes != 8 + 4 * d * d)
+                fail("invalid header: section rotation of " + num(s.bytes) + " bytes");
         } else if (s.bytes != expectedBytes[i]) {
             fail("invalid header: section " + name + " of " + num(s.bytes) + " bytes, expected " +
                  num(expectedBytes[i]));

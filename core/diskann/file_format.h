@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-// On-disk layout of a DiskANN index (format version 2). All integers are little-endian.
+// On-disk layout of a DiskANN index (format version 3). All integers are little-endian.
 //
 //   sector 0        header (kHeaderBytes used, rest zero), ends with its own CRC-32C
 //   nodes           from kSectorBytes: fixed-size node records packed into 4 KiB sectors
@@ -18,6 +18,13 @@
 //   pq_codes        count x M bytes
 //   labels          inverted lists: label -> entry slot and the sorted slots carrying it
 //   entry_points    n, then n distinct slots (the medoid first) where searches may start
+//   rotation        kind (0 identity, 1 permutation, 2 dense), dimension, then nothing, D u32
+//                   (y[i] = x[order[i]]) or D x D float32 (y = R x, row-major)
+//   coarse          K, then K x D float32 centroids (in the rotated space)
+//   point_terms     count x u16 coarse ids (padded to 4 bytes), then count x float32 biases
+//
+// Version 3 added rotation, coarse and point_terms: pq_codes hold the PQ codes of the residuals
+// to the coarse centroids (see VectorCodec).
 //
 // Every section starts on a sector boundary and has a CRC-32C in the header. Each node record
 // carries its own CRC-32C (seeded with its slot) so a node is verified whenever it is read.
@@ -27,9 +34,9 @@
 namespace quiver::diskann {
 
 inline constexpr std::array<char, 8> kFileMagic = {'Q', 'V', 'D', 'S', 'K', 'A', 'N', 'N'};
-inline constexpr std::uint32_t kFormatVersion = 2;
+inline constexpr std::uint32_t kFormatVersion = 3;
 inline constexpr std::uint32_t kSectorBytes = 4096;
-inline constexpr std::uint32_t kHeaderBytes = 204;
+inline constexpr std::uint32_t kHeaderBytes = 276;
 inline constexpr std::uint32_t kPqCentroids = 256;
 // Sanity limits: a header outside them is refused before anything is allocated.
 inline constexpr std::uint32_t kMaxDimension = 65536;
@@ -42,9 +49,12 @@ enum class Section : std::uint32_t {
     PqCodebook = 1,
     PqCodes = 2,
     Labels = 3,
-    EntryPoints = 4
+    EntryPoints = 4,
+    Rotation = 5,
+    Coarse = 6,
+    PointTerms = 7
 };
-inline constexpr std::size_t kSectionCount = 5;
+inline constexpr std::size_t kSectionCount = 8;
 std::string_view sectionName(Section s);
 
 struct SectionRef {
@@ -80,7 +90,8 @@ struct FileHeader {
     std::uint32_t pqSubspaces = 0;
     std::uint32_t pqCentroids = kPqCentroids;
     std::uint32_t cacheNodesHint = 0;
-    std::uint32_t labelCount = 0; // distinct labels
+    std::uint32_t labelCount = 0;  // distinct labels
+    std::uint32_t coarseCount = 0; // coarse centroids of the codec
     std::uint64_t fileBytes = 0;
     std::array<SectionRef, kSectionCount> sections{};
 
@@ -89,6 +100,10 @@ struct FileHeader {
 };
 
 std::uint64_t pqCodebookBytes(std::uint32_t dimension, std::uint32_t subspaces);
+std::uint64_t coarseBytes(std::uint32_t dimension, std::uint32_t coarseCount);
+// Where the biases start inside point_terms, and its size.
+std::uint64_t pointTermsBiasOffset(std::uint32_t count);
+std::uint64_t pointTermsBytes(std::uint32_t count);
 std::uint64_t alignToSector(std::uint64_t bytes);
 
 // The header sector, header CRC included.

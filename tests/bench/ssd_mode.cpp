@@ -143,6 +143,8 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
         graph.build(data.base, ids);
         diskann::DiskIndexBuildOptions write;
         write.pqBytes = options.pqBytes;
+        write.coarseCentroids = options.coarseCentroids;
+        write.rotate = options.rotate;
         write.cacheNodes = cacheNodes;
         write.threads = options.buildThreads;
         diskann::writeDiskIndex(path, graph.graphView(), write);
@@ -176,14 +178,14 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
         std::fprintf(stderr,
                      "ann_bench ssd: L=%u sectors/query %.1f, rounds/query %.1f, cache "
                      "hits/query %.1f; ram %zu bytes = %.1f%% of raw %llu bytes "
-                     "(pq %u bytes, %u cached nodes, %u-byte nodes)\n",
+                     "(pq %u bytes, %u coarse, rotation %s, %u cached nodes, %u-byte nodes)\n",
                      listSize, warmCounts.perQuery(warmCounts.sectors),
                      warmCounts.perQuery(warmCounts.rounds),
                      warmCounts.perQuery(warmCounts.cacheHits), warm.ramBytes,
                      100.0 * static_cast<double>(warm.ramBytes) /
                          static_cast<double>(info.rawVectorBytes),
                      static_cast<unsigned long long>(info.rawVectorBytes), info.pqSubspaces,
-                     info.cachedNodes, info.nodeBytes);
+                     info.coarseCentroids, info.rotation.c_str(), info.cachedNodes, info.nodeBytes);
 
         ReadCounts coldCounts;
         RunResult c =

@@ -22,6 +22,7 @@ private slots:
     void recall_data();
     void recall();
     void recallOnIsotropicBlobs();
+    void residualCodesLiftCosineRecall();
     void exactSearchMatchesBruteForce();
     void ramIsSmallFractionOfRawVectors();
     void roundTripGivesIdenticalResults();
@@ -173,6 +174,57 @@ void TestDiskIndex::recallOnIsotropicBlobs() {
     QVERIFY2(recall >= 0.8, qPrintable(QString::number(recall)));
 }
 
+void TestDiskIndex::residualCodesLiftCosineRecall() {
+    // Unit-length points in tight clusters (cosine), as sentence embeddings of similar texts
+    // are: with an 8-byte code plain PQ spends its resolution telling clusters apart and ranks
+    // the points inside one poorly; codes of the residuals to coarse centroids, in a learned
+    // rotation, rank them well enough that the search reads the right nodes.
+    const std::uint32_t dim = 96, n = 3200, nq = 40;
+    auto all = test::clusteredData(n + nq, dim, 30, 17, true);
+    const std::vector<float> qs(all.end() - std::ptrdiff_t{nq} * dim, all.end());
+    all.resize(std::size_t{n} * dim);
+    std::vector<std::uint64_t> ids(n);
+    std::iota(ids.begin(), ids.end(), std::uint64_t{0});
+    BuildParams params;
+    params.maxDegree = 32;
+    params.threads = 1;
+    VamanaIndex vamana(Metric::Cosine, dim, params);
+    QVERIFY(vamana.build(all, ids) == BuildStatus::Completed);
+    test::TestGraph truth;
+    truth.metric = Metric::Cosine;
+    truth.dim = dim;
+    truth.count = n;
+    truth.vectors = all;
+    truth.ids = ids;
+    const auto recallWith = [&](std::uint32_t coarse, bool rotate, const char* name) {
+        DiskIndexBuildOptions o;
+        o.pqBytes = 8;
+        o.coarseCentroids = coarse;
+        o.rotate = rotate;
+        const std::string file = path(name);
+        writeDiskIndex(file, vamana.graphView(), o);
+        const auto index = DiskIndex::open(file, {.cacheNodes = 0});
+        const VerifyReport report = index->verify();
+        if (!report.ok())
+            return -1.0;
+        double total = 0;
+        for (std::uint32_t q = 0; q < nq; ++q) {
+            const float* query = qs.data() + std::size_t{q} * dim;
+            total += test::overlap(index->search(query, 10, 20, 4), bruteForce(truth, query, 10));
+        }
+        return total / nq;
+    };
+    const double plain = recallWith(1, false, "plain.qdx");
+    const double coded = recallWith(32, true, "coded.qdx");
+    qInfo("clustered cosine, 8-byte codes, L=20: recall@10 plain PQ %.3f, OPQ + residuals %.3f",
+          plain, coded);
+    QVERIFY2(plain >= 0.0 && coded >= 0.0, "verify() found problems");
+    // Measured: plain 0.443, coded 0.588 (isotropic noise inside a cluster leaves an 8-byte code
+    // little to rank by; real embeddings have far fewer directions inside a cluster).
+    QVERIFY2(coded >= plain + 0.1, qPrintable(QStringLiteral("%1 vs %2").arg(coded).arg(plain)));
+    QVERIFY2(coded >= 0.55, qPrintable(QString::number(coded)));
+}
+
 void TestDiskIndex::exactSearchMatchesBruteForce() {
     const auto g = graphFor(Metric::L2);
     const std::string file = path("exact.qdx");
@@ -187,9 +239,10 @@ void TestDiskIndex::exactSearchMatchesBruteForce() {
 }
 
 void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
-    // dim 128, 5000 points, 8-byte codes: codes 40 KB + codebook 128 KB against 2.56 MB raw.
+    // dim 128, 8000 points, 8-byte codes: codes 64 KB + coarse ids and biases 48 KB + codebook
+    // 128 KB + rotation 64 KB + 80 coarse centroids 41 KB against 4.1 MB raw.
     const std::uint32_t dim = 128;
-    const std::uint32_t n = 5000;
+    const std::uint32_t n = 8000;
     test::TestGraph g;
     g.dim = dim;
     g.count = n;
@@ -216,7 +269,9 @@ void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
           static_cast<unsigned long long>(info.rawVectorBytes),
           100.0 * double(info.ramBytes) / double(info.rawVectorBytes),
           static_cast<unsigned long long>(index->fileBytes()));
-    QVERIFY(info.ramBytes >= std::size_t{n} * 8 + 256 * dim * 4);
+    QCOMPARE(info.rotation, std::string("dense"));
+    QCOMPARE(info.coarseCentroids, 80u);
+    QVERIFY(info.ramBytes >= std::size_t{n} * (8 + 6) + 256 * dim * 4 + dim * dim * 4);
     QVERIFY(info.ramBytes * 10 <= info.rawVectorBytes);
     QCOMPARE(index->fileBytes(), std::filesystem::file_size(file));
 }

@@ -3,6 +3,8 @@
 #include "core/diskann/disk_index_error.h"
 #include "core/diskann/disk_index_writer.h"
 #include "core/diskann/file_format.h"
+#include "core/diskann/kmeans.h"
+#include "core/diskann/rotation.h"
 #include "test_graph.h"
 
 #include <QTemporaryDir>
@@ -29,6 +31,7 @@ private slots:
     void sectionChecksums();
     void nodeChecksum();
     void entryPointsSection();
+    void codecSections();
     void absurdHeaderFields_data();
     void absurdHeaderFields();
     void everyCoveredBitFlipIsDetected();
@@ -49,7 +52,7 @@ private:
 
 namespace {
 
-// Header field offsets of format version 2.
+// Header field offsets of format version 3.
 constexpr std::size_t kVersionAt = 8;
 constexpr std::size_t kCountAt = 24;
 constexpr std::size_t kSectionsAt = 80;
@@ -141,11 +144,14 @@ void TestDiskIndexFormat::notAQuiverIndex() {
 
 void TestDiskIndexFormat::unsupportedVersion() {
     Bytes b = good_;
-    // Version 1 files (before entry points) are refused, not misread.
+    // Version 1 files (before entry points) and version 2 (plain PQ codes, before the rotation
+    // and coarse sections) are refused, not misread: the caller rebuilds them.
     storeLe32(b.data() + kVersionAt, 1);
     QCOMPARE(openError(b), QStringLiteral("unsupported format version 1"));
-    storeLe32(b.data() + kVersionAt, 3);
-    QCOMPARE(openError(b), QStringLiteral("unsupported format version 3"));
+    storeLe32(b.data() + kVersionAt, 2);
+    QCOMPARE(openError(b), QStringLiteral("unsupported format version 2"));
+    storeLe32(b.data() + kVersionAt, 4);
+    QCOMPARE(openError(b), QStringLiteral("unsupported format version 4"));
     storeLe32(b.data() + kVersionAt, 0xFFFFFFFFu);
     QCOMPARE(openError(b), QStringLiteral("unsupported format version 4294967295"));
 }
@@ -192,6 +198,9 @@ void TestDiskIndexFormat::sectionChecksums_data() {
     QTest::newRow("pq_codes") << int(Section::PqCodes);
     QTest::newRow("labels") << int(Section::Labels);
     QTest::newRow("entry_points") << int(Section::EntryPoints);
+    QTest::newRow("rotation") << int(Section::Rotation);
+    QTest::newRow("coarse") << int(Section::Coarse);
+    QTest::newRow("point_terms") << int(Section::PointTerms);
 }
 
 void TestDiskIndexFormat::sectionChecksums() {
@@ -274,6 +283,52 @@ void TestDiskIndexFormat::entryPointsSection() {
         view.entryPoints = {600};
         writeDiskIndex(path_, view);
     }());
+}
+
+void TestDiskIndexFormat::codecSections() {
+    // The rotation, the coarse centroids and the per-point terms come back as written, and
+    // damaged contents under a valid checksum are refused by name.
+    const SectionRef rot = header_.section(Section::Rotation);
+    QCOMPARE(rot.bytes, std::uint64_t{8 + 4 * 16 * 16});
+    QCOMPARE(loadLe32(good_.data() + rot.offset), 2u); // dense
+    QCOMPARE(header_.coarseCount, 6u);                 // 600 points: one per 100
+    QCOMPARE(header_.section(Section::Coarse).bytes, std::uint64_t{4 + 6 * 16 * 4});
+    QCOMPARE(header_.section(Section::PointTerms).bytes, std::uint64_t{600 * 2 + 600 * 4});
+    const auto index = DiskIndex::open(write(good_));
+    QCOMPARE(index->info().rotation, std::string("dense"));
+    QCOMPARE(index->info().coarseCentroids, 6u);
+    QVERIFY(index->verify().ok());
+    // Every point's coarse id is its nearest centroid in the rotated space.
+    const SectionRef coarse = header_.section(Section::Coarse);
+    const SectionRef terms = header_.section(Section::PointTerms);
+    std::vector<float> matrix(16 * 16), centroids(6 * 16), y(16);
+    std::memcpy(matrix.data(), good_.data() + rot.offset + 8, matrix.size() * 4);
+    std::memcpy(centroids.data(), good_.data() + coarse.offset + 4, centroids.size() * 4);
+    const Rotation r = Rotation::dense(16, matrix);
+    for (std::uint32_t i = 0; i < 600; i += 25) {
+        r.apply(graph_.vector(i), y.data());
+        const std::uint32_t id = good_[terms.offset + 2 * i] | good_[terms.offset + 2 * i + 1] << 8;
+        QCOMPARE(id, nearestCentroid(y.data(), centroids.data(), 6, 16));
+    }
+
+    const auto damaged = [&](Section section, std::uint64_t at, std::uint32_t value) {
+        Bytes b = good_;
+        const SectionRef s = header_.section(section);
+        storeLe32(b.data() + s.offset + at, value);
+        storeLe32(b.data() + kSectionsAt + static_cast<std::size_t>(section) * 24 + 16,
+                  crc32c(b.data() + s.offset, s.bytes));
+        fixHeaderCrc(b);
+        return openError(b);
+    };
+    QCOMPARE(damaged(Section::Rotation, 0, 7),
+             QStringLiteral("invalid section rotation: kind 7 of 1032 bytes"));
+    QCOMPARE(damaged(Section::Rotation, 8, 0x7FC00000u), // NaN
+             QStringLiteral("invalid section rotation: rotation: the matrix has a non-finite "
+                            "entry"));
+    QCOMPARE(damaged(Section::Coarse, 0, 5),
+             QStringLiteral("invalid section coarse: 5 centroids, header says 6"));
+    QCOMPARE(damaged(Section::PointTerms, 0, 0x00060006u),
+             QStringLiteral("invalid section point_terms: coarse id 6 out of range"));
 }
 
 void TestDiskIndexFormat::absurdHeaderFields_data() {
