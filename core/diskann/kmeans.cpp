@@ -9,16 +9,11 @@
 
 namespace quiver::diskann {
 
-namespace {
-
-float squaredDistance(const float* a, const float* b, std::size_t dim) {
-    return l2Squared(a, b, dim);
-}
-
-} // namespace
-
 std::uint32_t nearestCentroid(const float* v, const float* centroids, std::uint32_t k,
                               std::size_t dim, float* distance) {
+    // The kernel is looked up once per point, not once per distance: on the short sub-vectors
+    // of PQ training the dispatch cost as much as the distance itself.
+    const DistanceFn squaredDistance = distanceFunction(Metric::L2);
     std::uint32_t best = 0;
     float bestDistance = std::numeric_limits<float>::infinity();
     for (std::uint32_t c = 0; c < k; ++c) {
@@ -39,6 +34,7 @@ std::vector<float> trainKMeans(const float* data, std::size_t n, std::size_t dim
         throw std::invalid_argument("k-means needs points, a dimension and k > 0");
     std::vector<float> centroids(std::size_t{k} * dim);
     std::mt19937_64 rng(options.seed);
+    const DistanceFn squaredDistance = distanceFunction(Metric::L2);
 
     // k-means++ seeding: each next centroid drawn with probability proportional to D(x)^2.
     std::vector<float> nearest(n, std::numeric_limits<float>::infinity());
