@@ -129,7 +129,7 @@ void orthonormalizeRows(std::vector<float>& m, std::size_t dim) {
         float* r = m.data() + i * dim;
         for (int attempt = 0;; ++attempt) {
             for (std::size_t d = 0; d < dim; ++d)
-                row[d] = r[d];
+                row[d] = static_cast<double>(r[d]);
             const double before =
                 std::sqrt(std::inner_product(row.begin(), row.end(), row.begin(), 0.0));
             for (int pass = 0; pass < 2; ++pass)

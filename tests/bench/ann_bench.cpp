@@ -16,7 +16,6 @@
 #include <fstream>
 #include <numeric>
 #include <random>
-#include <ranges>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -269,8 +268,7 @@ void makeSynthetic(const Args& a, const std::string& kind, BenchData& data) {
             for (std::size_t q = begin; q < end; ++q) {
                 const float* query = queries.data() + q * dim;
                 diskann::bruteForceTopK(
-                    std::views::iota(std::uint32_t{0}, static_cast<std::uint32_t>(data.baseCount)),
-                    data.truthK,
+                    diskann::SlotSequence(static_cast<std::uint32_t>(data.baseCount)), data.truthK,
                     [&](std::uint32_t s) {
                         return dist(query, base.data() + std::size_t{s} * dim, dim);
                     },

@@ -77,8 +77,8 @@ double exactDistance(diskann::Metric metric, const float* a, const float* b, std
     double bb = 0.0;
     double l2 = 0.0;
     for (std::size_t i = 0; i < dim; ++i) {
-        const double x = a[i];
-        const double y = b[i];
+        const auto x = static_cast<double>(a[i]);
+        const auto y = static_cast<double>(b[i]);
         dot += x * y;
         aa += x * x;
         bb += y * y;

@@ -185,7 +185,9 @@ void TestVectorCodec::adcEqualsDistanceToDecoded() {
             const float want = distanceFunction(m)(query, decoded.data(), dim);
             const float got = codec.distance(table.data(), code.data(), terms);
             QVERIFY2(std::abs(got - want) <= 1e-3f * (1.0f + std::abs(want)),
-                     qPrintable(QStringLiteral("%1 vs %2").arg(got).arg(want)));
+                     qPrintable(QStringLiteral("%1 vs %2")
+                                    .arg(static_cast<double>(got))
+                                    .arg(static_cast<double>(want))));
         }
     }
 }
