@@ -8,6 +8,7 @@
 #include "tests/harness/test_postgres.h"
 
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -42,7 +43,15 @@ Observed run(const QStringList& args, const QByteArray& input = {}) {
     Observed o;
     if (!p.waitForStarted(10000))
         return o;
-    o.cmdline = readProc(p.processId(), "cmdline");
+    // The process counts as started when exec() has closed its descriptors, a moment before
+    // the kernel publishes the new command line and environment: read them once they are there.
+    QElapsedTimer waited;
+    waited.start();
+    do {
+        o.cmdline = readProc(p.processId(), "cmdline");
+        if (o.cmdline.contains("quiver-cli"))
+            break;
+    } while (!p.waitForFinished(5) && waited.elapsed() < 10000);
     o.environ = readProc(p.processId(), "environ");
     if (!input.isEmpty())
         p.write(input);
