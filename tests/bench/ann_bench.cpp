@@ -6,6 +6,7 @@
 #include "core/diskann/parallel_for.h"
 #include "core/diskann/vamana_index.h"
 #include "tests/bench/bench_common.h"
+#include "tests/bench/vecs_file.h"
 
 #include <algorithm>
 #include <chrono>
@@ -13,7 +14,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -158,41 +158,17 @@ Args parseArgs(int argc, char** argv) {
     return a;
 }
 
-// Rows of a .fvecs or .ivecs file: each row is an int32 count then that many 4-byte values.
-template <typename T>
-std::vector<T> readVecs(const std::string& path, std::size_t& rows, std::size_t& dim) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error("cannot open " + path);
-    std::vector<T> out;
-    rows = 0;
-    dim = 0;
-    std::int32_t d = 0;
-    while (in.read(reinterpret_cast<char*>(&d), sizeof d)) {
-        if (d <= 0 || (dim != 0 && static_cast<std::size_t>(d) != dim))
-            throw std::runtime_error("inconsistent row length in " + path);
-        dim = static_cast<std::size_t>(d);
-        const std::size_t at = out.size();
-        out.resize(at + dim);
-        if (!in.read(reinterpret_cast<char*>(out.data() + at),
-                     static_cast<std::streamsize>(dim * sizeof(T))))
-            throw std::runtime_error("truncated " + path);
-        ++rows;
-    }
-    return out;
-}
-
 void loadFiles(const Args& a, BenchData& data) {
     std::size_t rows = 0;
     std::size_t dim = 0;
-    data.base = readVecs<float>(a.basePath, rows, dim);
+    data.base = bench::readVecs<float>(a.basePath, rows, dim);
     data.baseCount = rows;
     data.dimension = static_cast<std::uint32_t>(dim);
-    data.queries = readVecs<float>(a.queryPath, rows, dim);
+    data.queries = bench::readVecs<float>(a.queryPath, rows, dim);
     if (dim != data.dimension)
         throw std::runtime_error("query dimension differs from base");
     data.queryCount = rows;
-    std::vector<std::int32_t> truth = readVecs<std::int32_t>(a.truthPath, rows, dim);
+    std::vector<std::int32_t> truth = bench::readVecs<std::int32_t>(a.truthPath, rows, dim);
     if (rows != data.queryCount)
         throw std::runtime_error("ground truth rows differ from queries");
     data.truthK = dim;

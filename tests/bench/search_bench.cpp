@@ -24,6 +24,7 @@
 #include "core/search/hybrid_search.h"
 #include "core/search/index_verifier.h"
 #include "core/search/search_index.h"
+#include "tests/bench/vecs_file.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -87,29 +88,6 @@ QString modelName(const Options& o) {
     const QString source =
         o.fvecs.isEmpty() ? o.data : QStringLiteral("fvecs-") + QFileInfo(o.fvecs).baseName();
     return QStringLiteral("bench-%1-%2").arg(o.dims).arg(source);
-}
-
-// Reads the first `limit` rows of an .fvecs file (each row: int32 dimension, then floats).
-std::vector<std::vector<float>> readFvecs(const QString& path, int limit) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        throw std::runtime_error("cannot open " + path.toStdString());
-    std::vector<std::vector<float>> rows;
-    while (static_cast<int>(rows.size()) < limit) {
-        std::int32_t dim = 0;
-        if (f.read(reinterpret_cast<char*>(&dim), sizeof dim) != sizeof dim)
-            break;
-        if (dim <= 0 || dim > 65536)
-            throw std::runtime_error(path.toStdString() + " is not an .fvecs file");
-        std::vector<float> v(static_cast<std::size_t>(dim));
-        const auto bytes = static_cast<qint64>(v.size() * sizeof(float));
-        if (f.read(reinterpret_cast<char*>(v.data()), bytes) != bytes)
-            throw std::runtime_error(path.toStdString() + " is truncated");
-        if (!rows.empty() && v.size() != rows.front().size())
-            throw std::runtime_error(path.toStdString() + " mixes dimensions");
-        rows.push_back(std::move(v));
-    }
-    return rows;
 }
 
 // Subspace data, generated here and sent with COPY: centre + 0.05 noise + a point of a shared
@@ -179,13 +157,16 @@ void copyVectors(PgConnection& c, qint64 doc, const QString& model, int dims,
 void insertClusteredVectors(PgConnection& c, qint64 doc, const QString& model, int dims);
 
 void populate(PgConnection& c, Options& o) {
-    std::vector<std::vector<float>> file;
+    std::vector<float> file; // the rows of --fvecs, flattened
     if (!o.fvecs.isEmpty()) {
-        file = readFvecs(o.fvecs, o.vectors);
-        if (file.empty())
+        std::size_t rows = 0;
+        std::size_t dim = 0;
+        file = bench::readVecs<float>(o.fvecs.toStdString(), rows, dim,
+                                      static_cast<std::size_t>(o.vectors));
+        if (rows == 0)
             throw std::runtime_error(o.fvecs.toStdString() + " holds no vectors");
-        o.vectors = static_cast<int>(file.size());
-        o.dims = static_cast<int>(file.front().size());
+        o.vectors = static_cast<int>(rows);
+        o.dims = static_cast<int>(dim);
     }
     const QString model = modelName(o);
     const qint64 have =
@@ -211,8 +192,11 @@ void populate(PgConnection& c, Options& o) {
                           "FROM generate_series(0, $2 - 1) g"),
            {doc, o.vectors});
     if (!file.empty()) {
-        copyVectors(c, doc, model, o.dims,
-                    [&](int i, std::vector<float>& v) { v = file[static_cast<std::size_t>(i)]; });
+        const auto dims = static_cast<std::size_t>(o.dims);
+        copyVectors(c, doc, model, o.dims, [&](int i, std::vector<float>& v) {
+            const float* row = file.data() + static_cast<std::size_t>(i) * dims;
+            v.assign(row, row + dims);
+        });
     } else if (o.data == QLatin1String("subspace")) {
         SubspaceVectors gen(o.dims);
         copyVectors(c, doc, model, o.dims, [&](int, std::vector<float>& v) { gen.next(v); });
