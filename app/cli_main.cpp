@@ -42,7 +42,8 @@ Commands:
           [--config JSON]
   jobs alter JOB [the options of add] [--next-start TIME] [--scheduled BOOL]
   index status | rebuild | verify [--model M] [--sample N]
-  search TEXT [-k N] [--collection C] [--mode hybrid|semantic|keyword] [--model M]
+  search TEXT [-k N] [--collection C] [--type MIME[,MIME...]] [--after DATE]
+         [--before DATE] [--mode hybrid|semantic|keyword] [--model M]
 
 Options:
   --db CONNINFO   a libpq conninfo string or postgresql:// URL; else $QUIVER_DB;

@@ -5,6 +5,7 @@
 #include "core/embed/embedder.h"
 #include "core/session/database_opener.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QSettings>
 
@@ -14,8 +15,17 @@ namespace quiver::cli {
 
 namespace {
 
-const char* const kUsage = "usage: quiver-cli search TEXT [-k N] [--collection NAME] "
-                           "[--mode hybrid|semantic|keyword] [--model M] [--json]";
+const char* const kUsage =
+    "usage: quiver-cli search TEXT [-k N] [--collection NAME] [--type MIME[,MIME...]] "
+    "[--after DATE] [--before DATE] [--mode hybrid|semantic|keyword] [--model M] [--json]";
+
+// An ISO 8601 date (local midnight) or date and time; an invalid QDateTime when neither.
+QDateTime parseWhen(const QString& text) {
+    const QDate day = QDate::fromString(text, Qt::ISODate);
+    if (day.isValid())
+        return QDateTime(day, QTime(0, 0));
+    return QDateTime::fromString(text, Qt::ISODate);
+}
 
 void warn(const QString& text) {
     const QByteArray line = (QStringLiteral("quiver-cli: ") + text + QLatin1Char('\n')).toUtf8();
@@ -71,10 +81,30 @@ int runSearchCommand(const CliArguments& args, const CliOutput& out) {
     const int k = present ? kText.toInt(&ok) : 10;
     if (!ok || k <= 0 || k > 1000)
         return out.usageError(QStringLiteral("-k needs a number from 1 to 1000"));
+    QString types, after, before;
     if (!takeOption(w, QStringLiteral("--collection"), collection, present) ||
         !takeOption(w, QStringLiteral("--mode"), modeName, present) ||
-        !takeOption(w, QStringLiteral("--model"), model, present))
+        !takeOption(w, QStringLiteral("--model"), model, present) ||
+        !takeNonEmptyOption(w, QStringLiteral("--type"), types) ||
+        !takeNonEmptyOption(w, QStringLiteral("--after"), after) ||
+        !takeNonEmptyOption(w, QStringLiteral("--before"), before))
         return out.usageError(QString::fromUtf8(kUsage));
+    SearchFilters filters;
+    filters.mimeTypes = types.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (QString& t : filters.mimeTypes)
+        t = t.trimmed();
+    if (!after.isEmpty()) {
+        filters.importedAfter = parseWhen(after);
+        if (!filters.importedAfter.isValid())
+            return out.usageError(
+                QStringLiteral("--after needs a date such as 2026-01-31, not '%1'").arg(after));
+    }
+    if (!before.isEmpty()) {
+        filters.importedBefore = parseWhen(before);
+        if (!filters.importedBefore.isValid())
+            return out.usageError(
+                QStringLiteral("--before needs a date such as 2026-01-31, not '%1'").arg(before));
+    }
     SearchMode mode = SearchMode::Hybrid;
     if (!modeName.isEmpty()) {
         const auto m = searchModeFromName(modeName);
@@ -109,6 +139,7 @@ int runSearchCommand(const CliArguments& args, const CliOutput& out) {
         request.text = text;
         request.k = k;
         request.mode = mode;
+        request.filters = filters;
         if (!collection.isEmpty()) {
             const PgResult r = conn.exec(
                 QStringLiteral("SELECT id FROM quiver.collections WHERE name = $1"), {collection});

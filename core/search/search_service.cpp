@@ -30,6 +30,10 @@ SearchService::SearchService(QObject* parent)
         QMetaObject::invokeMethod(
             this, [this, id, message]() { emit searchFailed(id, message); }, Qt::QueuedConnection);
     };
+    m_worker->onFacets = [this](const SearchFacets& facets) {
+        QMetaObject::invokeMethod(
+            this, [this, facets]() { emit facetsReady(facets); }, Qt::QueuedConnection);
+    };
     m_thread->start();
 }
 
@@ -79,6 +83,11 @@ int SearchService::moreLikeThis(qint64 chunkId, int k) {
         m_worker, [worker = m_worker, id, chunkId, k]() { worker->moreLikeThis(id, chunkId, k); },
         Qt::QueuedConnection);
     return id;
+}
+
+void SearchService::refreshFacets() {
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker]() { worker->sendFacets(); }, Qt::QueuedConnection);
 }
 
 } // namespace quiver

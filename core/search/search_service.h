@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/search/hybrid_search.h"
+#include "core/search/search_facets.h"
 #include "core/search/search_index.h"
 #include "core/search/search_types.h"
 #include "core/session/database_target.h"
@@ -44,6 +45,9 @@ public:
     // Return the id that the answer will carry.
     int search(const SearchRequest& request);
     int moreLikeThis(qint64 chunkId, int k);
+    // Asks for the stored collections and document types again; facetsReady answers. They are
+    // also sent once each time a database opens.
+    void refreshFacets();
 
     State state() const { return m_state; }
 
@@ -53,6 +57,7 @@ signals:
     // notice: set when the answer is not what was asked for (e.g. keyword only).
     void resultsReady(int requestId, const QList<quiver::SearchHit>& hits, const QString& notice);
     void searchFailed(int requestId, const QString& message);
+    void facetsReady(const quiver::SearchFacets& facets);
 
 private:
     void setState(State s, const QString& message, double progress);

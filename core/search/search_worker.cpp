@@ -44,6 +44,8 @@ void SearchWorker::open(const DatabaseTarget& target, const SearchService::Embed
     onState(SearchService::State::Opening, tr("Opening the database…"), 0);
     try {
         m_conn = m_opener.open(target);
+        // Before the index: building it can take minutes, and filters are useful meanwhile.
+        sendFacets();
         setUpSemantic();
         onState(SearchService::State::Ready, readyMessage(), 1);
     } catch (const std::exception& e) {
@@ -143,6 +145,16 @@ void SearchWorker::moreLikeThis(int id, qint64 chunkId, int k) {
         onResults(id, QList<SearchHit>(hits.begin(), hits.end()), {});
     } catch (const std::exception& e) {
         onFailed(id, userMessageFor(e));
+    }
+}
+
+void SearchWorker::sendFacets() {
+    if (!m_conn || !onFacets)
+        return;
+    try {
+        onFacets(readSearchFacets(*m_conn));
+    } catch (const std::exception&) {
+        // A connection that went away is reported by the search that meets it.
     }
 }
 

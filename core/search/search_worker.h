@@ -22,11 +22,15 @@ public:
     std::function<void(SearchService::State, const QString&, double)> onState;
     std::function<void(int, const QList<SearchHit>&, const QString&)> onResults;
     std::function<void(int, const QString&)> onFailed;
+    std::function<void(const SearchFacets&)> onFacets;
 
     void open(const DatabaseTarget& target, const SearchService::EmbedderFactory& factory,
               const SearchIndexOptions& options);
     void search(int id, const SearchRequest& request);
     void moreLikeThis(int id, qint64 chunkId, int k);
+    // Reads and reports the facets; without a database, or when reading fails, it stays silent
+    // (the next search reports the failure).
+    void sendFacets();
 
 private:
     bool stale(int id) const { return id != m_latest->load(); }

@@ -7,6 +7,7 @@
 #include "tests/harness/test_postgres.h"
 #include "tests/integration/search/search_fixture.h"
 #include "ui/common/empty_state.h"
+#include "ui/search/search_filter_bar.h"
 #include "ui/search/search_page.h"
 #include "ui/search/search_results_model.h"
 
@@ -15,6 +16,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -94,11 +96,13 @@ private slots:
     void enterAndDoubleClickOpenTheFile();
     void copyTextAndKeyboardNavigation();
     void moreLikeThis();
+    void filtersNarrowTheSearch();
     void guiThreadNeverStalls();
 
 private:
     void typeQuery(const QString& text);
     QString firstTitle() const;
+    QStringList titles() const;
 
     QString m_conninfo;
     QTemporaryDir m_dir;
@@ -132,6 +136,14 @@ void TestSearchPage::initTestCase() {
                 QString::fromLatin1(d.title));
             test::addEmbedding(c, test::addChunk(c, doc, 0, text), embedder.modelId(), embed(text));
         }
+        // Another collection and another type, for the filters.
+        const qint64 manuals = test::addCollection(c, QStringLiteral("Manuals"));
+        const QString manualText = QStringLiteral("The rotisserie turns; its orbits are slow.");
+        const qint64 manual =
+            test::addDocument(c, manuals, QStringLiteral("/corpus/manual.pdf"),
+                              QStringLiteral("manual"), QStringLiteral("application/pdf"));
+        test::addEmbedding(c, test::addChunk(c, manual, 0, manualText), embedder.modelId(),
+                           embed(manualText));
         // The bulk: chunks and random vectors generated inside the server.
         const qint64 doc = test::addDocument(c, filler, QStringLiteral("/corpus/filler.txt"),
                                              QStringLiteral("filler"));
@@ -167,7 +179,7 @@ void TestSearchPage::initTestCase() {
     m_page->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
 
-    qInfo("corpus of %d chunks stored", kFillerChunks + 3);
+    qInfo("corpus of %d chunks stored", kFillerChunks + 4);
     QElapsedTimer building;
     building.start();
     m_monitor.setPhase(QStringLiteral("opening and building the index"));
@@ -190,11 +202,11 @@ void TestSearchPage::initTestCase() {
         }(),
         kReadyTimeoutMs);
     QVERIFY(sawBuilding);
-    qInfo("index of %d vectors built and opened in %lld ms", kFillerChunks + 3, building.elapsed());
+    qInfo("index of %d vectors built and opened in %lld ms", kFillerChunks + 4, building.elapsed());
     QVERIFY(query->isEnabled());
     auto* status = child<QLabel>(m_page.get(), "searchStatusLabel");
-    QVERIFY2(status->text().contains(QLatin1String("100,003")) ||
-                 status->text().contains(QLatin1String("100003")),
+    QVERIFY2(status->text().contains(QLatin1String("100,004")) ||
+                 status->text().contains(QLatin1String("100004")),
              qPrintable(status->text()));
 }
 
@@ -219,6 +231,15 @@ void TestSearchPage::init() {
 
 void TestSearchPage::typeQuery(const QString& text) {
     QTest::keyClicks(child<QLineEdit>(m_page.get(), "searchQueryEdit"), text);
+}
+
+QStringList TestSearchPage::titles() const {
+    auto* view = child<QListView>(m_page.get(), "searchResultsView");
+    QStringList all;
+    for (int i = 0; i < view->model()->rowCount(); ++i)
+        all.append(view->model()->index(i, 0).data().toString());
+    all.sort();
+    return all;
 }
 
 QString TestSearchPage::firstTitle() const {
@@ -311,6 +332,46 @@ void TestSearchPage::copyTextAndKeyboardNavigation() {
     QCOMPARE(view->currentIndex().row(), 0);
     QTest::keyClick(view, Qt::Key_Up);
     QTRY_VERIFY(query->hasFocus());
+}
+
+void TestSearchPage::filtersNarrowTheSearch() {
+    auto* collection = child<QComboBox>(m_page.get(), "searchCollectionCombo");
+    auto* type = child<QComboBox>(m_page.get(), "searchTypeCombo");
+    auto* imported = child<QComboBox>(m_page.get(), "searchImportedCombo");
+    // The stored collections and types, sent when the database opened.
+    QTRY_COMPARE_WITH_TIMEOUT(collection->count(), 4, 20000);
+    QCOMPARE(collection->itemText(0), QStringLiteral("All collections"));
+    QCOMPARE(collection->itemText(2), QStringLiteral("Manuals"));
+    QCOMPARE(type->count(), 3);
+    QCOMPARE(type->itemText(1), QStringLiteral("PDF"));
+    QCOMPARE(type->itemText(2), QStringLiteral("Plain text"));
+
+    const QStringList both = {QStringLiteral("manual"), QStringLiteral("orbits")};
+    typeQuery(QStringLiteral("orbits"));
+    QTRY_COMPARE_WITH_TIMEOUT(titles(), both, 20000);
+
+    // Each change searches again at once.
+    collection->setCurrentIndex(collection->findText(QStringLiteral("Physics")));
+    QTRY_COMPARE_WITH_TIMEOUT(titles(), QStringList{QStringLiteral("orbits")}, 20000);
+    collection->setCurrentIndex(0);
+    QTRY_COMPARE_WITH_TIMEOUT(titles(), both, 20000);
+    type->setCurrentIndex(1);
+    QTRY_COMPARE_WITH_TIMEOUT(titles(), QStringList{QStringLiteral("manual")}, 20000);
+    type->setCurrentIndex(0);
+    imported->setCurrentIndex(1); // imported today
+    QTRY_COMPARE_WITH_TIMEOUT(titles(), both, 20000);
+
+    // Seen from three days on, nothing was imported "today".
+    m_page->findChild<SearchFilterBar*>()->setClock(
+        []() { return QDateTime::currentDateTimeUtc().addDays(3); });
+    imported->setCurrentIndex(2);
+    imported->setCurrentIndex(1);
+    auto* empty = child<EmptyState>(m_page.get(), "searchEmptyState");
+    QTRY_VERIFY_WITH_TIMEOUT(empty->hint().contains(QLatin1String("widen the filters")), 20000);
+    QCOMPARE(empty->title(), QStringLiteral("No passages match"));
+    m_page->findChild<SearchFilterBar*>()->setClock(
+        []() { return QDateTime::currentDateTimeUtc(); });
+    imported->setCurrentIndex(0);
 }
 
 void TestSearchPage::moreLikeThis() {

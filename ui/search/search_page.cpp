@@ -3,6 +3,7 @@
 #include "core/search/query_embedder_factory.h"
 #include "core/search/query_terms.h"
 #include "ui/common/empty_state.h"
+#include "ui/search/search_filter_bar.h"
 #include "ui/search/search_result_delegate.h"
 #include "ui/search/search_results_model.h"
 
@@ -55,6 +56,9 @@ SearchPage::SearchPage(QWidget* parent)
     m_mode->addItem(tr("Meaning"), static_cast<int>(SearchMode::Semantic));
     m_mode->addItem(tr("Keywords"), static_cast<int>(SearchMode::Keyword));
     m_mode->setToolTip(tr("Hybrid combines search by meaning with search by keywords"));
+
+    m_filters = new SearchFilterBar(this);
+    connect(m_filters, &SearchFilterBar::filtersChanged, this, &SearchPage::startSearch);
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("searchStatusLabel"));
@@ -115,6 +119,7 @@ SearchPage::SearchPage(QWidget* parent)
     connect(m_service, &SearchService::resultsReady, this, &SearchPage::onResults);
     connect(m_service, &SearchService::searchFailed, this, &SearchPage::onFailed);
     connect(m_service, &SearchService::stateChanged, this, &SearchPage::onServiceState);
+    connect(m_service, &SearchService::facetsReady, m_filters, &SearchFilterBar::setFacets);
 
     auto* row = new QHBoxLayout;
     row->addWidget(m_query, 1);
@@ -124,6 +129,7 @@ SearchPage::SearchPage(QWidget* parent)
     layout->setSpacing(12);
     layout->addWidget(heading);
     layout->addLayout(row);
+    layout->addWidget(m_filters);
     layout->addWidget(m_status);
     layout->addWidget(m_stack, 1);
     showEmpty(tr("Search your documents"),
@@ -135,6 +141,13 @@ SearchPage::~SearchPage() = default;
 
 void SearchPage::setDatabase(const DatabaseTarget& target) {
     m_service->open(target);
+}
+
+void SearchPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    // Collections and types change with imports made elsewhere in the app.
+    if (m_service->state() == SearchService::State::Ready)
+        m_service->refreshFacets();
 }
 
 void SearchPage::showEmpty(const QString& title, const QString& hint) {
@@ -201,6 +214,7 @@ void SearchPage::startSearch() {
     r.text = text;
     r.k = 30;
     r.mode = static_cast<SearchMode>(m_mode->currentData().toInt());
+    r.filters = m_filters->filters();
     m_pendingText = text;
     m_pending = m_service->search(r);
     m_status->setText(tr("Searching…"));
@@ -218,8 +232,12 @@ void SearchPage::onResults(int id, const QList<SearchHit>& hits, const QString& 
     m_status->setText(status);
     if (hits.isEmpty()) {
         showEmpty(tr("No passages match"),
-                  tr("Nothing matches “%1”. Try other words, fewer words, or another mode.")
-                      .arg(m_pendingText));
+                  m_filters->filters().isEmpty()
+                      ? tr("Nothing matches “%1”. Try other words, fewer words, or another mode.")
+                            .arg(m_pendingText)
+                      : tr("Nothing matches “%1” within the filters. Try other words, or widen "
+                           "the filters.")
+                            .arg(m_pendingText));
         return;
     }
     m_stack->setCurrentWidget(m_results);

@@ -17,13 +17,15 @@ class QTimer;
 namespace quiver {
 
 class EmptyState;
+class SearchFilterBar;
 class SearchResultsModel;
 struct DatabaseTarget;
 
 // Search as you type. The query is sent to the SearchService a moment after the last key
 // (debounced); answers to anything but the newest query are dropped. Results show title,
 // collection, page, score and the passage with the query's words marked; Enter or a double
-// click opens the file, Ctrl+C copies the passage, "More like this" searches around it. Empty,
+// click opens the file, Ctrl+C copies the passage, "More like this" searches around it. A filter
+// row narrows the search to a collection, a document type or a time of import. Empty,
 // no-results, index-building and error states each say what is happening and what to do.
 class SearchPage : public QWidget {
     Q_OBJECT
@@ -41,6 +43,7 @@ public:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void startSearch();
@@ -56,6 +59,7 @@ private:
     SearchResultsModel* m_model = nullptr;
     QLineEdit* m_query = nullptr;
     QComboBox* m_mode = nullptr;
+    SearchFilterBar* m_filters = nullptr;
     QLabel* m_status = nullptr;
     QStackedWidget* m_stack = nullptr;
     EmptyState* m_empty = nullptr;

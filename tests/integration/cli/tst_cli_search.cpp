@@ -24,6 +24,7 @@ private slots:
     void hybridWithoutEmbedderFallsBackToKeywords();
     void semanticWithoutEmbedderFailsClearly();
     void collectionFilter();
+    void typeAndImportDateFilters();
     void wrongUsage_data();
     void wrongUsage();
     void indexStatusRebuildVerify();
@@ -54,9 +55,12 @@ void TestCliSearch::initTestCase() {
         {recipes, "bread", "Knead the dough and bake the bread in a hot oven."},
     };
     for (const auto& d : docs) {
+        // One document of another type, for the type filter.
+        const QString mime = qstrcmp(d.title, "ovens") == 0 ? QStringLiteral("application/pdf")
+                                                            : QStringLiteral("text/plain");
         const qint64 doc = test::addDocument(
             c, d.collection, QStringLiteral("/corpus/%1.txt").arg(QLatin1String(d.title)),
-            QString::fromLatin1(d.title));
+            QString::fromLatin1(d.title), mime);
         const QString text = QString::fromLatin1(d.text);
         test::addChunk(c, doc, 0, QStringLiteral("Preface of %1.").arg(QLatin1String(d.title)));
         const qint64 chunk = test::addChunk(c, doc, 1, text);
@@ -147,6 +151,43 @@ void TestCliSearch::collectionFilter() {
     QVERIFY(missing.err.contains("no collection named 'Poetry'"));
 }
 
+void TestCliSearch::typeAndImportDateFilters() {
+    const QStringList hotOven = {QStringLiteral("search"), QStringLiteral("hot oven"),
+                                 QStringLiteral("--mode"), QStringLiteral("keyword"),
+                                 QStringLiteral("--json")};
+    auto r =
+        cli(hotOven + QStringList{QStringLiteral("--type"), QStringLiteral("application/pdf")});
+    QCOMPARE(r.exitCode, 0);
+    auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 1);
+    QCOMPARE(lines.front().value(QStringLiteral("title")).toString(), QStringLiteral("ovens"));
+    QCOMPARE(lines.front().value(QStringLiteral("mime")).toString(),
+             QStringLiteral("application/pdf"));
+
+    r = cli(hotOven +
+            QStringList{QStringLiteral("--type"), QStringLiteral("application/pdf, text/plain")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(jsonLines(r.out).size(), 2);
+
+    // Everything was imported today: nothing after tomorrow, everything before it.
+    const QString tomorrow = QDate::currentDate().addDays(1).toString(Qt::ISODate);
+    r = cli(hotOven + QStringList{QStringLiteral("--after"), tomorrow});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.isEmpty(), r.out.constData());
+    r = cli(hotOven + QStringList{QStringLiteral("--before"), tomorrow});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(jsonLines(r.out).size(), 2);
+    const QString yesterday =
+        QDateTime::currentDateTime().addDays(-1).toString(Qt::ISODate); // a date and a time
+    r = cli(hotOven + QStringList{QStringLiteral("--after"), yesterday});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(jsonLines(r.out).size(), 2);
+
+    r = cli(hotOven + QStringList{QStringLiteral("--after"), QStringLiteral("last tuesday")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("--after needs a date"), r.err.constData());
+}
+
 void TestCliSearch::wrongUsage_data() {
     QTest::addColumn<QStringList>("args");
     QTest::newRow("no text") << QStringList{QStringLiteral("search")};
@@ -156,6 +197,11 @@ void TestCliSearch::wrongUsage_data() {
                                              QStringLiteral("--mode"), QStringLiteral("fuzzy")};
     QTest::newRow("unknown option")
         << QStringList{QStringLiteral("search"), QStringLiteral("x"), QStringLiteral("--colour")};
+    QTest::newRow("empty type") << QStringList{QStringLiteral("search"), QStringLiteral("x"),
+                                               QStringLiteral("--type="), QStringLiteral("--json")};
+    QTest::newRow("bad before") << QStringList{QStringLiteral("search"), QStringLiteral("x"),
+                                               QStringLiteral("--before"),
+                                               QStringLiteral("2026-13-45")};
     QTest::newRow("index what") << QStringList{QStringLiteral("index"), QStringLiteral("polish")};
 }
 
