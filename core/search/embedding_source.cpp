@@ -119,4 +119,20 @@ qint64 EmbeddingSource::count(PgConnection& conn, const QString& model) {
         .toInt64(0, 0);
 }
 
+qint64 EmbeddingSource::pruneDeletionLog(PgConnection& conn, int keepDays) {
+    return conn
+        .exec(QStringLiteral(
+                  "SELECT quiver.prune_embedding_deletions(make_interval(days => $1::int))"),
+              {keepDays})
+        .toInt64(0, 0);
+}
+
+std::optional<std::uint64_t> EmbeddingSource::prunedDeletionsThrough(PgConnection& conn) {
+    const PgResult r =
+        conn.exec(QStringLiteral("SELECT max_txid::text FROM quiver.embedding_deletions_pruned"));
+    if (r.rows() == 0)
+        return std::nullopt;
+    return r.text(0, 0).toULongLong();
+}
+
 } // namespace quiver

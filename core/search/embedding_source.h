@@ -51,6 +51,12 @@ public:
 
     // Number of embeddings stored for model.
     static qint64 count(PgConnection& conn, const QString& model);
+
+    // Removes deletion-log rows older than keepDays; returns how many went.
+    static qint64 pruneDeletionLog(PgConnection& conn, int keepDays);
+    // The newest txid pruned from the deletion log, if any: an index whose watermark is not
+    // above it may have missed a deletion.
+    static std::optional<std::uint64_t> prunedDeletionsThrough(PgConnection& conn);
 };
 
 } // namespace quiver

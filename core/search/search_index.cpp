@@ -16,6 +16,7 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <mutex>
 #include <shared_mutex>
@@ -49,6 +50,7 @@ struct SearchIndex::Sync {
     std::atomic<bool> stopping{false};
     std::atomic<bool> damaged{false}; // a search read a damaged node: rebuild at the next sync
     QString opened;
+    std::optional<std::chrono::steady_clock::time_point> lastPrune;
 };
 
 namespace {
@@ -57,6 +59,13 @@ std::uint32_t labelOf(qint64 collectionId) {
     if (collectionId < 0 || collectionId > std::numeric_limits<std::uint32_t>::max())
         throw std::runtime_error("collection id out of the index's label range");
     return static_cast<std::uint32_t>(collectionId);
+}
+
+// True when the deletion log has lost rows this index has not read: rows at or above its
+// watermark were pruned.
+bool missedPrunedDeletions(PgConnection& conn, std::uint64_t watermark) {
+    const std::optional<std::uint64_t> pruned = EmbeddingSource::prunedDeletionsThrough(conn);
+    return pruned && *pruned >= watermark;
 }
 
 } // namespace
@@ -273,6 +282,10 @@ void SearchIndex::open(PgConnection& conn, const Progress& progress) {
             if (m.watermark > EmbeddingSource::currentXmax(conn))
                 throw std::runtime_error(
                     "it is newer than the database (was the database restored from a backup?)");
+            if (missedPrunedDeletions(conn, m.watermark))
+                throw std::runtime_error(
+                    "it was last brought up to date before the oldest deletions the database "
+                    "still records");
             st = std::make_unique<State>();
             st->base = std::move(base);
             st->basePath = path;
@@ -363,10 +376,35 @@ std::size_t SearchIndex::sync(PgConnection& conn) {
         m_sync->opened = QStringLiteral("rebuilt: a search found its base file damaged");
         return 0;
     }
+    if (missedPrunedDeletions(conn, m_state->syncWatermark)) {
+        qCWarning(lcSearchIndex).noquote()
+            << "rebuilding the index of" << m_model
+            << "from the database: deletions it had not seen were pruned from the log";
+        auto next = buildFromDatabase(conn, {});
+        applyChanges(*next, conn);
+        install(std::move(next));
+        m_sync->opened = QStringLiteral("rebuilt: deletions it had not seen were pruned");
+        return 0;
+    }
     const std::size_t n = applyChanges(*m_state, conn);
+    pruneDeletionLogNow(conn);
     if (mergeDue())
         startMerge(conn);
     return n;
+}
+
+void SearchIndex::pruneDeletionLogNow(PgConnection& conn) {
+    // Hourly is plenty: the log only needs to stay shorter than the retention period.
+    const auto now = std::chrono::steady_clock::now();
+    if (m_sync->lastPrune && now - *m_sync->lastPrune < std::chrono::hours(1))
+        return;
+    m_sync->lastPrune = now;
+    try {
+        EmbeddingSource::pruneDeletionLog(conn, m_options.deletionLogDays);
+    } catch (const DbError& e) {
+        // A role that may read but not delete still searches; the log just grows.
+        qCWarning(lcSearchIndex).noquote() << "cannot prune the deletion log:" << e.message();
+    }
 }
 
 void SearchIndex::waitForMerge() {

@@ -37,6 +37,9 @@ struct SearchIndexOptions {
     std::uint32_t cacheNodes = 0;       // hot base nodes kept in RAM; 0: the file's default
     // Base files up to this size are read completely when opened, to find damage early.
     std::uint64_t verifyOnOpenBelow = 256ull << 20;
+    // Deletion-log rows older than this are pruned (by sync(), at most hourly). An index that
+    // has not synced for longer rebuilds when it next opens.
+    int deletionLogDays = 30;
     // Opens a connection for background merges; unset: merges run inside sync().
     std::function<PgConnection()> connect;
 };
@@ -110,6 +113,7 @@ private:
     void install(std::unique_ptr<State> next);
     std::size_t applyChanges(State& state, PgConnection& conn);
     bool mergeDue() const;
+    void pruneDeletionLogNow(PgConnection& conn);
     void startMerge(PgConnection& conn);
     QString directory() const;
     QString manifestPath() const;

@@ -50,6 +50,7 @@ const QStringList kTables{QStringLiteral("schema_version"),
                           QStringLiteral("import_runs"),
                           QStringLiteral("import_files"),
                           QStringLiteral("search_settings"),
+                          QStringLiteral("embedding_deletions_pruned"),
                           QStringLiteral("embedding_deletions")};
 
 } // namespace

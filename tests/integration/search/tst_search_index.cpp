@@ -35,6 +35,7 @@ private slots:
     void recallAgainstExactSearch();
     void collectionFilterNeverLeaks();
     void insertsAndDeletionsReachTheIndexAndSurviveARestart();
+    void prunedDeletionLogRebuildsAStaleIndex();
     void damagedBaseFileIsRebuilt();
     void foreignIndexIsRebuilt();
     void backgroundMergeSwapsInANewBase();
@@ -243,6 +244,67 @@ void TestSearchIndex::insertsAndDeletionsReachTheIndexAndSurviveARestart() {
     restarted.open(*m_conn);
     QCOMPARE(restarted.status().opened, QStringLiteral("loaded"));
     check(restarted);
+}
+
+void TestSearchIndex::prunedDeletionLogRebuildsAStaleIndex() {
+    const auto logged = [this](qint64 doc) {
+        return m_conn
+            ->exec(QStringLiteral("SELECT count(*) FROM quiver.embedding_deletions l "
+                                  "WHERE l.chunk_id IN (SELECT id FROM quiver.chunks "
+                                  "WHERE document_id = $1)"),
+                   {doc})
+            .toInt64(0, 0);
+    };
+    // A base file written now; then a document's vectors deleted, logged as long ago.
+    const qint64 doc = addVectors(m_collections[1], 12);
+    const qint64 probeChunk =
+        m_conn
+            ->exec(QStringLiteral("SELECT min(id) FROM quiver.chunks WHERE document_id = $1"),
+                   {doc})
+            .toInt64(0, 0);
+    const std::vector<float> probe = storedVector(probeChunk);
+    {
+        SearchIndex index(kModel, options());
+        index.rebuild(*m_conn);
+        QCOMPARE(index.search(probe, 1).front().chunkId, probeChunk);
+    }
+    m_conn->exec(QStringLiteral("DELETE FROM quiver.embeddings WHERE chunk_id IN "
+                                "(SELECT id FROM quiver.chunks WHERE document_id = $1)"),
+                 {doc});
+    QCOMPARE(logged(doc), qint64{12});
+    m_conn->exec(QStringLiteral("UPDATE quiver.embedding_deletions SET deleted_at = now() - "
+                                "interval '40 days' WHERE chunk_id IN (SELECT id FROM "
+                                "quiver.chunks WHERE document_id = $1)"),
+                 {doc});
+
+    // An index that reads the log before it is pruned is not disturbed by the pruning.
+    const auto neverProbe = [&](SearchIndex& idx) {
+        for (const RankedChunk& h : idx.search(probe, 20))
+            QVERIFY(h.chunkId != probeChunk);
+    };
+    SearchIndex live(kModel, options());
+    live.open(*m_conn);
+    QCOMPARE(live.status().opened, QStringLiteral("loaded"));
+    neverProbe(live);
+    live.sync(*m_conn); // prunes: its rows are older than the 30 days kept
+    QCOMPARE(logged(doc), qint64{0});
+    QVERIFY(EmbeddingSource::prunedDeletionsThrough(*m_conn).has_value());
+    live.sync(*m_conn);
+    QCOMPARE(live.status().opened, QStringLiteral("loaded"));
+    neverProbe(live);
+
+    // The base file still predates those deletions, and the log no longer has them: the next
+    // open cannot replay them, so it rebuilds, and the deleted vectors stay gone.
+    SearchIndex reopened(kModel, options());
+    reopened.open(*m_conn);
+    QVERIFY2(reopened.status().opened.startsWith(QLatin1String("rebuilt: it was last brought up")),
+             qPrintable(reopened.status().opened));
+    neverProbe(reopened);
+    // Its new base is newer than everything pruned: loaded as it is from now on.
+    SearchIndex again(kModel, options());
+    again.open(*m_conn);
+    QCOMPARE(again.status().opened, QStringLiteral("loaded"));
+    neverProbe(again);
 }
 
 void TestSearchIndex::damagedBaseFileIsRebuilt() {
