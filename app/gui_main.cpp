@@ -59,9 +59,8 @@ int main(int argc, char** argv) {
     // session (it leaves the private database, which stops when no other Quiver uses it).
     quiver::DatabaseSession session;
     quiver::BackgroundWorker worker;
-    QObject::connect(&session, &quiver::DatabaseSession::connected, &worker,
-                     [&worker](const QString& conninfo) { worker.start(conninfo); });
     quiver::MainWindow window(&session);
+    window.setBackgroundWorker(&worker);
     // A logout, `kill` or Ctrl+C is Quit.
     quiver::TerminationSignals termination;
     QObject::connect(&termination, &quiver::TerminationSignals::received, &window, [&window] {

@@ -1,10 +1,12 @@
 // The real MainWindow with a real DatabaseSession on the shared test server.
 #include "core/db/database_status.h"
+#include "core/jobs/background_worker.h"
 #include "core/session/database_session.h"
 #include "quiver_version.h"
 #include "tests/harness/test_postgres.h"
 #include "ui/about/about_dialog.h"
 #include "ui/mainwindow/main_window.h"
+#include "ui/mainwindow/worker_status_widget.h"
 #include "ui/settings/connection_dialog.h"
 #include "ui/settings/settings_dialog.h"
 
@@ -74,6 +76,7 @@ private slots:
     void geometryIsRestored();
     void failingTargetShowsError();
     void menuShortcutsOpenDialogs();
+    void stoppedWorkerShowsWhyWithRetry();
 
 private:
     QString m_conninfo;
@@ -283,6 +286,44 @@ void TestMainWindow::menuShortcutsOpenDialogs() {
     QCOMPARE(quit->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Q));
     QTest::keyClick(&window, Qt::Key_Q, Qt::ControlModifier);
     QTRY_VERIFY(!window.isVisible());
+}
+
+void TestMainWindow::stoppedWorkerShowsWhyWithRetry() {
+    BackgroundWorker worker; // outlives the window, as in the application
+    DatabaseSession session;
+    MainWindow window(&session);
+    window.setBackgroundWorker(&worker);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* status = window.findChild<WorkerStatusWidget*>();
+    QVERIFY(status);
+    QVERIFY(!status->isVisible()); // nothing to say yet
+
+    // The session's database starts the worker.
+    QSignalSpy opened(&session, &DatabaseSession::opened);
+    session.open(commandLineTarget(m_conninfo));
+    QVERIFY(opened.wait(kOpenTimeoutMs));
+    QTRY_VERIFY(worker.isRunning());
+
+    // A worker that cannot work says why, in the status bar, with a way to try again.
+    QSignalSpy stopped(&worker, &BackgroundWorker::stopped);
+    worker.start(m_conninfo, QStringLiteral("no-such-profile"));
+    // (The first to stop is the running worker, as asked: status 0.)
+    QTRY_VERIFY_WITH_TIMEOUT(!stopped.isEmpty() && stopped.last().at(0).toInt() == 1,
+                             kOpenTimeoutMs);
+    QTRY_VERIFY(status->isVisible());
+    QVERIFY(status->showsError());
+    QVERIFY2(status->text().startsWith(QLatin1String("Background embedding stopped: ")) &&
+                 status->text().contains(QLatin1String("no-such-profile")),
+             qPrintable(status->text()));
+    auto* retry = child<QPushButton>(&window, "workerRetryButton");
+    QVERIFY(retry && retry->isVisible());
+
+    // Retry starts it again on the session's database, with the default profile.
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QVERIFY(!status->showsError());
+    QVERIFY(worker.isRunning());
+    QVERIFY2(!status->text().contains(QLatin1String("stopped")), qPrintable(status->text()));
 }
 
 QTEST_MAIN(TestMainWindow)

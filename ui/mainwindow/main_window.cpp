@@ -4,6 +4,7 @@
 #include "core/ingest/background_import.h"
 #include "core/ingest/folder_watcher.h"
 #include "core/ingest/import_settings.h"
+#include "core/jobs/background_worker.h"
 #include "core/session/database_session.h"
 #include "ui/about/about_dialog.h"
 #include "ui/jobs/jobs_page.h"
@@ -11,6 +12,7 @@
 #include "ui/mainwindow/database_status_widget.h"
 #include "ui/mainwindow/drop_overlay.h"
 #include "ui/mainwindow/import_status_widget.h"
+#include "ui/mainwindow/worker_status_widget.h"
 #include "ui/search/search_page.h"
 #include "ui/settings/connection_dialog.h"
 #include "ui/settings/settings_dialog.h"
@@ -113,6 +115,19 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::setBackgroundWorker(BackgroundWorker* worker) {
+    connect(m_session, &DatabaseSession::connected, this, [this, worker](const QString& conninfo) {
+        m_workerConninfo = conninfo;
+        worker->start(conninfo);
+    });
+    auto* status = new WorkerStatusWidget(worker, this);
+    connect(status, &WorkerStatusWidget::retryRequested, this, [this, worker]() {
+        if (!m_workerConninfo.isEmpty())
+            worker->start(m_workerConninfo);
+    });
+    statusBar()->addPermanentWidget(status);
+}
 
 void MainWindow::buildPages() {
     m_sidebar = new QListWidget(this);

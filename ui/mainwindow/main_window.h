@@ -9,6 +9,7 @@ class QStackedWidget;
 namespace quiver {
 
 class BackgroundImport;
+class BackgroundWorker;
 class DatabaseSession;
 class DatabaseStatusWidget;
 class DropOverlay;
@@ -43,6 +44,9 @@ public:
     // deleted there are removed from the library. Remembered in the settings.
     void watchFolder(const QString& path);
     BackgroundImport* backgroundImport() const { return m_import; }
+    // Starts the embedding worker on each database the session connects to, and shows its
+    // progress, or why it stopped with a Retry button, in the status bar. Not owned.
+    void setBackgroundWorker(BackgroundWorker* worker);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -68,6 +72,7 @@ private:
     DatabaseStatusWidget* m_status = nullptr;
 
     BackgroundImport* m_import = nullptr;
+    QString m_workerConninfo; // the connected database, for restarting the worker
     DropOverlay* m_dropOverlay = nullptr;
     FolderWatcher* m_watcher = nullptr;
     QAction* m_watchFolderAction = nullptr;

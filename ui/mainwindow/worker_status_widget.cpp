@@ -1,0 +1,76 @@
+#include "ui/mainwindow/worker_status_widget.h"
+
+#include "core/jobs/background_worker.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+
+namespace quiver {
+
+WorkerStatusWidget::WorkerStatusWidget(BackgroundWorker* worker, QWidget* parent)
+    : QWidget(parent) {
+    setObjectName(QStringLiteral("workerStatus"));
+    m_label = new QLabel(this);
+    m_label->setObjectName(QStringLiteral("workerStatusLabel"));
+    m_label->setTextFormat(Qt::PlainText);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_retry = new QPushButton(tr("Retry"), this);
+    m_retry->setObjectName(QStringLiteral("workerRetryButton"));
+    m_retry->setToolTip(tr("Start the background embedding again"));
+    m_retry->hide();
+    connect(m_retry, &QPushButton::clicked, this, [this]() {
+        m_retry->hide();
+        m_label->setStyleSheet(QString());
+        m_label->setText(tr("Embedding: starting again…"));
+        emit retryRequested();
+    });
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(6, 0, 6, 0);
+    layout->setSpacing(8);
+    layout->addWidget(m_label, 1);
+    layout->addWidget(m_retry);
+    hide(); // nothing to say until the worker has news
+
+    connect(worker, &BackgroundWorker::progress, this,
+            [this](qint64 done, qint64 failed, qint64) { showProgress(done, failed); });
+    connect(worker, &BackgroundWorker::stopped, this, &WorkerStatusWidget::showStopped);
+}
+
+QString WorkerStatusWidget::text() const {
+    return m_label->text();
+}
+
+bool WorkerStatusWidget::showsError() const {
+    return m_retry->isVisible();
+}
+
+void WorkerStatusWidget::showProgress(qint64 done, qint64 failed) {
+    const QLocale locale;
+    QString text = tr("Embedded %1 passages").arg(locale.toString(done));
+    if (failed > 0)
+        text += tr(", %1 failed (see Jobs)").arg(locale.toString(failed));
+    m_label->setText(text);
+    m_label->setToolTip({});
+    m_label->setStyleSheet(QString());
+    m_retry->hide();
+    show();
+}
+
+void WorkerStatusWidget::showStopped(int status, const QString& error) {
+    if (status == 0) {
+        hide(); // stopped as asked: closing, or another database
+        return;
+    }
+    const QString reason = error.isEmpty() ? tr("it could not work") : error;
+    // The reason carries its fix; the status bar has one line, the tooltip all of it.
+    m_label->setText(tr("Background embedding stopped: %1").arg(reason.simplified()));
+    m_label->setToolTip(reason);
+    m_label->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_retry->show();
+    show();
+}
+
+} // namespace quiver
