@@ -32,6 +32,7 @@ struct SearchScratch {
     std::vector<Neighbor> reversePool;
     std::vector<std::uint32_t> reversePruned;
     std::vector<std::uint32_t> picked;
+    std::vector<Neighbor> rerank;
 };
 
 // Striped mutexes guarding adjacency rows during a concurrent build or insert.
@@ -81,12 +82,16 @@ bool sharesAny(const std::vector<std::uint32_t>& a, const std::vector<std::uint3
     return false;
 }
 
-void prefetchRow(const float* row, std::size_t floats) {
+template <typename T>
+void prefetchRow(const T* row, std::size_t elements) {
     const char* p = reinterpret_cast<const char*>(row);
-    const std::size_t bytes = floats * sizeof(float);
+    const std::size_t bytes = elements * sizeof(T);
     for (std::size_t off = 0; off < bytes; off += 64)
         prefetchForRead(p + off);
 }
+
+// Below this many dimensions a float row is a cache line or two: halving it buys little.
+constexpr std::uint32_t kCompactSteeringFrom = 64;
 
 } // namespace
 
@@ -110,6 +115,11 @@ VamanaIndex::VamanaIndex(Metric metric, std::uint32_t dimension, BuildParams par
     // overflow would cost O(R^2) distances per edge.
     slackDegree_ = params_.maxDegree + std::max(1u, (params_.maxDegree * 3 + 9) / 10);
     adjacencyStride_ = roundUp(std::size_t{slackDegree_} + 1, kIdsPerLine);
+    if (params_.compactSteering && dimension >= kCompactSteeringFrom &&
+        bf16DistanceFunction(Metric::L2)) {
+        compactQueryDistance_ = bf16DistanceFunction(metric);
+        compactGraphDistance_ = bf16DistanceFunction(Metric::L2);
+    }
 }
 
 VamanaIndex::~VamanaIndex() = default;
@@ -131,8 +141,9 @@ bool VamanaIndex::contains(std::uint64_t id) const {
 
 std::size_t VamanaIndex::memoryBytes() const {
     const std::shared_lock lock(mutex_);
-    std::size_t bytes = vectors_.size() * sizeof(float) + graph_.size() * sizeof(std::uint32_t) +
-                        state_.capacity() + externalIds_.capacity() * sizeof(std::uint64_t) +
+    std::size_t bytes = vectors_.size() * sizeof(float) + compact_.size() * sizeof(std::uint16_t) +
+                        graph_.size() * sizeof(std::uint32_t) + state_.capacity() +
+                        externalIds_.capacity() * sizeof(std::uint64_t) +
                         labels_.capacity() * sizeof(std::vector<std::uint32_t>) +
                         slotOfId_.size() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 16) +
                         entries_.capacity() * sizeof(std::uint32_t) +
@@ -150,6 +161,7 @@ bool VamanaIndex::hasLabel(std::uint32_t slot, std::uint32_t label) const {
 
 void VamanaIndex::clear() {
     vectors_ = AlignedBuffer<float>();
+    compact_ = AlignedBuffer<std::uint16_t>();
     graph_ = AlignedBuffer<std::uint32_t>();
     state_.clear();
     externalIds_.clear();
@@ -173,6 +185,8 @@ void VamanaIndex::reserveSlots(std::size_t capacity) {
     if (capacity > std::size_t{0xFFFFFFF0u})
         throw std::length_error("too many points for 32-bit slots");
     vectors_.resize(capacity * rowFloats_);
+    if (compactGraphDistance_)
+        compact_.resize(capacity * rowFloats_);
     graph_.resize(capacity * adjacencyStride_);
     state_.resize(capacity, SlotState::Free);
     externalIds_.resize(capacity, 0);
@@ -196,6 +210,8 @@ void VamanaIndex::storeVector(std::uint32_t slot, const float* v) {
     std::fill(row + dimension_, row + rowFloats_, 0.0f);
     if (metric_ == Metric::Cosine)
         normalize(row, dimension_);
+    if (compactGraphDistance_)
+        toBf16(row, compact_.data() + std::size_t{slot} * rowFloats_, rowFloats_);
 }
 
 void VamanaIndex::storeLabels(std::uint32_t slot, std::span<const std::uint32_t> labels) {
@@ -360,7 +376,7 @@ std::size_t VamanaIndex::repairConnectivity(SearchScratch& s) {
         const float* v = vectorAt(slot);
         const std::size_t seedCount = nearestEntryPoints(v, graphDistance_, live, seeds.data());
         greedySearch<false>(v, std::span(seeds.data(), seedCount), params_.buildListSize,
-                            graphDistance_, live, s, true);
+                            graphDistance_, compactGraphDistance_, live, s, true);
         std::uint32_t parent = medoid_;
         float parentDistance = std::numeric_limits<float>::infinity();
         for (const Neighbor& c : s.expanded)
@@ -396,8 +412,24 @@ std::size_t VamanaIndex::repairConnectivity(SearchScratch& s) {
 
 template <bool kLocked, typename Accept>
 void VamanaIndex::greedySearch(const float* query, std::span<const std::uint32_t> starts,
-                               std::uint32_t listSize, DistanceFn dist, const Accept& accept,
-                               SearchScratch& s, bool recordExpanded) const {
+                               std::uint32_t listSize, DistanceFn dist, Bf16DistanceFn compactDist,
+                               const Accept& accept, SearchScratch& s, bool recordExpanded) const {
+    const auto distanceTo = [&](std::uint32_t n) {
+        return compactDist ? compactDist(query, compactAt(n), rowFloats_)
+                           : dist(query, vectorAt(n), rowFloats_);
+    };
+    const auto prefetchFirstLine = [&](std::uint32_t n) {
+        if (compactDist)
+            prefetchForRead(compactAt(n));
+        else
+            prefetchForRead(vectorAt(n));
+    };
+    const auto prefetchWhole = [&](std::uint32_t n) {
+        if (compactDist)
+            prefetchRow(compactAt(n), rowFloats_);
+        else
+            prefetchRow(vectorAt(n), rowFloats_);
+    };
     s.visited.reset(usedSlots_);
     s.list.reset(listSize);
     s.expanded.clear();
@@ -407,7 +439,7 @@ void VamanaIndex::greedySearch(const float* query, std::span<const std::uint32_t
     }
     for (const std::uint32_t start : starts)
         if (s.visited.insert(start))
-            s.list.insert(start, dist(query, vectorAt(start), rowFloats_));
+            s.list.insert(start, distanceTo(start));
 
     std::uint32_t* ids = s.ids.data();
     while (s.list.hasUnexpanded()) {
@@ -431,12 +463,12 @@ void VamanaIndex::greedySearch(const float* query, std::span<const std::uint32_t
             if (!s.visited.insert(n) || !accept(n))
                 continue;
             ids[fresh++] = n;
-            prefetchForRead(vectorAt(n));
+            prefetchFirstLine(n);
         }
         for (std::size_t i = 0; i < fresh; ++i) {
             if (i + 1 < fresh)
-                prefetchRow(vectorAt(ids[i + 1]), rowFloats_);
-            const float d = dist(query, vectorAt(ids[i]), rowFloats_);
+                prefetchWhole(ids[i + 1]);
+            const float d = distanceTo(ids[i]);
             if (!s.list.full() || d < s.list.worstDistance())
                 s.list.insert(ids[i], d);
         }
@@ -529,9 +561,11 @@ void VamanaIndex::linkNode(std::uint32_t slot, float alpha, std::uint32_t listSi
     const std::span<const std::uint32_t> entry(
         seeds.data(), nearestEntryPoints(v, graphDistance_, acceptAll, seeds.data()));
     if (locked)
-        greedySearch<true>(v, entry, listSize, graphDistance_, acceptAll, s, true);
+        greedySearch<true>(v, entry, listSize, graphDistance_, compactGraphDistance_, acceptAll, s,
+                           true);
     else
-        greedySearch<false>(v, entry, listSize, graphDistance_, acceptAll, s, true);
+        greedySearch<false>(v, entry, listSize, graphDistance_, compactGraphDistance_, acceptAll, s,
+                            true);
     pool.insert(pool.end(), s.expanded.begin(), s.expanded.end());
 
     const auto& mine = labels_[slot];
@@ -554,9 +588,11 @@ void VamanaIndex::linkNode(std::uint32_t slot, float alpha, std::uint32_t listSi
                 if (near[i] != slot)
                     starts.push_back(near[i]);
             if (locked)
-                greedySearch<true>(v, starts, listSize, graphDistance_, acceptShared, s, true);
+                greedySearch<true>(v, starts, listSize, graphDistance_, compactGraphDistance_,
+                                   acceptShared, s, true);
             else
-                greedySearch<false>(v, starts, listSize, graphDistance_, acceptShared, s, true);
+                greedySearch<false>(v, starts, listSize, graphDistance_, compactGraphDistance_,
+                                    acceptShared, s, true);
             pool.insert(pool.end(), s.expanded.begin(), s.expanded.end());
         }
     }
@@ -746,8 +782,28 @@ BuildStatus VamanaIndex::build(std::span<const float> vectors, std::span<const s
     return BuildStatus::Completed;
 }
 
-std::size_t VamanaIndex::finishSearch(const SearchScratch& s, std::size_t k, SearchResult* out,
-                                      std::optional<std::uint32_t> label) const {
+std::size_t VamanaIndex::finishSearch(SearchScratch& s, std::size_t k, SearchResult* out,
+                                      std::optional<std::uint32_t> label,
+                                      const float* rerankQuery) const {
+    if (rerankQuery) {
+        auto& ranked = s.rerank;
+        ranked.clear();
+        for (std::size_t i = 0; i < s.list.size(); ++i) {
+            const std::uint32_t slot = s.list[i].slot;
+            if (state_[slot] != SlotState::Live || (label && !hasLabel(slot, *label)))
+                continue;
+            ranked.push_back({slot, queryDistance_(rerankQuery, vectorAt(slot), rowFloats_)});
+        }
+        const std::size_t n = std::min(k, ranked.size());
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n),
+                          ranked.end(), [](const Neighbor& a, const Neighbor& b) {
+                              return a.distance < b.distance ||
+                                     (a.distance == b.distance && a.slot < b.slot);
+                          });
+        for (std::size_t i = 0; i < n; ++i)
+            out[i] = SearchResult{externalIds_[ranked[i].slot], ranked[i].distance};
+        return n;
+    }
     std::size_t written = 0;
     for (std::size_t i = 0; i < s.list.size() && written < k; ++i) {
         const Neighbor& n = s.list[i];
@@ -820,15 +876,16 @@ std::size_t VamanaIndex::search(const float* query, std::size_t k, std::uint32_t
         const std::size_t count =
             1 + nearestEntryPoints(q, queryDistance_, carriesLabel, seeds.data() + 1);
         greedySearch<false>(q, std::span<const std::uint32_t>(seeds.data(), count), listSize,
-                            queryDistance_, carriesLabel, s, false);
+                            queryDistance_, compactQueryDistance_, carriesLabel, s, false);
     } else {
         const auto acceptAll = [](std::uint32_t) { return true; };
         std::array<std::uint32_t, kSeeds> seeds{};
         const std::span<const std::uint32_t> entry(
             seeds.data(), nearestEntryPoints(q, queryDistance_, acceptAll, seeds.data()));
-        greedySearch<false>(q, entry, listSize, queryDistance_, acceptAll, s, false);
+        greedySearch<false>(q, entry, listSize, queryDistance_, compactQueryDistance_, acceptAll, s,
+                            false);
     }
-    return finishSearch(s, k, out, label);
+    return finishSearch(s, k, out, label, compactQueryDistance_ ? q : nullptr);
 }
 
 std::vector<SearchResult> VamanaIndex::search(std::span<const float> query, std::size_t k,

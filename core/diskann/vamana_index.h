@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/diskann/aligned_buffer.h"
+#include "core/diskann/bf16_distance.h"
 #include "core/diskann/build_params.h"
 #include "core/diskann/distance.h"
 #include "core/diskann/graph_view.h"
@@ -93,6 +94,9 @@ private:
     const float* vectorAt(std::uint32_t slot) const {
         return vectors_.data() + std::size_t{slot} * rowFloats_;
     }
+    const std::uint16_t* compactAt(std::uint32_t slot) const {
+        return compact_.data() + std::size_t{slot} * rowFloats_;
+    }
     std::uint32_t* adjacencyAt(std::uint32_t slot) {
         return graph_.data() + std::size_t{slot} * adjacencyStride_;
     }
@@ -116,10 +120,11 @@ private:
                                    std::uint32_t* seeds) const;
     std::size_t repairConnectivity(SearchScratch& s);
 
+    // dist steers the search over float rows, or compactDist (when not null) over the bf16 rows.
     template <bool kLocked, typename Accept>
     void greedySearch(const float* query, std::span<const std::uint32_t> starts,
-                      std::uint32_t listSize, DistanceFn dist, const Accept& accept,
-                      SearchScratch& s, bool recordExpanded) const;
+                      std::uint32_t listSize, DistanceFn dist, Bf16DistanceFn compactDist,
+                      const Accept& accept, SearchScratch& s, bool recordExpanded) const;
     void candidatePool(std::uint32_t slot, SearchScratch& s, bool locked) const;
     void robustPrune(std::uint32_t slot, std::vector<Neighbor>& pool, float alpha,
                      std::uint32_t degree, std::vector<std::uint32_t>& out, SearchScratch& s) const;
@@ -128,8 +133,11 @@ private:
                   bool locked);
     void addReverseEdge(std::uint32_t from, std::uint32_t to, float alpha, std::uint32_t limit,
                         SearchScratch& s);
-    std::size_t finishSearch(const SearchScratch& s, std::size_t k, SearchResult* out,
-                             std::optional<std::uint32_t> label) const;
+    // The k best of the search list that are live (and carry label). rerankQuery: the list was
+    // steered by bf16 rows, so its entries are ranked again by float distances to it first.
+    std::size_t finishSearch(SearchScratch& s, std::size_t k, SearchResult* out,
+                             std::optional<std::uint32_t> label,
+                             const float* rerankQuery = nullptr) const;
     std::size_t exactSearch(const float* query, std::size_t k, SearchResult* out,
                             std::optional<std::uint32_t> label) const;
 
@@ -141,9 +149,13 @@ private:
     std::size_t adjacencyStride_; // count + slackDegree_, rounded up to cache lines
     DistanceFn queryDistance_;
     DistanceFn graphDistance_;
+    // bf16 kernels matching the two above; null when compact steering is off.
+    Bf16DistanceFn compactQueryDistance_ = nullptr;
+    Bf16DistanceFn compactGraphDistance_ = nullptr;
 
     mutable WriterPriorityMutex mutex_;
     AlignedBuffer<float> vectors_;
+    AlignedBuffer<std::uint16_t> compact_; // bf16 rows beside vectors_; empty when steering is off
     AlignedBuffer<std::uint32_t> graph_;
     std::vector<SlotState> state_;
     std::vector<std::uint64_t> externalIds_;

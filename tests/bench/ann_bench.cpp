@@ -52,14 +52,16 @@ struct Args {
                  "                 [--alpha 1.2] [--pq-bytes N] [--coarse K] [--no-rotate]\n"
                  "                 [--search-L 10,20,50,100] [--W 4]\n"
                  "                 [--threads N] [--build-threads N] [--index-dir DIR] [--k 10]\n"
-                 "                 [--hnswlib] [--repeat N] [--io uring|pread]\n"
+                 "                 [--hnswlib] [--repeat N] [--io uring|pread] [--float-steering]\n"
                  "--synthetic-kind blobs: isotropic Gaussian blobs (default); subspace: blobs\n"
                  "  along a shared 24-d subspace; a list runs every engine on each kind.\n"
                  "--repeat N: time N passes over the queries and report the fastest.\n"
                  "--io (ssd mode): a beam round's reads together on io_uring (default) or one\n"
                  "  pread after another.\n"
                  "--coarse K: SSD codes are residuals to K coarse centroids (0: automatic, 1:\n"
-                 "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n",
+                 "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n"
+                 "--float-steering: graph searches read float vectors (default from 64\n"
+                 "  dimensions: bf16 copies, re-ranked with the floats).\n",
                  why);
     std::exit(2);
 }
@@ -106,6 +108,8 @@ Args parseArgs(int argc, char** argv) {
             a.options.coarseCentroids = static_cast<std::uint32_t>(std::stoul(value()));
         else if (arg == "--no-rotate")
             a.options.rotate = false;
+        else if (arg == "--float-steering")
+            a.options.compactSteering = false;
         else if (arg == "--search-L") {
             a.options.searchLists.clear();
             for (const auto v : parseList(value()))

@@ -27,6 +27,7 @@ diskann::BuildParams graphBuildParams(const BenchOptions& options) {
     params.maxDegree = options.maxDegree;
     params.buildListSize = options.buildListSize;
     params.alpha = options.alpha;
+    params.compactSteering = options.compactSteering;
     params.threads = options.buildThreads;
     params.exactSearchBelow = 0;
     return params;

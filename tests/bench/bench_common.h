@@ -32,6 +32,7 @@ struct BenchOptions {
     std::uint32_t pqBytes = 0;
     std::uint32_t coarseCentroids = 0; // SSD codec: 0 automatic, 1 plain PQ
     bool rotate = true;                // SSD codec: OPQ rotation / balanced sub-spaces
+    bool compactSteering = true;       // graph searches steered by bf16 copies of the vectors
     std::vector<std::uint32_t> searchLists{10, 20, 50, 100};
     std::uint32_t beamWidth = 4;
     unsigned threads = 1;      // query threads
