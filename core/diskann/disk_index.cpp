@@ -237,9 +237,12 @@ struct DiskIndex::Impl {
     std::vector<Result> graphSearch(const float* q, const float* table, std::uint32_t L,
                                     std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
                                     ReadQueue& queue, SearchStats& stats) const;
-    std::vector<Result> labelScan(const float* q, const float* table, std::uint32_t L,
-                                  std::uint32_t W, const SearchFilter& f, const LabelEntry& label,
-                                  ReadQueue& queue, SearchStats& stats) const;
+    // Reads the label's carriers best PQ distance first: at least the best L, then on until k
+    // of them are accepted (deleted carriers are read but not kept) or none are left.
+    std::vector<Result> labelScan(const float* q, const float* table, std::uint32_t k,
+                                  std::uint32_t L, std::uint32_t W, const SearchFilter& f,
+                                  const LabelEntry& label, ReadQueue& queue,
+                                  SearchStats& stats) const;
     // Reads the nodes section in large chunks: onChunk(data, bytes) per chunk, visit(slot,
     // record) per node.
     template <typename Visit, typename OnChunk>
@@ -518,18 +521,20 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
     return results;
 }
 
-std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* table, std::uint32_t L,
-                                               std::uint32_t W, const SearchFilter& f,
-                                               const LabelEntry& label, ReadQueue& queue,
-                                               SearchStats& stats) const {
-    // Rank every carrier of the label by PQ distance, then re-rank the best L exactly.
+std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* table, std::uint32_t k,
+                                               std::uint32_t L, std::uint32_t W,
+                                               const SearchFilter& f, const LabelEntry& label,
+                                               ReadQueue& queue, SearchStats& stats) const {
+    // Rank every carrier of the label by PQ distance, then re-rank the best exactly. Carriers
+    // are sorted only as far as they are read: most searches stop after the best L.
     std::vector<Scored> ranked(label.size);
     for (std::uint32_t i = 0; i < label.size; ++i) {
         const std::uint32_t slot = labelSlots[label.start + i];
         ranked[i] = {pqDistance(table, slot), slot};
     }
-    const std::size_t keep = std::min<std::size_t>(ranked.size(), L);
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+    const std::size_t atLeast = std::min<std::size_t>(ranked.size(), std::max(L, k));
+    std::size_t sorted = atLeast;
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(sorted),
                       ranked.end());
     std::vector<Result> results;
     std::vector<std::uint32_t> batch;
@@ -538,9 +543,20 @@ std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* tabl
     std::vector<char> keepFound;
     SectorBuffer buffer;
     std::vector<float> v(dim());
-    for (std::size_t first = 0; first < keep; first += W) {
+    // Deleted (or otherwise refused) carriers do not count: reading goes on past the best L
+    // while fewer than k were accepted, so a rare label keeps k results while k live carriers
+    // exist.
+    for (std::size_t first = 0; first < ranked.size(); first += W) {
+        if (first >= atLeast && results.size() >= k)
+            break;
+        if (first + W > sorted && sorted < ranked.size()) {
+            const std::size_t more = std::min(ranked.size(), std::max(first + W, 2 * sorted));
+            std::partial_sort(ranked.begin() + static_cast<std::ptrdiff_t>(sorted),
+                              ranked.begin() + static_cast<std::ptrdiff_t>(more), ranked.end());
+            sorted = more;
+        }
         batch.clear();
-        for (std::size_t i = first; i < std::min(keep, first + W); ++i)
+        for (std::size_t i = first; i < std::min(sorted, first + W); ++i)
             batch.push_back(ranked[i].slot);
         ++stats.rounds;
         found.assign(batch.size(), Result{});
@@ -634,7 +650,7 @@ std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k,
         const bool rare =
             std::uint64_t{label->size} * 8 <= d.header.count || label->size <= std::uint64_t{L} * 4;
         if (rare) {
-            results = d.labelScan(q.data(), table.data(), L, W, filter, *label, queue, stats);
+            results = d.labelScan(q.data(), table.data(), k, L, W, filter, *label, queue, stats);
         } else {
             const std::uint64_t widened =
                 (std::uint64_t{L} * d.header.count + label->size - 1) / label->size;
@@ -643,10 +659,18 @@ std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k,
                 static_cast<std::uint32_t>(std::min<std::uint64_t>(widened, d.header.count)), W,
                 filter, label, queue, stats);
             if (results.size() < k)
-                results = d.labelScan(q.data(), table.data(), L, W, filter, *label, queue, stats);
+                results =
+                    d.labelScan(q.data(), table.data(), k, L, W, filter, *label, queue, stats);
         }
     } else {
         results = d.graphSearch(q.data(), table.data(), L, W, filter, nullptr, queue, stats);
+        // Deleted nodes are walked through but not returned: where they crowd the list, a
+        // wider one reaches past them, up to the whole index.
+        while (filter.deleted && results.size() < k && L < d.header.count) {
+            L = static_cast<std::uint32_t>(
+                std::min<std::uint64_t>(std::uint64_t{L} * 2, d.header.count));
+            results = d.graphSearch(q.data(), table.data(), L, W, filter, nullptr, queue, stats);
+        }
     }
 
     const std::size_t n = std::min<std::size_t>(k, results.size());
