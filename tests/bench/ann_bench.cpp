@@ -42,25 +42,29 @@ struct Args {
 };
 
 [[noreturn]] void usage(const char* why) {
-    std::fprintf(stderr,
-                 "ann_bench: %s\n"
-                 "usage: ann_bench (--base B.fvecs --query Q.fvecs --truth T.ivecs |\n"
-                 "                  --synthetic N,DIM[,clusters] [--queries NQ]\n"
-                 "                  [--synthetic-kind blobs|subspace|blobs,subspace]\n"
-                 "                  [--noise SIGMA])\n"
-                 "                 [--metric l2|ip|cosine] [--mode memory|ssd] [--R 64] [--L 100]\n"
-                 "                 [--alpha 1.2] [--pq-bytes N] [--coarse K] [--no-rotate]\n"
-                 "                 [--search-L 10,20,50,100] [--W 4]\n"
-                 "                 [--threads N] [--build-threads N] [--index-dir DIR] [--k 10]\n"
-                 "                 [--hnswlib] [--repeat N] [--io uring|pread]\n"
-                 "--synthetic-kind blobs: isotropic Gaussian blobs (default); subspace: blobs\n"
-                 "  along a shared 24-d subspace; a list runs every engine on each kind.\n"
-                 "--repeat N: time N passes over the queries and report the fastest.\n"
-                 "--io (ssd mode): a beam round's reads together on io_uring (default) or one\n"
-                 "  pread after another.\n"
-                 "--coarse K: SSD codes are residuals to K coarse centroids (0: automatic, 1:\n"
-                 "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n",
-                 why);
+    std::fprintf(
+        stderr,
+        "ann_bench: %s\n"
+        "usage: ann_bench (--base B.fvecs --query Q.fvecs --truth T.ivecs |\n"
+        "                  --synthetic N,DIM[,clusters] [--queries NQ]\n"
+        "                  [--synthetic-kind blobs|subspace|blobs,subspace]\n"
+        "                  [--noise SIGMA])\n"
+        "                 [--metric l2|ip|cosine] [--mode memory|ssd|merge] [--R 64] [--L 100]\n"
+        "                 [--alpha 1.2] [--pq-bytes N] [--coarse K] [--no-rotate]\n"
+        "                 [--search-L 10,20,50,100] [--W 4]\n"
+        "                 [--threads N] [--build-threads N] [--index-dir DIR] [--k 10]\n"
+        "                 [--hnswlib] [--repeat N] [--io uring|pread]\n"
+        "--synthetic-kind blobs: isotropic Gaussian blobs (default); subspace: blobs\n"
+        "  along a shared 24-d subspace; a list runs every engine on each kind.\n"
+        "--repeat N: time N passes over the queries and report the fastest.\n"
+        "--io (ssd mode): a beam round's reads together on io_uring (default) or one\n"
+        "  pread after another.\n"
+        "--coarse K: SSD codes are residuals to K coarse centroids (0: automatic, 1:\n"
+        "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n"
+        "--mode merge [--churn 0.3]: a base file merged with churn x its size of\n"
+        "  deletions and as many inserts (--L, --alpha, --W place them), beside a fresh\n"
+        "  build of the same final set.\n",
+        why);
     std::exit(2);
 }
 
@@ -142,7 +146,9 @@ Args parseArgs(int argc, char** argv) {
             if (io != "uring" && io != "pread")
                 usage("--io wants uring or pread");
             a.options.parallelReads = io == "uring";
-        } else if (arg == "--noise")
+        } else if (arg == "--churn")
+            a.options.churn = std::stod(value());
+        else if (arg == "--noise")
             a.syntheticNoise = std::stof(value());
         else if (arg == "--synthetic") {
             const auto v = parseList(value());
@@ -302,6 +308,8 @@ int runEngines(const BenchData& data, const Args& args) {
         rc = runMemoryMode(data, args.options);
     else if (args.options.mode == "ssd")
         rc = runSsdMode(data, args.options);
+    else if (args.options.mode == "merge")
+        rc = runMergeMode(data, args.options);
     else
         usage("unknown mode");
     if (rc == 0 && args.options.hnswlib)
