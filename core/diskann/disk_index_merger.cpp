@@ -34,6 +34,9 @@ struct PoolEntry {
     float distance;
     std::uint32_t slot; // in the merged file
     const float* vector;
+    // Kept from the node's old list: the build pruned those against each other with exact
+    // distances, so approximate ones do not reopen that decision.
+    bool settled = false;
 };
 
 void sortPool(std::vector<PoolEntry>& pool) {
@@ -43,34 +46,35 @@ void sortPool(std::vector<PoolEntry>& pool) {
 }
 
 // DiskANN's robust prune over a pool sorted by distance to the node: a candidate is kept unless
-// a kept one is closer to it, by a factor alpha, than the node is. A strict pass first, then
-// one with slack for longer edges. Distances are squared L2 (the graph's geometry).
+// a kept one is closer to it, by a factor alpha, than the node is. As the in-memory builder
+// does, a quarter of the row is kept for the farthest unoccluded candidates, so that rows in
+// tight clusters keep edges out of them. Distances are squared L2 (the graph's geometry).
 void robustPrune(const std::vector<PoolEntry>& pool, float alpha, std::uint32_t degree,
                  std::uint32_t dim, std::vector<std::uint32_t>& out) {
     out.clear();
     const std::size_t n = std::min(pool.size(), kMaxPool);
     std::vector<std::uint32_t> picked;
-    std::vector<char> taken(n, 0);
-    for (const float a : {1.0f, alpha}) {
-        for (std::size_t j = 0; j < n && picked.size() < degree; ++j) {
-            if (taken[j])
-                continue;
-            bool occluded = false;
-            for (const std::uint32_t i : picked)
-                if (a * l2Squared(pool[i].vector, pool[j].vector, dim) <= pool[j].distance) {
-                    occluded = true;
-                    break;
-                }
-            if (!occluded) {
-                taken[j] = 1;
-                picked.push_back(static_cast<std::uint32_t>(j));
-            }
+    const auto occludedBy = [&](std::size_t j, std::size_t from, std::size_t to) {
+        for (std::size_t p = from; p < to; ++p) {
+            const std::uint32_t i = picked[p];
+            if (!(pool[i].settled && pool[j].settled) &&
+                alpha * l2Squared(pool[i].vector, pool[j].vector, dim) <= pool[j].distance)
+                return true;
         }
-        if (!(alpha > 1.0f))
-            break;
-    }
-    for (const std::uint32_t i : picked)
-        out.push_back(pool[i].slot);
+        return false;
+    };
+    const std::size_t reserved = degree >= 8 ? degree / 4 : 0;
+    const std::size_t nearQuota = degree - reserved;
+    std::size_t i = 0;
+    for (; i < n && picked.size() < nearQuota; ++i)
+        if (!occludedBy(i, 0, picked.size()))
+            picked.push_back(static_cast<std::uint32_t>(i));
+    const std::size_t nearPicks = picked.size();
+    for (std::size_t j = n; j > i && picked.size() < degree; --j)
+        if (!occludedBy(j - 1, nearPicks, picked.size()) && !occludedBy(j - 1, 0, nearPicks))
+            picked.push_back(static_cast<std::uint32_t>(j - 1));
+    for (const std::uint32_t p : picked)
+        out.push_back(pool[p].slot);
 }
 
 // Progress and cancellation, reported from whichever thread finished a unit of work.
@@ -83,7 +87,9 @@ public:
         if (!callback_)
             return true;
         const std::lock_guard lock(mutex_);
-        if (!cancelled_.load() && !callback_(fraction))
+        // Threads finish their chunks out of order: the caller sees a fraction that only grows.
+        last_ = std::max(last_, fraction);
+        if (!cancelled_.load() && !callback_(last_))
             cancelled_.store(true);
         return !cancelled_.load();
     }
@@ -99,6 +105,7 @@ public:
 private:
     const std::function<bool(double)>& callback_;
     std::mutex mutex_;
+    double last_ = 0.0;
     std::atomic<bool> cancelled_{false};
 };
 
@@ -209,9 +216,12 @@ private:
     // A merged node's vector in the codec's rotated space: the reconstruction for base nodes,
     // the exact vector for inserted ones.
     void rotatedVector(std::uint32_t slot, float* out) const;
+    // Robust prune of `candidates` (distinct) around `self`, in the rotated space; `settled`,
+    // when given, is sorted and names candidates that never occlude one another.
     void pruneRotated(const float* self, std::vector<std::uint32_t>& candidates,
                       std::vector<std::uint32_t>& out, std::vector<float>& scratch,
-                      std::vector<PoolEntry>& pool) const;
+                      std::vector<PoolEntry>& pool,
+                      const std::vector<std::uint32_t>* settled = nullptr) const;
     std::vector<std::uint32_t> entryPoints() const;
     void writeMerged(const std::string& outPath);
     std::uint64_t workingSetBytes() const;
@@ -375,13 +385,16 @@ void Merger::rotatedVector(std::uint32_t slot, float* out) const {
 
 void Merger::pruneRotated(const float* self, std::vector<std::uint32_t>& candidates,
                           std::vector<std::uint32_t>& out, std::vector<float>& scratch,
-                          std::vector<PoolEntry>& pool) const {
+                          std::vector<PoolEntry>& pool,
+                          const std::vector<std::uint32_t>* settled) const {
     scratch.resize(candidates.size() * dim_);
     pool.clear();
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         float* v = scratch.data() + i * dim_;
         rotatedVector(candidates[i], v);
-        pool.push_back({l2Squared(self, v, dim_), candidates[i], v});
+        const bool old =
+            settled && std::binary_search(settled->begin(), settled->end(), candidates[i]);
+        pool.push_back({l2Squared(self, v, dim_), candidates[i], v, old});
     }
     sortPool(pool);
     robustPrune(pool, options_.alpha, R_, dim_, out);
@@ -458,12 +471,17 @@ bool Merger::repair(std::uint32_t slot, const NodeRecord& r, std::vector<std::ui
         return true;
     // The node's own exact vector is in the record; the candidates' are reconstructions (or
     // exact for inserted points).
+    std::vector<std::uint32_t> settled;
+    for (std::uint32_t i = 0; i < r.degree; ++i)
+        if (!isDeleted(r.neighbor(i)))
+            settled.push_back(newSlot_[r.neighbor(i)]);
+    std::sort(settled.begin(), settled.end());
     std::vector<float> self(dim_), rotated(dim_);
     std::memcpy(self.data(), r.vector, std::size_t{dim_} * sizeof(float));
     d_.codec.rotation().apply(self.data(), rotated.data());
     std::vector<std::uint32_t> candidates;
     candidates.swap(out);
-    pruneRotated(rotated.data(), candidates, out, scratch, pool);
+    pruneRotated(rotated.data(), candidates, out, scratch, pool, &settled);
     return true;
 }
 
@@ -642,6 +660,7 @@ MergeReport Merger::run(const std::string& outPath) {
     report.count = total();
     report.repaired = repaired_;
     report.workingSetBytes = workingSetBytes();
+    report.deltaBytes = delta_.bytes();
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options_.progress)

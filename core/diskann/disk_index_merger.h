@@ -43,6 +43,7 @@ struct MergeReport {
     // in-memory part, the delta's copy, the deleted nodes' lists, back-edges, new codes and
     // label lists, per-thread scratch. Never the base file's full-precision vectors.
     std::uint64_t workingSetBytes = 0;
+    std::uint64_t deltaBytes = 0; // of which the copy of the inserted points
 };
 
 // FreshDiskANN's streaming merge: writes to outPath a new index holding the base file's points

@@ -146,12 +146,14 @@ int runMergeMode(const BenchData& input, const BenchOptions& options) {
     std::fprintf(stderr,
                  "ann_bench merge: base %u points (built in %.2f s), %u deleted + %u inserted "
                  "(churn %.0f%%) merged in %.2f s with %u threads into %u points (%u nodes "
-                 "repaired), verify %s; working set %.1f MB = %.1f%% of the merged raw vectors "
-                 "(%.1f MB); fresh build of the final set %.2f s\n",
+                 "repaired), verify %s; working set %.1f MB (%.1f MB of it the inserted points) "
+                 "= %.1f%% of the merged raw vectors (%.1f MB); fresh build of the final set "
+                 "%.2f s\n",
                  report.baseCount, baseSeconds, report.deleted, report.inserted, churn * 100.0,
                  report.seconds, diskann::resolveThreadCount(options.buildThreads), report.count,
                  report.repaired, verified.ok() ? "clean" : "FAILED",
                  static_cast<double>(report.workingSetBytes) / 1e6,
+                 static_cast<double>(report.deltaBytes) / 1e6,
                  100.0 * static_cast<double>(report.workingSetBytes) / rawBytes, rawBytes / 1e6,
                  freshSeconds);
     if (!verified.ok())

@@ -108,8 +108,11 @@ void buildFile(const Points& p, const std::vector<std::uint32_t>& rows, const st
     params.threads = 2;
     VamanaIndex vamana(p.metric, kDim, params);
     QVERIFY(vamana.build(v, ids, labels) == BuildStatus::Completed);
+    // Codes of 2 dimensions a byte: fine enough that the comparison with a fresh build
+    // measures the graphs, not how well each codec happened to train (the merged file keeps
+    // the base's).
     DiskIndexBuildOptions o;
-    o.pqBytes = 8;
+    o.pqBytes = 16;
     o.threads = 2;
     writeDiskIndex(file, vamana.graphView(), o);
 }
@@ -246,7 +249,7 @@ void TestDiskIndexMerge::churnMatchesFreshBuild() {
     buildFile(p, finalRows, fresh);
     const auto freshIndex = DiskIndex::open(fresh, {.cacheNodes = 0});
     const auto truth = referenceOf(p, finalRows);
-    for (const std::uint32_t L : {16u, 40u}) {
+    for (const std::uint32_t L : {10u, 16u, 40u}) {
         const double m = meanRecall(*index, p, truth, L);
         const double f = meanRecall(*freshIndex, p, truth, L);
         qInfo("L %u: recall@10 merged %.3f, fresh build %.3f", L, m, f);
@@ -366,7 +369,7 @@ void TestDiskIndexMerge::cancelLeavesBaseUntouched() {
     const std::string base = baseCopy(p, QStringLiteral("cancel_base.qdx"));
     const auto before = test::readFileBytes(base);
     std::unordered_set<std::uint64_t> deleted{p.id(1), p.id(2)};
-    for (const double stopAt : {0.05, 0.3, 0.7, 0.94}) {
+    for (const double stopAt : {0.05, 0.5, 0.94}) {
         for (const std::string& out : {path("cancel_out.qdx"), base}) {
             double last = -1;
             bool monotone = true;
@@ -378,7 +381,7 @@ void TestDiskIndexMerge::cancelLeavesBaseUntouched() {
                 return f < stopAt;
             };
             try {
-                mergeDiskIndex(base, out, deltaOf(p, range(kBase, kBase + kNew)), deleted, o);
+                mergeDiskIndex(base, out, deltaOf(p, range(kBase, kBase + 200)), deleted, o);
                 QFAIL("the merge was not cancelled");
             } catch (const DiskIndexError& e) {
                 QCOMPARE(QString::fromUtf8(e.what()), QStringLiteral("index merge cancelled"));
