@@ -42,29 +42,28 @@ struct Args {
 };
 
 [[noreturn]] void usage(const char* why) {
-    std::fprintf(
-        stderr,
-        "ann_bench: %s\n"
-        "usage: ann_bench (--base B.fvecs --query Q.fvecs --truth T.ivecs |\n"
-        "                  --synthetic N,DIM[,clusters] [--queries NQ]\n"
-        "                  [--synthetic-kind blobs|subspace|blobs,subspace]\n"
-        "                  [--noise SIGMA])\n"
-        "                 [--metric l2|ip|cosine] [--mode memory|ssd|merge] [--R 64] [--L 100]\n"
-        "                 [--alpha 1.2] [--pq-bytes N] [--coarse K] [--no-rotate]\n"
-        "                 [--search-L 10,20,50,100] [--W 4]\n"
-        "                 [--threads N] [--build-threads N] [--index-dir DIR] [--k 10]\n"
-        "                 [--hnswlib] [--repeat N] [--io uring|pread]\n"
-        "--synthetic-kind blobs: isotropic Gaussian blobs (default); subspace: blobs\n"
-        "  along a shared 24-d subspace; a list runs every engine on each kind.\n"
-        "--repeat N: time N passes over the queries and report the fastest.\n"
-        "--io (ssd mode): a beam round's reads together on io_uring (default) or one\n"
-        "  pread after another.\n"
-        "--coarse K: SSD codes are residuals to K coarse centroids (0: automatic, 1:\n"
-        "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n"
-        "--mode merge [--churn 0.3]: a base file merged with churn x its size of\n"
-        "  deletions and as many inserts (--L, --alpha, --W place them), beside a fresh\n"
-        "  build of the same final set.\n",
-        why);
+    std::fprintf(stderr,
+                 "ann_bench: %s\n"
+                 "usage: ann_bench (--base B.fvecs --query Q.fvecs --truth T.ivecs |\n"
+                 "                  --synthetic N,DIM[,clusters] [--queries NQ]\n"
+                 "                  [--synthetic-kind blobs|subspace|blobs,subspace]\n"
+                 "                  [--noise SIGMA])\n"
+                 "                 [--metric l2|ip|cosine] [--mode memory|ssd] [--R 64] [--L 100]\n"
+                 "                 [--alpha 1.2] [--pq-bytes N] [--coarse K] [--no-rotate]\n"
+                 "                 [--search-L 10,20,50,100] [--W 4]\n"
+                 "                 [--threads N] [--build-threads N] [--index-dir DIR] [--k 10]\n"
+                 "                 [--hnswlib] [--repeat N] [--io uring|pread]\n"
+                 "--synthetic-kind blobs: isotropic Gaussian blobs (default); subspace: blobs\n"
+                 "  along a shared 24-d subspace; a list runs every engine on each kind.\n"
+                 "--repeat N: time N passes over the queries and report the fastest.\n"
+                 "--io (ssd mode): a beam round's reads together on io_uring (default) or one\n"
+                 "  pread after another.\n"
+                 "--coarse K: SSD codes are residuals to K coarse centroids (0: automatic, 1:\n"
+                 "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n"
+                 "--mode merge [--churn 0.3]: a base file merged with churn x its size of\n"
+                 "  deletions and as many inserts (--L, --alpha, --W place them), beside a fresh\n"
+                 "  build of the same final set.\n",
+                 why);
     std::exit(2);
 }
 
