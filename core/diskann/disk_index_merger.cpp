@@ -24,9 +24,6 @@ namespace quiver::diskann {
 namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-// Up to this many inserted points, each finds its neighbours among the others by brute force;
-// above, through an in-memory Vamana graph over the delta.
-constexpr std::uint32_t kBruteForceDelta = 4096;
 // Candidates a prune looks at, nearest first (DiskANN's cap on the delete phase's pools).
 constexpr std::size_t kMaxPool = 512;
 
@@ -292,12 +289,13 @@ void Merger::placeInserts() {
     if (n == 0)
         return;
     std::unique_ptr<VamanaIndex> deltaGraph;
-    if (n > kBruteForceDelta) {
+    if (n > options_.bruteForceDeltaBelow) {
         BuildParams params;
         params.maxDegree = std::min(R_, 64u);
         params.buildListSize = std::max(options_.L, params.maxDegree);
         params.alpha = options_.alpha;
         params.threads = threads_;
+        params.exactSearchBelow = 0; // always the graph: exact scans are this graph's alternative
         deltaGraph = std::make_unique<VamanaIndex>(h_.metric, dim_, params);
         std::vector<std::uint64_t> ids(n);
         std::iota(ids.begin(), ids.end(), std::uint64_t{0});
