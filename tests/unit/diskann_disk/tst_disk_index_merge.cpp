@@ -386,7 +386,9 @@ void TestDiskIndexMerge::cancelLeavesBaseUntouched() {
             };
             try {
                 mergeDiskIndex(base, out, deltaOf(p, range(kBase, kBase + 200)), deleted, o);
-                QFAIL("the merge was not cancelled");
+                QFAIL(qPrintable(QStringLiteral("the merge was not cancelled at %1 (last %2)")
+                                     .arg(stopAt)
+                                     .arg(last)));
             } catch (const DiskIndexError& e) {
                 QCOMPARE(QString::fromUtf8(e.what()), QStringLiteral("index merge cancelled"));
             }
