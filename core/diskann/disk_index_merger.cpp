@@ -49,13 +49,22 @@ void sortPool(std::vector<PoolEntry>& pool) {
 void robustPrune(const std::vector<PoolEntry>& pool, float alpha, std::uint32_t degree,
                  std::uint32_t dim, std::vector<std::uint32_t>& out) {
     out.clear();
-    const std::size_t n = std::min(pool.size(), kMaxPool);
-    std::vector<std::uint32_t> picked;
+    // Over the cap, the nearest candidates and a tail of the farthest: a repaired node's pool
+    // (its neighbours' neighbours) is large, and its farthest members are the edges to other
+    // clusters that a search needs to leave this one.
+    std::vector<std::uint32_t> order;
+    const std::size_t tail = kMaxPool / 4;
+    for (std::size_t i = 0; i < pool.size(); ++i)
+        if (pool.size() <= kMaxPool || i < kMaxPool - tail || i >= pool.size() - tail)
+            order.push_back(static_cast<std::uint32_t>(i));
+    const std::size_t n = order.size();
+    std::vector<std::uint32_t> picked; // positions in order
     const auto occludedBy = [&](std::size_t j, std::size_t from, std::size_t to) {
+        const PoolEntry& c = pool[order[j]];
         for (std::size_t p = from; p < to; ++p) {
-            const std::uint32_t i = picked[p];
-            if (!(pool[i].settled && pool[j].settled) &&
-                alpha * l2Squared(pool[i].vector, pool[j].vector, dim) <= pool[j].distance)
+            const PoolEntry& k = pool[order[picked[p]]];
+            if (!(k.settled && c.settled) &&
+                alpha * l2Squared(k.vector, c.vector, dim) <= c.distance)
                 return true;
         }
         return false;
@@ -71,7 +80,7 @@ void robustPrune(const std::vector<PoolEntry>& pool, float alpha, std::uint32_t 
         if (!occludedBy(j - 1, nearPicks, picked.size()) && !occludedBy(j - 1, 0, nearPicks))
             picked.push_back(static_cast<std::uint32_t>(j - 1));
     for (const std::uint32_t p : picked)
-        out.push_back(pool[p].slot);
+        out.push_back(pool[order[p]].slot);
 }
 
 // Progress and cancellation, reported from whichever thread finished a unit of work.
@@ -210,8 +219,10 @@ private:
     // Returns whether it differs from the old one (beyond renumbering).
     bool repair(std::uint32_t slot, const NodeRecord& r, std::vector<std::uint32_t>& out,
                 std::vector<float>& scratch, std::vector<PoolEntry>& pool) const;
-    // A merged node's vector in the codec's rotated space: the reconstruction for base nodes,
-    // the exact vector for inserted ones.
+    // A merged node's reconstruction in the codec's rotated space. Inserted points are
+    // reconstructed too, though their vectors are in memory: a reconstruction lies farther from
+    // a node than the point does, so mixing exact and reconstructed candidates in one prune
+    // would favour the exact ones.
     void rotatedVector(std::uint32_t slot, float* out) const;
     // Robust prune of `candidates` (distinct) around `self`, in the rotated space; `settled`,
     // when given, is sorted and names candidates that never occlude one another.
@@ -240,13 +251,16 @@ private:
     std::vector<std::uint32_t> newSlot_; // old slot -> merged slot, kNone when deleted
     std::vector<std::uint32_t> oldSlot_; // merged slot of a kept point -> old slot
     std::uint32_t live_ = 0;
-    std::vector<std::vector<std::uint32_t>> insertEdges_;                     // per inserted point
+    std::vector<std::vector<std::uint32_t>> insertEdges_; // per inserted point
+    std::vector<std::uint8_t> deltaCodes_;                // the inserted points' codes
+    std::vector<VectorCodec::PointTerms> deltaTerms_;
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> backEdges_; // kept -> inserted
     std::uint64_t backEdgeCount_ = 0;
     std::size_t deltaGraphBytes_ = 0;
     std::size_t scratchBytes_ = 0;
     std::size_t labelBytes_ = 0;
     std::uint32_t repaired_ = 0;
+    mutable std::atomic<std::size_t> largestPool_{0}; // candidates of the largest prune
 };
 
 void Merger::scanBase() {
@@ -377,7 +391,9 @@ void Merger::rotatedVector(std::uint32_t slot, float* out) const {
         d_.codec.decodeRotated(d_.codes.data() + std::size_t{old} * d_.codec.codeBytes(),
                                d_.coarseIds[old], out);
     } else {
-        d_.codec.rotation().apply(delta_.vector(slot - live_, dim_), out);
+        const std::uint32_t j = slot - live_;
+        d_.codec.decodeRotated(deltaCodes_.data() + std::size_t{j} * d_.codec.codeBytes(),
+                               deltaTerms_[j].coarse, out);
     }
 }
 
@@ -387,6 +403,10 @@ void Merger::pruneRotated(const float* self, std::vector<std::uint32_t>& candida
                           const std::vector<std::uint32_t>* settled) const {
     scratch.resize(candidates.size() * dim_);
     pool.clear();
+    for (std::size_t seen = largestPool_.load();
+         seen < candidates.size() &&
+         !largestPool_.compare_exchange_weak(seen, candidates.size());) {
+    }
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         float* v = scratch.data() + i * dim_;
         rotatedVector(candidates[i], v);
@@ -399,6 +419,11 @@ void Merger::pruneRotated(const float* self, std::vector<std::uint32_t>& candida
 }
 
 void Merger::linkInserts() {
+    deltaCodes_.resize(std::size_t{delta_.count} * d_.codec.codeBytes());
+    deltaTerms_.resize(delta_.count);
+    if (delta_.count > 0)
+        d_.codec.encodeBatch(delta_.vectors.data(), delta_.count, deltaCodes_.data(),
+                             deltaTerms_.data(), threads_);
     // Each inserted point's edges point at kept or inserted nodes; the reverse edges are added
     // to those nodes: kept ones when they are written, inserted ones here.
     std::vector<std::vector<std::uint32_t>> incoming(delta_.count);
@@ -431,7 +456,8 @@ void Merger::linkInserts() {
                     continue;
                 }
                 s.self.resize(dim_);
-                rotatedVector(live_ + static_cast<std::uint32_t>(j), s.self.data());
+                d_.codec.rotation().apply(delta_.vector(static_cast<std::uint32_t>(j), dim_),
+                                          s.self.data());
                 pruneRotated(s.self.data(), c, insertEdges_[j], s.vectors, s.pool);
             }
         },
@@ -467,8 +493,7 @@ bool Merger::repair(std::uint32_t slot, const NodeRecord& r, std::vector<std::ui
     out.erase(std::unique(out.begin(), out.end()), out.end());
     if (out.size() <= R_)
         return true;
-    // The node's own exact vector is in the record; the candidates' are reconstructions (or
-    // exact for inserted points).
+    // The node's own exact vector is in the record; the candidates' are reconstructions.
     std::vector<std::uint32_t> settled;
     for (std::uint32_t i = 0; i < r.degree; ++i)
         if (!isDeleted(r.neighbor(i)))
@@ -529,9 +554,8 @@ void Merger::writeMerged(const std::string& outPath) {
         std::memcpy(codes.data() + std::size_t{s} * M, d_.codes.data() + std::size_t{old} * M, M);
         terms[s] = {d_.coarseIds[old], d_.biases[old]};
     }
-    if (delta_.count > 0)
-        d_.codec.encodeBatch(delta_.vectors.data(), delta_.count,
-                             codes.data() + std::size_t{live_} * M, terms.data() + live_, threads_);
+    std::copy(deltaCodes_.begin(), deltaCodes_.end(), codes.begin() + std::size_t{live_} * M);
+    std::copy(deltaTerms_.begin(), deltaTerms_.end(), terms.begin() + live_);
 
     std::map<std::uint32_t, LabelList> labels;
     const NodeLayout& layout = d_.layout();
@@ -639,7 +663,8 @@ std::uint64_t Merger::workingSetBytes() const {
     const NodeLayout& layout = d_.layout();
     const std::uint32_t block = layout.nodesPerSector > 0 ? layout.nodesPerSector * 256 : 64;
     bytes += layout.sectionBytes(block) + std::uint64_t{block} * R_ * 4 * 2;
-    bytes += std::uint64_t{threads_} * kMaxPool * (dim_ * 4 + sizeof(PoolEntry));
+    bytes += std::uint64_t{threads_} * std::max(largestPool_.load(), kMaxPool) *
+             (dim_ * 4 + sizeof(PoolEntry) + 4);
     return bytes;
 }
 
