@@ -25,6 +25,18 @@ public:
         bool replaced = false;
         qint64 reusedEmbeddings = 0;
     };
+    // What became of each document of a batch written by writeEach().
+    struct DocumentOutcome {
+        enum class State { Written, Refused, NotStored };
+        State state = State::NotStored;
+        Written written;       // State::Written
+        QString serverMessage; // State::Refused: why the server refused this document
+    };
+    struct BatchOutcome {
+        QList<DocumentOutcome> documents; // one per document, in the batch's order
+        bool connectionLost = false;      // documents not written by then are NotStored
+        QString lostMessage;
+    };
 
     explicit DocumentStore(PgConnection& conn);
 
@@ -34,6 +46,10 @@ public:
     // runId 0: no import run to update.
     QList<Written> writeBatch(qint64 collectionId, const QList<PreparedDocument>& docs,
                               qint64 runId);
+    // writeBatch(); when one document breaks the batch and the connection is still open, the
+    // others are written one by one so that a bad document costs only itself. Never throws
+    // DbError: a lost connection is reported in the outcome.
+    BatchOutcome writeEach(qint64 collectionId, const QList<PreparedDocument>& docs, qint64 runId);
     // Removes a document with its chunks and embeddings; false if it did not exist.
     bool deleteDocument(qint64 documentId);
 

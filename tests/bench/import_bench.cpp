@@ -2,10 +2,13 @@
 // text files, beside the ceiling of a plain COPY of the same bytes into a table of one text
 // column. Prints one line per measurement and a JSON summary.
 //
-//   import_bench --db CONNINFO [--files N] [--kb K] [--threads T] [--dir DIR]
+//   import_bench --db CONNINFO [--files N] [--kb K] [--threads T] [--writers W[,W...]]
+//                [--dir DIR]
 //
-// Defaults: 10,000 files of ~20 KB (~200 MB). The database gets Quiver's schema; the bench's
-// own collection and scratch table are dropped before and after.
+// Defaults: 10,000 files of ~20 KB (~200 MB). --writers lists the writer connections of each
+// import measured in turn (0: the default setting), e.g. 1,2 for one writer beside two. The
+// database gets Quiver's schema; the bench's own collection and scratch table are dropped before
+// and after.
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
 #include "core/ingest/importer.h"
@@ -30,6 +33,7 @@ struct Args {
     int files = 10000;
     int kb = 20;
     int threads = 0;
+    QList<int> writers{0};
     QString dir;
 };
 
@@ -45,7 +49,16 @@ bool parse(const QStringList& argv, Args& a) {
             a.kb = argv[++i].toInt();
         else if (k == QLatin1String("--threads") && hasValue)
             a.threads = argv[++i].toInt();
-        else if (k == QLatin1String("--dir") && hasValue)
+        else if (k == QLatin1String("--writers") && hasValue) {
+            a.writers.clear();
+            for (const QString& part : argv[++i].split(QLatin1Char(','))) {
+                bool ok = false;
+                const int n = part.toInt(&ok);
+                if (!ok || n < 0)
+                    return false;
+                a.writers.append(n);
+            }
+        } else if (k == QLatin1String("--dir") && hasValue)
             a.dir = argv[++i];
         else
             return false;
@@ -174,7 +187,7 @@ int main(int argc, char** argv) {
     Args a;
     if (!parse(app.arguments(), a)) {
         std::fprintf(stderr, "usage: import_bench --db CONNINFO [--files N] [--kb K] "
-                             "[--threads T] [--dir DIR]\n");
+                             "[--threads T] [--writers W[,W...]] [--dir DIR]\n");
         return 2;
     }
     QTemporaryDir tmp;
@@ -221,32 +234,46 @@ int main(int argc, char** argv) {
         std::printf("plain COPY: %.2f s, %.1f MB/s, %.0f files/s\n", copySeconds,
                     mb(bytes) / copySeconds, a.files / copySeconds);
 
-        ImportSettings settings;
-        settings.readerThreads = a.threads;
-        settings.ocrEnabled = false;
-        Importer importer(conn, settings);
-        timer.restart();
-        const ImportSummary s = importer.run({{corpus}, collection});
-        const double importSeconds = timer.elapsed() / 1000.0;
-        if (s.failed > 0 || s.imported != a.files) {
-            std::fprintf(stderr, "import_bench: %d imported, %d failed of %d\n", s.imported,
-                         s.failed, a.files);
-            return 1;
+        for (const int writers : std::as_const(a.writers)) {
+            ImportSettings settings;
+            settings.readerThreads = a.threads;
+            settings.writerConnections = writers;
+            settings.ocrEnabled = false;
+            Importer importer(conn, settings);
+            importer.openConnection = [&a]() { return PgConnection::open(a.db); };
+            timer.restart();
+            const ImportSummary s = importer.run({{corpus}, collection});
+            const double importSeconds = timer.elapsed() / 1000.0;
+            if (s.failed > 0 || s.imported != a.files) {
+                std::fprintf(stderr, "import_bench: %d imported, %d failed of %d\n", s.imported,
+                             s.failed, a.files);
+                return 1;
+            }
+            const QString label =
+                writers > 0 ? QString::number(writers) : QStringLiteral("default");
+            std::printf("import (writers %s): %.2f s, %.1f MB/s, %.0f files/s, %lld chunks "
+                        "(%.0f chunks/s)\n",
+                        qPrintable(label), importSeconds, mb(bytes) / importSeconds,
+                        a.files / importSeconds, static_cast<long long>(s.chunks),
+                        double(s.chunks) / importSeconds);
+            std::printf("import / plain COPY: %.0f%%\n", 100.0 * copySeconds / importSeconds);
+            const QJsonObject summary{
+                {QStringLiteral("files"), a.files},
+                {QStringLiteral("megabytes"), mb(bytes)},
+                {QStringLiteral("copy_mb_per_s"), mb(bytes) / copySeconds},
+                {QStringLiteral("import_mb_per_s"), mb(bytes) / importSeconds},
+                {QStringLiteral("import_files_per_s"), a.files / importSeconds},
+                {QStringLiteral("chunks"), s.chunks},
+                {QStringLiteral("ratio"), copySeconds / importSeconds},
+                {QStringLiteral("reader_threads"), a.threads},
+                {QStringLiteral("writer_connections"), writers}};
+            std::printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Compact).constData());
+            std::fflush(stdout);
+            // The next import starts from the same empty collection, its dead rows vacuumed.
+            conn.exec(QStringLiteral("DELETE FROM quiver.collections WHERE name = $1"),
+                      {collection});
+            conn.exec(QStringLiteral("VACUUM quiver.documents, quiver.chunks"));
         }
-        std::printf("import: %.2f s, %.1f MB/s, %.0f files/s, %lld chunks (%.0f chunks/s)\n",
-                    importSeconds, mb(bytes) / importSeconds, a.files / importSeconds,
-                    static_cast<long long>(s.chunks), double(s.chunks) / importSeconds);
-        std::printf("import / plain COPY: %.0f%%\n", 100.0 * copySeconds / importSeconds);
-        const QJsonObject summary{{QStringLiteral("files"), a.files},
-                                  {QStringLiteral("megabytes"), mb(bytes)},
-                                  {QStringLiteral("copy_mb_per_s"), mb(bytes) / copySeconds},
-                                  {QStringLiteral("import_mb_per_s"), mb(bytes) / importSeconds},
-                                  {QStringLiteral("import_files_per_s"), a.files / importSeconds},
-                                  {QStringLiteral("chunks"), s.chunks},
-                                  {QStringLiteral("ratio"), copySeconds / importSeconds},
-                                  {QStringLiteral("reader_threads"), a.threads}};
-        std::printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Compact).constData());
-        conn.exec(QStringLiteral("DELETE FROM quiver.collections WHERE name = $1"), {collection});
     } catch (const std::exception& e) {
         std::fprintf(stderr, "import_bench: %s\n", e.what());
         return 1;
