@@ -40,6 +40,7 @@ constexpr qsizetype kBatchTextBytes = 8 << 20;
 // fraction of a second, which is what a cancel waits for.
 constexpr qsizetype kBatchChunks = 2000;
 constexpr int kMaxDefaultWriters = 4;
+constexpr qint64 kFirstAnalyze = 256;
 constexpr int kProgressIntervalMs = 250;
 
 struct WorkResult {
@@ -80,6 +81,10 @@ struct Importer::Pipeline {
     qint64 lastBytesShown = 0;
     // Opened for the first batch that needs it; declared last so that it is gone (its threads
     // joined) before the mutex and condition its wake-ups use.
+    // Documents stored by this run, and when quiver.documents is next analysed (see
+    // analyzeIfGrown()).
+    qint64 stored = 0;
+    qint64 analyzeAt = -1;
     bool poolTried = false;
     std::unique_ptr<WriterPool> pool;
 };
@@ -111,6 +116,31 @@ WriterPool* Importer::writerPool(Pipeline& pipe) {
         }
     }
     return pipe.pool.get();
+}
+
+void Importer::analyzeIfGrown(Pipeline& pipe) {
+    // Every chunk row's foreign key is checked with a query whose plan each writer's session
+    // keeps. Made while quiver.documents was small (a first import), that plan scans the whole
+    // table, and each chunk then costs time in proportion to the documents stored so far.
+    // Fresh statistics make the server plan those checks again, with the primary key.
+    try {
+        if (pipe.analyzeAt < 0) {
+            pipe.analyzeAt = kFirstAnalyze;
+            const qint64 known = m_conn
+                                     .exec(QStringLiteral("SELECT greatest(reltuples, 0)::bigint "
+                                                          "FROM pg_class WHERE oid = "
+                                                          "'quiver.documents'::regclass"))
+                                     .toInt64(0, 0);
+            pipe.analyzeAt = std::max<qint64>(kFirstAnalyze, known);
+        }
+        if (pipe.stored < pipe.analyzeAt)
+            return;
+        pipe.analyzeAt = pipe.stored * 4;
+        // Without the right to analyse the table the server only warns; that is fine.
+        m_conn.exec(QStringLiteral("ANALYZE quiver.documents"));
+    } catch (const DbError&) {
+        // A lost connection shows up at the next write; statistics are only an optimisation.
+    }
 }
 
 void Importer::report(const ImportFileResult& r, ImportSummary& summary) {
@@ -468,6 +498,7 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
                 r.reusedEmbeddings = d.written.reusedEmbeddings;
                 pipe.progress.chunks += r.chunks;
                 ++pipe.progress.filesDone;
+                ++pipe.stored;
                 reportOnce(r);
                 break;
             case DocumentStore::DocumentOutcome::State::Refused:
@@ -585,6 +616,8 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
             flush();
         if (marks.size() >= 500)
             flushMarks();
+        if (!lost)
+            analyzeIfGrown(pipe);
         emitProgress(false);
         if (readersDone && batch.isEmpty() && !(pool && pool->inFlight() > 0))
             break;

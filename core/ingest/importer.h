@@ -56,6 +56,7 @@ private:
     void removeMissing(const Group& group, ImportSummary& summary);
     void report(const ImportFileResult& r, ImportSummary& summary);
     int writerCount() const;
+    void analyzeIfGrown(Pipeline& pipe);
     WriterPool* writerPool(Pipeline& pipe);
 
     PgConnection& m_conn;
