@@ -108,6 +108,7 @@ private slots:
     void cancelKeepsCommittedWorkAndResumes();
     void refusedDocumentCostsOnlyItself();
     void lostWritersEndTheRunAndTheNextResumes();
+    void firstImportRefreshesDocumentStatistics();
 };
 
 void TestImportWriters::severalWritersStoreWhatOneStores() {
@@ -287,6 +288,29 @@ void TestImportWriters::lostWritersEndTheRunAndTheNextResumes() {
     QCOMPARE(db.count(QStringLiteral(
                  "SELECT count(*) FROM quiver.import_runs WHERE finished_at IS NULL")),
              0);
+}
+
+void TestImportWriters::firstImportRefreshesDocumentStatistics() {
+    // Foreign-key checks of chunks are planned once per session; planned against an empty
+    // quiver.documents they scan the table, so a growing first import refreshes its statistics.
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("small"));
+    QVERIFY(QDir().mkpath(dir));
+    for (int i = 0; i < 300; ++i)
+        QVERIFY(fx::writeFile(QStringLiteral("%1/s%2.txt").arg(dir).arg(i),
+                              QByteArray("small file ") + QByteArray::number(i)));
+    ImportDatabase db;
+    const auto analyses = [&db]() {
+        return db.count(QStringLiteral("SELECT analyze_count FROM pg_stat_user_tables "
+                                       "WHERE relid = 'quiver.documents'::regclass"));
+    };
+    QCOMPARE(analyses(), 0);
+    WriterImport run(db, 2);
+    const ImportSummary s = run.importer.run({{dir}, {}});
+    QCOMPARE(s.imported, 300);
+    QTRY_VERIFY(analyses() >= 1);
+    QVERIFY(db.count(QStringLiteral("SELECT reltuples::bigint FROM pg_class "
+                                    "WHERE oid = 'quiver.documents'::regclass")) >= 256);
 }
 
 QTEST_MAIN(TestImportWriters)
