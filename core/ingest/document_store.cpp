@@ -67,8 +67,9 @@ QHash<QString, QString> DocumentStore::storedHashes(qint64 collectionId) {
     return out;
 }
 
-DocumentStore::BatchOutcome
-DocumentStore::writeEach(qint64 collectionId, const QList<PreparedDocument>& docs, qint64 runId) {
+DocumentStore::BatchOutcome DocumentStore::writeEach(qint64 collectionId,
+                                                     const QList<PreparedDocument>& docs,
+                                                     qint64 runId, const std::atomic<bool>* stop) {
     BatchOutcome out;
     out.documents.resize(docs.size());
     const auto lose = [&out](const DbError& e) {
@@ -86,13 +87,22 @@ DocumentStore::writeEach(qint64 collectionId, const QList<PreparedDocument>& doc
             return out;
         }
     }
+    const auto stopped = [&]() { return stop && stop->load(); };
     for (qsizetype i = 0; i < docs.size(); ++i) {
+        if (stopped()) {
+            out.stopped = true;
+            break;
+        }
         try {
             const QList<Written> one = writeBatch(collectionId, {docs[i]}, runId);
             out.documents[i] = {DocumentOutcome::State::Written, one[0], {}};
         } catch (const DbError& e) {
             if (!m_conn.isOpen()) {
                 lose(e);
+                break;
+            }
+            if (stopped()) {
+                out.stopped = true; // cancelled, not refused
                 break;
             }
             out.documents[i] = {DocumentOutcome::State::Refused, {}, e.message()};

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
+
 namespace quiver {
 
 class PgConnection;
@@ -36,6 +38,7 @@ public:
         QList<DocumentOutcome> documents; // one per document, in the batch's order
         bool connectionLost = false;      // documents not written by then are NotStored
         QString lostMessage;
+        bool stopped = false; // stopped on request: documents not written by then are NotStored
     };
 
     explicit DocumentStore(PgConnection& conn);
@@ -48,8 +51,10 @@ public:
                               qint64 runId);
     // writeBatch(); when one document breaks the batch and the connection is still open, the
     // others are written one by one so that a bad document costs only itself. Never throws
-    // DbError: a lost connection is reported in the outcome.
-    BatchOutcome writeEach(qint64 collectionId, const QList<PreparedDocument>& docs, qint64 runId);
+    // DbError: a lost connection is reported in the outcome. Once *stop is set (the statement
+    // running then cancelled by the caller) the documents not yet written are left alone.
+    BatchOutcome writeEach(qint64 collectionId, const QList<PreparedDocument>& docs, qint64 runId,
+                           const std::atomic<bool>* stop = nullptr);
     // Removes a document with its chunks and embeddings; false if it did not exist.
     bool deleteDocument(qint64 documentId);
 

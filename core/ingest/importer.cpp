@@ -510,7 +510,9 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
                 reportOnce(r);
                 break;
             case DocumentStore::DocumentOutcome::State::NotStored:
-                failLost({r});
+                // Cancelled: not stored and not reported, like the batch not yet handed out.
+                if (!outcome.stopped || outcome.connectionLost)
+                    failLost({r});
                 break;
             }
         }
@@ -626,8 +628,11 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
     }
     if (lost)
         flush();
-    // Batches in flight commit or fail on their own; either way their files get their results.
+    // Batches in flight: a cancel cuts them short on the server so that it is quick; otherwise
+    // they commit or fail on their own. Either way what committed is reported.
     if (pool) {
+        if (m_cancelled.load() && !lost)
+            pool->stop();
         pool->waitIdle();
         settleDone();
     }

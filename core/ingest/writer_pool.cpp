@@ -12,6 +12,7 @@ WriterPool::WriterPool(int count, const std::function<PgConnection()>& open,
         try {
             writer->conn = open();
             writer->store = std::make_unique<DocumentStore>(writer->conn);
+            writer->canceller = std::make_unique<PgCancelHandle>(writer->conn);
         } catch (const std::exception&) {
             // The server may allow fewer connections than asked for; the writers opened so far
             // do the work.
@@ -69,6 +70,15 @@ void WriterPool::waitIdle() {
     m_idle.wait(lock, [this]() { return m_inFlight == 0; });
 }
 
+void WriterPool::stop() {
+    std::lock_guard lock(m_mutex);
+    m_cancelled.store(true);
+    for (const std::unique_ptr<Writer>& w : m_writers) {
+        if (w->busy)
+            w->canceller->cancel();
+    }
+}
+
 void WriterPool::loop(Writer& writer) {
     for (;;) {
         Job job;
@@ -80,11 +90,16 @@ void WriterPool::loop(Writer& writer) {
                 return;
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
+            writer.busy = true;
         }
         Done done;
         done.ticket = job.ticket;
-        if (writer.conn.isOpen()) {
-            done.outcome = writer.store->writeEach(job.collectionId, job.documents, job.runId);
+        if (m_cancelled.load()) {
+            done.outcome.documents.resize(job.documents.size());
+            done.outcome.stopped = true;
+        } else if (writer.conn.isOpen()) {
+            done.outcome =
+                writer.store->writeEach(job.collectionId, job.documents, job.runId, &m_cancelled);
         } else {
             // This writer lost its server earlier: nothing it is given can be stored.
             done.outcome.documents.resize(job.documents.size());
@@ -95,6 +110,7 @@ void WriterPool::loop(Writer& writer) {
             std::lock_guard lock(m_mutex);
             m_done.append(std::move(done));
             --m_inFlight;
+            writer.busy = false;
         }
         m_idle.notify_all();
         if (m_wake)

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "core/db/pg_cancel_handle.h"
 #include "core/db/pg_connection.h"
 #include "core/ingest/document_store.h"
 
 #include <QList>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -49,12 +51,18 @@ public:
     QList<Done> takeDone();
     // Blocks until every submitted batch has finished; its outcome waits in takeDone().
     void waitIdle();
+    // Cancel: batches not started are not written, the statements running are cancelled on
+    // the server (their transactions roll back); what committed stays committed. Outcomes come
+    // as usual, marked stopped. The pool writes nothing more afterwards.
+    void stop();
 
 private:
     struct Writer {
         PgConnection conn;
         std::unique_ptr<DocumentStore> store;
+        std::unique_ptr<PgCancelHandle> canceller;
         std::thread thread;
+        bool busy = false; // guarded by m_mutex
     };
     void loop(Writer& writer);
 
@@ -65,6 +73,7 @@ private:
     QList<Done> m_done;
     int m_inFlight = 0; // submitted and not yet done
     bool m_stopping = false;
+    std::atomic<bool> m_cancelled{false};
     std::function<void()> m_wake;
     std::vector<std::unique_ptr<Writer>> m_writers;
 };

@@ -106,6 +106,7 @@ class TestImportWriters : public QObject {
 private slots:
     void severalWritersStoreWhatOneStores();
     void cancelKeepsCommittedWorkAndResumes();
+    void cancelCutsBatchesInFlightShort();
     void refusedDocumentCostsOnlyItself();
     void lostWritersEndTheRunAndTheNextResumes();
     void firstImportRefreshesDocumentStatistics();
@@ -214,6 +215,47 @@ void TestImportWriters::cancelKeepsCommittedWorkAndResumes() {
     const ImportRun whole = runImport(reference.conn, {dir}, WriterImport::settingsFor(1));
     QCOMPARE(whole.summary.imported, total);
     QCOMPARE(storedChunks(db.conn), storedChunks(reference.conn));
+}
+
+void TestImportWriters::cancelCutsBatchesInFlightShort() {
+    // Big documents: every batch in flight holds thousands of chunks for the server to index.
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("big"));
+    QVERIFY(QDir().mkpath(dir));
+    const int total = 300;
+    for (int i = 0; i < total; ++i)
+        QVERIFY(fx::writeFile(QStringLiteral("%1/b%2.txt").arg(dir).arg(i),
+                              longText(150, QString::number(i)).toUtf8()));
+    ImportDatabase db;
+    WriterImport run(db, 3);
+    QElapsedTimer sinceCancel;
+    run.importer.onFile = [&](const ImportFileResult& r) {
+        run.files.append(r);
+        if (!sinceCancel.isValid() && r.outcome == Outcome::Imported) {
+            run.importer.cancel();
+            sinceCancel.start();
+        }
+    };
+    const ImportSummary s = run.importer.run({{dir}, {}});
+    QVERIFY(s.cancelled);
+    QVERIFY2(sinceCancel.elapsed() < 1000, qPrintable(QString::number(sinceCancel.elapsed())));
+    const qint64 stored = db.count(QStringLiteral("SELECT count(*) FROM quiver.documents"));
+    QVERIFY(stored < total);
+    QCOMPARE(qint64(run.count(Outcome::Imported)), stored);
+    QCOMPARE(run.count(Outcome::Failed), 0); // cancelled work is not a failure
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.import_files WHERE state = "
+                                     "'imported'")),
+             stored);
+    QCOMPARE(
+        db.count(QStringLiteral("SELECT count(*) FROM quiver.chunks c WHERE NOT EXISTS "
+                                "(SELECT 1 FROM quiver.documents d WHERE d.id = c.document_id)")),
+        0);
+
+    WriterImport second(db, 3);
+    const ImportSummary resumed = second.importer.run({{dir}, {}});
+    QCOMPARE(resumed.failed, 0);
+    QCOMPARE(resumed.imported, total - stored);
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.documents")), total);
 }
 
 void TestImportWriters::refusedDocumentCostsOnlyItself() {
