@@ -24,7 +24,7 @@ Semantic search over your documents, backed by PostgreSQL.
 Commands:
   db status                       server version, schema version, row counts
   import PATH... [--collection NAME] [--chunk-tokens N] [--overlap-tokens N]
-          [--max-file-mb N] [--no-ocr] [--threads N]
+          [--max-file-mb N] [--no-ocr] [--threads N] [--writers N]
   profile add NAME --kind openai|openai-compatible|ollama|local|lexical
           [--base-url URL] [--model M] [--dimensions N] [--batch-size N] [--concurrency N]
           [--rpm N] [--tpm N]
