@@ -144,11 +144,21 @@ std::optional<JobRunner::Loop::Claim> JobRunner::Loop::claimNext(const QList<qin
         // The row lock (SKIP LOCKED) and the moved next_start make the claim exclusive: another
         // runner either skips the locked row or, after this commits, no longer sees it due.
         const PgResult due = conn->exec(
-            QStringLiteral("SELECT id, (extract(epoch FROM now()) * 1000)::bigint"
-                           "  FROM quiver.jobs"
-                           " WHERE scheduled AND proc = ANY($1::text[]) AND next_start <= now()"
-                           "   AND NOT (id = ANY($2::bigint[]))"
-                           " ORDER BY next_start, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+            QStringLiteral(
+                "SELECT id, (extract(epoch FROM now()) * 1000)::bigint"
+                "  FROM quiver.jobs"
+                " WHERE scheduled AND proc = ANY($1::text[]) AND next_start <= now()"
+                "   AND NOT (id = ANY($2::bigint[]))"
+                // A run still going (a slow one whose next slot came) is not
+                // doubled; one started longer ago than its max_runtime (or an hour)
+                // belongs to a worker that died.
+                "   AND NOT EXISTS (SELECT 1 FROM quiver.job_runs r"
+                "                   WHERE r.job_id = quiver.jobs.id"
+                "                     AND r.status = 'running'"
+                "                     AND r.started_at > now() - coalesce("
+                "                           quiver.jobs.max_runtime + interval '1 minute',"
+                "                           interval '1 hour'))"
+                " ORDER BY next_start, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
             {textArray(options.procs), EmbeddingQueue::idArray(exclude)});
         if (due.rows() == 0)
             return std::nullopt;

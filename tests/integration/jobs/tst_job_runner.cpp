@@ -5,6 +5,7 @@
 // `quiver-cli jobs run` wakes a running worker.
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
+#include "core/embed/embedder_factory.h"
 #include "core/jobs/job_repository.h"
 #include "core/jobs/job_runner.h"
 #include "tests/harness/fake_embeddings_server.h"
@@ -89,7 +90,9 @@ private slots:
     void rescanWatchedUsesTheSavedWatchFolders();
     void reembedEmbedsOneCollectionWithItsProfile();
     void racingRunnersRunEachDueSlotOnce();
+    void aRunStillGoingIsNotDoubled();
     void maxRuntimeStopsALongRun();
+    void maxRuntimeStopsAReembedMidRequest();
     void failedRunIsRetriedAfterItsRetryPeriod();
     void jobsRunWakesARunningWorker();
 
@@ -195,6 +198,11 @@ void TestJobRunner::rescanWatchedUsesTheSavedWatchFolders() {
                            QSettings::IniFormat);
         settings.setValue(QStringLiteral("import/watchFolders"), QStringList{watched});
     }
+    // Only the rescan runs: no embedding of the imported chunks meets the removals.
+    {
+        JobRepository jobs(*m_conn);
+        jobs.setScheduled(jobs.embedJobFor(QStringLiteral("fake")).id, false);
+    }
     const Job rescan = addJob(QStringLiteral("rescan_watched"), {});
     auto w = worker({QStringLiteral("--once")});
     QVERIFY2(test::finishedCleanly(*w, 60000), w->readAllStandardError().constData());
@@ -220,7 +228,8 @@ void TestJobRunner::rescanWatchedUsesTheSavedWatchFolders() {
     history = runs(rescan.id);
     QCOMPARE(history.size(), 2);
     QCOMPARE(history.first().status, QStringLiteral("success"));
-    QCOMPARE(history.first().rowsDone, 2);
+    QVERIFY2(history.first().rowsDone == 2,
+             QJsonDocument(history.first().details).toJson(QJsonDocument::Compact).constData());
     QCOMPARE(history.first().details.value(QStringLiteral("removed")).toInt(), 1);
     QCOMPARE(history.first().details.value(QStringLiteral("imported")).toInt(), 1);
     QCOMPARE(history.first().details.value(QStringLiteral("unchanged")).toInt(), 2);
@@ -320,6 +329,37 @@ void TestJobRunner::racingRunnersRunEachDueSlotOnce() {
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 2 * kJobs);
 }
 
+void TestJobRunner::aRunStillGoingIsNotDoubled() {
+    const QString dir = m_dir.filePath(QStringLiteral("busy"));
+    writeFiles(dir, 1);
+    const Job busy = addJob(QStringLiteral("rescan_watched"),
+                            QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}}});
+    // Another worker's run of it started a minute ago and is still going.
+    const qint64 other = JobRepository(*m_conn).startRun(busy.id, 0, QStringLiteral("elsewhere:1"));
+    m_conn->exec(QStringLiteral("UPDATE quiver.job_runs SET started_at = now() - interval '1 "
+                                "minute' WHERE id = $1"),
+                 {other});
+    {
+        RunnerThread runner(runnerOptions(true));
+        runner.runToEnd();
+        QCOMPARE(runner.finish(), 0);
+        QCOMPARE(runner.runner().counters().runs, 0);
+    }
+    QCOMPARE(runs(busy.id).size(), 1);
+    // Started two hours ago: its worker died, and the job runs again.
+    m_conn->exec(QStringLiteral("UPDATE quiver.job_runs SET started_at = now() - interval '2 "
+                                "hours' WHERE id = $1"),
+                 {other});
+    {
+        RunnerThread runner(runnerOptions(true));
+        runner.runToEnd();
+        QCOMPARE(runner.finish(), 0);
+        QCOMPARE(runner.runner().counters().succeeded, 1);
+    }
+    QCOMPARE(runs(busy.id).size(), 2);
+    QCOMPARE(runs(busy.id).first().status, QStringLiteral("success"));
+}
+
 void TestJobRunner::maxRuntimeStopsALongRun() {
     const QString tree = m_dir.filePath(QStringLiteral("big"));
     for (int d = 0; d < 8; ++d)
@@ -352,6 +392,44 @@ void TestJobRunner::maxRuntimeStopsALongRun() {
     // Retried after retry_period, not the schedule's two hours.
     const qint64 retryMs = after.lastFinish.msecsTo(after.nextStart);
     QVERIFY2(retryMs >= 3599000 && retryMs <= 3601000, qPrintable(QString::number(retryMs)));
+}
+
+void TestJobRunner::maxRuntimeStopsAReembedMidRequest() {
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    config.latencyMs = 20000;
+    m_server->setConfig(config);
+    test::insertChunks(*m_conn, 12, QStringLiteral("other"), 0, QStringLiteral("Other"));
+    JobSpec spec;
+    spec.proc = QStringLiteral("reembed");
+    spec.config = QJsonObject{{QStringLiteral("collection"), QStringLiteral("Other")},
+                              {QStringLiteral("profile"), QStringLiteral("fake")}};
+    spec.scheduleInterval = QStringLiteral("1 day");
+    spec.maxRuntime = QStringLiteral("300 milliseconds");
+    const Job reembed = JobRepository(*m_conn).add(spec);
+    JobRunner::Options options = runnerOptions(true);
+    options.embedderFactory = [](const EmbeddingProfile& p) {
+        return createEmbedder(p, QString::fromLatin1(kKey));
+    };
+    QElapsedTimer timer;
+    timer.start();
+    {
+        RunnerThread runner(options);
+        runner.runToEnd();
+        QCOMPARE(runner.finish(), 0);
+    }
+    // Stopped at its limit, not after the server's 20 s answer.
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(m_server->stats().requests, 1);
+    const QList<JobRun> history = runs(reembed.id);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().status, QStringLiteral("timeout"));
+    QCOMPARE(history.first().rowsDone, 0);
+    // Its claim was given back, nothing was written.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NULL")),
+             0);
 }
 
 void TestJobRunner::failedRunIsRetriedAfterItsRetryPeriod() {
