@@ -278,6 +278,23 @@ void TestSearchIndex::prunedDeletionLogRebuildsAStaleIndex() {
                                 "quiver.chunks WHERE document_id = $1)"),
                  {doc});
 
+    // Open transactions elsewhere on the server (other tests) can hold the snapshot horizon
+    // back; the index below starts past the deletions, as any index a month later would.
+    const QString deletedBy =
+        m_conn
+            ->exec(QStringLiteral("SELECT max(txid)::text FROM quiver.embedding_deletions WHERE "
+                                  "chunk_id IN (SELECT id FROM quiver.chunks WHERE "
+                                  "document_id = $1)"),
+                   {doc})
+            .text(0, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_conn
+            ->exec(
+                QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8"),
+                {deletedBy})
+            .toBool(0, 0),
+        120000);
+
     // An index that reads the log before it is pruned is not disturbed by the pruning.
     const auto neverProbe = [&](SearchIndex& idx) {
         for (const RankedChunk& h : idx.search(probe, 20))
