@@ -24,7 +24,7 @@ Semantic search over your documents, backed by PostgreSQL.
 Commands:
   db status                       server version, schema version, row counts
   import PATH... [--collection NAME] [--chunk-tokens N] [--overlap-tokens N]
-          [--max-file-mb N] [--no-ocr] [--threads N]
+          [--max-file-mb N] [--no-ocr] [--threads N] [--writers N]
   profile add NAME --kind openai|openai-compatible|ollama|local|lexical
           [--base-url URL] [--model M] [--dimensions N] [--batch-size N] [--concurrency N]
           [--rpm N] [--tpm N]
@@ -35,9 +35,11 @@ Commands:
                                   one text's vector; the key comes from the keychain, else
                                   $QUIVER_API_KEY, else F (readable by its owner only)
   worker [--profile P] [--concurrency N] [--once] [--api-key-file F] [--lease SECONDS]
-                                  embeds pending chunks; --once: until none is left
+                                  embeds pending chunks and runs due jobs; --once: until
+                                  no chunk is left and the due jobs have run
   jobs list | history [JOB] | pause JOB | resume JOB | delete JOB | run JOB
-  jobs add PROC [--name N] [--profile P] [--schedule-interval I] [--fixed-schedule BOOL]
+  jobs add PROC [--name N] [--profile P] [--collection C] [--schedule-interval I]
+          [--fixed-schedule BOOL]
           [--initial-start TIME] [--max-runtime I] [--max-retries N] [--retry-period I]
           [--config JSON]
   jobs alter JOB [the options of add] [--next-start TIME] [--scheduled BOOL]

@@ -12,9 +12,10 @@ namespace quiver::cli {
 
 namespace {
 
-const QString kUsage = QStringLiteral(
-    "usage: quiver-cli import PATH... [--collection NAME] [--chunk-tokens N] "
-    "[--overlap-tokens N] [--max-file-mb N] [--no-ocr] [--threads N] [--db CONNINFO] [--json]");
+const QString kUsage =
+    QStringLiteral("usage: quiver-cli import PATH... [--collection NAME] [--chunk-tokens N] "
+                   "[--overlap-tokens N] [--max-file-mb N] [--no-ocr] [--threads N] [--writers N] "
+                   "[--db CONNINFO] [--json]");
 
 Importer* g_running = nullptr;
 
@@ -78,7 +79,8 @@ int runImportCommand(const CliArguments& args, const CliOutput& out) {
     if (!takeInt(w, QStringLiteral("--chunk-tokens"), settings.chunkTokens, error) ||
         !takeInt(w, QStringLiteral("--overlap-tokens"), settings.overlapTokens, error) ||
         !takeInt(w, QStringLiteral("--max-file-mb"), maxMb, error) ||
-        !takeInt(w, QStringLiteral("--threads"), settings.readerThreads, error))
+        !takeInt(w, QStringLiteral("--threads"), settings.readerThreads, error) ||
+        !takeInt(w, QStringLiteral("--writers"), settings.writerConnections, error))
         return out.usageError(error);
     settings.maxFileBytes = qint64(maxMb) * 1024 * 1024;
     if (takeFlag(w, QStringLiteral("--no-ocr")))
@@ -103,6 +105,11 @@ int runImportCommand(const CliArguments& args, const CliOutput& out) {
     }
 
     Importer importer(conn, settings);
+    // The writers' connections go where this one went (the conninfo may hold a password: it
+    // stays in memory).
+    importer.openConnection = [conninfo = opener.conninfo()]() {
+        return PgConnection::open(conninfo);
+    };
     importer.onFile = [&out](const ImportFileResult& r) {
         if (out.json())
             out.object(toJson(r));

@@ -37,6 +37,8 @@ void printStatus(const CliOutput& out, const IndexStatus& s, qint64 stored, qint
             {QStringLiteral("file_bytes"), s.fileBytes},
             {QStringLiteral("ram_bytes"), s.ramBytes},
             {QStringLiteral("opened"), s.opened},
+            {QStringLiteral("last_merge"),
+             s.lastMerge.isEmpty() ? QJsonValue() : QJsonValue(s.lastMerge)},
             {QStringLiteral("recall_at_10"), optionalNumber(s.recall)},
             {QStringLiteral("recall_sample"), s.recall ? QJsonValue(s.recallSample) : QJsonValue()},
         });
@@ -61,6 +63,8 @@ void printStatus(const CliOutput& out, const IndexStatus& s, qint64 stored, qint
                      : QStringLiteral("%1 (%2)").arg(s.baseFile, c.formattedDataSize(s.fileBytes)));
     row("RAM:", c.formattedDataSize(s.ramBytes));
     row("Opened:", s.opened);
+    if (!s.lastMerge.isEmpty())
+        row("Merged:", s.lastMerge);
     row("Recall@10:", s.recall ? QStringLiteral("%1 (measured on %2 queries, %3)")
                                      .arg(*s.recall, 0, 'f', 3)
                                      .arg(s.recallSample)

@@ -1,6 +1,7 @@
 #include "app/cli/jobs_command.h"
 
 #include "core/jobs/job_repository.h"
+#include "core/jobs/reembed_job.h"
 #include "core/session/database_opener.h"
 
 #include <QJsonDocument>
@@ -12,7 +13,8 @@ namespace {
 
 const QString kUsage = QStringLiteral(
     "usage: quiver-cli jobs list | history [JOB] | pause JOB | resume JOB | delete JOB | run JOB\n"
-    "       quiver-cli jobs add PROC [--name N] [--profile P] [--schedule-interval I]\n"
+    "       quiver-cli jobs add PROC [--name N] [--profile P] [--collection C]\n"
+    "                  [--schedule-interval I]\n"
     "                  [--fixed-schedule true|false] [--initial-start TIME] [--max-runtime I]\n"
     "                  [--max-retries N] [--retry-period I] [--config JSON]\n"
     "       quiver-cli jobs alter JOB [the options of add] [--next-start TIME]\n"
@@ -149,11 +151,13 @@ QString takeSpec(QStringList& rest, JobSpec& spec) {
         config = doc.object();
         configGiven = true;
     }
-    if (!take("--profile"))
-        return missing("--profile");
-    if (present) {
-        config.insert(QStringLiteral("profile"), value);
-        configGiven = true;
+    for (const char* name : {"--profile", "--collection"}) {
+        if (!take(name))
+            return missing(name);
+        if (present) {
+            config.insert(QString::fromLatin1(name + 2), value);
+            configGiven = true;
+        }
     }
     if (configGiven)
         spec.config = config;
@@ -186,6 +190,11 @@ int runJobsCommand(const CliArguments& args, const CliOutput& out) {
         if (rest.size() != 1)
             return out.usageError(QStringLiteral("jobs add takes one PROC\n") + kUsage);
         spec.proc = rest.first();
+        if (spec.proc == QLatin1String("reembed")) {
+            const QString problem = ReembedJob::configProblem(spec.config.value_or(QJsonObject()));
+            if (!problem.isEmpty())
+                return out.usageError(problem + QLatin1Char('\n') + kUsage);
+        }
     } else if (needsJob && rest.size() != 1) {
         return out.usageError(QStringLiteral("jobs %1 takes one JOB (id or name)\n").arg(sub) +
                               kUsage);

@@ -3,6 +3,7 @@
 #include "core/embed/api_key_resolver.h"
 #include "core/embed/embedder_factory.h"
 #include "core/jobs/embed_worker.h"
+#include "core/jobs/job_runner.h"
 #include "core/secrets/secret_store.h"
 #include "core/session/database_opener.h"
 
@@ -11,6 +12,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <thread>
 
 namespace quiver::cli {
 
@@ -20,12 +22,20 @@ const QString kUsage = QStringLiteral(
     "usage: quiver-cli worker [--profile P] [--concurrency N] [--once] [--api-key-file FILE] "
     "[--lease SECONDS]");
 
-// The worker the signal handlers stop; stop() only stores to atomics.
+// The worker and job runner the signal handlers stop; stop() only stores to atomics.
 EmbedWorker* g_worker = nullptr;
+JobRunner* g_runner = nullptr;
 
 extern "C" void stopWorker(int) {
     if (g_worker)
         g_worker->stop();
+    if (g_runner)
+        g_runner->stop();
+}
+
+void logLine(const QString& message) {
+    std::fprintf(stderr, "quiver-cli worker: %s\n", message.toLocal8Bit().constData());
+    std::fflush(stderr);
 }
 
 } // namespace
@@ -70,25 +80,38 @@ int runWorkerCommand(const CliArguments& args, const CliOutput& out) {
     options.once = once;
     options.leaseSeconds = lease;
 
-    SecretStore store;
-    EmbedWorker worker(options, [&](const EmbeddingProfile& profile) {
+    // Each thread resolves keys with a keychain connection of its own.
+    const EmbedWorker::EmbedderFactory factory = [keyFile](const EmbeddingProfile& profile) {
+        SecretStore store;
         const ApiKeyResolver::Result key =
             ApiKeyResolver(store).resolve(profile, ApiKeyResolver::Sources{keyFile, true});
         return createEmbedder(profile, key.key);
-    });
-    // Progress goes to stderr, so that stdout stays for the result.
-    worker.onLog = [](const QString& message) {
-        std::fprintf(stderr, "quiver-cli worker: %s\n", message.toLocal8Bit().constData());
-        std::fflush(stderr);
     };
+    EmbedWorker worker(options, factory);
+    // Progress goes to stderr, so that stdout stays for the result.
+    worker.onLog = logLine;
+    // The other scheduled jobs (reembed, sync_index, rescan_watched) run beside the embedding.
+    JobRunner::Options runnerOptions;
+    runnerOptions.conninfo = options.conninfo;
+    runnerOptions.once = once;
+    runnerOptions.leaseSeconds = lease;
+    runnerOptions.embedderFactory = factory;
+    JobRunner runner(runnerOptions);
+    runner.onLog = logLine;
     g_worker = &worker;
+    g_runner = &runner;
     struct sigaction action {};
     action.sa_handler = stopWorker;
     sigemptyset(&action.sa_mask);
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
+    std::thread jobs([&runner] { (void)runner.run(); });
     const int status = worker.run();
+    if (status != 0 || !once)
+        runner.stop();
+    jobs.join();
     g_worker = nullptr;
+    g_runner = nullptr;
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     opener.release();
@@ -96,17 +119,23 @@ int runWorkerCommand(const CliArguments& args, const CliOutput& out) {
     const EmbedWorker::Counters c = worker.counters();
     if (status != 0)
         return out.error(worker.lastError());
+    const JobRunner::Counters j = runner.counters();
     if (out.json()) {
         out.object(QJsonObject{{QStringLiteral("embedded"), c.done},
                                {QStringLiteral("reused"), c.reused},
                                {QStringLiteral("failed"), c.failed},
-                               {QStringLiteral("errors"), c.errors}});
+                               {QStringLiteral("errors"), c.errors},
+                               {QStringLiteral("job_runs"), j.runs},
+                               {QStringLiteral("job_runs_failed"), j.failed}});
     } else {
-        out.line(QStringLiteral("embedded %1 chunks (%2 reused), %3 failed, %4 errors")
+        out.line(QStringLiteral("embedded %1 chunks (%2 reused), %3 failed, %4 errors; "
+                                "%5 job runs, %6 failed")
                      .arg(c.done)
                      .arg(c.reused)
                      .arg(c.failed)
-                     .arg(c.errors));
+                     .arg(c.errors)
+                     .arg(j.runs)
+                     .arg(j.failed));
     }
     return Success;
 }

@@ -31,6 +31,7 @@ constexpr std::array kMigrations{
     Migration{5, "search", ":/quiver/db/migrations/0005_search.sql"},
     Migration{6, "search_tsv_generated", ":/quiver/db/migrations/0006_search_tsv_generated.sql"},
     Migration{7, "deletion_log_pruning", ":/quiver/db/migrations/0007_deletion_log_pruning.sql"},
+    Migration{8, "sha256_checks", ":/quiver/db/migrations/0008_sha256_checks.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

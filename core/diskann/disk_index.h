@@ -104,6 +104,8 @@ public:
     IndexInfo info() const;
 
     struct Impl;
+    // The reader's state (core/diskann/disk_index_impl.h), for the streaming merge.
+    const Impl& internals() const { return *impl_; }
 
 private:
     explicit DiskIndex(std::unique_ptr<Impl> impl);

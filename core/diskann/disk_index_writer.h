@@ -9,7 +9,7 @@
 namespace quiver::diskann {
 
 struct DiskIndexBuildOptions {
-    std::uint32_t pqBytes = 0;    // bytes per PQ code; 0: dimension / 4, at most 128
+    std::uint32_t pqBytes = 0;    // bytes per PQ code; 0: dimension / 4, at most 256
     std::uint32_t cacheNodes = 0; // hot nodes a reader caches unless told otherwise
     // Coarse centroids the residuals are coded against; 0: chosen from the point count, 1: plain
     // PQ around the mean.

@@ -55,7 +55,7 @@ ProductQuantizer::ProductQuantizer(std::uint32_t dimension, std::vector<std::uin
 }
 
 std::uint32_t ProductQuantizer::subspacesForBudget(std::uint32_t dimension, std::uint32_t pqBytes) {
-    const std::uint32_t m = pqBytes ? pqBytes : std::min(dimension / 4, 128u);
+    const std::uint32_t m = pqBytes ? pqBytes : std::min(dimension / 4, 256u);
     return std::clamp(m, 1u, std::max(dimension, 1u));
 }
 

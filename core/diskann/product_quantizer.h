@@ -32,7 +32,9 @@ public:
 
     static ProductQuantizer train(const float* data, std::size_t n, std::uint32_t dimension,
                                   std::uint32_t subspaces, const PqTrainOptions& options = {});
-    // Sub-spaces for a code budget in bytes; 0 picks dimension / 4, at most 128 and at least 1.
+    // Sub-spaces for a code budget in bytes; 0 picks dimension / 4, at most 256 and at least 1
+    // (a sixteenth of the raw vectors up to 1024 dimensions: coarser codes at 768 dimensions
+    // steered searches of clustered data poorly).
     static std::uint32_t subspacesForBudget(std::uint32_t dimension, std::uint32_t pqBytes);
 
     std::uint32_t dimension() const { return dimension_; }

@@ -217,13 +217,17 @@ void VectorCodec::encodeBatch(const float* vectors, std::size_t n, std::uint8_t*
 }
 
 void VectorCodec::decode(const std::uint8_t* code, std::uint16_t coarse, float* vector) const {
+    std::vector<float> y(dimension());
+    decodeRotated(code, coarse, y.data());
+    rotation_.applyInverse(y.data(), vector);
+}
+
+void VectorCodec::decodeRotated(const std::uint8_t* code, std::uint16_t coarse, float* y) const {
     const std::uint32_t dim = dimension();
-    std::vector<float> y(dim);
-    pq_.decode(code, y.data());
+    pq_.decode(code, y);
     const float* centroid = coarse_.data() + std::size_t{coarse} * dim;
     for (std::uint32_t d = 0; d < dim; ++d)
         y[d] += centroid[d];
-    rotation_.applyInverse(y.data(), vector);
 }
 
 void VectorCodec::computeTable(const float* query, float* table) const {

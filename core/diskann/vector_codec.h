@@ -73,6 +73,10 @@ public:
                      std::uint32_t threads = 0) const;
     // The reconstruction c + r, rotated back to the input space.
     void decode(const std::uint8_t* code, std::uint16_t coarse, float* vector) const;
+    // The reconstruction in the rotated space, rotation().apply(x) being where x lands there:
+    // the rotation is orthogonal, so L2 distances there are those of the input space, without
+    // the cost of rotating back.
+    void decodeRotated(const std::uint8_t* code, std::uint16_t coarse, float* y) const;
 
     // Per-query table: coarseCount() coarse terms, then the PQ table.
     std::size_t tableSize() const { return coarseCount_ + pq_.tableSize(); }

@@ -74,6 +74,9 @@ void BackgroundImport::runNext() {
             return;
         }
         Importer importer(conn, settings, cancelFlag);
+        importer.openConnection = [conninfo = opener.conninfo()]() {
+            return PgConnection::open(conninfo);
+        };
         importer.onFile = [&](const ImportFileResult& r) {
             post([r](BackgroundImport* s) { emit s->fileDone(r); });
         };

@@ -1,5 +1,6 @@
 #include "core/ingest/document_store.h"
 
+#include "core/db/db_error.h"
 #include "core/db/pg_connection.h"
 
 #include <QJsonDocument>
@@ -63,6 +64,50 @@ QHash<QString, QString> DocumentStore::storedHashes(qint64 collectionId) {
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i)
         out.insert(r.text(i, 0), r.text(i, 1));
+    return out;
+}
+
+DocumentStore::BatchOutcome DocumentStore::writeEach(qint64 collectionId,
+                                                     const QList<PreparedDocument>& docs,
+                                                     qint64 runId, const std::atomic<bool>* stop) {
+    BatchOutcome out;
+    out.documents.resize(docs.size());
+    const auto lose = [&out](const DbError& e) {
+        out.connectionLost = true;
+        out.lostMessage = e.message();
+    };
+    try {
+        const QList<Written> written = writeBatch(collectionId, docs, runId);
+        for (qsizetype i = 0; i < written.size(); ++i)
+            out.documents[i] = {DocumentOutcome::State::Written, written[i], {}};
+        return out;
+    } catch (const DbError& e) {
+        if (!m_conn.isOpen()) {
+            lose(e);
+            return out;
+        }
+    }
+    const auto stopped = [&]() { return stop && stop->load(); };
+    for (qsizetype i = 0; i < docs.size(); ++i) {
+        if (stopped()) {
+            out.stopped = true;
+            break;
+        }
+        try {
+            const QList<Written> one = writeBatch(collectionId, {docs[i]}, runId);
+            out.documents[i] = {DocumentOutcome::State::Written, one[0], {}};
+        } catch (const DbError& e) {
+            if (!m_conn.isOpen()) {
+                lose(e);
+                break;
+            }
+            if (stopped()) {
+                out.stopped = true; // cancelled, not refused
+                break;
+            }
+            out.documents[i] = {DocumentOutcome::State::Refused, {}, e.message()};
+        }
+    }
     return out;
 }
 

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
+
 namespace quiver {
 
 class PgConnection;
@@ -25,6 +27,19 @@ public:
         bool replaced = false;
         qint64 reusedEmbeddings = 0;
     };
+    // What became of each document of a batch written by writeEach().
+    struct DocumentOutcome {
+        enum class State { Written, Refused, NotStored };
+        State state = State::NotStored;
+        Written written;       // State::Written
+        QString serverMessage; // State::Refused: why the server refused this document
+    };
+    struct BatchOutcome {
+        QList<DocumentOutcome> documents; // one per document, in the batch's order
+        bool connectionLost = false;      // documents not written by then are NotStored
+        QString lostMessage;
+        bool stopped = false; // stopped on request: documents not written by then are NotStored
+    };
 
     explicit DocumentStore(PgConnection& conn);
 
@@ -34,6 +49,12 @@ public:
     // runId 0: no import run to update.
     QList<Written> writeBatch(qint64 collectionId, const QList<PreparedDocument>& docs,
                               qint64 runId);
+    // writeBatch(); when one document breaks the batch and the connection is still open, the
+    // others are written one by one so that a bad document costs only itself. Never throws
+    // DbError: a lost connection is reported in the outcome. Once *stop is set (the statement
+    // running then cancelled by the caller) the documents not yet written are left alone.
+    BatchOutcome writeEach(qint64 collectionId, const QList<PreparedDocument>& docs, qint64 runId,
+                           const std::atomic<bool>* stop = nullptr);
     // Removes a document with its chunks and embeddings; false if it did not exist.
     bool deleteDocument(qint64 documentId);
 

@@ -16,6 +16,10 @@ ImportSettings ImportSettings::load(const QSettings& s) {
     r.ocrLanguage = s.value(QStringLiteral("import/ocrLanguage"), d.ocrLanguage).toString();
     r.ignorePatterns = s.value(QStringLiteral("import/ignorePatterns")).toStringList();
     r.embedTemplate = s.value(QStringLiteral("import/embedTemplate"), d.embedTemplate).toString();
+    r.writerConnections =
+        s.value(QStringLiteral("import/writerConnections"), d.writerConnections).toInt();
+    if (r.writerConnections < 0)
+        r.writerConnections = d.writerConnections;
     if (r.chunkTokens < 16)
         r.chunkTokens = d.chunkTokens;
     if (r.overlapTokens < 0 || r.overlapTokens > r.chunkTokens / 2)
@@ -36,6 +40,7 @@ void ImportSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("import/ocrLanguage"), ocrLanguage);
     s.setValue(QStringLiteral("import/ignorePatterns"), ignorePatterns);
     s.setValue(QStringLiteral("import/embedTemplate"), embedTemplate);
+    s.setValue(QStringLiteral("import/writerConnections"), writerConnections);
 }
 
 QString renderEmbedText(const QString& embedTemplate, const QString& title, const QString& chunk) {

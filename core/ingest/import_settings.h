@@ -22,6 +22,10 @@ struct ImportSettings {
     // What gets embedded for each chunk; $title and $chunk are replaced.
     QString embedTemplate = QStringLiteral("$title\n\n$chunk");
     int readerThreads = 0; // 0: one per core
+    // Connections that write batches in parallel (each batch is its own transaction), so that
+    // the server's per-chunk work (tsvector, GIN) runs on several cores. 0: one per core, at
+    // most 4; 1: everything on the caller's connection.
+    int writerConnections = 0;
 
     static ImportSettings load(const QSettings& settings);
     void save(QSettings& settings) const;

@@ -8,6 +8,7 @@
 #include "core/ingest/folder_walker.h"
 #include "core/ingest/import_run_store.h"
 #include "core/ingest/read_error.h"
+#include "core/ingest/writer_pool.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -35,6 +36,11 @@ namespace {
 // have nothing more for the moment; small files then share a transaction, big ones do not wait.
 constexpr qsizetype kBatchDocuments = 200;
 constexpr qsizetype kBatchTextBytes = 8 << 20;
+// Also bounded in chunks, the unit of the server's work (tsvector, GIN): a batch then takes a
+// fraction of a second, which is what a cancel waits for.
+constexpr qsizetype kBatchChunks = 2000;
+constexpr int kMaxDefaultWriters = 4;
+constexpr qint64 kFirstAnalyze = 256;
 constexpr int kProgressIntervalMs = 250;
 
 struct WorkResult {
@@ -73,6 +79,14 @@ struct Importer::Pipeline {
     std::vector<std::unique_ptr<std::atomic<qint64>>> partialBytes; // per reader
     qint64 bytesReported = 0;
     qint64 lastBytesShown = 0;
+    // Opened for the first batch that needs it; declared last so that it is gone (its threads
+    // joined) before the mutex and condition its wake-ups use.
+    // Documents stored by this run, and when quiver.documents is next analysed (see
+    // analyzeIfGrown()).
+    qint64 stored = 0;
+    qint64 analyzeAt = -1;
+    bool poolTried = false;
+    std::unique_ptr<WriterPool> pool;
 };
 
 Importer::Importer(PgConnection& conn, ImportSettings settings,
@@ -81,6 +95,53 @@ Importer::Importer(PgConnection& conn, ImportSettings settings,
     , m_settings(std::move(settings))
     , m_cancelFlag(cancelFlag ? std::move(cancelFlag) : std::make_shared<std::atomic<bool>>(false))
     , m_cancelled(*m_cancelFlag) {}
+
+int Importer::writerCount() const {
+    if (m_settings.writerConnections > 0)
+        return m_settings.writerConnections;
+    return std::clamp(QThread::idealThreadCount(), 1, kMaxDefaultWriters);
+}
+
+WriterPool* Importer::writerPool(Pipeline& pipe) {
+    if (!pipe.poolTried) {
+        pipe.poolTried = true;
+        const int count = writerCount();
+        if (count > 1 && openConnection) {
+            pipe.pool = std::make_unique<WriterPool>(count, openConnection, [&pipe]() {
+                std::lock_guard lock(pipe.mutex);
+                pipe.readyForWriter.notify_all();
+            });
+            if (pipe.pool->size() == 0)
+                pipe.pool.reset(); // no second connection to be had: write on m_conn
+        }
+    }
+    return pipe.pool.get();
+}
+
+void Importer::analyzeIfGrown(Pipeline& pipe) {
+    // Every chunk row's foreign key is checked with a query whose plan each writer's session
+    // keeps. Made while quiver.documents was small (a first import), that plan scans the whole
+    // table, and each chunk then costs time in proportion to the documents stored so far.
+    // Fresh statistics make the server plan those checks again, with the primary key.
+    try {
+        if (pipe.analyzeAt < 0) {
+            pipe.analyzeAt = kFirstAnalyze;
+            const qint64 known = m_conn
+                                     .exec(QStringLiteral("SELECT greatest(reltuples, 0)::bigint "
+                                                          "FROM pg_class WHERE oid = "
+                                                          "'quiver.documents'::regclass"))
+                                     .toInt64(0, 0);
+            pipe.analyzeAt = std::max<qint64>(kFirstAnalyze, known);
+        }
+        if (pipe.stored < pipe.analyzeAt)
+            return;
+        pipe.analyzeAt = pipe.stored * 4;
+        // Without the right to analyse the table the server only warns; that is fine.
+        m_conn.exec(QStringLiteral("ANALYZE quiver.documents"));
+    } catch (const DbError&) {
+        // A lost connection shows up at the next write; statistics are only an optimisation.
+    }
+}
 
 void Importer::report(const ImportFileResult& r, ImportSummary& summary) {
     switch (r.outcome) {
@@ -135,15 +196,22 @@ ImportSummary Importer::run(const Request& request) {
     pipe.progress.walking = true;
     const FolderWalker walker(m_settings.maxFileBytes, m_settings.ignorePatterns);
     for (Group& g : groups) {
+        QSet<QString> seen;
         for (const QString& root : std::as_const(g.roots)) {
             const FolderWalker::Result r = walker.walk(root, &m_cancelled);
-            g.walked.files += r.files;
+            // A file under two of the roots is imported once: one path, one writer.
+            for (const FolderWalker::File& f : r.files) {
+                if (!seen.contains(f.path)) {
+                    seen.insert(f.path);
+                    g.walked.files.append(f);
+                }
+            }
             g.walked.skipped += r.skipped;
             g.walked.ignored += r.ignored;
-            for (const FolderWalker::File& f : r.files) {
-                ++pipe.progress.filesTotal;
-                pipe.progress.bytesTotal += f.size;
-            }
+        }
+        for (const FolderWalker::File& f : std::as_const(g.walked.files)) {
+            ++pipe.progress.filesTotal;
+            pipe.progress.bytesTotal += f.size;
         }
         pipe.progress.filesTotal += g.walked.skipped.size();
     }
@@ -158,6 +226,7 @@ ImportSummary Importer::run(const Request& request) {
         if (request.removeMissing && !m_cancelled.load() && !summary.databaseLost)
             removeMissing(g, summary);
     }
+    pipe.pool.reset();
     summary.cancelled = m_cancelled.load() && !summary.databaseLost;
     if (onProgress)
         onProgress(pipe.progress);
@@ -374,11 +443,17 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         });
     }
 
-    // The writer: this thread.
+    // The writer: this thread hands batches to the writer pool, or writes them itself on m_conn
+    // when there is none; either way every result is reported from here.
+    // A single file is not worth the connections.
+    WriterPool* const pool = todo.size() > 1 ? writerPool(pipe) : nullptr;
     QList<PreparedDocument> batch;
     QList<ImportFileResult> batchResults;
     qsizetype batchText = 0;
+    qsizetype batchChunks = 0;
     QElapsedTimer batchAge;
+    QHash<quint64, QList<ImportFileResult>> inFlight; // pool batches by ticket
+    quint64 nextTicket = 0;
     QList<ImportRunStore::Mark> marks;
     bool lost = false;
     QString lostMessage;
@@ -405,65 +480,70 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         }
         marks.clear();
     };
-    const auto finishResult = [&](ImportFileResult& r, const DocumentStore::Written* w) {
-        if (w) {
-            r.documentId = w->documentId;
-            r.outcome = w->replaced ? Outcome::Replaced : Outcome::Imported;
-            r.reusedEmbeddings = w->reusedEmbeddings;
-            pipe.progress.chunks += r.chunks;
+    // Reports what became of one written batch.
+    const auto settle = [&](const QList<ImportFileResult>& results,
+                            const DocumentStore::BatchOutcome& outcome) {
+        if (outcome.connectionLost && !lost) {
+            lost = true;
+            lostMessage = outcome.lostMessage;
         }
-        ++pipe.progress.filesDone;
-        reportOnce(r);
+        for (qsizetype i = 0; i < results.size(); ++i) {
+            ImportFileResult r = results[i];
+            const DocumentStore::DocumentOutcome& d = outcome.documents[i];
+            pipe.bytesReported += r.bytes;
+            switch (d.state) {
+            case DocumentStore::DocumentOutcome::State::Written:
+                r.documentId = d.written.documentId;
+                r.outcome = d.written.replaced ? Outcome::Replaced : Outcome::Imported;
+                r.reusedEmbeddings = d.written.reusedEmbeddings;
+                pipe.progress.chunks += r.chunks;
+                ++pipe.progress.filesDone;
+                ++pipe.stored;
+                reportOnce(r);
+                break;
+            case DocumentStore::DocumentOutcome::State::Refused:
+                r.outcome = Outcome::Failed;
+                r.reason = QStringLiteral("the database refused it: %1").arg(d.serverMessage);
+                r.chunks = 0;
+                marks.append({r.path, QStringLiteral("failed"), r.reason});
+                ++pipe.progress.filesDone;
+                reportOnce(r);
+                break;
+            case DocumentStore::DocumentOutcome::State::NotStored:
+                // Cancelled: not stored and not reported, like the batch not yet handed out.
+                if (!outcome.stopped || outcome.connectionLost)
+                    failLost({r});
+                break;
+            }
+        }
+        if (lost)
+            m_cancelled.store(true); // stop the readers: nothing more can be stored
     };
+    const auto settleDone = [&]() {
+        if (!pool)
+            return;
+        for (const WriterPool::Done& done : pool->takeDone())
+            settle(inFlight.take(done.ticket), done.outcome);
+    };
+    const auto writerFree = [&]() { return !pool || pool->hasFreeWriter(); };
     const auto flush = [&]() {
         if (batch.isEmpty())
             return;
         if (lost) {
+            for (const ImportFileResult& r : std::as_const(batchResults))
+                pipe.bytesReported += r.bytes;
             failLost(batchResults);
+        } else if (pool) {
+            const quint64 ticket = nextTicket++;
+            inFlight.insert(ticket, batchResults);
+            pool->submit({ticket, collectionId, run.id, std::move(batch)});
         } else {
-            try {
-                const QList<DocumentStore::Written> written =
-                    store->writeBatch(collectionId, batch, run.id);
-                for (qsizetype i = 0; i < batchResults.size(); ++i)
-                    finishResult(batchResults[i], &written[i]);
-            } catch (const DbError& e) {
-                if (!m_conn.isOpen()) {
-                    lost = true;
-                    lostMessage = e.message();
-                    failLost(batchResults);
-                } else {
-                    // One document broke the batch: store the others one by one.
-                    for (qsizetype i = 0; i < batch.size(); ++i) {
-                        try {
-                            const QList<DocumentStore::Written> one =
-                                store->writeBatch(collectionId, {batch[i]}, run.id);
-                            finishResult(batchResults[i], &one[0]);
-                        } catch (const DbError& single) {
-                            if (!m_conn.isOpen()) {
-                                lost = true;
-                                lostMessage = single.message();
-                                failLost(batchResults.mid(i));
-                                break;
-                            }
-                            ImportFileResult r = batchResults[i];
-                            r.outcome = Outcome::Failed;
-                            r.reason =
-                                QStringLiteral("the database refused it: %1").arg(single.message());
-                            marks.append({r.path, QStringLiteral("failed"), r.reason});
-                            ++pipe.progress.filesDone;
-                            reportOnce(r);
-                        }
-                    }
-                }
-            }
+            settle(batchResults, store->writeEach(collectionId, batch, run.id));
         }
-        for (const ImportFileResult& r : std::as_const(batchResults))
-            pipe.bytesReported += r.bytes;
         batch.clear();
         batchResults.clear();
         batchText = 0;
-        if (lost)
-            m_cancelled.store(true); // stop the readers: nothing more can be stored
+        batchChunks = 0;
     };
     const auto emitProgress = [&](bool force) {
         if (!onProgress || (!force && pipe.sinceProgress.elapsed() < kProgressIntervalMs))
@@ -478,27 +558,42 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         onProgress(p);
         pipe.sinceProgress.restart();
     };
-    const qint64 bytesBefore = pipe.progress.bytesDone;
-    pipe.progress.bytesDone = bytesBefore;
+    const auto batchFull = [&]() {
+        return batch.size() >= kBatchDocuments || batchText >= kBatchTextBytes ||
+               batchChunks >= kBatchChunks;
+    };
 
     for (;;) {
         std::deque<WorkResult> taken;
         bool readersDone = false;
         {
             std::unique_lock lock(pipe.mutex);
+            // A full batch waiting for a free writer takes nothing more: the readers then wait
+            // on the queue's limit instead of filling memory.
+            const auto canTake = [&]() { return !batchFull() || writerFree(); };
             pipe.readyForWriter.wait_for(lock, std::chrono::milliseconds(100), [&]() {
-                return !pipe.queue.empty() || pipe.activeReaders == 0 || m_cancelled.load();
+                if (m_cancelled.load() || (pool && pool->hasDone()))
+                    return true;
+                if (!pipe.queue.empty())
+                    return canTake();
+                if (pipe.activeReaders > 0)
+                    return false;
+                // Readers finished: wake for a batch that can go out now, or to end.
+                return batch.isEmpty() ? !(pool && pool->inFlight() > 0) : writerFree();
             });
-            taken.swap(pipe.queue);
-            readersDone = pipe.activeReaders == 0;
+            if (canTake())
+                taken.swap(pipe.queue);
+            readersDone = pipe.activeReaders == 0 && pipe.queue.empty();
             pipe.readyForReaders.notify_all();
         }
+        settleDone();
         if (m_cancelled.load() && !lost)
             break; // what is not committed is dropped; the run stays open to be resumed
         for (WorkResult& w : taken) {
             if (w.document && !lost) {
                 if (batch.isEmpty())
                     batchAge.start();
+                batchChunks += w.document->chunks.size();
                 batch.append(std::move(*w.document));
                 batchResults.append(w.result);
                 batchText += w.textBytes;
@@ -517,22 +612,30 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
             ++pipe.progress.filesDone;
             reportOnce(w.result);
         }
-        if (batch.size() >= kBatchDocuments || batchText >= kBatchTextBytes ||
-            (taken.empty() && !batch.isEmpty()) || (!batch.isEmpty() && batchAge.elapsed() > 500))
+        const bool due = !batch.isEmpty() &&
+                         (batchFull() || taken.empty() || readersDone || batchAge.elapsed() > 500);
+        if (lost || (due && writerFree()))
             flush();
         if (marks.size() >= 500)
             flushMarks();
+        if (!lost)
+            analyzeIfGrown(pipe);
         emitProgress(false);
-        if (readersDone && taken.empty()) {
-            std::lock_guard lock(pipe.mutex);
-            if (pipe.queue.empty())
-                break;
-        }
+        if (readersDone && batch.isEmpty() && !(pool && pool->inFlight() > 0))
+            break;
         if (lost && readersDone)
             break;
     }
-    if (!m_cancelled.load() || lost)
+    if (lost)
         flush();
+    // Batches in flight: a cancel cuts them short on the server so that it is quick; otherwise
+    // they commit or fail on their own. Either way what committed is reported.
+    if (pool) {
+        if (m_cancelled.load() && !lost)
+            pool->stop();
+        pool->waitIdle();
+        settleDone();
+    }
     {
         std::lock_guard lock(pipe.mutex);
         pipe.readyForReaders.notify_all();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/db/pg_connection.h"
 #include "core/ingest/import_settings.h"
 #include "core/ingest/import_types.h"
 
@@ -12,13 +13,14 @@
 
 namespace quiver {
 
-class PgConnection;
+class WriterPool;
 
 // Imports files and folders into collections. Readers and the chunker run on a pool of
-// threads while the calling thread writes batches to the database (DocumentStore), so reading
-// and writing overlap. run() blocks until done or cancelled; call it off the GUI thread. The
-// callbacks run on the calling thread. One bad file never stops the others; a lost database
-// connection ends the run, and the next run of the same paths resumes it.
+// threads while batches are written to the database (DocumentStore), so reading and writing
+// overlap: on the calling thread's connection, or, given openConnection, on several
+// connections of their own in parallel (WriterPool). run() blocks until done or cancelled; call
+// it off the GUI thread. The callbacks run on the calling thread. One bad file never stops the
+// others; a lost database connection ends the run, and the next run of the same paths resumes it.
 class Importer {
 public:
     struct Request {
@@ -35,6 +37,10 @@ public:
 
     std::function<void(const ImportFileResult&)> onFile;
     std::function<void(const ImportProgress&)> onProgress; // at least every 250 ms while busy
+    // Opens another connection to the same database. Set, batches are written on
+    // settings.writerConnections connections of their own; unset, everything goes through the
+    // connection given to the constructor.
+    std::function<PgConnection()> openConnection;
 
     void cancel() { m_cancelled.store(true); } // any thread; run() returns within a second
     bool isCancelled() const { return m_cancelled.load(); }
@@ -49,6 +55,9 @@ private:
     void importGroup(const Group& group, Pipeline& state, ImportSummary& summary);
     void removeMissing(const Group& group, ImportSummary& summary);
     void report(const ImportFileResult& r, ImportSummary& summary);
+    int writerCount() const;
+    void analyzeIfGrown(Pipeline& pipe);
+    WriterPool* writerPool(Pipeline& pipe);
 
     PgConnection& m_conn;
     ImportSettings m_settings;

@@ -3,6 +3,7 @@
 #include "core/embed/api_key_resolver.h"
 #include "core/embed/embedder_factory.h"
 #include "core/jobs/embed_worker.h"
+#include "core/jobs/job_runner.h"
 #include "core/secrets/secret_store.h"
 
 #include <QPointer>
@@ -27,12 +28,13 @@ void BackgroundWorker::start(const QString& conninfo, const QString& profile) {
     options.conninfo = conninfo;
     options.profile = profile;
     options.kind = QStringLiteral("gui");
-    m_worker = std::make_unique<EmbedWorker>(options, [](const EmbeddingProfile& p) {
+    const EmbedWorker::EmbedderFactory factory = [](const EmbeddingProfile& p) {
         SecretStore store;
         const ApiKeyResolver::Result key =
             ApiKeyResolver(store).resolve(p, ApiKeyResolver::Sources{QString(), true});
         return createEmbedder(p, key.key);
-    });
+    };
+    m_worker = std::make_unique<EmbedWorker>(options, factory);
     QPointer<BackgroundWorker> self(this);
     m_worker->onLog = [self](const QString& text) {
         if (self)
@@ -60,9 +62,27 @@ void BackgroundWorker::start(const QString& conninfo, const QString& profile) {
     });
     m_thread->setObjectName(QStringLiteral("quiver-embed-worker"));
     m_thread->start();
+
+    JobRunner::Options jobOptions;
+    jobOptions.conninfo = conninfo;
+    jobOptions.embedderFactory = factory;
+    m_jobs = std::make_unique<JobRunner>(jobOptions);
+    m_jobs->onLog = m_worker->onLog;
+    JobRunner* jobs = m_jobs.get();
+    m_jobsThread = QThread::create([jobs] { (void)jobs->run(); });
+    m_jobsThread->setObjectName(QStringLiteral("quiver-job-runner"));
+    m_jobsThread->start();
 }
 
 void BackgroundWorker::stop() {
+    if (m_jobsThread) {
+        // A running job is cancelled (as by its max_runtime) and recorded before this returns.
+        m_jobs->stop();
+        m_jobsThread->wait();
+        delete m_jobsThread;
+        m_jobsThread = nullptr;
+        m_jobs.reset();
+    }
     if (!m_thread)
         return;
     m_worker->stop();

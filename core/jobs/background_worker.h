@@ -10,12 +10,15 @@ class QThread;
 namespace quiver {
 
 class EmbedWorker;
+class JobRunner;
 
 // The GUI's embedding worker: an EmbedWorker on a thread of its own, with its own connection,
-// embedding with the default profile (or the one named) whatever lands in the database. Its
-// news comes back as queued signals. stop() (and the destructor) waits until the worker has
-// released its batch and closed its run and heartbeat, which takes at most a few hundred
-// milliseconds plus one database round trip.
+// embedding with the default profile (or the one named) whatever lands in the database, and a
+// JobRunner on another thread running the other scheduled jobs (reembed, sync_index,
+// rescan_watched) as they come due. Its news comes back as queued signals. stop() (and the
+// destructor) waits until the worker has released its batch and closed its run and heartbeat,
+// which takes at most a few hundred milliseconds plus one database round trip, and until a
+// running job has been cancelled and recorded (an import stops within a second).
 class BackgroundWorker : public QObject {
     Q_OBJECT
 public:
@@ -36,6 +39,8 @@ signals:
 private:
     QThread* m_thread = nullptr;
     std::unique_ptr<EmbedWorker> m_worker;
+    QThread* m_jobsThread = nullptr;
+    std::unique_ptr<JobRunner> m_jobs;
 };
 
 } // namespace quiver

@@ -7,6 +7,7 @@
 #include "core/embed/token_estimate.h"
 #include "core/jobs/embedding_queue.h"
 #include "core/jobs/job_repository.h"
+#include "core/jobs/lease_keeper.h"
 #include "core/jobs/worker_registry.h"
 
 #include <QCoreApplication>
@@ -90,6 +91,7 @@ private:
     int maxAttempts() const { return job.maxRetries < 0 ? 5 : job.maxRetries + 1; }
 
     std::optional<PgConnection> conn;
+    std::unique_ptr<LeaseKeeper> leases;
     // Paces whole embed() calls at the profile's limits: each call paces its own requests, but
     // starts with a full budget, so back-to-back calls would overrun the provider's limits.
     std::optional<RateLimiter> pace;
@@ -129,7 +131,9 @@ void EmbedWorker::Loop::noteError(const QString& message) {
 }
 
 EmbeddingQueue EmbedWorker::Loop::queue() {
-    return EmbeddingQueue(*conn, model, claimer, workerId);
+    EmbeddingQueue q(*conn, model, claimer, workerId);
+    q.restrictToCollection(options.collectionId);
+    return q;
 }
 
 void EmbedWorker::Loop::connect(bool first) {
@@ -151,7 +155,13 @@ void EmbedWorker::Loop::connect(bool first) {
                     static_cast<int>(QCoreApplication::applicationPid()), options.kind,
                     profile.name);
                 claimer = QStringLiteral("%1#%2").arg(workerName).arg(workerId);
+                leases =
+                    std::make_unique<LeaseKeeper>(options.conninfo, claimer, options.leaseSeconds);
+                leases->start();
             }
+            // A run that is not this worker's own is ended by whoever started it.
+            if (interruptedRun != 0 && interruptedRun == options.runId)
+                interruptedRun = 0;
             if (interruptedRun != 0) {
                 JobRepository(*conn).finishRun(interruptedRun, QStringLiteral("interrupted"),
                                                interruption);
@@ -177,7 +187,14 @@ void EmbedWorker::Loop::connect(bool first) {
 }
 
 void EmbedWorker::Loop::loadJob() {
-    job = JobRepository(*conn).embedJobFor(profile.name);
+    if (options.jobId != 0) {
+        std::optional<Job> own = JobRepository(*conn).find(options.jobId);
+        if (!own)
+            throw FatalError(QStringLiteral("job %1 was deleted while it ran").arg(options.jobId));
+        job = *own;
+    } else {
+        job = JobRepository(*conn).embedJobFor(profile.name);
+    }
     // The job's config may narrow what the profile allows.
     const int batch = job.config.value(QStringLiteral("batch_size")).toInt(0);
     if (batch > 0)
@@ -229,12 +246,17 @@ void EmbedWorker::Loop::beat(bool force) {
 
 void EmbedWorker::Loop::ensureRun() {
     if (runId == 0)
-        runId = JobRepository(*conn).startRun(job.id, workerId, workerName);
+        runId = options.runId != 0 ? options.runId
+                                   : JobRepository(*conn).startRun(job.id, workerId, workerName);
 }
 
 void EmbedWorker::Loop::endRun(const QString& status, const QString& error) {
     if (runId == 0)
         return;
+    if (options.runId != 0) {
+        runId = 0;
+        return;
+    }
     JobRepository(*conn).finishRun(runId, status, error);
     runId = 0;
 }
@@ -464,6 +486,8 @@ int EmbedWorker::Loop::run() {
     }
 
     // Stopping: give back what is still claimed, close the run and the heartbeat.
+    if (leases)
+        leases->stop();
     try {
         if (conn && conn->isOpen()) {
             queue().releaseAll();

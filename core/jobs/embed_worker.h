@@ -16,7 +16,8 @@ namespace quiver {
 // a heartbeat row, LISTENs for new chunks and job changes (and polls on the job's schedule in
 // case a notification was missed), claims batches of its profile's queue with a lease, reuses
 // embeddings of identical text, calls the provider, and writes the vectors while it holds the
-// claim. A batch the provider refuses is halved until the one bad input fails alone; provider
+// claim, renewing the claim's lease while the provider works (LeaseKeeper). A batch the
+// provider refuses is halved until the one bad input fails alone; provider
 // outages release the batch and back off. Each burst of work is a run in the job's history.
 //
 // run() blocks the calling thread; stop() may be called from any thread (and from a signal
@@ -30,6 +31,12 @@ public:
         bool once = false;   // return when nothing is pending
         double leaseSeconds = 120;
         QString kind = QStringLiteral("cli"); // "cli" or "gui", for the heartbeat row
+        // A reembed job's share: only this collection's chunks (0: all), under this job
+        // (0: the profile's embed_pending job), counted into this run of it (0: runs of its
+        // own, started and ended by the worker).
+        qint64 collectionId = 0;
+        qint64 jobId = 0;
+        qint64 runId = 0;
     };
     // Makes the profile's embedder (resolving its key); throws EmbedError.
     using EmbedderFactory =

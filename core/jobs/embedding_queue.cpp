@@ -41,6 +41,8 @@ QList<EmbeddingQueue::Chunk> EmbeddingQueue::claim(int limit, double leaseSecond
                 "                    WHERE q.chunk_id = c.id AND q.model = $1"
                 "                      AND (q.failed_at IS NOT NULL OR q.lease_until > now()"
                 "                           OR q.next_attempt_at > now()))"
+                "    AND ($6::bigint = 0 OR c.document_id IN (SELECT d.id FROM quiver.documents d"
+                "                                             WHERE d.collection_id = $6))"
                 "  ORDER BY c.id LIMIT $4"
                 "  FOR NO KEY UPDATE OF c SKIP LOCKED) "
                 "INSERT INTO quiver.embedding_queue AS q"
@@ -53,7 +55,7 @@ QList<EmbeddingQueue::Chunk> EmbeddingQueue::claim(int limit, double leaseSecond
                 "  WHERE q.failed_at IS NULL AND (q.lease_until IS NULL OR q.lease_until <= now())"
                 "    AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= now()) "
                 "RETURNING q.chunk_id"),
-            {m_model, m_claimer, m_workerId, limit, leaseSeconds});
+            {m_model, m_claimer, m_workerId, limit, leaseSeconds, m_collectionId});
         QList<qint64> out;
         out.reserve(claimed.rows());
         for (int r = 0; r < claimed.rows(); ++r)
@@ -218,6 +220,8 @@ bool EmbeddingQueue::fail(qint64 chunkId, const QString& error, int maxAttempts,
 }
 
 EmbeddingQueue::Backlog EmbeddingQueue::backlog() {
+    if (m_collectionId != 0)
+        return collectionBacklog();
     const PgResult r = m_conn.exec(
         QStringLiteral("SELECT (SELECT count(*) FROM quiver.chunks),"
                        "  (SELECT count(*) FROM quiver.embeddings WHERE model = $1),"
@@ -228,6 +232,31 @@ EmbeddingQueue::Backlog EmbeddingQueue::backlog() {
                        "     AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e"
                        "                     WHERE e.chunk_id = q.chunk_id AND e.model = $1))"),
         {m_model});
+    Backlog b;
+    b.total = r.toInt64(0, 0);
+    b.embedded = r.toInt64(0, 1);
+    b.claimed = r.toInt64(0, 2);
+    b.failed = r.toInt64(0, 3);
+    b.pending = qMax<qint64>(0, b.total - b.embedded - b.failed);
+    return b;
+}
+
+EmbeddingQueue::Backlog EmbeddingQueue::collectionBacklog() {
+    const PgResult r = m_conn.exec(
+        QStringLiteral(
+            "WITH c AS (SELECT c.id FROM quiver.chunks c"
+            "           JOIN quiver.documents d ON d.id = c.document_id"
+            "           WHERE d.collection_id = $2) "
+            "SELECT (SELECT count(*) FROM c),"
+            "  (SELECT count(*) FROM quiver.embeddings e JOIN c ON c.id = e.chunk_id"
+            "   WHERE e.model = $1),"
+            "  (SELECT count(*) FROM quiver.embedding_queue q JOIN c ON c.id = q.chunk_id"
+            "   WHERE q.model = $1 AND q.lease_until > now()),"
+            "  (SELECT count(*) FROM quiver.embedding_queue q JOIN c ON c.id = q.chunk_id"
+            "   WHERE q.model = $1 AND q.failed_at IS NOT NULL"
+            "     AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e"
+            "                     WHERE e.chunk_id = q.chunk_id AND e.model = $1))"),
+        {m_model, m_collectionId});
     Backlog b;
     b.total = r.toInt64(0, 0);
     b.embedded = r.toInt64(0, 1);

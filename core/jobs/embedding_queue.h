@@ -44,6 +44,10 @@ public:
     // quiver.workers (0: none).
     EmbeddingQueue(PgConnection& conn, QString model, QString claimer, qint64 workerId = 0);
 
+    // Only the chunks of one collection (0: all) are claimed and counted in the backlog: a
+    // reembed job's share of the queue.
+    void restrictToCollection(qint64 collectionId) { m_collectionId = collectionId; }
+
     // Claims up to `limit` chunks for leaseSeconds. Chunks already embedded, failed, leased by a
     // live claim or waiting for their retry time are skipped.
     QList<Chunk> claim(int limit, double leaseSeconds);
@@ -79,10 +83,13 @@ public:
     static QString idArray(const QList<qint64>& ids);
 
 private:
+    Backlog collectionBacklog();
+
     PgConnection& m_conn;
     QString m_model;
     QString m_claimer;
     qint64 m_workerId = 0;
+    qint64 m_collectionId = 0;
 };
 
 } // namespace quiver

@@ -3,6 +3,7 @@
 #include "core/db/db_error.h"
 #include "core/db/pg_connection.h"
 #include "core/jobs/job_schedule.h"
+#include "core/jobs/reembed_job.h"
 
 #include <QJsonDocument>
 
@@ -136,12 +137,20 @@ Job JobRepository::read(qint64 id) {
     return *job;
 }
 
-void JobRepository::validate(const JobSpec& spec) {
+void JobRepository::validate(const JobSpec& spec, const QString& currentProc,
+                             const QJsonObject& currentConfig) {
     if (spec.proc && !Job::procs().contains(*spec.proc))
         throw JobError(QStringLiteral("unknown proc \"%1\": use one of %2")
                            .arg(*spec.proc, Job::procs().join(QStringLiteral(", "))));
     if (spec.name && spec.name->trimmed().isEmpty())
         throw JobError(QStringLiteral("a job's name cannot be empty"));
+    // What the job will be once changed: a reembed job must say what to embed with what.
+    const QString proc = spec.proc.value_or(currentProc);
+    const QJsonObject config = spec.config.value_or(currentConfig);
+    if (proc == QLatin1String("reembed")) {
+        if (const QString problem = ReembedJob::configProblem(config); !problem.isEmpty())
+            throw JobError(problem);
+    }
     if (!spec.config)
         return;
     // The same test as the table's CHECK, so the API and the table never disagree.
@@ -158,6 +167,21 @@ void JobRepository::validate(const JobSpec& spec) {
         throw JobError(QStringLiteral("the job's config names profile \"%1\", which does not "
                                       "exist: see 'quiver-cli profile list'")
                            .arg(profile));
+    const QString collection = spec.config->value(QStringLiteral("collection")).toString();
+    // A rescan creates its collection; a reembed needs one that holds chunks already.
+    if (proc == QLatin1String("reembed") && !collection.isEmpty() &&
+        m_conn.exec(QStringLiteral("SELECT 1 FROM quiver.collections WHERE name = $1"),
+                    {collection})
+                .rows() == 0)
+        throw JobError(
+            QStringLiteral("the job's config names collection \"%1\", which does "
+                           "not exist: check its name (a collection is made by 'quiver-cli import "
+                           "--collection NAME')")
+                .arg(collection));
+    const QJsonValue paths = spec.config->value(QStringLiteral("paths"));
+    if (!paths.isUndefined() && !paths.isArray())
+        throw JobError(QStringLiteral("the job's config \"paths\" is a list of folders, e.g. "
+                                      "'{\"paths\": [\"/home/me/Documents\"]}'"));
 }
 
 Job JobRepository::add(const JobSpec& spec) {
@@ -194,7 +218,8 @@ Job JobRepository::add(const JobSpec& spec) {
 }
 
 Job JobRepository::alter(qint64 id, const JobSpec& spec) {
-    validate(spec);
+    const Job current = read(id);
+    validate(spec, current.proc, current.config);
     try {
         const PgResult r = m_conn.exec(
             QStringLiteral(

@@ -78,7 +78,8 @@ public:
 
 private:
     Job read(qint64 id);
-    void validate(const JobSpec& spec);
+    void validate(const JobSpec& spec, const QString& currentProc = {},
+                  const QJsonObject& currentConfig = {});
 
     PgConnection& m_conn;
 };

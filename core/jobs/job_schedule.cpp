@@ -29,7 +29,9 @@ qint64 JobSchedule::retryDelayMs(const Job& job, int consecutiveFailures) {
 
 QDateTime JobSchedule::nextStart(const Job& job, const QDateTime& finishedAt, bool succeeded,
                                  int consecutiveFailures) {
-    if (succeeded) {
+    // Retries spent (max_retries >= 0): the job waits for its regular schedule instead.
+    const bool retriesSpent = job.maxRetries >= 0 && consecutiveFailures > job.maxRetries;
+    if (succeeded || retriesSpent) {
         return job.fixedSchedule ? nextSlot(job, finishedAt)
                                  : finishedAt.addMSecs(job.scheduleIntervalMs);
     }

@@ -10,7 +10,8 @@ namespace quiver {
 // initial_start + k * schedule_interval; otherwise the next run is one interval after the last
 // finish. A failed run is retried after retry_period, doubling with each consecutive failure and
 // capped at five schedule intervals (or retry_period when that is longer); a fixed schedule
-// never retries later than its next slot. Pure functions.
+// never retries later than its next slot. Once max_retries retries in a row have failed too
+// (max_retries >= 0), the job goes back to its regular schedule. Pure functions.
 class JobSchedule {
 public:
     // The first slot strictly after `after`.

@@ -3,6 +3,7 @@
 #include "core/db/pg_connection.h"
 #include "core/diskann/disk_index.h"
 #include "core/diskann/disk_index_error.h"
+#include "core/diskann/disk_index_merger.h"
 #include "core/diskann/disk_index_writer.h"
 #include "core/diskann/distance.h"
 #include "core/diskann/vamana_index.h"
@@ -40,6 +41,18 @@ struct SearchIndex::State {
     QDateTime lastSync;
     IndexManifest manifest; // meaningful when base is set
     QString basePath;
+    QString lastMerge; // how this state's base came from a merge, if it did
+};
+
+struct SearchIndex::MergeInput {
+    QString basePath;
+    IndexManifest manifest;
+    std::uint64_t watermark = 0;
+    std::uint32_t dimension = 0;
+    std::vector<float> vectors; // dimension floats per point (unit length)
+    std::vector<std::uint64_t> ids;
+    std::vector<std::uint32_t> labels; // one per point: its collection
+    std::unordered_set<std::uint64_t> deleted;
 };
 
 struct SearchIndex::Sync {
@@ -338,9 +351,126 @@ bool SearchIndex::mergeDue() const {
     return changes >= std::max(m_options.mergeAbove, baseCount / 10);
 }
 
+std::shared_ptr<const SearchIndex::MergeInput> SearchIndex::mergeInput() {
+    {
+        // The view below needs a delta without tombstones.
+        const std::unique_lock lock(m_sync->state);
+        if (!m_state->base)
+            return nullptr;
+        if (m_state->delta && m_state->delta->pendingDeletes() > 0)
+            m_state->delta->consolidate();
+    }
+    const std::shared_lock lock(m_sync->state);
+    const State& st = *m_state;
+    auto in = std::make_shared<MergeInput>();
+    in->basePath = st.basePath;
+    in->manifest = st.manifest;
+    in->watermark = st.syncWatermark;
+    in->dimension = static_cast<std::uint32_t>(st.dimensions);
+    in->deleted = st.mask;
+    if (st.delta && st.delta->size() > 0) {
+        const diskann::GraphView view = st.delta->graphView();
+        in->vectors.reserve(std::size_t{view.count} * view.dimension);
+        in->ids.reserve(view.count);
+        in->labels.reserve(view.count);
+        for (std::uint32_t i = 0; i < view.count; ++i) {
+            const float* v = view.vector(i);
+            in->vectors.insert(in->vectors.end(), v, v + view.dimension);
+            in->ids.push_back(view.externalId(i));
+            const auto labels = view.labels(i);
+            in->labels.push_back(labels.empty() ? 0u : labels.front());
+        }
+    }
+    return in;
+}
+
+std::unique_ptr<SearchIndex::State> SearchIndex::mergedBase(const MergeInput& in) {
+    diskann::MergeDelta delta;
+    delta.metric = Metric::Cosine;
+    delta.dimension = in.dimension;
+    delta.count = static_cast<std::uint32_t>(in.ids.size());
+    delta.vector = [&in](std::uint32_t i) {
+        return in.vectors.data() + std::size_t{i} * in.dimension;
+    };
+    delta.labels = [&in](std::uint32_t i) {
+        return std::span<const std::uint32_t>(&in.labels[i], 1);
+    };
+    delta.externalId = [&in](std::uint32_t i) { return in.ids[i]; };
+    diskann::DiskIndexMergeOptions options;
+    options.L = m_options.build.buildListSize;
+    options.alpha = m_options.build.alpha;
+    options.threads = m_options.build.threads;
+    options.progress = [this](double) { return !m_sync->stopping.load(); };
+
+    // A new name, so the base that searches are using is never replaced underneath them.
+    QString fileName = QStringLiteral("%1-%2.qdx").arg(m_key).arg(in.watermark);
+    if (fileName == in.manifest.baseFile)
+        fileName = QStringLiteral("%1-%2-1.qdx").arg(m_key).arg(in.watermark);
+    const QString path = directory() + QLatin1Char('/') + fileName;
+    diskann::MergeReport report;
+    try {
+        report = diskann::mergeDiskIndex(QFile::encodeName(in.basePath).toStdString(),
+                                         QFile::encodeName(path).toStdString(), delta, in.deleted,
+                                         options);
+    } catch (const diskann::DiskIndexError&) {
+        if (m_sync->stopping)
+            throw IndexCancelled();
+        throw;
+    }
+
+    auto st = std::make_unique<State>();
+    st->base =
+        DiskIndex::open(QFile::encodeName(path).toStdString(),
+                        m_options.cacheNodes ? diskann::DiskIndexOpenOptions{m_options.cacheNodes}
+                                             : diskann::DiskIndexOpenOptions{});
+    st->basePath = path;
+    st->dimensions = static_cast<int>(in.dimension);
+    st->syncWatermark = in.watermark;
+    st->lastSync = QDateTime::currentDateTimeUtc();
+    st->manifest = in.manifest;
+    st->manifest.watermark = in.watermark;
+    st->manifest.baseFile = fileName;
+    st->manifest.vectors = report.count;
+    st->manifest.fileBytes = st->base->fileBytes();
+    st->manifest.builtAt = QDateTime::currentDateTimeUtc();
+    // A recall measured on the old base says nothing about this one.
+    st->manifest.recall.reset();
+    st->manifest.recallSample = 0;
+    st->manifest.recallMeasuredAt = {};
+    st->manifest.save(manifestPath());
+    diskann::BuildParams params = m_options.build;
+    params.exactSearchBelow = m_options.exactBelow;
+    st->delta = std::make_unique<VamanaIndex>(Metric::Cosine, in.dimension, params);
+    st->lastMerge = QStringLiteral("streamed: %1 kept, %2 deleted, %3 inserted in %4 s")
+                        .arg(report.kept)
+                        .arg(report.deleted)
+                        .arg(report.inserted)
+                        .arg(report.seconds, 0, 'f', 1);
+    qCInfo(lcSearchIndex).noquote() << "merged the index of" << m_model << "-" << st->lastMerge;
+    return st;
+}
+
 void SearchIndex::startMerge(PgConnection& conn) {
+    // Taken now, under the serial lock: what the base lacks as of the current watermark.
+    const std::shared_ptr<const MergeInput> input = mergeInput();
+    const auto renew = [this, input](PgConnection& c) -> std::unique_ptr<State> {
+        if (input) {
+            try {
+                return mergedBase(*input);
+            } catch (const IndexCancelled&) {
+                throw;
+            } catch (const std::exception& e) {
+                qCWarning(lcSearchIndex).noquote()
+                    << "merging the index of" << m_model
+                    << "failed, rebuilding it from the database:" << QString::fromUtf8(e.what());
+            }
+        }
+        auto next = buildFromDatabase(c, {});
+        next->lastMerge = QStringLiteral("rebuilt from the database");
+        return next;
+    };
     if (!m_options.connect) {
-        auto next = buildFromDatabase(conn, {});
+        auto next = renew(conn);
         applyChanges(*next, conn);
         install(std::move(next));
         return;
@@ -348,10 +478,10 @@ void SearchIndex::startMerge(PgConnection& conn) {
     if (m_sync->merger.joinable())
         m_sync->merger.join();
     m_sync->merging = true;
-    m_sync->merger = std::thread([this]() {
+    m_sync->merger = std::thread([this, renew]() {
         try {
             PgConnection c = m_options.connect();
-            auto next = buildFromDatabase(c, {});
+            auto next = renew(c);
             const std::lock_guard serial(m_sync->serial);
             applyChanges(*next, c);
             install(std::move(next));
@@ -491,6 +621,7 @@ IndexStatus SearchIndex::status() const {
         return s;
     const State& st = *m_state;
     s.dimensions = st.dimensions;
+    s.lastMerge = st.lastMerge;
     s.exact = !st.base;
     s.watermark = st.syncWatermark;
     s.lastSync = st.lastSync;

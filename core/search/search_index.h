@@ -58,6 +58,9 @@ struct IndexStatus {
     bool merging = false;
     QString baseFile; // full path; empty in exact mode
     QString opened;   // what open() did: "loaded", "built", or "rebuilt: <reason>"
+    // How the base was last renewed since opening: "streamed: ..." (the changes merged into a
+    // new base file) or "rebuilt from the database"; empty when it has not been.
+    QString lastMerge;
     std::optional<double> recall;
     int recallSample = 0;
     QDateTime recallMeasuredAt;
@@ -68,8 +71,9 @@ struct IndexStatus {
 // exactly; beyond, an SSD-resident DiskIndex base plus an in-memory Vamana delta of what
 // arrived since, and a mask of base entries deleted or rewritten since. sync() brings it up to
 // date from the txid watermark and the deletion log; when the changes grow large, a merge
-// builds a new base from the database (in the background when options.connect is set) and
-// swaps it in atomically while searches go on with the old one.
+// streams the old base file, the delta and the mask into a new base (in the background when
+// options.connect is set; a full build from the database in exact mode, or when the merge
+// fails) and swaps it in atomically while searches go on with the old one.
 //
 // Threads: search() and status() may run concurrently with everything; open, rebuild and sync
 // are serialised internally. Each call that takes a PgConnection uses it on the calling thread.
@@ -115,6 +119,13 @@ private:
     bool mergeDue() const;
     void pruneDeletionLogNow(PgConnection& conn);
     void startMerge(PgConnection& conn);
+    struct MergeInput;
+    // A copy of what the current base lacks (the delta's points, the masked ids) and the
+    // watermark they are complete to. Called with the serial lock held.
+    std::shared_ptr<const MergeInput> mergeInput();
+    // Streams the base file and the input into a new base file (FreshDiskANN's merge) and
+    // returns the state around it, complete to the input's watermark.
+    std::unique_ptr<State> mergedBase(const MergeInput& input);
     QString directory() const;
     QString manifestPath() const;
     void removeStaleFiles(const QString& keep) const;

@@ -61,7 +61,10 @@ struct Args {
                  "--coarse K: SSD codes are residuals to K coarse centroids (0: automatic, 1:\n"
                  "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n"
                  "--float-steering: graph searches read float vectors (default from 64\n"
-                 "  dimensions: bf16 copies, re-ranked with the floats).\n",
+                 "  dimensions: bf16 copies, re-ranked with the floats).\n"
+                 "--mode merge [--churn 0.3]: a base file merged with churn x its size of\n"
+                 "  deletions and as many inserts (--L, --alpha, --W place them), beside a fresh\n"
+                 "  build of the same final set.\n",
                  why);
     std::exit(2);
 }
@@ -146,7 +149,9 @@ Args parseArgs(int argc, char** argv) {
             if (io != "uring" && io != "pread")
                 usage("--io wants uring or pread");
             a.options.parallelReads = io == "uring";
-        } else if (arg == "--noise")
+        } else if (arg == "--churn")
+            a.options.churn = std::stod(value());
+        else if (arg == "--noise")
             a.syntheticNoise = std::stof(value());
         else if (arg == "--synthetic") {
             const auto v = parseList(value());
@@ -306,6 +311,8 @@ int runEngines(const BenchData& data, const Args& args) {
         rc = runMemoryMode(data, args.options);
     else if (args.options.mode == "ssd")
         rc = runSsdMode(data, args.options);
+    else if (args.options.mode == "merge")
+        rc = runMergeMode(data, args.options);
     else
         usage("unknown mode");
     if (rc == 0 && args.options.hnswlib)

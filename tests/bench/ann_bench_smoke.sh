@@ -31,4 +31,9 @@ check hnswlib 4 "$out"
 out=$("$bench" "${common[@]}" --mode ssd --metric cosine --index-dir "$dir")
 echo "$out"
 check ssd 2 "$out"
+# The streaming merge (30% churn) beside a fresh build: a "merge" and a "merge_fresh" line per L.
+out=$("$bench" "${common[@]}" --mode merge --churn 0.3 --index-dir "$dir")
+echo "$out"
+check merge 4 "$out"
+check merge_fresh 2 "$out"
 echo "ann_bench smoke: ok"

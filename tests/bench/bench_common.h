@@ -41,6 +41,7 @@ struct BenchOptions {
     std::size_t k = 10;
     bool hnswlib = false;
     bool parallelReads = true; // --io uring (default) or pread: how the SSD index reads a round
+    double churn = 0.3;        // --mode merge: deleted and inserted, each as a share of the base
 };
 
 // One line of output: one search setting of one engine.
@@ -93,6 +94,9 @@ timeQueries(const BenchData& data, unsigned threads,
 
 // The SSD-resident index mode; returns the process exit code.
 int runSsdMode(const BenchData& data, const BenchOptions& options);
+
+// The streaming merge beside a fresh build of the same final set; returns the exit code.
+int runMergeMode(const BenchData& data, const BenchOptions& options);
 
 // Builds hnswlib on the same data and prints one line per search list size (as ef).
 int runHnswlib(const BenchData& data, const BenchOptions& options);

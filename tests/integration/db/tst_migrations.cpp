@@ -67,6 +67,7 @@ private slots:
     void concurrentMigrationsAgree();
     void deletingCascades();
     void embeddingsMustBeWellFormed();
+    void sha256MustBeLowercaseHex();
     void jobConfigRefusesSecrets_data();
     void jobConfigRefusesSecrets();
     void jobDefaultsAndChecks();
@@ -306,6 +307,55 @@ void TestMigrations::embeddingsMustBeWellFormed() {
         throw RollBack{};                  // leave no rows behind for the other tests
     }));
     QCOMPARE(count(c, QStringLiteral("chunks")), 0);
+}
+
+void TestMigrations::sha256MustBeLowercaseHex() {
+    PgConnection& c = *m_conn;
+    QVERIFY_THROWS_EXCEPTION(RollBack, c.transaction([&] {
+        const qint64 coll =
+            c.exec(QStringLiteral("INSERT INTO quiver.collections (name) VALUES ('sha') "
+                                  "RETURNING id"))
+                .toInt64(0, 0);
+        int paths = 0; // every document at a path of its own
+        const auto sqlState = [&](const QString& table, const QVariant& sha) {
+            const QString path = QStringLiteral("/s%1").arg(++paths);
+            try {
+                c.transaction([&] {
+                    if (table == QLatin1String("documents")) {
+                        c.exec(QStringLiteral("INSERT INTO quiver.documents (collection_id, "
+                                              "path, sha256) VALUES ($1, $2, $3)"),
+                               {coll, path, sha});
+                        return;
+                    }
+                    const qint64 doc =
+                        c.exec(QStringLiteral("INSERT INTO quiver.documents (collection_id, "
+                                              "path) VALUES ($1, $2) RETURNING id"),
+                               {coll, path})
+                            .toInt64(0, 0);
+                    c.exec(QStringLiteral("INSERT INTO quiver.chunks (document_id, ordinal, "
+                                          "text, sha256) VALUES ($1, 0, 'c', $2)"),
+                           {doc, sha});
+                });
+                return QString();
+            } catch (const DbError& e) {
+                return e.sqlState();
+            }
+        };
+        const QString hex = QStringLiteral("0123456789abcdef").repeated(4);
+        for (const QString& table : {QStringLiteral("documents"), QStringLiteral("chunks")}) {
+            QCOMPARE(sqlState(table, hex), QString());
+            QCOMPARE(sqlState(table, QVariant()), QString()); // not known yet
+            QCOMPARE(sqlState(table, hex.toUpper()), QStringLiteral("23514"));
+            QCOMPARE(sqlState(table, hex.left(63)), QStringLiteral("23514"));
+            QCOMPARE(sqlState(table, hex + QLatin1Char('0')), QStringLiteral("23514"));
+            QCOMPARE(sqlState(table, hex.left(63) + QLatin1Char('g')), QStringLiteral("23514"));
+            QCOMPARE(sqlState(table, hex.left(62) + QStringLiteral("\u00e9")),
+                     QStringLiteral("23514")); // 64 bytes, not 64 digits
+            QCOMPARE(sqlState(table, hex.left(63) + QLatin1Char('\n')), QStringLiteral("23514"));
+        }
+        throw RollBack{}; // leave no rows behind for the other tests
+    }));
+    QCOMPARE(count(c, QStringLiteral("documents")), 0);
 }
 
 void TestMigrations::jobConfigRefusesSecrets_data() {

@@ -19,8 +19,15 @@ using Outcome = ImportFileResult::Outcome;
 class TestImportRestart : public QObject {
     Q_OBJECT
 private slots:
+    void restartMidImportLosesNothingCommitted_data();
     void restartMidImportLosesNothingCommitted();
 };
+
+void TestImportRestart::restartMidImportLosesNothingCommitted_data() {
+    QTest::addColumn<int>("writers");
+    QTest::newRow("one writer") << 1;
+    QTest::newRow("three writer connections") << 3;
+}
 
 void TestImportRestart::restartMidImportLosesNothingCommitted() {
     QTemporaryDir tmp(QDir::tempPath() + QStringLiteral("/qimp-XXXXXX"));
@@ -44,8 +51,10 @@ void TestImportRestart::restartMidImportLosesNothingCommitted() {
             text.toUtf8()));
     }
 
+    QFETCH(int, writers);
     ImportSettings settings;
     settings.readerThreads = 2;
+    settings.writerConnections = writers;
     ImportSummary first;
     QList<ImportFileResult> results;
     bool restarted = false;
@@ -53,6 +62,7 @@ void TestImportRestart::restartMidImportLosesNothingCommitted() {
         PgConnection conn = PgConnection::open(conninfo);
         Migrations::apply(conn);
         Importer importer(conn, settings);
+        importer.openConnection = [&conninfo]() { return PgConnection::open(conninfo); };
         importer.onFile = [&](const ImportFileResult& r) {
             results.append(r);
             if (!restarted && r.outcome == Outcome::Imported && results.size() >= 150) {

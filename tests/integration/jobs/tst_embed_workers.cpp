@@ -43,6 +43,7 @@ private slots:
     void faultsSlowTheJobAndOneBadInputFailsAlone();
     void newChunksAreEmbeddedWithinTwoSeconds();
     void pausedJobIsLeftAlone();
+    void slowProviderKeepsTheLease();
 
 private:
     QString model();
@@ -281,6 +282,37 @@ void TestEmbedWorkers::pausedJobIsLeftAlone() {
     clean = test::finishedCleanly(*worker, 60000);
     QVERIFY2(clean, worker->readAllStandardError().constData());
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 20);
+}
+
+void TestEmbedWorkers::slowProviderKeepsTheLease() {
+    // Each answer takes 2.5 leases: without renewal the second worker would take the batch over
+    // while the first still waits for it, and the server would see every input twice.
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    config.latencyMs = 2500;
+    m_server->setConfig(config);
+    test::addFakeProfile(*m_conn, m_server->baseUrl(), 10, 1);
+    test::insertChunks(*m_conn, 10);
+    const QStringList args{QStringLiteral("--profile"),
+                           QStringLiteral("fake"),
+                           QStringLiteral("--once"),
+                           QStringLiteral("--lease"),
+                           QStringLiteral("1"),
+                           QStringLiteral("--api-key-file"),
+                           m_keyFile};
+    auto first = test::startWorker(m_conninfo, args);
+    // The batch is claimed and its request is at the server.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->stats().requests == 1, 30000);
+    auto second = test::startWorker(m_conninfo, args);
+    QVERIFY2(test::finishedCleanly(*first, 60000), first->readAllStandardError().constData());
+    QVERIFY2(test::finishedCleanly(*second, 60000), second->readAllStandardError().constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 10);
+    const FakeEmbeddingsServer::Stats stats = m_server->stats();
+    QCOMPARE(stats.requests, 1);
+    QCOMPARE(stats.inputs, 10);
+    for (auto it = stats.inputCounts.cbegin(); it != stats.inputCounts.cend(); ++it)
+        QCOMPARE(it.value(), 1);
+    QCOMPARE(lastJson(*second).value(QStringLiteral("embedded")).toInteger(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestEmbedWorkers)

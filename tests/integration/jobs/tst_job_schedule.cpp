@@ -12,6 +12,7 @@ private slots:
     void driftingScheduleCountsFromTheFinish();
     void failuresBackOffAndAreCapped();
     void fixedScheduleNeverRetriesPastItsNextSlot();
+    void spentRetriesWaitForTheSchedule();
 };
 
 namespace {
@@ -52,6 +53,17 @@ void TestJobSchedule::fixedScheduleNeverRetriesPastItsNextSlot() {
     const Job j = job(true);
     QCOMPARE(JobSchedule::nextStart(j, kBase.addSecs(1), false, 1), kBase.addSecs(2));
     QCOMPARE(JobSchedule::nextStart(j, kBase.addSecs(1), false, 10), kBase.addSecs(10));
+}
+
+void TestJobSchedule::spentRetriesWaitForTheSchedule() {
+    Job j = job(false);
+    j.maxRetries = 2;
+    // The first failure and two retries back off; the third retry's failure waits an interval.
+    QCOMPARE(JobSchedule::nextStart(j, kBase, false, 1), kBase.addSecs(1));
+    QCOMPARE(JobSchedule::nextStart(j, kBase, false, 2), kBase.addSecs(2));
+    QCOMPARE(JobSchedule::nextStart(j, kBase, false, 3), kBase.addSecs(10));
+    j.maxRetries = 0;
+    QCOMPARE(JobSchedule::nextStart(j, kBase, false, 1), kBase.addSecs(10));
 }
 
 QTEST_GUILESS_MAIN(TestJobSchedule)

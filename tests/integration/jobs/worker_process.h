@@ -15,9 +15,12 @@
 namespace quiver::test {
 
 // A `quiver-cli worker` process of the build, reading its key from a 0600 file.
-inline std::unique_ptr<QProcess> startWorker(const QString& conninfo, const QStringList& extra) {
+// `base` is the environment it starts from (an isolated HOME, for settings and caches).
+inline std::unique_ptr<QProcess>
+startWorker(const QString& conninfo, const QStringList& extra,
+            const QProcessEnvironment& base = QProcessEnvironment::systemEnvironment()) {
     auto p = std::make_unique<QProcess>();
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = base;
     env.remove(QStringLiteral("QUIVER_API_KEY"));
     // No keychain in these tests: the key comes from the file.
     env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));

@@ -39,6 +39,7 @@ private slots:
     void damagedBaseFileIsRebuilt();
     void foreignIndexIsRebuilt();
     void backgroundMergeSwapsInANewBase();
+    void mergeFallsBackToARebuild();
     void buildCanBeCancelled();
     void copyOutCancelLeavesConnectionUsable();
 
@@ -277,6 +278,23 @@ void TestSearchIndex::prunedDeletionLogRebuildsAStaleIndex() {
                                 "quiver.chunks WHERE document_id = $1)"),
                  {doc});
 
+    // Open transactions elsewhere on the server (other tests) can hold the snapshot horizon
+    // back; the index below starts past the deletions, as any index a month later would.
+    const QString deletedBy =
+        m_conn
+            ->exec(QStringLiteral("SELECT max(txid)::text FROM quiver.embedding_deletions WHERE "
+                                  "chunk_id IN (SELECT id FROM quiver.chunks WHERE "
+                                  "document_id = $1)"),
+                   {doc})
+            .text(0, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_conn
+            ->exec(
+                QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8"),
+                {deletedBy})
+            .toBool(0, 0),
+        120000);
+
     // An index that reads the log before it is pruned is not disturbed by the pruning.
     const auto neverProbe = [&](SearchIndex& idx) {
         for (const RankedChunk& h : idx.search(probe, 20))
@@ -353,19 +371,87 @@ void TestSearchIndex::backgroundMergeSwapsInANewBase() {
     const QString conninfo = m_conninfo;
     o.connect = [conninfo]() { return PgConnection::open(conninfo); };
     SearchIndex index(kModel, o);
-    index.open(*m_conn);
+    const qint64 gone = addVectors(m_collections[1], 10); // in the base, then deleted
+    const qint64 goneChunk =
+        m_conn
+            ->exec(QStringLiteral("SELECT min(id) FROM quiver.chunks WHERE document_id = $1"),
+                   {gone})
+            .toInt64(0, 0);
+    index.rebuild(*m_conn); // a base complete to now: the merge below has only these changes
     const IndexStatus before = index.status();
-    addVectors(m_collections[1], 200);
+    QVERIFY(!before.exact);
+    // Changes of every kind: new vectors, a rewritten one, a deleted document.
+    const qint64 doc = addVectors(m_collections[1], 200);
+    const qint64 added =
+        m_conn
+            ->exec(QStringLiteral("SELECT max(id) FROM quiver.chunks WHERE document_id = $1"),
+                   {doc})
+            .toInt64(0, 0);
+    const qint64 rewritten = m_conn
+                                 ->exec(QStringLiteral("SELECT min(e.chunk_id) FROM "
+                                                       "quiver.embeddings e JOIN quiver.chunks c "
+                                                       "ON c.id = e.chunk_id JOIN quiver.documents "
+                                                       "d ON d.id = c.document_id WHERE "
+                                                       "d.collection_id = $1"),
+                                        {m_collections[2]})
+                                 .toInt64(0, 0);
+    const std::vector<float> replacement = test::randomVector(m_rng, kDims);
+    test::addEmbedding(*m_conn, rewritten, kModel, replacement);
+    const std::vector<float> goneProbe = storedVector(goneChunk);
+    m_conn->exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = $1"), {gone});
     index.sync(*m_conn);
     // Searches go on meanwhile.
     QVERIFY(!index.search(test::randomVector(m_rng, kDims), 5).empty());
     index.waitForMerge();
     const IndexStatus after = index.status();
+    // The old base was streamed into the new one with the changes, not rebuilt.
+    QVERIFY2(after.lastMerge.startsWith(QLatin1String("streamed: ")), qPrintable(after.lastMerge));
+    QVERIFY2(after.lastMerge.contains(QLatin1String(" inserted")), qPrintable(after.lastMerge));
     QCOMPARE(after.baseVectors, EmbeddingSource::count(*m_conn, kModel));
     QCOMPARE(after.deltaVectors, qint64{0});
+    QCOMPARE(after.maskedBaseVectors, qint64{0});
     QVERIFY(after.baseFile != before.baseFile);
     QVERIFY(!QFile::exists(before.baseFile));
     QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.qdx")}).size(), 1);
+    const auto check = [&](SearchIndex& idx) {
+        QCOMPARE(idx.search(storedVector(added), 1).front().chunkId, added);
+        QCOMPARE(idx.search(replacement, 1).front().chunkId, rewritten);
+        for (const RankedChunk& h : idx.search(goneProbe, 30))
+            QVERIFY(h.chunkId != goneChunk);
+        QVERIFY(idx.search(goneProbe, 30, m_collections[1]).size() == 30);
+    };
+    check(index);
+    const RecallReport r = measureRecall(*m_conn, index, 50);
+    QVERIFY2(r.recall >= 0.93, qPrintable(QString::number(r.recall)));
+    // The merged base is what the next start loads.
+    SearchIndex reopened(kModel, options());
+    reopened.open(*m_conn);
+    QCOMPARE(reopened.status().opened, QStringLiteral("loaded"));
+    QCOMPARE(reopened.status().baseFile, after.baseFile);
+    check(reopened);
+}
+
+void TestSearchIndex::mergeFallsBackToARebuild() {
+    SearchIndexOptions o = options();
+    o.mergeAbove = 50;
+    SearchIndex index(kModel, o); // no connection of its own: merges run inside sync()
+    index.rebuild(*m_conn);
+    const QString oldBase = index.status().baseFile;
+    // The base file vanishes from the folder (open readers keep it): the merge cannot stream
+    // it, and the index is rebuilt from the database instead.
+    QVERIFY(QFile::remove(oldBase));
+    const qint64 doc = addVectors(m_collections[0], 120);
+    const qint64 added =
+        m_conn
+            ->exec(QStringLiteral("SELECT min(id) FROM quiver.chunks WHERE document_id = $1"),
+                   {doc})
+            .toInt64(0, 0);
+    index.sync(*m_conn);
+    const IndexStatus after = index.status();
+    QCOMPARE(after.lastMerge, QStringLiteral("rebuilt from the database"));
+    QCOMPARE(after.baseVectors, EmbeddingSource::count(*m_conn, kModel));
+    QVERIFY(QFile::exists(after.baseFile));
+    QCOMPARE(index.search(storedVector(added), 1).front().chunkId, added);
 }
 
 void TestSearchIndex::buildCanBeCancelled() {

@@ -126,7 +126,8 @@ void TestProductQuantizer::batchDistancesMatchSingle() {
 
 void TestProductQuantizer::subspacesFromBudget() {
     QCOMPARE(ProductQuantizer::subspacesForBudget(128, 0), 32u);
-    QCOMPARE(ProductQuantizer::subspacesForBudget(3072, 0), 128u);
+    QCOMPARE(ProductQuantizer::subspacesForBudget(768, 0), 192u);
+    QCOMPARE(ProductQuantizer::subspacesForBudget(3072, 0), 256u);
     QCOMPARE(ProductQuantizer::subspacesForBudget(2, 0), 1u);
     QCOMPARE(ProductQuantizer::subspacesForBudget(100, 12), 12u);
     QCOMPARE(ProductQuantizer::subspacesForBudget(8, 64), 8u);

@@ -1,0 +1,287 @@
+#pragma once
+
+// The reader's state, shared by DiskIndex and the streaming merge (disk_index_merger.cpp).
+// Internal to this library.
+
+#include "core/diskann/aligned_buffer.h"
+#include "core/diskann/checksum.h"
+#include "core/diskann/disk_index.h"
+#include "core/diskann/disk_index_error.h"
+#include "core/diskann/distance.h"
+#include "core/diskann/file_format.h"
+#include "core/diskann/file_reader.h"
+#include "core/diskann/read_queue.h"
+#include "core/diskann/vector_codec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace quiver::diskann {
+
+namespace detail {
+
+inline constexpr float kInfinity = std::numeric_limits<float>::infinity();
+inline constexpr std::size_t kMaxReportedProblems = 100;
+// Entry points a search starts from (at least; W when wider).
+inline constexpr std::uint32_t kSeeds = 4;
+
+// A NaN distance would break the orderings below; it ranks last instead.
+inline float sane(float d) {
+    return std::isnan(d) ? kInfinity : d;
+}
+
+inline std::string num(std::uint64_t v) {
+    return std::to_string(v);
+}
+
+struct LabelEntry {
+    std::uint32_t label = 0;
+    std::uint32_t entry = 0;
+    std::uint32_t start = 0;
+    std::uint32_t size = 0;
+};
+
+// A node record whose checksum and fields have been checked.
+struct NodeRecord {
+    std::uint64_t externalId = 0;
+    std::uint32_t degree = 0;
+    std::uint32_t labelCount = 0;
+    const std::uint8_t* vector = nullptr;
+    const std::uint8_t* neighbors = nullptr;
+    const std::uint8_t* labels = nullptr;
+
+    std::uint32_t neighbor(std::uint32_t i) const { return loadLe32(neighbors + 4 * i); }
+    bool hasLabel(std::uint32_t label) const {
+        for (std::uint32_t i = 0; i < labelCount; ++i)
+            if (loadLe32(labels + 4 * i) == label)
+                return true;
+        return false;
+    }
+};
+
+struct Scored {
+    float distance;
+    std::uint32_t slot;
+    bool operator<(const Scored& o) const {
+        return distance < o.distance || (distance == o.distance && slot < o.slot);
+    }
+};
+
+struct Candidate {
+    float distance;
+    std::uint32_t slot;
+    bool expanded;
+};
+
+// Node reads land here: sector-aligned so direct I/O can fill it in place.
+using SectorBuffer = AlignedBuffer<std::uint8_t, FileReader::kDirectAlignment>;
+
+struct Result {
+    float distance;
+    std::uint32_t slot;
+    std::uint64_t id;
+    bool operator<(const Result& o) const {
+        return distance < o.distance || (distance == o.distance && slot < o.slot);
+    }
+};
+
+} // namespace detail
+
+using detail::Candidate;
+using detail::LabelEntry;
+using detail::NodeRecord;
+using detail::num;
+using detail::Result;
+using detail::sane;
+using detail::Scored;
+using detail::SectorBuffer;
+
+struct DiskIndex::Impl {
+    Impl(const std::string& path, const DiskIndexOpenOptions& options)
+        : file(path, FileReaderOptions{.directIo = options.directIo})
+        , parallelReads(options.parallelReads) {}
+
+    FileReader file;
+    bool parallelReads = true;
+    FileHeader header;
+    VectorCodec codec;
+    std::vector<std::uint8_t> codes;      // count x M PQ codes of the residuals
+    std::vector<std::uint16_t> coarseIds; // count coarse centroid ids
+    std::vector<float> biases;            // count per-point distance terms
+    std::vector<LabelEntry> labels;
+    std::vector<std::uint32_t> labelSlots;
+    std::vector<std::uint32_t> entries; // the medoid first
+    std::vector<std::uint8_t> cacheRecords;
+    std::unordered_map<std::uint32_t, std::uint32_t> cacheIndex;
+
+    std::uint32_t dim() const { return header.dimension; }
+    const NodeLayout& layout() const { return header.layout; }
+    std::uint64_t nodesOffset() const { return header.section(Section::Nodes).offset; }
+    std::size_t spanBytes() const { return std::size_t{layout().sectorsPerNode} * kSectorBytes; }
+
+    std::vector<std::uint8_t> readSection(Section s) const {
+        const SectionRef& ref = header.section(s);
+        std::vector<std::uint8_t> bytes(ref.bytes);
+        file.readAt(ref.offset, bytes.data(), bytes.size());
+        if (crc32c(bytes.data(), bytes.size()) != ref.crc)
+            throw DiskIndexError("checksum mismatch in section " + std::string(sectionName(s)));
+        return bytes;
+    }
+
+    // Empty string when the record is sound, else what is wrong with it.
+    std::string check(std::uint32_t slot, const std::uint8_t* r, NodeRecord& out) const {
+        const std::uint32_t bytes = layout().nodeBytes;
+        std::uint8_t seed[4];
+        storeLe32(seed, slot);
+        if (loadLe32(r + bytes - 4) != crc32c(r, bytes - 4, crc32c(seed, sizeof seed)))
+            return "checksum mismatch in section nodes (node " + num(slot) + ")";
+        out.externalId = loadLe64(r);
+        out.degree = loadLe32(r + 8);
+        out.labelCount = loadLe32(r + 12);
+        out.vector = r + 16;
+        out.neighbors = out.vector + std::size_t{dim()} * 4;
+        out.labels = out.neighbors + std::size_t{header.maxDegree} * 4;
+        if (out.degree > header.maxDegree)
+            return "invalid node " + num(slot) + ": degree " + num(out.degree) + " above R";
+        if (out.labelCount > header.maxLabels)
+            return "invalid node " + num(slot) + ": " + num(out.labelCount) + " labels";
+        for (std::uint32_t i = 0; i < out.degree; ++i)
+            if (out.neighbor(i) >= header.count)
+                return "invalid node " + num(slot) + ": neighbour " + num(out.neighbor(i)) +
+                       " out of range";
+        return {};
+    }
+
+    NodeRecord parse(std::uint32_t slot, const std::uint8_t* record) const {
+        NodeRecord r;
+        if (std::string problem = check(slot, record, r); !problem.empty())
+            throw DiskIndexError(problem);
+        return r;
+    }
+
+    // Fetches the records of `slots` (from the cache or the file, each sector read once, the
+    // reads in flight together); records[i] points into the cache or into `buffer`.
+    // onReady(i) runs for each slot as soon as its record is in memory: cached ones while the
+    // reads are in flight, the others in the order their reads complete.
+    template <typename OnReady>
+    void fetch(const std::vector<std::uint32_t>& slots, ReadQueue& queue, SectorBuffer& buffer,
+               std::vector<const std::uint8_t*>& records, SearchStats& stats,
+               OnReady&& onReady) const {
+        records.assign(slots.size(), nullptr);
+        std::vector<std::size_t> cached;
+        std::vector<std::pair<std::uint64_t, std::size_t>> reads; // sector offset, index
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+            if (auto it = cacheIndex.find(slots[i]); it != cacheIndex.end()) {
+                records[i] = cacheRecords.data() + std::size_t{it->second} * layout().nodeBytes;
+                ++stats.cacheHits;
+                cached.push_back(i);
+            } else {
+                reads.emplace_back(layout().sectorOffset(slots[i]), i);
+            }
+        }
+        std::sort(reads.begin(), reads.end());
+        std::size_t spans = 0;
+        for (std::size_t j = 0; j < reads.size(); ++j)
+            spans += j == 0 || reads[j].first != reads[j - 1].first;
+        if (buffer.size() < spans * spanBytes())
+            buffer.resize(spans * spanBytes());
+        std::vector<ReadRequest> requests;
+        requests.reserve(spans);
+        std::vector<std::size_t> spanStart; // spanStart[s]: first of reads in span s
+        spanStart.reserve(spans + 1);
+        for (std::size_t j = 0; j < reads.size(); ++j) {
+            if (j == 0 || reads[j].first != reads[j - 1].first) {
+                spanStart.push_back(j);
+                requests.push_back({nodesOffset() + reads[j].first,
+                                    buffer.data() + requests.size() * spanBytes(), spanBytes()});
+                stats.sectorsRead += layout().sectorsPerNode;
+            }
+            const std::size_t i = reads[j].second;
+            records[i] = requests.back().buffer + layout().offsetInSector(slots[i]);
+            ++stats.nodesRead;
+        }
+        spanStart.push_back(reads.size());
+        queue.read(
+            file, requests,
+            [&] {
+                for (const std::size_t i : cached)
+                    onReady(i);
+            },
+            [&](std::size_t span) {
+                for (std::size_t j = spanStart[span]; j < spanStart[span + 1]; ++j)
+                    onReady(reads[j].second);
+            });
+    }
+
+    const LabelEntry* findLabel(std::uint32_t label) const {
+        auto it =
+            std::lower_bound(labels.begin(), labels.end(), label,
+                             [](const LabelEntry& e, std::uint32_t l) { return e.label < l; });
+        return it != labels.end() && it->label == label ? &*it : nullptr;
+    }
+
+    float exactDistance(const float* query, const NodeRecord& r, std::vector<float>& v) const {
+        std::memcpy(v.data(), r.vector, std::size_t{dim()} * sizeof(float));
+        return sane(distanceFunction(header.metric)(query, v.data(), dim()));
+    }
+
+    float pqDistance(const float* table, std::uint32_t slot) const {
+        return sane(codec.distance(table, codes.data() + std::size_t{slot} * codec.codeBytes(),
+                                   {coarseIds[slot], biases[slot]}));
+    }
+
+    bool accepted(const NodeRecord& r, const SearchFilter& f) const {
+        return (!f.label || r.hasLabel(*f.label)) &&
+               (!f.deleted || !f.deleted->count(r.externalId));
+    }
+
+    void load(const DiskIndexOpenOptions& options);
+    // The rotation and coarse sections around a loaded PQ codebook.
+    VectorCodec loadCodec(ProductQuantizer pq) const;
+    // Every node read that the filter accepts, with its exact distance; with `vectors`, their
+    // full vectors are appended there in the same order.
+    std::vector<Result> graphSearch(const float* q, const float* table, std::uint32_t L,
+                                    std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
+                                    ReadQueue& queue, SearchStats& stats,
+                                    std::vector<float>* vectors = nullptr) const;
+    // Reads the label's carriers best PQ distance first: at least the best L, then on until k
+    // of them are accepted (deleted carriers are read but not kept) or none are left.
+    std::vector<Result> labelScan(const float* q, const float* table, std::uint32_t k,
+                                  std::uint32_t L, std::uint32_t W, const SearchFilter& f,
+                                  const LabelEntry& label, ReadQueue& queue,
+                                  SearchStats& stats) const;
+    // Reads the nodes section in large chunks: onChunk(data, bytes) per chunk, visit(slot,
+    // record) per node.
+    template <typename Visit, typename OnChunk>
+    void forEachNode(Visit visit, OnChunk onChunk) const;
+};
+
+template <typename Visit, typename OnChunk>
+void DiskIndex::Impl::forEachNode(Visit visit, OnChunk onChunk) const {
+    // Whole groups of sectors at a time; a group always starts on a node boundary.
+    const std::uint32_t nodesPerChunk =
+        layout().nodesPerSector > 0 ? layout().nodesPerSector * 256 : 16;
+    SectorBuffer chunk;
+    for (std::uint32_t first = 0; first < header.count; first += nodesPerChunk) {
+        const std::uint32_t last = std::min(header.count, first + nodesPerChunk);
+        const std::uint64_t begin = layout().sectorOffset(first);
+        const std::uint64_t end = last == header.count ? layout().sectionBytes(header.count)
+                                                       : layout().sectorOffset(last);
+        const auto bytes = static_cast<std::size_t>(end - begin);
+        if (chunk.size() < bytes)
+            chunk.resize(bytes);
+        file.readAt(nodesOffset() + begin, chunk.data(), bytes);
+        onChunk(chunk.data(), bytes);
+        for (std::uint32_t slot = first; slot < last; ++slot)
+            visit(slot, chunk.data() + (layout().sectorOffset(slot) - begin) +
+                            layout().offsetInSector(slot));
+    }
+}
+
+} // namespace quiver::diskann

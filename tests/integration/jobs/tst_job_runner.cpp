@@ -1,0 +1,504 @@
+// The scheduled jobs other than embed_pending (sync_index, rescan_watched, reembed) against the
+// real PostgreSQL server of the ctest fixture and the fake embeddings server: each runs when due
+// in `quiver-cli worker --once` and records its counts; racing runners run a due slot once;
+// max_runtime stops a run; a failed run is retried after retry_period until max_retries; and
+// `quiver-cli jobs run` wakes a running worker.
+#include "core/db/migrations.h"
+#include "core/db/pg_connection.h"
+#include "core/embed/embedder_factory.h"
+#include "core/jobs/job_repository.h"
+#include "core/jobs/job_runner.h"
+#include "tests/harness/fake_embeddings_server.h"
+#include "tests/harness/test_postgres.h"
+#include "tests/integration/cli/cli_runner.h"
+#include "tests/integration/jobs/jobs_test_data.h"
+#include "tests/integration/jobs/worker_process.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSettings>
+#include <QTest>
+
+#include <signal.h>
+#include <thread>
+
+using namespace quiver;
+using quiver::test::FakeEmbeddingsServer;
+using quiver::test::scalar;
+using quiver::test::TestPostgres;
+
+namespace {
+
+const QByteArray kKey = "sk-test-jobs-key-0123456789";
+
+QJsonObject lastJson(QProcess& p) {
+    const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+    return QJsonDocument::fromJson(lines.last()).object();
+}
+
+// `count` small text files under dir (created when missing).
+void writeFiles(const QString& dir, int count, const QString& prefix = QStringLiteral("note")) {
+    QDir().mkpath(dir);
+    for (int i = 0; i < count; ++i) {
+        QFile f(QStringLiteral("%1/%2-%3.txt").arg(dir, prefix).arg(i));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("%1 number %2: a few words about topic %3 for the importer.\n")
+                    .arg(prefix)
+                    .arg(i)
+                    .arg(i % 13)
+                    .toUtf8());
+    }
+}
+
+// A JobRunner on a thread of its own, stopped and joined when it goes.
+class RunnerThread {
+public:
+    explicit RunnerThread(JobRunner::Options options)
+        : m_runner(std::move(options))
+        , m_thread([this] { m_status = m_runner.run(); }) {}
+    ~RunnerThread() { finish(); }
+    int finish() {
+        if (m_thread.joinable()) {
+            if (!m_once)
+                m_runner.stop();
+            m_thread.join();
+        }
+        return m_status;
+    }
+    void runToEnd() { m_once = true; }
+    JobRunner& runner() { return m_runner; }
+
+private:
+    JobRunner m_runner;
+    int m_status = -1;
+    bool m_once = false;
+    std::thread m_thread;
+};
+
+} // namespace
+
+class TestJobRunner : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+
+    void syncIndexRunsWhenDue();
+    void rescanWatchedUsesTheSavedWatchFolders();
+    void reembedEmbedsOneCollectionWithItsProfile();
+    void racingRunnersRunEachDueSlotOnce();
+    void aRunStillGoingIsNotDoubled();
+    void maxRuntimeStopsALongRun();
+    void maxRuntimeStopsAReembedMidRequest();
+    void failedRunIsRetriedAfterItsRetryPeriod();
+    void jobsRunWakesARunningWorker();
+
+private:
+    Job addJob(const QString& proc, const QJsonObject& config,
+               const QString& interval = QStringLiteral("1 hour")) {
+        JobSpec spec;
+        spec.proc = proc;
+        spec.config = config;
+        spec.scheduleInterval = interval;
+        return JobRepository(*m_conn).add(spec);
+    }
+    Job job(qint64 id) { return *JobRepository(*m_conn).find(id); }
+    QList<JobRun> runs(qint64 jobId) { return JobRepository(*m_conn).history(jobId); }
+    qint64 count(const QString& sql) { return scalar(*m_conn, sql); }
+    std::unique_ptr<QProcess> worker(const QStringList& extra = {}) {
+        return test::startWorker(m_conninfo,
+                                 QStringList{QStringLiteral("--profile"), QStringLiteral("fake"),
+                                             QStringLiteral("--api-key-file"), m_keyFile} +
+                                     extra,
+                                 test::isolatedEnvironment(m_home.path()));
+    }
+    JobRunner::Options runnerOptions(bool once) {
+        JobRunner::Options o;
+        o.conninfo = m_conninfo;
+        o.once = once;
+        return o;
+    }
+
+    QString m_conninfo;
+    std::optional<PgConnection> m_conn;
+    std::unique_ptr<FakeEmbeddingsServer> m_server;
+    QTemporaryDir m_dir;
+    QTemporaryDir m_home;
+    QString m_keyFile;
+};
+
+void TestJobRunner::init() {
+    m_conninfo = TestPostgres::instance().createDatabase(QStringLiteral("jobrunner"));
+    m_conn = PgConnection::open(m_conninfo);
+    Migrations::apply(*m_conn);
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    m_server = std::make_unique<FakeEmbeddingsServer>(config);
+    QVERIFY(m_dir.isValid());
+    QVERIFY(m_home.isValid());
+    m_keyFile = test::writeKeyFile(m_dir, kKey);
+    test::addFakeProfile(*m_conn, m_server->baseUrl(), 50, 1);
+    // In-process runners read Quiver's settings (import options) from here, never the user's.
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("config"))));
+}
+
+void TestJobRunner::cleanup() {
+    m_server.reset();
+    m_conn.reset();
+    TestPostgres::instance().dropDatabase(m_conninfo);
+}
+
+void TestJobRunner::syncIndexRunsWhenDue() {
+    test::insertChunks(*m_conn, 30);
+    m_conn->exec(
+        QStringLiteral("INSERT INTO quiver.embeddings (chunk_id, model, dimensions, vector) "
+                       "SELECT id, 'sync-model', 4, ARRAY[1 + id % 7, 2, 3 + id % 5, 4]::real[] "
+                       "FROM quiver.chunks"));
+    const Job sync = addJob(QStringLiteral("sync_index"),
+                            QJsonObject{{QStringLiteral("model"), QStringLiteral("sync-model")}});
+    const Job absent = addJob(QStringLiteral("sync_index"),
+                              QJsonObject{{QStringLiteral("model"), QStringLiteral("no-model")}});
+    auto w = worker({QStringLiteral("--once")});
+    QVERIFY2(test::finishedCleanly(*w, 60000), w->readAllStandardError().constData());
+    const QJsonObject summary = lastJson(*w);
+    QCOMPARE(summary.value(QStringLiteral("job_runs")).toInteger(), 2);
+    QCOMPARE(summary.value(QStringLiteral("job_runs_failed")).toInteger(), 1);
+
+    const QList<JobRun> done = runs(sync.id);
+    QCOMPARE(done.size(), 1);
+    QCOMPARE(done.first().status, QStringLiteral("success"));
+    QCOMPARE(done.first().rowsDone, 30);
+    QVERIFY(done.first().finishedAt.isValid());
+    QCOMPARE(done.first().details.value(QStringLiteral("opened")).toString(),
+             QStringLiteral("built"));
+    QCOMPARE(done.first().details.value(QStringLiteral("vectors")).toInteger(), 30);
+    // This machine's cache folder (the isolated HOME's), as the index command uses.
+    QVERIFY(QDir(m_home.filePath(QStringLiteral("cache/Quiver/indexes"))).exists());
+    // Next run: one interval later.
+    const Job after = job(sync.id);
+    QCOMPARE(after.lastRunStatus, QStringLiteral("success"));
+    QVERIFY(after.nextStart > QDateTime::currentDateTimeUtc().addSecs(3000));
+
+    const QList<JobRun> failed = runs(absent.id);
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().status, QStringLiteral("failed"));
+    QVERIFY2(failed.first().error.contains(QStringLiteral("\"no-model\" has no embeddings")),
+             qPrintable(failed.first().error));
+}
+
+void TestJobRunner::rescanWatchedUsesTheSavedWatchFolders() {
+    const QString watched = m_dir.filePath(QStringLiteral("Notes"));
+    writeFiles(watched, 3);
+    {
+        // Where the GUI saves its watch folders: Quiver's settings on this machine.
+        QSettings settings(m_home.filePath(QStringLiteral("config/Quiver/Quiver.conf")),
+                           QSettings::IniFormat);
+        settings.setValue(QStringLiteral("import/watchFolders"), QStringList{watched});
+    }
+    // Only the rescan runs: no embedding of the imported chunks meets the removals.
+    {
+        JobRepository jobs(*m_conn);
+        jobs.setScheduled(jobs.embedJobFor(QStringLiteral("fake")).id, false);
+    }
+    const Job rescan = addJob(QStringLiteral("rescan_watched"), {});
+    auto w = worker({QStringLiteral("--once")});
+    QVERIFY2(test::finishedCleanly(*w, 60000), w->readAllStandardError().constData());
+    QList<JobRun> history = runs(rescan.id);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().status, QStringLiteral("success"));
+    QCOMPARE(history.first().rowsDone, 3);
+    QCOMPARE(history.first().rowsFailed, 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents d JOIN "
+                                  "quiver.collections c ON c.id = d.collection_id "
+                                  "WHERE c.name = 'Notes'")),
+             3);
+
+    // A file removed and one added: the next run counts both.
+    QVERIFY(QFile::remove(watched + QStringLiteral("/note-0.txt")));
+    writeFiles(watched, 1, QStringLiteral("fresh"));
+    const auto r = test::runCli({QStringLiteral("--db"), m_conninfo, QStringLiteral("jobs"),
+                                 QStringLiteral("run"), QString::number(rescan.id)},
+                                test::isolatedEnvironment(m_home.path()));
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    w = worker({QStringLiteral("--once")});
+    QVERIFY2(test::finishedCleanly(*w, 60000), w->readAllStandardError().constData());
+    history = runs(rescan.id);
+    QCOMPARE(history.size(), 2);
+    QCOMPARE(history.first().status, QStringLiteral("success"));
+    QVERIFY2(history.first().rowsDone == 2,
+             QJsonDocument(history.first().details).toJson(QJsonDocument::Compact).constData());
+    QCOMPARE(history.first().details.value(QStringLiteral("removed")).toInt(), 1);
+    QCOMPARE(history.first().details.value(QStringLiteral("imported")).toInt(), 1);
+    QCOMPARE(history.first().details.value(QStringLiteral("unchanged")).toInt(), 2);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 3);
+}
+
+void TestJobRunner::reembedEmbedsOneCollectionWithItsProfile() {
+    EmbeddingProfile wide = EmbeddingProfile::withDefaults(
+        QStringLiteral("wide"), EmbeddingProfile::Kind::OpenAiCompatible);
+    wide.baseUrl = m_server->baseUrl();
+    wide.model = QStringLiteral("fake-embed");
+    wide.dimensions = 16;
+    wide.batchSize = 7;
+    wide.concurrency = 1;
+    ProfileRepository(*m_conn).add(wide);
+    test::insertChunks(*m_conn, 40, QStringLiteral("inbox"));
+    test::insertChunks(*m_conn, 25, QStringLiteral("other"), 0, QStringLiteral("Other"));
+
+    // Without a collection and a profile it is refused, with exit status 2.
+    auto r = test::runCli({QStringLiteral("--db"), m_conninfo, QStringLiteral("jobs"),
+                           QStringLiteral("add"), QStringLiteral("reembed"),
+                           QStringLiteral("--profile"), QStringLiteral("wide")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("a reembed job needs a collection"), r.err.constData());
+    r = test::runCli({QStringLiteral("--db"), m_conninfo, QStringLiteral("jobs"),
+                      QStringLiteral("add"), QStringLiteral("reembed"),
+                      QStringLiteral("--collection"), QStringLiteral("Nowhere"),
+                      QStringLiteral("--profile"), QStringLiteral("wide")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("collection \"Nowhere\", which does not exist"), r.err.constData());
+    r = test::runCli({QStringLiteral("--db"), m_conninfo, QStringLiteral("--json"),
+                      QStringLiteral("jobs"), QStringLiteral("add"), QStringLiteral("reembed"),
+                      QStringLiteral("--collection"), QStringLiteral("Other"),
+                      QStringLiteral("--profile"), QStringLiteral("wide"),
+                      QStringLiteral("--schedule-interval"), QStringLiteral("1 day")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const qint64 jobId =
+        QJsonDocument::fromJson(r.out).object().value(QStringLiteral("id")).toInteger();
+
+    auto w = worker({QStringLiteral("--once")});
+    QVERIFY2(test::finishedCleanly(*w, 120000), w->readAllStandardError().constData());
+    const QList<JobRun> history = runs(jobId);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().status, QStringLiteral("success"));
+    QCOMPARE(history.first().rowsDone, 25);
+    // The wide model's vectors: exactly the Other collection's chunks, each once.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE dimensions = 16")),
+             25);
+    QCOMPARE(count(QStringLiteral("SELECT count(DISTINCT e.chunk_id) FROM quiver.embeddings e "
+                                  "JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                  "JOIN quiver.documents d ON d.id = c.document_id "
+                                  "JOIN quiver.collections k ON k.id = d.collection_id "
+                                  "WHERE e.dimensions = 16 AND k.name = 'Other'")),
+             25);
+    // The default embedding went on beside it; no claim is left behind.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE dimensions = 8")),
+             65);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+    // The wide model's requests came in the wide profile's batches (7) and with the key.
+    const FakeEmbeddingsServer::Stats stats = m_server->stats();
+    QCOMPARE(stats.inputs, 65 + 25);
+    for (const QByteArray& auth : stats.authorizations)
+        QCOMPARE(auth, QByteArray("Bearer ") + kKey);
+}
+
+void TestJobRunner::racingRunnersRunEachDueSlotOnce() {
+    constexpr int kJobs = 6;
+    QList<qint64> ids;
+    for (int i = 0; i < kJobs; ++i) {
+        const QString dir = m_dir.filePath(QStringLiteral("race%1").arg(i));
+        writeFiles(dir, 2);
+        ids.append(
+            addJob(QStringLiteral("rescan_watched"),
+                   QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}},
+                               {QStringLiteral("collection"), QStringLiteral("race%1").arg(i)}})
+                .id);
+    }
+    {
+        std::vector<std::unique_ptr<RunnerThread>> runners;
+        for (int i = 0; i < 4; ++i) {
+            runners.push_back(std::make_unique<RunnerThread>(runnerOptions(true)));
+            runners.back()->runToEnd();
+        }
+        for (auto& r : runners)
+            QCOMPARE(r->finish(), 0);
+        qint64 total = 0;
+        for (auto& r : runners)
+            total += r->runner().counters().runs;
+        QCOMPARE(total, kJobs);
+    }
+    for (const qint64 id : std::as_const(ids)) {
+        const QList<JobRun> history = runs(id);
+        QCOMPARE(history.size(), 1);
+        QCOMPARE(history.first().status, QStringLiteral("success"));
+        QCOMPARE(history.first().rowsDone, 2);
+    }
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 2 * kJobs);
+}
+
+void TestJobRunner::aRunStillGoingIsNotDoubled() {
+    const QString dir = m_dir.filePath(QStringLiteral("busy"));
+    writeFiles(dir, 1);
+    const Job busy = addJob(QStringLiteral("rescan_watched"),
+                            QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}}});
+    // Another worker's run of it started a minute ago and is still going.
+    const qint64 other = JobRepository(*m_conn).startRun(busy.id, 0, QStringLiteral("elsewhere:1"));
+    m_conn->exec(QStringLiteral("UPDATE quiver.job_runs SET started_at = now() - interval '1 "
+                                "minute' WHERE id = $1"),
+                 {other});
+    {
+        RunnerThread runner(runnerOptions(true));
+        runner.runToEnd();
+        QCOMPARE(runner.finish(), 0);
+        QCOMPARE(runner.runner().counters().runs, 0);
+    }
+    QCOMPARE(runs(busy.id).size(), 1);
+    // Started two hours ago: its worker died, and the job runs again.
+    m_conn->exec(QStringLiteral("UPDATE quiver.job_runs SET started_at = now() - interval '2 "
+                                "hours' WHERE id = $1"),
+                 {other});
+    {
+        RunnerThread runner(runnerOptions(true));
+        runner.runToEnd();
+        QCOMPARE(runner.finish(), 0);
+        QCOMPARE(runner.runner().counters().succeeded, 1);
+    }
+    QCOMPARE(runs(busy.id).size(), 2);
+    QCOMPARE(runs(busy.id).first().status, QStringLiteral("success"));
+}
+
+void TestJobRunner::maxRuntimeStopsALongRun() {
+    const QString tree = m_dir.filePath(QStringLiteral("big"));
+    for (int d = 0; d < 8; ++d)
+        writeFiles(QStringLiteral("%1/part%2").arg(tree).arg(d), 50);
+    JobSpec spec;
+    spec.proc = QStringLiteral("rescan_watched");
+    spec.config = QJsonObject{{QStringLiteral("paths"), QJsonArray{tree}}};
+    spec.scheduleInterval = QStringLiteral("2 hours");
+    spec.fixedSchedule = false;
+    spec.maxRuntime = QStringLiteral("1 millisecond");
+    spec.retryPeriod = QStringLiteral("1 hour");
+    const Job slow = JobRepository(*m_conn).add(spec);
+    {
+        RunnerThread runner(runnerOptions(true));
+        runner.runToEnd();
+        QCOMPARE(runner.finish(), 0);
+        QCOMPARE(runner.runner().counters().failed, 1);
+    }
+    const QList<JobRun> history = runs(slow.id);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().status, QStringLiteral("timeout"));
+    QVERIFY2(history.first().error.contains(QStringLiteral("ran past its max_runtime of 1 ms")),
+             qPrintable(history.first().error));
+    // The import stopped part way: not every file of the tree was stored.
+    QVERIFY(count(QStringLiteral("SELECT count(*) FROM quiver.documents")) < 400);
+    const Job after = job(slow.id);
+    QCOMPARE(after.lastRunStatus, QStringLiteral("timeout"));
+    QCOMPARE(after.consecutiveFailures, 1);
+    QCOMPARE(after.totalFailures, 1);
+    // Retried after retry_period, not the schedule's two hours.
+    const qint64 retryMs = after.lastFinish.msecsTo(after.nextStart);
+    QVERIFY2(retryMs >= 3599000 && retryMs <= 3601000, qPrintable(QString::number(retryMs)));
+}
+
+void TestJobRunner::maxRuntimeStopsAReembedMidRequest() {
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    config.latencyMs = 20000;
+    m_server->setConfig(config);
+    test::insertChunks(*m_conn, 12, QStringLiteral("other"), 0, QStringLiteral("Other"));
+    JobSpec spec;
+    spec.proc = QStringLiteral("reembed");
+    spec.config = QJsonObject{{QStringLiteral("collection"), QStringLiteral("Other")},
+                              {QStringLiteral("profile"), QStringLiteral("fake")}};
+    spec.scheduleInterval = QStringLiteral("1 day");
+    spec.maxRuntime = QStringLiteral("300 milliseconds");
+    const Job reembed = JobRepository(*m_conn).add(spec);
+    JobRunner::Options options = runnerOptions(true);
+    options.embedderFactory = [](const EmbeddingProfile& p) {
+        return createEmbedder(p, QString::fromLatin1(kKey));
+    };
+    QElapsedTimer timer;
+    timer.start();
+    {
+        RunnerThread runner(options);
+        runner.runToEnd();
+        QCOMPARE(runner.finish(), 0);
+    }
+    // Stopped at its limit, not after the server's 20 s answer.
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(m_server->stats().requests, 1);
+    const QList<JobRun> history = runs(reembed.id);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().status, QStringLiteral("timeout"));
+    QCOMPARE(history.first().rowsDone, 0);
+    // Its claim was given back, nothing was written.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.workers WHERE stopped_at IS NULL")),
+             0);
+}
+
+void TestJobRunner::failedRunIsRetriedAfterItsRetryPeriod() {
+    JobSpec spec;
+    spec.proc = QStringLiteral("rescan_watched");
+    spec.config = QJsonObject{
+        {QStringLiteral("paths"), QJsonArray{m_dir.filePath(QStringLiteral("unplugged"))}}};
+    spec.scheduleInterval = QStringLiteral("1 hour");
+    spec.fixedSchedule = false;
+    spec.retryPeriod = QStringLiteral("200 milliseconds");
+    spec.maxRetries = 2;
+    const Job failing = JobRepository(*m_conn).add(spec);
+    {
+        RunnerThread runner(runnerOptions(false));
+        QTRY_VERIFY_WITH_TIMEOUT(job(failing.id).totalRuns == 3, 20000);
+    }
+    QList<JobRun> history = runs(failing.id);
+    QCOMPARE(history.size(), 3);
+    std::reverse(history.begin(), history.end());
+    for (const JobRun& r : std::as_const(history)) {
+        QCOMPARE(r.status, QStringLiteral("failed"));
+        QVERIFY2(r.error.contains(QStringLiteral("unplugged does not exist")), qPrintable(r.error));
+    }
+    // Each retry waited its retry period, doubled after each failure.
+    QVERIFY(history[0].finishedAt.msecsTo(history[1].startedAt) >= 195);
+    QVERIFY(history[1].finishedAt.msecsTo(history[2].startedAt) >= 395);
+    // The retries are spent: the job waits for its schedule.
+    const Job after = job(failing.id);
+    QCOMPARE(after.consecutiveFailures, 3);
+    QCOMPARE(after.lastRunStatus, QStringLiteral("failed"));
+    QVERIFY(after.lastFinish.msecsTo(after.nextStart) >= 3599000);
+    // Nothing was removed because a folder was missing.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 0);
+}
+
+void TestJobRunner::jobsRunWakesARunningWorker() {
+    const QString dir = m_dir.filePath(QStringLiteral("Later"));
+    writeFiles(dir, 2);
+    JobSpec spec;
+    spec.proc = QStringLiteral("rescan_watched");
+    spec.config = QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}}};
+    spec.scheduleInterval = QStringLiteral("1 day");
+    spec.initialStart = QDateTime::currentDateTimeUtc().addDays(30);
+    const Job later = JobRepository(*m_conn).add(spec);
+    auto w = worker();
+    QByteArray log;
+    QTRY_VERIFY_WITH_TIMEOUT((log += w->readAllStandardError()).contains("jobs: running due"),
+                             30000);
+    QTest::qWait(300); // let it reach its idle wait (not a synchronisation: both orders work)
+    QVERIFY(runs(later.id).isEmpty());
+
+    QElapsedTimer timer;
+    timer.start();
+    const auto r = test::runCli({QStringLiteral("--db"), m_conninfo, QStringLiteral("jobs"),
+                                 QStringLiteral("run"), QString::number(later.id)},
+                                test::isolatedEnvironment(m_home.path()));
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QElapsedTimer sinceRun;
+    sinceRun.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!runs(later.id).isEmpty(), 5000);
+    qInfo("jobs run to started: %lld ms (%lld ms including the command)", sinceRun.elapsed(),
+          timer.elapsed());
+    QVERIFY2(sinceRun.elapsed() < 1000, qPrintable(QString::number(sinceRun.elapsed())));
+    QTRY_COMPARE_WITH_TIMEOUT(job(later.id).lastRunStatus, QStringLiteral("success"), 30000);
+    QCOMPARE(runs(later.id).first().rowsDone, 2);
+
+    ::kill(static_cast<pid_t>(w->processId()), SIGTERM);
+    QVERIFY2(test::finishedCleanly(*w, 15000), w->readAllStandardError().constData());
+}
+
+QTEST_GUILESS_MAIN(TestJobRunner)
+#include "tst_job_runner.moc"
