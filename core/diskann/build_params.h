@@ -20,7 +20,7 @@ struct BuildParams {
     std::uint32_t filterBruteForceBelow = 1000;
     // Steer graph searches (at build and at query time) by bfloat16 copies of the vectors: half
     // the memory traffic per distance, for a quarter more RAM; answers are re-ranked with the
-    // float vectors. Only where the CPU has vector kernels for it, from 64 dimensions.
+    // float vectors. Only where the CPU has vector kernels for it, from 256 dimensions.
     bool compactSteering = true;
 };
 

@@ -60,7 +60,7 @@ struct Args {
                  "  pread after another.\n"
                  "--coarse K: SSD codes are residuals to K coarse centroids (0: automatic, 1:\n"
                  "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n"
-                 "--float-steering: graph searches read float vectors (default from 64\n"
+                 "--float-steering: graph searches read float vectors (default from 256\n"
                  "  dimensions: bf16 copies, re-ranked with the floats).\n"
                  "--mode merge [--churn 0.3]: a base file merged with churn x its size of\n"
                  "  deletions and as many inserts (--L, --alpha, --W place them), beside a fresh\n"

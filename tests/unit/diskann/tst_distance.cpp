@@ -1,3 +1,4 @@
+#include "core/diskann/bf16_distance.h"
 #include "core/diskann/distance.h"
 
 #include <QtTest>
@@ -18,6 +19,8 @@ private slots:
     void metricsAreSmallerIsCloser();
     void normalizeMakesUnitLength();
     void metricNamesRoundTrip();
+    void bf16RoundsToNearestEven();
+    void bf16KernelsMatchScalar();
 };
 
 namespace {
@@ -122,6 +125,65 @@ void TstDistance::metricNamesRoundTrip() {
     for (const Metric m : {Metric::L2, Metric::InnerProduct, Metric::Cosine})
         QCOMPARE(metricFromName(metricName(m)), std::optional<Metric>(m));
     QVERIFY(!metricFromName("hamming").has_value());
+}
+
+void TstDistance::bf16RoundsToNearestEven() {
+    // Values with at most 8 significant bits survive exactly.
+    for (const float v : {0.0f, 1.0f, -2.5f, 0.015625f, 255.0f, 0x1p100f, -0x1.8p-100f})
+        QCOMPARE(fromBf16(toBf16(v)), v);
+    // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: ties go to the even mantissa (1).
+    QCOMPARE(fromBf16(toBf16(1.0f + 0.00390625f)), 1.0f);
+    // 1 + 3 * 2^-8 lies halfway between 1 + 2^-7 and 1 + 2^-6: the even one is 1 + 2^-6.
+    QCOMPARE(fromBf16(toBf16(1.0f + 3.0f * 0.00390625f)), 1.0f + 0.015625f);
+    // Just above halfway rounds up.
+    QCOMPARE(fromBf16(toBf16(1.0f + 0.0040f)), 1.0f + 0.0078125f);
+    // Relative error at most 2^-8 (half the spacing of 8 significant bits) anywhere in range.
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<float> u(-1000.0f, 1000.0f);
+    for (int i = 0; i < 10000; ++i) {
+        const float v = u(rng);
+        QVERIFY(std::abs(fromBf16(toBf16(v)) - v) <= std::abs(v) * 0.00390625f);
+    }
+}
+
+void TstDistance::bf16KernelsMatchScalar() {
+    const auto kernels = availableBf16Kernels();
+    QCOMPARE(std::string(kernels.front().name), std::string("scalar"));
+    std::mt19937 rng(11);
+    for (const std::size_t dim :
+         {std::size_t{1}, std::size_t{7}, std::size_t{8}, std::size_t{15}, std::size_t{16},
+          std::size_t{17}, std::size_t{31}, std::size_t{33}, std::size_t{100}, std::size_t{256},
+          std::size_t{257}, std::size_t{768}, std::size_t{4096}}) {
+        const auto q = randomVector(rng, dim + 1);
+        const auto x = randomVector(rng, dim + 1);
+        std::vector<std::uint16_t> row(dim + 1);
+        toBf16(x.data(), row.data(), dim + 1);
+        std::vector<float> rounded(dim + 1);
+        for (std::size_t i = 0; i <= dim; ++i)
+            rounded[i] = fromBf16(row[i]);
+        for (const std::size_t offset : {std::size_t{0}, std::size_t{1}}) {
+            const float* pq = q.data() + offset;
+            const std::uint16_t* pr = row.data() + offset;
+            // The scalar bf16 kernel is the float kernel over the rounded row.
+            const float l2 = scalar::l2Squared(pq, rounded.data() + offset, dim);
+            const float ip = scalar::innerProduct(pq, rounded.data() + offset, dim);
+            float absIp = 0.0f;
+            for (std::size_t i = 0; i < dim; ++i)
+                absIp += std::abs(pq[i] * rounded[offset + i]);
+            for (const auto& k : kernels) {
+                const QByteArray what = QByteArray(k.name) + " bf16 dim " +
+                                        QByteArray::number(static_cast<qulonglong>(dim));
+                QVERIFY2(close(k.l2Squared(pq, pr, dim), l2, l2), what.constData());
+                QVERIFY2(close(k.innerProduct(pq, pr, dim), ip, absIp), what.constData());
+                QVERIFY2(close(k.negatedInnerProduct(pq, pr, dim), -ip, absIp), what.constData());
+            }
+        }
+    }
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    QCOMPARE(bf16DistanceFunction(Metric::L2) != nullptr,
+             __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0);
+#endif
 }
 
 QTEST_GUILESS_MAIN(TstDistance)

@@ -26,6 +26,8 @@ private slots:
     void smallIndexAnswersExactly();
     void graphViewIsDenseAndBounded();
     void rejectsBadInput();
+    void compactSteeringKeepsRecallAndExactDistances_data();
+    void compactSteeringKeepsRecallAndExactDistances();
 };
 
 namespace {
@@ -274,6 +276,58 @@ void TstVamanaIndex::rejectsBadInput() {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, index.build(v, three));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, VamanaIndex(Metric::L2, 0));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, index.search(std::span(v.data(), 3), 1, 10));
+}
+
+void TstVamanaIndex::compactSteeringKeepsRecallAndExactDistances_data() {
+    QTest::addColumn<int>("metric");
+    QTest::newRow("l2") << int(Metric::L2);
+    QTest::newRow("cosine") << int(Metric::Cosine);
+}
+
+void TstVamanaIndex::compactSteeringKeepsRecallAndExactDistances() {
+    QFETCH(int, metric);
+    // From 256 dimensions searches are steered by bf16 rows; answers still carry float distances.
+    constexpr std::size_t n = 2000;
+    constexpr std::uint32_t dim = 256;
+    const auto base = blobPoints(n, dim, 12, 4);
+    const auto queries = blobPoints(50, dim, 12, 4);
+    BruteForceReference truth(static_cast<Metric>(metric), dim);
+    truth.addAll(base, sequentialIds(n));
+    double recall[2] = {0, 0};
+    for (const bool compact : {true, false}) {
+        BuildParams p = testParams();
+        p.compactSteering = compact;
+        VamanaIndex index(static_cast<Metric>(metric), dim, p);
+        QCOMPARE(index.build(base, sequentialIds(n)), BuildStatus::Completed);
+        recall[compact ? 0 : 1] = meanRecall(index, truth, queries, 10, 40);
+        for (std::size_t qi = 0; qi < 50; ++qi) {
+            const std::span<const float> q(queries.data() + qi * dim, dim);
+            const auto hits = index.search(q, 10, 40);
+            QCOMPARE(hits.size(), std::size_t{10});
+            const auto exact = index.searchExact(q, 1);
+            for (std::size_t i = 0; i < hits.size(); ++i) {
+                if (i > 0)
+                    QVERIFY(hits[i - 1].distance <= hits[i].distance);
+                // The float distance, as exact search computes it, not a bf16 estimate.
+                const float* x = base.data() + hits[i].id * dim;
+                double dot = 0, qq = 0, xx = 0, l2 = 0;
+                for (std::uint32_t j = 0; j < dim; ++j) {
+                    dot += double{q[j]} * double{x[j]};
+                    qq += double{q[j]} * double{q[j]};
+                    xx += double{x[j]} * double{x[j]};
+                    l2 += (double{q[j]} - double{x[j]}) * (double{q[j]} - double{x[j]});
+                }
+                const auto d =
+                    static_cast<float>(metric == int(Metric::L2) ? l2 : -dot / std::sqrt(qq * xx));
+                QVERIFY2(std::abs(hits[i].distance - d) <= 1e-4f * std::max(1.0f, std::abs(d)),
+                         qPrintable(QStringLiteral("%1 vs %2").arg(hits[i].distance).arg(d)));
+            }
+            QVERIFY(!exact.empty() && hits.front().distance >= exact.front().distance - 1e-4f);
+        }
+    }
+    qInfo("recall@10 at L=40: bf16 steering %.4f, float steering %.4f", recall[0], recall[1]);
+    QVERIFY2(recall[0] >= 0.95, qPrintable(QString::number(recall[0])));
+    QVERIFY(recall[0] >= recall[1] - 0.02);
 }
 
 QTEST_GUILESS_MAIN(TstVamanaIndex)
