@@ -312,15 +312,19 @@ void TstVamanaIndex::compactSteeringKeepsRecallAndExactDistances() {
                 const float* x = base.data() + hits[i].id * dim;
                 double dot = 0, qq = 0, xx = 0, l2 = 0;
                 for (std::uint32_t j = 0; j < dim; ++j) {
-                    dot += double{q[j]} * double{x[j]};
-                    qq += double{q[j]} * double{q[j]};
-                    xx += double{x[j]} * double{x[j]};
-                    l2 += (double{q[j]} - double{x[j]}) * (double{q[j]} - double{x[j]});
+                    const auto a = static_cast<double>(q[j]);
+                    const auto b = static_cast<double>(x[j]);
+                    dot += a * b;
+                    qq += a * a;
+                    xx += b * b;
+                    l2 += (a - b) * (a - b);
                 }
                 const auto d =
                     static_cast<float>(metric == int(Metric::L2) ? l2 : -dot / std::sqrt(qq * xx));
                 QVERIFY2(std::abs(hits[i].distance - d) <= 1e-4f * std::max(1.0f, std::abs(d)),
-                         qPrintable(QStringLiteral("%1 vs %2").arg(hits[i].distance).arg(d)));
+                         qPrintable(QStringLiteral("%1 vs %2")
+                                        .arg(static_cast<double>(hits[i].distance))
+                                        .arg(static_cast<double>(d))));
             }
             QVERIFY(!exact.empty() && hits.front().distance >= exact.front().distance - 1e-4f);
         }

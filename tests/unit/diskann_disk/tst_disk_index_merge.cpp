@@ -324,7 +324,7 @@ void TestDiskIndexMerge::cosineInserts() {
     normalize(unit.data(), kDim);
     const float self = distanceFunction(Metric::Cosine)(unit.data(), unit.data(), kDim);
     QVERIFY2(std::abs(hits[0].distance - self) < 1e-4f,
-             qPrintable(QString::number(hits[0].distance)));
+             qPrintable(QString::number(static_cast<double>(hits[0].distance))));
     QCOMPARE(unreachable(*index, p, inserted), 0u);
     const double m = meanRecall(*index, p, referenceOf(p, finalRows), 40);
     qInfo("cosine: recall@10 %.3f", m);
