@@ -7,6 +7,8 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+#include "core/diskann/simd_sum.h"
+
 #include <immintrin.h>
 #define QUIVER_DISKANN_X86 1
 #endif
@@ -58,14 +60,7 @@ static float negatedInnerProductBf16(const float* query, const std::uint16_t* ro
 
 #if defined(QUIVER_DISKANN_X86)
 namespace avx2 {
-__attribute__((target("avx2,fma"))) static inline float horizontalSum(__m256 v) {
-    const __m128 lo = _mm256_castps256_ps128(v);
-    const __m128 hi = _mm256_extractf128_ps(v, 1);
-    __m128 s = _mm_add_ps(lo, hi);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 0x55));
-    return _mm_cvtss_f32(s);
-}
+using simd::horizontalSum;
 
 // Eight bf16 values widened to floats: zero-extend to 32 bits, shift into the high half.
 __attribute__((target("avx2,fma"))) static inline __m256 load8(const std::uint16_t* p) {
@@ -120,14 +115,7 @@ negatedInnerProduct(const float* q, const std::uint16_t* r, std::size_t dim) {
 } // namespace avx2
 
 namespace avx512 {
-__attribute__((target("avx512f"))) static inline float horizontalSum(__m512 v) {
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0xB1));
-    __m128 s = _mm512_castps512_ps128(v);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 0x55));
-    return _mm_cvtss_f32(s);
-}
+using simd::horizontalSum;
 
 __attribute__((target("avx512f"))) static inline __m512 load16(const std::uint16_t* p) {
     const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));

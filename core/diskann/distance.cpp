@@ -9,6 +9,8 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+#include "core/diskann/simd_sum.h"
+
 #include <immintrin.h>
 #define QUIVER_DISKANN_X86 1
 #endif
@@ -66,14 +68,7 @@ static float negatedInnerProduct(const float* a, const float* b, std::size_t dim
 // Each kernel is compiled for its own instruction set through the target attribute, so the
 // library itself stays portable and the choice is made once at run time.
 namespace avx2 {
-__attribute__((target("avx2,fma"))) static inline float horizontalSum(__m256 v) {
-    const __m128 lo = _mm256_castps256_ps128(v);
-    const __m128 hi = _mm256_extractf128_ps(v, 1);
-    __m128 s = _mm_add_ps(lo, hi);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 0x55));
-    return _mm_cvtss_f32(s);
-}
+using simd::horizontalSum;
 
 __attribute__((target("avx2,fma"))) static float l2Squared(const float* a, const float* b,
                                                            std::size_t dim) {
@@ -132,15 +127,7 @@ __attribute__((target("avx2,fma"))) static float negatedInnerProduct(const float
 } // namespace avx2
 
 namespace avx512 {
-// _mm512_reduce_add_ps trips GCC 12's -Wuninitialized inside its own header; fold by hand.
-__attribute__((target("avx512f"))) static inline float horizontalSum(__m512 v) {
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
-    v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0xB1));
-    __m128 s = _mm512_castps512_ps128(v);
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 0x55));
-    return _mm_cvtss_f32(s);
-}
+using simd::horizontalSum;
 
 __attribute__((target("avx512f"))) static float l2Squared(const float* a, const float* b,
                                                           std::size_t dim) {

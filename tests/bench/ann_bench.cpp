@@ -243,25 +243,7 @@ void makeSynthetic(const Args& a, const std::string& kind, BenchData& data) {
         for (std::size_t i = 0; i < data.queryCount; ++i)
             diskann::normalize(queries.data() + i * dim, dim);
     }
-    const diskann::DistanceFn dist = diskann::distanceFunction(data.metric);
-    data.truthK = std::min<std::size_t>(100, data.baseCount);
-    data.truth.assign(data.queryCount * data.truthK, 0);
-    diskann::parallelFor(
-        data.queryCount, diskann::resolveThreadCount(0), 4,
-        [&](std::size_t begin, std::size_t end, unsigned) {
-            diskann::NeighborList top;
-            for (std::size_t q = begin; q < end; ++q) {
-                const float* query = queries.data() + q * dim;
-                diskann::bruteForceTopK(
-                    diskann::SlotSequence(static_cast<std::uint32_t>(data.baseCount)), data.truthK,
-                    [&](std::uint32_t s) {
-                        return dist(query, base.data() + std::size_t{s} * dim, dim);
-                    },
-                    top);
-                for (std::size_t i = 0; i < data.truthK; ++i)
-                    data.truth[q * data.truthK + i] = top[i].slot;
-            }
-        });
+    exactTopK(data, base.data(), data.baseCount, queries.data(), 100);
 }
 
 int runMemoryMode(const BenchData& data, const BenchOptions& options) {

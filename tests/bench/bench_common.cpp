@@ -1,6 +1,8 @@
 #include "tests/bench/bench_common.h"
 
+#include "core/diskann/brute_force.h"
 #include "core/diskann/distance.h"
+#include "core/diskann/parallel_for.h"
 
 #include <algorithm>
 #include <chrono>
@@ -174,6 +176,28 @@ timeQueries(const BenchData& data, unsigned threads,
         r.p99us = latencies[std::min(nq - 1, nq * 99 / 100)];
     }
     return found;
+}
+
+void exactTopK(BenchData& data, const float* base, std::size_t rows, const float* queries,
+               std::size_t k) {
+    const std::uint32_t dim = data.dimension;
+    const diskann::DistanceFn dist = diskann::distanceFunction(data.metric);
+    data.truthK = std::min(k, rows);
+    data.truth.assign(data.queryCount * data.truthK, 0);
+    diskann::parallelFor(
+        data.queryCount, diskann::resolveThreadCount(0), 4,
+        [&](std::size_t begin, std::size_t end, unsigned) {
+            diskann::NeighborList top;
+            for (std::size_t q = begin; q < end; ++q) {
+                const float* query = queries + q * dim;
+                diskann::bruteForceTopK(
+                    diskann::SlotSequence(static_cast<std::uint32_t>(rows)), data.truthK,
+                    [&](std::uint32_t s) { return dist(query, base + std::size_t{s} * dim, dim); },
+                    top);
+                for (std::size_t i = 0; i < data.truthK; ++i)
+                    data.truth[q * data.truthK + i] = top[i].slot;
+            }
+        });
 }
 
 } // namespace quiver::bench

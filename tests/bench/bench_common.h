@@ -93,6 +93,11 @@ timeQueries(const BenchData& data, unsigned threads,
             RunResult& r);
 
 // The SSD-resident index mode; returns the process exit code.
+// Fills data.truth with each query's exact top-k (row numbers of `base`, closest first) over
+// `rows` rows of data.dimension floats; base and queries are normalised already for Cosine.
+void exactTopK(BenchData& data, const float* base, std::size_t rows, const float* queries,
+               std::size_t k);
+
 int runSsdMode(const BenchData& data, const BenchOptions& options);
 
 // The streaming merge beside a fresh build of the same final set; returns the exit code.

@@ -57,25 +57,9 @@ void truthOver(BenchData& data, const std::vector<std::uint32_t>& rows, std::siz
         for (std::size_t q = 0; q < data.queryCount; ++q)
             diskann::normalize(queries.data() + q * dim, dim);
     }
-    const diskann::DistanceFn dist = diskann::distanceFunction(data.metric);
-    data.truthK = std::min(k, rows.size());
-    data.truth.assign(data.queryCount * data.truthK, 0);
-    diskann::parallelFor(
-        data.queryCount, diskann::resolveThreadCount(0), 4,
-        [&](std::size_t begin, std::size_t end, unsigned) {
-            diskann::NeighborList top;
-            for (std::size_t q = begin; q < end; ++q) {
-                const float* query = queries.data() + q * dim;
-                diskann::bruteForceTopK(
-                    diskann::SlotSequence(static_cast<std::uint32_t>(rows.size())), data.truthK,
-                    [&](std::uint32_t s) {
-                        return dist(query, base.data() + std::size_t{s} * dim, dim);
-                    },
-                    top);
-                for (std::size_t i = 0; i < data.truthK; ++i)
-                    data.truth[q * data.truthK + i] = rows[top[i].slot];
-            }
-        });
+    exactTopK(data, base.data(), rows.size(), queries.data(), k);
+    for (std::uint32_t& row : data.truth)
+        row = rows[row];
 }
 
 } // namespace

@@ -20,16 +20,13 @@
 
 using namespace quiver;
 using quiver::test::FakeEmbeddingsServer;
+using quiver::test::lastJson;
 using quiver::test::scalar;
 using quiver::test::TestPostgres;
 
 namespace {
 const QByteArray kKey = "sk-test-worker-key-0123456789";
 
-QJsonObject lastJson(QProcess& p) {
-    const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
-    return QJsonDocument::fromJson(lines.last()).object();
-}
 } // namespace
 
 class TestEmbedWorkers : public QObject {

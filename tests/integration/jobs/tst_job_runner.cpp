@@ -27,17 +27,13 @@
 
 using namespace quiver;
 using quiver::test::FakeEmbeddingsServer;
+using quiver::test::lastJson;
 using quiver::test::scalar;
 using quiver::test::TestPostgres;
 
 namespace {
 
 const QByteArray kKey = "sk-test-jobs-key-0123456789";
-
-QJsonObject lastJson(QProcess& p) {
-    const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
-    return QJsonDocument::fromJson(lines.last()).object();
-}
 
 // `count` small text files under dir (created when missing).
 void writeFiles(const QString& dir, int count, const QString& prefix = QStringLiteral("note")) {

@@ -6,6 +6,8 @@
 
 #include <QDeadlineTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -13,6 +15,12 @@
 #include <memory>
 
 namespace quiver::test {
+
+// The last line a finished `--json` worker printed: its summary.
+inline QJsonObject lastJson(QProcess& p) {
+    const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+    return QJsonDocument::fromJson(lines.last()).object();
+}
 
 // A `quiver-cli worker` process of the build, reading its key from a 0600 file.
 // `base` is the environment it starts from (an isolated HOME, for settings and caches).
