@@ -45,6 +45,7 @@ private slots:
 
 private:
     SearchIndexOptions options() const;
+    void waitForHorizonPast(const QString& txid);
     qint64 addVectors(qint64 collection, int count);
     std::vector<float> storedVector(qint64 chunk);
 
@@ -55,6 +56,20 @@ private:
     QList<qint64> m_collections;
     std::vector<std::vector<float>> m_centres;
 };
+
+void TestSearchIndex::waitForHorizonPast(const QString& txid) {
+    // Transactions of other tests on the same server hold the snapshot horizon (the watermark
+    // an index syncs to) back for a moment; a test that needs its changes behind the watermark
+    // waits until they are.
+    QVERIFY(!txid.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_conn
+            ->exec(
+                QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8"),
+                {txid})
+            .toBool(0, 0),
+        120000);
+}
 
 SearchIndexOptions TestSearchIndex::options() const {
     SearchIndexOptions o;
@@ -278,22 +293,14 @@ void TestSearchIndex::prunedDeletionLogRebuildsAStaleIndex() {
                                 "quiver.chunks WHERE document_id = $1)"),
                  {doc});
 
-    // Open transactions elsewhere on the server (other tests) can hold the snapshot horizon
-    // back; the index below starts past the deletions, as any index a month later would.
-    const QString deletedBy =
+    // The index below starts past the deletions, as any index a month later would.
+    waitForHorizonPast(
         m_conn
             ->exec(QStringLiteral("SELECT max(txid)::text FROM quiver.embedding_deletions WHERE "
                                   "chunk_id IN (SELECT id FROM quiver.chunks WHERE "
                                   "document_id = $1)"),
                    {doc})
-            .text(0, 0);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_conn
-            ->exec(
-                QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8"),
-                {deletedBy})
-            .toBool(0, 0),
-        120000);
+            .text(0, 0));
 
     // An index that reads the log before it is pruned is not disturbed by the pruning.
     const auto neverProbe = [&](SearchIndex& idx) {
@@ -399,6 +406,17 @@ void TestSearchIndex::backgroundMergeSwapsInANewBase() {
     test::addEmbedding(*m_conn, rewritten, kModel, replacement);
     const std::vector<float> goneProbe = storedVector(goneChunk);
     m_conn->exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = $1"), {gone});
+    // The sync's watermark passes every change above, so the merged base holds them all and
+    // nothing is replayed into the new delta.
+    waitForHorizonPast(
+        m_conn
+            ->exec(QStringLiteral("SELECT greatest((SELECT max(e.txid) FROM quiver.embeddings e "
+                                  "JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                  "WHERE c.document_id = $1 OR e.chunk_id = $2), "
+                                  "(SELECT max(txid) FROM quiver.embedding_deletions "
+                                  "WHERE chunk_id = $3))::text"),
+                   {doc, rewritten, goneChunk})
+            .text(0, 0));
     index.sync(*m_conn);
     // Searches go on meanwhile.
     QVERIFY(!index.search(test::randomVector(m_rng, kDims), 5).empty());
