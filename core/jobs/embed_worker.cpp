@@ -167,6 +167,10 @@ void EmbedWorker::Loop::connect(bool first) {
                                                interruption);
                 interruptedRun = 0;
             }
+            // A batch cut off by a lost connection is abandoned; its rows are still claimed by
+            // this worker, whose lease keeper would renew them forever. Give them back.
+            if (!first)
+                queue().releaseAll();
             loadJob();
             log(QStringLiteral("connected to %1").arg(conn->describe()));
             return;
