@@ -219,6 +219,19 @@ bool EmbeddingQueue::fail(qint64 chunkId, const QString& error, int maxAttempts,
     return r.rows() == 1 && r.toBool(0, 0);
 }
 
+namespace {
+// One row of counts: total, embedded, claimed, failed.
+EmbeddingQueue::Backlog backlogFrom(const PgResult& r) {
+    EmbeddingQueue::Backlog b;
+    b.total = r.toInt64(0, 0);
+    b.embedded = r.toInt64(0, 1);
+    b.claimed = r.toInt64(0, 2);
+    b.failed = r.toInt64(0, 3);
+    b.pending = qMax<qint64>(0, b.total - b.embedded - b.failed);
+    return b;
+}
+} // namespace
+
 EmbeddingQueue::Backlog EmbeddingQueue::backlog() {
     if (m_collectionId != 0)
         return collectionBacklog();
@@ -232,13 +245,7 @@ EmbeddingQueue::Backlog EmbeddingQueue::backlog() {
                        "     AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e"
                        "                     WHERE e.chunk_id = q.chunk_id AND e.model = $1))"),
         {m_model});
-    Backlog b;
-    b.total = r.toInt64(0, 0);
-    b.embedded = r.toInt64(0, 1);
-    b.claimed = r.toInt64(0, 2);
-    b.failed = r.toInt64(0, 3);
-    b.pending = qMax<qint64>(0, b.total - b.embedded - b.failed);
-    return b;
+    return backlogFrom(r);
 }
 
 EmbeddingQueue::Backlog EmbeddingQueue::collectionBacklog() {
@@ -257,13 +264,7 @@ EmbeddingQueue::Backlog EmbeddingQueue::collectionBacklog() {
             "     AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e"
             "                     WHERE e.chunk_id = q.chunk_id AND e.model = $1))"),
         {m_model, m_collectionId});
-    Backlog b;
-    b.total = r.toInt64(0, 0);
-    b.embedded = r.toInt64(0, 1);
-    b.claimed = r.toInt64(0, 2);
-    b.failed = r.toInt64(0, 3);
-    b.pending = qMax<qint64>(0, b.total - b.embedded - b.failed);
-    return b;
+    return backlogFrom(r);
 }
 
 QList<EmbeddingQueue::FailedChunk> EmbeddingQueue::failedChunks(int limit) {
