@@ -1,28 +1,62 @@
 #include "app/cli/import_command.h"
 
+#include "core/db/db_error.h"
 #include "core/ingest/importer.h"
+#include "core/search/text_indexer.h"
 #include "core/session/database_opener.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QSettings>
 
+#include <atomic>
 #include <csignal>
 
 namespace quiver::cli {
 
 namespace {
 
-const QString kUsage =
-    QStringLiteral("usage: quiver-cli import PATH... [--collection NAME] [--chunk-tokens N] "
-                   "[--overlap-tokens N] [--max-file-mb N] [--no-ocr] [--threads N] [--writers N] "
-                   "[--db CONNINFO] [--json]");
+const QString kUsage = QStringLiteral(
+    "usage: quiver-cli import PATH... [--collection NAME] [--chunk-tokens N] "
+    "[--overlap-tokens N] [--max-file-mb N] [--no-ocr] [--no-text-index] [--threads N] "
+    "[--writers N] [--db CONNINFO] [--json]");
 
-Importer* g_running = nullptr;
+std::atomic<Importer*> g_running{nullptr};
+std::atomic<bool> g_interrupted{false};
 
 extern "C" void cancelOnSignal(int) {
-    // Only an atomic store: safe in a signal handler.
-    if (g_running)
-        g_running->cancel();
+    // Only atomic stores: safe in a signal handler.
+    g_interrupted.store(true);
+    if (Importer* importer = g_running.load())
+        importer->cancel();
+}
+
+// The import stores chunks without their full-text index, which a worker fills in the
+// background; a command-line import has no background, so it fills it before it returns (for
+// its own chunks and any left pending), on as many connections as it wrote with. Interrupting
+// this part loses nothing: the next worker or import carries on.
+void indexText(const QString& conninfo, int connections, const CliOutput& out) {
+    QElapsedTimer timer;
+    timer.start();
+    try {
+        const qint64 indexed =
+            TextIndexer::indexAllParallel([&conninfo]() { return PgConnection::open(conninfo); },
+                                          connections, []() { return !g_interrupted.load(); });
+        if (out.json() || indexed == 0)
+            return;
+        out.line(QStringLiteral("indexed %1 chunks for keyword search in %2 s%3")
+                     .arg(indexed)
+                     .arg(QString::number(double(timer.elapsed()) / 1000.0, 'f', 1),
+                          g_interrupted.load()
+                              ? QStringLiteral(" (interrupted; a worker or the next import "
+                                               "indexes the rest)")
+                              : QString()));
+    } catch (const DbError& e) {
+        if (!out.json())
+            out.line(QStringLiteral("keyword indexing stopped (%1); a worker or the next import "
+                                    "indexes the rest")
+                         .arg(e.userMessage()));
+    }
 }
 
 bool takeInt(QStringList& w, const QString& name, int& value, QString& error) {
@@ -85,6 +119,7 @@ int runImportCommand(const CliArguments& args, const CliOutput& out) {
     settings.maxFileBytes = qint64(maxMb) * 1024 * 1024;
     if (takeFlag(w, QStringLiteral("--no-ocr")))
         settings.ocrEnabled = false;
+    const bool textIndex = !takeFlag(w, QStringLiteral("--no-text-index"));
     if (settings.overlapTokens * 2 > settings.chunkTokens)
         return out.usageError(QStringLiteral("--overlap-tokens must be at most half of "
                                              "--chunk-tokens"));
@@ -117,11 +152,10 @@ int runImportCommand(const CliArguments& args, const CliOutput& out) {
             out.line(r.describe());
     };
     g_running = &importer;
+    g_interrupted.store(false);
     std::signal(SIGINT, cancelOnSignal);
     std::signal(SIGTERM, cancelOnSignal);
     const ImportSummary s = importer.run({w, collection});
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     g_running = nullptr;
 
     if (!out.json())
@@ -131,6 +165,10 @@ int runImportCommand(const CliArguments& args, const CliOutput& out) {
                      .arg(s.skipped)
                      .arg(s.failed)
                      .arg(s.chunks));
+    if (textIndex && !s.cancelled && !s.databaseLost)
+        indexText(opener.conninfo(), importer.writerCount(), out);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     if (s.databaseLost)
         return out.error(QStringLiteral("the database connection was lost during the import (%1); "
                                         "run the same command again to resume")

@@ -32,6 +32,11 @@ constexpr std::array kMigrations{
     Migration{6, "search_tsv_generated", ":/quiver/db/migrations/0006_search_tsv_generated.sql"},
     Migration{7, "deletion_log_pruning", ":/quiver/db/migrations/0007_deletion_log_pruning.sql"},
     Migration{8, "sha256_checks", ":/quiver/db/migrations/0008_sha256_checks.sql"},
+    Migration{9, "deferred_text_index", ":/quiver/db/migrations/0009_deferred_text_index.sql"},
+    Migration{10, "chunk_document_triggers",
+              ":/quiver/db/migrations/0010_chunk_document_triggers.sql"},
+    Migration{11, "chunk_sha256_hash_index",
+              ":/quiver/db/migrations/0011_chunk_sha256_hash_index.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

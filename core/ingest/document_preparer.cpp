@@ -2,8 +2,8 @@
 
 #include "core/ingest/chunker.h"
 #include "core/ingest/token_estimator.h"
+#include "core/util/sha256.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 
 namespace quiver {
@@ -84,11 +84,7 @@ PreparedDocument DocumentPreparer::prepare(const ExtractedDocument& doc, const Q
             }
             p.charEnd = n;
         }
-        p.sha256 = QString::fromLatin1(
-            QCryptographicHash::hash(
-                renderEmbedText(m_settings.embedTemplate, doc.title, c.text).toUtf8(),
-                QCryptographicHash::Sha256)
-                .toHex());
+        p.sha256 = sha256Hex(renderEmbedText(m_settings.embedTemplate, doc.title, c.text).toUtf8());
         out.chunks.append(p);
     }
 

@@ -23,8 +23,8 @@ struct ImportSettings {
     QString embedTemplate = QStringLiteral("$title\n\n$chunk");
     int readerThreads = 0; // 0: one per core
     // Connections that write batches in parallel (each batch is its own transaction), so that
-    // the server's per-chunk work (tsvector, GIN) runs on several cores. 0: one per core, at
-    // most 4; 1: everything on the caller's connection.
+    // the server's per-chunk work (index entries, key checks) runs on several cores. 0: one per
+    // core, at most 4; 1: everything on the caller's connection.
     int writerConnections = 0;
 
     static ImportSettings load(const QSettings& settings);

@@ -9,8 +9,8 @@
 #include "core/ingest/import_run_store.h"
 #include "core/ingest/read_error.h"
 #include "core/ingest/writer_pool.h"
+#include "core/util/sha256.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -36,8 +36,8 @@ namespace {
 // have nothing more for the moment; small files then share a transaction, big ones do not wait.
 constexpr qsizetype kBatchDocuments = 200;
 constexpr qsizetype kBatchTextBytes = 8 << 20;
-// Also bounded in chunks, the unit of the server's work (tsvector, GIN): a batch then takes a
-// fraction of a second, which is what a cancel waits for.
+// Also bounded in chunks, the unit of the server's work (a row, its index entries): a batch then
+// takes a fraction of a second, which is what a cancel waits for.
 constexpr qsizetype kBatchChunks = 2000;
 constexpr int kMaxDefaultWriters = 4;
 constexpr qint64 kFirstAnalyze = 256;
@@ -50,7 +50,7 @@ struct WorkResult {
 };
 
 QString hashOf(const QByteArray& bytes) {
-    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    return sha256Hex(bytes);
 }
 
 QString lostDatabaseReason(const QString& message) {

@@ -44,6 +44,8 @@ public:
 
     void cancel() { m_cancelled.store(true); } // any thread; run() returns within a second
     bool isCancelled() const { return m_cancelled.load(); }
+    // Connections a run writes with: the setting, or one per core up to four.
+    int writerCount() const;
 
     ImportSummary run(const Request& request);
 
@@ -55,7 +57,6 @@ private:
     void importGroup(const Group& group, Pipeline& state, ImportSummary& summary);
     void removeMissing(const Group& group, ImportSummary& summary);
     void report(const ImportFileResult& r, ImportSummary& summary);
-    int writerCount() const;
     void analyzeIfGrown(Pipeline& pipe);
     WriterPool* writerPool(Pipeline& pipe);
 

@@ -17,8 +17,8 @@
 
 namespace quiver {
 
-// Import batches written on several connections of their own, so that the server computes the
-// chunks' tsvectors and GIN entries on several cores at once. Each batch is one transaction on
+// Import batches written on several connections of their own, so that the server stores the
+// chunks and their index entries on several cores at once. Each batch is one transaction on
 // whichever writer is free; the owner hands batches in and collects their outcomes on its own
 // thread. Paths must be unique across the batches in flight (the owner's duty): two writers
 // never store the same document.

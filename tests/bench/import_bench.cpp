@@ -1,6 +1,7 @@
 // import_bench: throughput of `Importer` (read, normalise, chunk, COPY) on a generated corpus of
 // text files, beside the ceiling of a plain COPY of the same bytes into a table of one text
-// column. Prints one line per measurement and a JSON summary.
+// column. Then the full-text index that the background worker fills after an import, timed on its
+// own. Prints one line per measurement and a JSON summary.
 //
 //   import_bench --db CONNINFO [--files N] [--kb K] [--threads T] [--writers W[,W...]]
 //                [--dir DIR]
@@ -12,6 +13,7 @@
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
 #include "core/ingest/importer.h"
+#include "core/search/text_indexer.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -330,6 +332,28 @@ int main(int argc, char** argv) {
                         double(s.chunks) / importSeconds);
             std::printf("import / plain COPY: %.0f%%; CPU s: client %.1f, server %.1f\n",
                         100.0 * copySeconds / importSeconds, clientSeconds, serverSeconds);
+            std::fflush(stdout);
+
+            // What follows the import in the background: the full-text index of keyword
+            // search, filled here on one connection of its own, as a worker fills it.
+            PgConnection indexConn = PgConnection::open(a.db);
+            BackendCpu indexServer;
+            indexServer.watch(indexConn.backendPid());
+            indexServer.sample();
+            const double indexServerBefore = indexServer.total();
+            timer.restart();
+            const qint64 indexed = TextIndexer(indexConn).indexAll();
+            const double indexSeconds = timer.elapsed() / 1000.0;
+            indexServer.sample();
+            const double indexServerSeconds =
+                indexServerBefore >= 0 ? indexServer.total() - indexServerBefore : -1.0;
+            std::printf("text index (after the import, 1 connection): %.2f s, %lld chunks "
+                        "(%.0f chunks/s), server CPU s %.1f; import + text index: %.2f s, "
+                        "%.0f%% of plain COPY\n",
+                        indexSeconds, static_cast<long long>(indexed),
+                        double(indexed) / indexSeconds, indexServerSeconds,
+                        importSeconds + indexSeconds,
+                        100.0 * copySeconds / (importSeconds + indexSeconds));
             const QJsonObject summary{
                 {QStringLiteral("files"), a.files},
                 {QStringLiteral("megabytes"), mb(bytes)},
@@ -343,7 +367,9 @@ int main(int argc, char** argv) {
                 {QStringLiteral("client_cpu_s"), clientSeconds},
                 {QStringLiteral("server_cpu_s"), serverSeconds},
                 {QStringLiteral("copy_client_cpu_s"), copyClientCpu},
-                {QStringLiteral("copy_server_cpu_s"), copyServerCpu}};
+                {QStringLiteral("copy_server_cpu_s"), copyServerCpu},
+                {QStringLiteral("text_index_s"), indexSeconds},
+                {QStringLiteral("text_index_server_cpu_s"), indexServerSeconds}};
             std::printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Compact).constData());
             std::fflush(stdout);
             // The next import starts from the same empty collection, its dead rows vacuumed.

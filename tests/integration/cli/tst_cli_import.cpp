@@ -33,6 +33,7 @@ class TestCliImport : public QObject {
 private slots:
     void importPrintsALinePerFileAndExitsByOutcome();
     void jsonIsOneObjectPerFile();
+    void fillsTheKeywordIndexUnlessAsked();
     void usageErrors();
 };
 
@@ -98,6 +99,61 @@ void TestCliImport::jsonIsOneObjectPerFile() {
         QCOMPARE(o.value(QStringLiteral("chunks")).toInt(), 1);
         QVERIFY(o.value(QStringLiteral("document_id")).toInteger() > 0);
     }
+    TestPostgres::instance().dropDatabase(conninfo);
+}
+
+// Chunks go in without their full-text index; the command fills it before it returns (with
+// --no-text-index it leaves it to a worker), and a later import fills what an earlier one left.
+void TestCliImport::fillsTheKeywordIndexUnlessAsked() {
+    const QString conninfo = TestPostgres::instance().createDatabase(QStringLiteral("clitsv"));
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("Docs"));
+    QVERIFY(QDir().mkpath(dir));
+    for (int i = 0; i < 3; ++i)
+        write(dir + QStringLiteral("/n%1.txt").arg(i),
+              QByteArray("Lighthouse keepers log the weather. ").repeated(60 + i));
+    const auto env = cleanEnv(tmp.filePath(QStringLiteral("home")));
+    const auto pendingAndTotal = [&conninfo]() {
+        PgConnection c = PgConnection::open(conninfo);
+        const PgResult r = c.exec(QStringLiteral(
+            "SELECT count(*) FILTER (WHERE tsv IS NULL), count(*) FROM quiver.chunks"));
+        return std::pair{r.toInt64(0, 0), r.toInt64(0, 1)};
+    };
+
+    auto r = runCli({QStringLiteral("--db"), conninfo, QStringLiteral("import"), dir,
+                     QStringLiteral("--no-text-index")},
+                    env);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(!QString::fromUtf8(r.out).contains(QLatin1String("keyword search")));
+    auto [pending, total] = pendingAndTotal();
+    QVERIFY(total >= 3);
+    QCOMPARE(pending, total);
+    r = runCli({QStringLiteral("--db"), conninfo, QStringLiteral("--json"), QStringLiteral("db"),
+                QStringLiteral("status")},
+               env);
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(QJsonDocument::fromJson(r.out)
+                 .object()
+                 .value(QStringLiteral("text_pending_chunks"))
+                 .toInteger(),
+             total);
+
+    write(tmp.filePath(QStringLiteral("loose.txt")), "A loose note about keepers.");
+    r = runCli({QStringLiteral("--db"), conninfo, QStringLiteral("import"),
+                tmp.filePath(QStringLiteral("loose.txt"))},
+               env);
+    QCOMPARE(r.exitCode, 0);
+    const QString out = QString::fromUtf8(r.out);
+    QVERIFY2(out.contains(QStringLiteral("indexed %1 chunks for keyword search").arg(total + 1)),
+             qPrintable(out));
+    std::tie(pending, total) = pendingAndTotal();
+    QCOMPARE(pending, 0);
+    PgConnection conn = PgConnection::open(conninfo);
+    QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM quiver.chunks "
+                                      "WHERE tsv @@ to_tsquery('simple', 'lighthouse')"))
+                 .toInt64(0, 0),
+             total - 1);
+    conn = PgConnection();
     TestPostgres::instance().dropDatabase(conninfo);
 }
 

@@ -66,6 +66,7 @@ private slots:
     void newerSchemaIsRefused();
     void concurrentMigrationsAgree();
     void deletingCascades();
+    void chunkDocumentLinkHoldsWithoutAForeignKey();
     void embeddingsMustBeWellFormed();
     void sha256MustBeLowercaseHex();
     void jobConfigRefusesSecrets_data();
@@ -262,6 +263,109 @@ void TestMigrations::deletingCascades() {
     } catch (const DbError& e) {
         QCOMPARE(e.sqlState(), QStringLiteral("23503"));
     }
+}
+
+// The link from chunks to documents is kept by triggers (migration 10); what the foreign key
+// promised must hold for COPY, for updates, for TRUNCATE and against a concurrent delete.
+void TestMigrations::chunkDocumentLinkHoldsWithoutAForeignKey() {
+    ScratchDatabase db(QStringLiteral("chunklink"));
+    PgConnection c = PgConnection::open(db.conninfo);
+    Migrations::apply(c);
+    const qint64 collection =
+        c.exec(QStringLiteral("INSERT INTO quiver.collections (name) VALUES ('link') RETURNING id"))
+            .toInt64(0, 0);
+    const auto addDocument = [&](const QString& path) {
+        return c
+            .exec(QStringLiteral("INSERT INTO quiver.documents (collection_id, path) "
+                                 "VALUES ($1, $2) RETURNING id"),
+                  {collection, path})
+            .toInt64(0, 0);
+    };
+    const qint64 a = addDocument(QStringLiteral("/a"));
+    const qint64 b = addDocument(QStringLiteral("/b"));
+    const auto copyChunks = [&](const QByteArray& rows) {
+        bool sent = false;
+        return c.copyIn(
+            QStringLiteral("COPY quiver.chunks (document_id, ordinal, text) FROM STDIN"),
+            [&](QByteArray& out) {
+                if (sent)
+                    return false;
+                out = rows;
+                sent = true;
+                return true;
+            });
+    };
+    const auto sqlState = [&](const std::function<void()>& f) {
+        try {
+            c.transaction(f);
+        } catch (const DbError& e) {
+            return e.sqlState();
+        }
+        return QString();
+    };
+
+    // COPY: every row's document must exist; one orphan refuses the whole statement.
+    const QByteArray good = QByteArray::number(a) + "\t0\tone\n" + QByteArray::number(b) +
+                            "\t0\ttwo\n" + QByteArray::number(a) + "\t1\tthree\n";
+    QCOMPARE(copyChunks(good), 3);
+    QCOMPARE(
+        sqlState([&] { copyChunks(QByteArray::number(b) + "\t1\tfine\n999999\t0\torphan\n"); }),
+        QStringLiteral("23503"));
+    QCOMPARE(count(c, QStringLiteral("chunks")), 3);
+
+    // Moving a chunk: to a document that exists, yes; to one that does not, no.
+    c.exec(QStringLiteral("UPDATE quiver.chunks SET document_id = $1, ordinal = 5 "
+                          "WHERE text = 'three'"),
+           {b});
+    QCOMPARE(sqlState([&] {
+                 c.exec(QStringLiteral("UPDATE quiver.chunks SET document_id = 999999 "
+                                       "WHERE text = 'one'"));
+             }),
+             QStringLiteral("23503"));
+    // A document's id is fixed.
+    QCOMPARE(sqlState([&] {
+                 c.exec(QStringLiteral("UPDATE quiver.documents SET id = 999999 WHERE id = $1"),
+                        {a});
+             }),
+             QStringLiteral("23503"));
+
+    // A delete that comes while another transaction adds chunks to the document waits for it,
+    // and then removes those chunks too.
+    PgConnection adder = PgConnection::open(db.conninfo);
+    adder.exec(QStringLiteral("BEGIN"));
+    adder.exec(QStringLiteral("INSERT INTO quiver.chunks (document_id, ordinal, text) "
+                              "VALUES ($1, 7, 'late')"),
+               {a});
+    const int adderPid = adder.backendPid();
+    QString deleteError;
+    std::thread deleter([&db, &deleteError, a]() {
+        try {
+            PgConnection d = PgConnection::open(db.conninfo);
+            d.exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = $1"), {a});
+        } catch (const DbError& e) {
+            deleteError = e.message();
+        }
+    });
+    // The delete is blocked by the adder's lock.
+    const auto blockedByAdder = [&]() {
+        return c.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity "
+                                     "WHERE $1 = ANY(pg_blocking_pids(pid))"),
+                      {adderPid})
+                   .toInt64(0, 0) > 0;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(blockedByAdder(), 20000);
+    adder.exec(QStringLiteral("COMMIT"));
+    deleter.join();
+    QVERIFY2(deleteError.isEmpty(), qPrintable(deleteError));
+    QCOMPARE(
+        c.exec(QStringLiteral("SELECT count(*) FROM quiver.chunks WHERE document_id = $1"), {a})
+            .toInt64(0, 0),
+        0);
+    QCOMPARE(count(c, QStringLiteral("chunks")), 2); // b's two
+
+    // TRUNCATE skips row triggers; truncating documents empties chunks all the same.
+    c.exec(QStringLiteral("TRUNCATE quiver.documents"));
+    QCOMPARE(count(c, QStringLiteral("chunks")), 0);
 }
 
 namespace {

@@ -153,6 +153,18 @@ void TestJobRunner::syncIndexRunsWhenDue() {
         QStringLiteral("INSERT INTO quiver.embeddings (chunk_id, model, dimensions, vector) "
                        "SELECT id, 'sync-model', 4, ARRAY[1 + id % 7, 2, 3 + id % 5, 4]::real[] "
                        "FROM quiver.chunks"));
+    // A transaction of another test on the same server can hold the snapshot horizon (the
+    // watermark the index syncs to) behind these rows for a moment; the sync would then read
+    // them twice and count 60. Start once they are behind it.
+    const QString written =
+        m_conn->exec(QStringLiteral("SELECT max(txid)::text FROM quiver.embeddings")).text(0, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_conn
+            ->exec(
+                QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8"),
+                {written})
+            .toBool(0, 0),
+        120000);
     const Job sync = addJob(QStringLiteral("sync_index"),
                             QJsonObject{{QStringLiteral("model"), QStringLiteral("sync-model")}});
     const Job absent = addJob(QStringLiteral("sync_index"),
