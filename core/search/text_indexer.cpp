@@ -45,17 +45,27 @@ TextIndexer::Batch TextIndexer::indexBatch(qint64 afterId, int limit) {
     return b;
 }
 
-void TextIndexer::refreshStatistics() {
+qint64 TextIndexer::prepare() {
+    // Counted no further than the threshold, so that a worker asking on every turn of its loop
+    // pays one short index scan, however large the backlog.
+    const qint64 backlog =
+        m_conn
+            .exec(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM quiver.chunks "
+                                 "WHERE tsv IS NULL LIMIT $1) pending"),
+                  {kAnalyzeBacklog})
+            .toInt64(0, 0);
     // A backlog this large came from an import that the statistics may not know of yet: the
     // planner would take the pending rows for a handful. ANALYZE samples a fixed number of
     // rows, a fraction of a second beside the minute such a backlog takes to index. Without
     // the right to analyse the table the server only warns.
-    if (pending() >= kAnalyzeBacklog)
+    if (backlog >= kAnalyzeBacklog)
         m_conn.exec(QStringLiteral("ANALYZE quiver.chunks"));
+    return backlog;
 }
 
 qint64 TextIndexer::indexAll(const std::function<bool(qint64 indexed)>& keepGoing) {
-    refreshStatistics();
+    if (prepare() == 0)
+        return 0;
     return indexPending(keepGoing);
 }
 
@@ -80,9 +90,11 @@ qint64 TextIndexer::indexPending(const std::function<bool(qint64 indexed)>& keep
 qint64 TextIndexer::indexAllParallel(const std::function<PgConnection()>& open, int connections,
                                      const std::function<bool()>& keepGoing) {
     std::vector<PgConnection> conns;
-    for (int i = 0; i < std::max(1, connections); ++i)
+    conns.push_back(open());
+    if (TextIndexer(conns.front()).prepare() == 0)
+        return 0;
+    for (int i = 1; i < connections; ++i)
         conns.push_back(open());
-    TextIndexer(conns.front()).refreshStatistics();
 
     std::atomic<qint64> total{0};
     std::atomic<bool> failed{false};

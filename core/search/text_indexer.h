@@ -46,7 +46,8 @@ public:
     static constexpr qint64 kAnalyzeBacklog = 10000;
 
 private:
-    void refreshStatistics();
+    // Counts the backlog up to kAnalyzeBacklog, analysing the table when it reaches it.
+    qint64 prepare();
     qint64 indexPending(const std::function<bool(qint64 indexed)>& keepGoing);
 
     PgConnection& m_conn;

@@ -9,6 +9,7 @@
 #include "core/jobs/job_repository.h"
 #include "core/jobs/job_runner.h"
 #include "tests/harness/fake_embeddings_server.h"
+#include "tests/harness/snapshot_horizon.h"
 #include "tests/harness/test_postgres.h"
 #include "tests/integration/cli/cli_runner.h"
 #include "tests/integration/jobs/jobs_test_data.h"
@@ -158,13 +159,7 @@ void TestJobRunner::syncIndexRunsWhenDue() {
     // them twice and count 60. Start once they are behind it.
     const QString written =
         m_conn->exec(QStringLiteral("SELECT max(txid)::text FROM quiver.embeddings")).text(0, 0);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_conn
-            ->exec(
-                QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8"),
-                {written})
-            .toBool(0, 0),
-        120000);
+    QTRY_VERIFY_WITH_TIMEOUT(test::snapshotHorizonPast(*m_conn, written), 120000);
     const Job sync = addJob(QStringLiteral("sync_index"),
                             QJsonObject{{QStringLiteral("model"), QStringLiteral("sync-model")}});
     const Job absent = addJob(QStringLiteral("sync_index"),

@@ -5,6 +5,7 @@
 #include "core/search/embedding_source.h"
 #include "core/search/index_verifier.h"
 #include "core/search/search_index.h"
+#include "tests/harness/snapshot_horizon.h"
 #include "tests/harness/test_postgres.h"
 #include "tests/integration/search/search_fixture.h"
 
@@ -58,17 +59,8 @@ private:
 };
 
 void TestSearchIndex::waitForHorizonPast(const QString& txid) {
-    // Transactions of other tests on the same server hold the snapshot horizon (the watermark
-    // an index syncs to) back for a moment; a test that needs its changes behind the watermark
-    // waits until they are.
     QVERIFY(!txid.isEmpty());
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_conn
-            ->exec(
-                QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8"),
-                {txid})
-            .toBool(0, 0),
-        120000);
+    QTRY_VERIFY_WITH_TIMEOUT(test::snapshotHorizonPast(*m_conn, txid), 120000);
 }
 
 SearchIndexOptions TestSearchIndex::options() const {
