@@ -179,9 +179,14 @@ void TestLibraryImport::cancelStopsWithinASecond() {
         QTemporaryDir tmp;
         const QString folder = tmp.filePath(QStringLiteral("Many"));
         QVERIFY(QDir().mkpath(folder));
+        // ~16 KB each (~120,000 chunks in all): enough that the import is still running when
+        // its first progress reaches the window, however fast the machine imports.
         for (int i = 0; i < 3000; ++i)
             write(folder + QStringLiteral("/n%1.txt").arg(i),
-                  QStringLiteral("Note %1 with a few words of text in it.").arg(i).toUtf8());
+                  QStringLiteral("Note %1 with a few words of text in it. ")
+                      .arg(i)
+                      .repeated(400)
+                      .toUtf8());
         BackgroundImport* import = window.backgroundImport();
         QSignalSpy progress(import, &BackgroundImport::progress);
         QSignalSpy finished(import, &BackgroundImport::finished);
