@@ -26,12 +26,14 @@ packages=(
   libeigen3-dev
   # the disk index's parallel reads (io_uring)
   liburing-dev
+  # keyword search's stemmers (Snowball)
+  libstemmer-dev
 )
 [[ "${1:-}" == "--run-only" ]] && packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev
   libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev libpq-dev postgresql gnome-keyring dbus-x11 xauth
   qt6-charts-dev libqt6opengl6-dev
   libmagic-dev libuchardet-dev libcmark-dev libpoppler-qt6-dev libquazip1-qt6-dev libtesseract-dev
-  tesseract-ocr-eng libeigen3-dev liburing-dev)
+  tesseract-ocr-eng libeigen3-dev liburing-dev libstemmer-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -30,7 +30,6 @@ int printStatus(const CliArguments& args, const CliOutput& out) {
             {QStringLiteral("documents"), s.documents},
             {QStringLiteral("chunks"), s.chunks},
             {QStringLiteral("pending_chunks"), s.pendingChunks},
-            {QStringLiteral("text_pending_chunks"), s.textPendingChunks},
             {QStringLiteral("embeddings"), s.embeddings},
             {QStringLiteral("jobs"), s.jobs},
             {QStringLiteral("job_runs"), s.jobRuns},
@@ -48,10 +47,8 @@ int printStatus(const CliArguments& args, const CliOutput& out) {
                                .arg(s.latestSchemaVersion));
     row("Collections:", QString::number(s.collections));
     row("Documents:", QString::number(s.documents));
-    row("Chunks:", QStringLiteral("%1 (%2 waiting for an embedding, %3 for the keyword index)")
-                       .arg(s.chunks)
-                       .arg(s.pendingChunks)
-                       .arg(s.textPendingChunks));
+    row("Chunks:",
+        QStringLiteral("%1 (%2 waiting for an embedding)").arg(s.chunks).arg(s.pendingChunks));
     row("Embeddings:", QString::number(s.embeddings));
     row("Jobs:", QStringLiteral("%1 (%2 runs recorded)").arg(s.jobs).arg(s.jobRuns));
     return Success;

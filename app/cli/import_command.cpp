@@ -2,7 +2,8 @@
 
 #include "core/db/db_error.h"
 #include "core/ingest/importer.h"
-#include "core/search/text_indexer.h"
+#include "core/search/keyword_index.h"
+#include "core/search/search_index.h"
 #include "core/session/database_opener.h"
 
 #include <QElapsedTimer>
@@ -31,31 +32,28 @@ extern "C" void cancelOnSignal(int) {
         importer->cancel();
 }
 
-// The import stores chunks without their full-text index, which a worker fills in the
-// background; a command-line import has no background, so it fills it before it returns (for
-// its own chunks and any left pending), on as many connections as it wrote with. Interrupting
-// this part loses nothing: the next worker or import carries on.
-void indexText(const QString& conninfo, int connections, const CliOutput& out) {
+// Keyword search reads this machine's keyword index, which learns of new chunks when it next
+// syncs; a command-line import brings it up to date before it returns, so that the first
+// search after it is as fast as any. Interrupting this part loses nothing: the next search
+// carries on.
+void indexText(PgConnection& conn, const CliOutput& out) {
     QElapsedTimer timer;
     timer.start();
     try {
-        const qint64 indexed =
-            TextIndexer::indexAllParallel([&conninfo]() { return PgConnection::open(conninfo); },
-                                          connections, []() { return !g_interrupted.load(); });
-        if (out.json() || indexed == 0)
-            return;
-        out.line(QStringLiteral("indexed %1 chunks for keyword search in %2 s%3")
-                     .arg(indexed)
-                     .arg(QString::number(double(timer.elapsed()) / 1000.0, 'f', 1),
-                          g_interrupted.load()
-                              ? QStringLiteral(" (interrupted; a worker or the next import "
-                                               "indexes the rest)")
-                              : QString()));
-    } catch (const DbError& e) {
+        KeywordIndex keywords;
+        keywords.open(conn, [](double, const QString&) { return !g_interrupted.load(); });
+        const qint64 chunks = keywords.status().chunks;
         if (!out.json())
-            out.line(QStringLiteral("keyword indexing stopped (%1); a worker or the next import "
-                                    "indexes the rest")
-                         .arg(e.userMessage()));
+            out.line(QStringLiteral("keyword index up to date: %1 chunks (%2 s)")
+                         .arg(chunks)
+                         .arg(QString::number(double(timer.elapsed()) / 1000.0, 'f', 1)));
+    } catch (const IndexCancelled&) {
+        if (!out.json())
+            out.line(QStringLiteral("keyword indexing interrupted; the next search finishes it"));
+    } catch (const std::exception& e) {
+        if (!out.json())
+            out.line(QStringLiteral("keyword indexing stopped (%1); the next search finishes it")
+                         .arg(userMessageFor(e)));
     }
 }
 
@@ -166,7 +164,7 @@ int runImportCommand(const CliArguments& args, const CliOutput& out) {
                      .arg(s.failed)
                      .arg(s.chunks));
     if (textIndex && !s.cancelled && !s.databaseLost)
-        indexText(opener.conninfo(), importer.writerCount(), out);
+        indexText(conn, out);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (s.databaseLost)

@@ -21,9 +21,18 @@ QJsonValue optionalNumber(const std::optional<double>& v) {
     return v ? QJsonValue(*v) : QJsonValue();
 }
 
-void printStatus(const CliOutput& out, const IndexStatus& s, qint64 stored, qint64 waiting) {
+void printStatus(const CliOutput& out, const IndexStatus& s, qint64 stored, qint64 waiting,
+                 const KeywordIndexStatus& k) {
     if (out.json()) {
         out.object(QJsonObject{
+            {QStringLiteral("keyword_index"),
+             QJsonObject{{QStringLiteral("chunks"), k.chunks},
+                         {QStringLiteral("terms"), k.terms},
+                         {QStringLiteral("language"), k.language},
+                         {QStringLiteral("file"), k.file},
+                         {QStringLiteral("file_bytes"), k.fileBytes},
+                         {QStringLiteral("ram_bytes"), k.ramBytes},
+                         {QStringLiteral("opened"), k.opened}}},
             {QStringLiteral("model"), s.model},
             {QStringLiteral("dimensions"), s.dimensions},
             {QStringLiteral("kind"), s.exact ? QStringLiteral("exact") : QStringLiteral("disk")},
@@ -70,6 +79,11 @@ void printStatus(const CliOutput& out, const IndexStatus& s, qint64 stored, qint
                                      .arg(s.recallSample)
                                      .arg(s.recallMeasuredAt.toLocalTime().toString(Qt::ISODate))
                                : QStringLiteral("not measured: run 'quiver-cli index verify'"));
+    row("Keywords:", QStringLiteral("%1 chunks, %2 terms (%3), %4 in RAM, file %5 (%6); %7")
+                         .arg(k.chunks)
+                         .arg(k.terms)
+                         .arg(k.language, c.formattedDataSize(k.ramBytes), k.file,
+                              c.formattedDataSize(k.fileBytes), k.opened));
 }
 
 } // namespace
@@ -100,6 +114,9 @@ int runIndexCommand(const CliArguments& args, const CliOutput& out) {
             return out.error(QStringLiteral("no embeddings are stored yet, so there is no index: "
                                             "run 'quiver-cli worker --once' first"));
         auto index = openSearchIndex(conn, indexModel, sub == QLatin1String("rebuild"));
+        const auto keywords = sub == QLatin1String("verify")
+                                  ? nullptr
+                                  : openKeywordIndex(conn, sub == QLatin1String("rebuild"));
         if (sub == QLatin1String("verify")) {
             const RecallReport r = measureRecall(conn, *index, sample);
             index->recordRecall(r.recall, r.queries);
@@ -127,7 +144,7 @@ int runIndexCommand(const CliArguments& args, const CliOutput& out) {
                                      "WHERE e.chunk_id = c.id AND e.model = $1)"),
                       {indexModel})
                 .toInt64(0, 0);
-        printStatus(out, index->status(), stored, waiting);
+        printStatus(out, index->status(), stored, waiting, keywords->status());
         return Success;
     } catch (const std::exception& e) {
         return out.error(userMessageFor(e));

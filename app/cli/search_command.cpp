@@ -3,9 +3,11 @@
 #include "app/cli/search_setup.h"
 #include "core/db/pg_connection.h"
 #include "core/embed/embedder.h"
+#include "core/search/search_settings.h"
 #include "core/session/database_opener.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QSettings>
 
@@ -17,7 +19,8 @@ namespace {
 
 const char* const kUsage =
     "usage: quiver-cli search TEXT [-k N] [--collection NAME] [--type MIME[,MIME...]] "
-    "[--after DATE] [--before DATE] [--mode hybrid|semantic|keyword] [--model M] [--json]";
+    "[--after DATE] [--before DATE] [--mode hybrid|semantic|keyword] [--model M] "
+    "[--per-document N] [--explain] [--json]";
 
 // An ISO 8601 date (local midnight) or date and time; an invalid QDateTime when neither.
 QDateTime parseWhen(const QString& text) {
@@ -39,12 +42,34 @@ QString oneLine(const QString& text, int max) {
     return s;
 }
 
-void print(const CliOutput& out, const std::vector<SearchHit>& hits) {
+QJsonValue armJson(const std::optional<ArmRank>& arm) {
+    if (!arm)
+        return QJsonValue();
+    return QJsonObject{{QStringLiteral("rank"), arm->rank}, {QStringLiteral("score"), arm->score}};
+}
+
+// "matched: river, expedition · keyword #2 (7.31) · semantic #5 (0.41)"
+QString explanation(const SearchHit& h) {
+    QStringList parts;
+    if (!h.matched.isEmpty())
+        parts << QStringLiteral("matched: ") + h.matched.join(QStringLiteral(", "));
+    parts << (h.keyword ? QStringLiteral("keyword #%1 (BM25 %2)")
+                              .arg(h.keyword->rank)
+                              .arg(h.keyword->score, 0, 'f', 2)
+                        : QStringLiteral("no keyword match"));
+    parts << (h.semantic ? QStringLiteral("semantic #%1 (similarity %2)")
+                               .arg(h.semantic->rank)
+                               .arg(h.semantic->score, 0, 'f', 2)
+                         : QStringLiteral("not among the semantic candidates"));
+    return parts.join(QStringLiteral(" · "));
+}
+
+void print(const CliOutput& out, const std::vector<SearchHit>& hits, bool explain) {
     int rank = 0;
     for (const SearchHit& h : hits) {
         ++rank;
         if (out.json()) {
-            out.object(QJsonObject{
+            QJsonObject o{
                 {QStringLiteral("rank"), rank},
                 {QStringLiteral("path"), h.path},
                 {QStringLiteral("title"), h.title.isNull() ? QJsonValue() : QJsonValue(h.title)},
@@ -55,7 +80,13 @@ void print(const CliOutput& out, const std::vector<SearchHit>& hits) {
                 {QStringLiteral("score"), h.score},
                 {QStringLiteral("mime"), h.mime.isNull() ? QJsonValue() : QJsonValue(h.mime)},
                 {QStringLiteral("text"), h.text},
-            });
+            };
+            if (explain) {
+                o.insert(QStringLiteral("keyword"), armJson(h.keyword));
+                o.insert(QStringLiteral("semantic"), armJson(h.semantic));
+                o.insert(QStringLiteral("matched"), QJsonArray::fromStringList(h.matched));
+            }
+            out.object(o);
             continue;
         }
         QString where = QStringLiteral("chunk %1").arg(h.ordinal);
@@ -66,6 +97,8 @@ void print(const CliOutput& out, const std::vector<SearchHit>& hits) {
                      .arg(h.score, 0, 'f', 4)
                      .arg(h.title.isEmpty() ? h.path : h.title, h.collection, h.path, where));
         out.line(QStringLiteral("   ") + oneLine(h.text, 200));
+        if (explain)
+            out.line(QStringLiteral("   ") + explanation(h));
     }
 }
 
@@ -81,14 +114,25 @@ int runSearchCommand(const CliArguments& args, const CliOutput& out) {
     const int k = present ? kText.toInt(&ok) : 10;
     if (!ok || k <= 0 || k > 1000)
         return out.usageError(QStringLiteral("-k needs a number from 1 to 1000"));
-    QString types, after, before;
+    QString types, after, before, perDocumentText;
     if (!takeOption(w, QStringLiteral("--collection"), collection, present) ||
         !takeOption(w, QStringLiteral("--mode"), modeName, present) ||
         !takeOption(w, QStringLiteral("--model"), model, present) ||
         !takeNonEmptyOption(w, QStringLiteral("--type"), types) ||
         !takeNonEmptyOption(w, QStringLiteral("--after"), after) ||
-        !takeNonEmptyOption(w, QStringLiteral("--before"), before))
+        !takeNonEmptyOption(w, QStringLiteral("--before"), before) ||
+        !takeNonEmptyOption(w, QStringLiteral("--per-document"), perDocumentText))
         return out.usageError(QString::fromUtf8(kUsage));
+    const bool explain = takeFlag(w, QStringLiteral("--explain"));
+    const SearchSettings settings = SearchSettings::load(QSettings());
+    int perDocument = settings.perDocument;
+    if (!perDocumentText.isEmpty()) {
+        perDocument = perDocumentText.toInt(&ok);
+        if (!ok || perDocument < 0)
+            return out.usageError(
+                QStringLiteral("--per-document needs a number (0: no limit), not '%1'")
+                    .arg(perDocumentText));
+    }
     SearchFilters filters;
     filters.mimeTypes = types.split(QLatin1Char(','), Qt::SkipEmptyParts);
     for (QString& t : filters.mimeTypes)
@@ -140,6 +184,7 @@ int runSearchCommand(const CliArguments& args, const CliOutput& out) {
         request.k = k;
         request.mode = mode;
         request.filters = filters;
+        request.perDocument = perDocument;
         if (!collection.isEmpty()) {
             const PgResult r = conn.exec(
                 QStringLiteral("SELECT id FROM quiver.collections WHERE name = $1"), {collection});
@@ -170,8 +215,12 @@ int runSearchCommand(const CliArguments& args, const CliOutput& out) {
                 request.mode = SearchMode::Keyword;
             }
         }
-        HybridSearch search(conn, index.get(), embed);
-        print(out, search.search(request));
+        std::unique_ptr<KeywordIndex> keywords;
+        if (request.mode != SearchMode::Semantic)
+            keywords = openKeywordIndex(conn);
+        HybridSearch search(conn, keywords.get(), index.get(), embed);
+        search.setFusion(settings.fusion);
+        print(out, search.search(request), explain);
         return Success;
     } catch (const SearchError& e) {
         return out.error(QString::fromUtf8(e.what()));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/search/hybrid_search.h"
+#include "core/search/keyword_index.h"
 #include "core/search/search_index.h"
 
 #include <QString>
@@ -23,6 +24,10 @@ QString resolveIndexModel(PgConnection& conn, const QString& requested);
 // progress on stderr.
 std::unique_ptr<SearchIndex> openSearchIndex(PgConnection& conn, const QString& model,
                                              bool rebuild = false);
+
+// Opens (building when needed) this database's keyword index in Quiver's cache folder, with
+// the BM25 settings of QSettings, reporting build progress on stderr.
+std::unique_ptr<KeywordIndex> openKeywordIndex(PgConnection& conn, bool rebuild = false);
 
 // How a query is embedded with model: the profile that makes such vectors
 // (core/search/query_embedder_factory.h).

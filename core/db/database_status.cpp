@@ -15,12 +15,7 @@ DatabaseStatus readDatabaseStatus(PgConnection& conn) {
     if (s.schemaVersion < 1)
         return s;
     try {
-        // One statement, so that every count comes from the same snapshot. chunks.tsv is
-        // filled after the import from schema 9 on; before that nothing waits for it.
-        const QString textPending = s.schemaVersion >= 9
-                                        ? QStringLiteral("(SELECT count(*) FROM quiver.chunks "
-                                                         "WHERE tsv IS NULL)")
-                                        : QStringLiteral("0");
+        // One statement, so that every count comes from the same snapshot.
         const PgResult r =
             conn.exec(QStringLiteral("SELECT (SELECT count(*) FROM quiver.collections),"
                                      "       (SELECT count(*) FROM quiver.documents),"
@@ -30,9 +25,7 @@ DatabaseStatus readDatabaseStatus(PgConnection& conn) {
                                      "       (SELECT count(*) FROM quiver.job_runs),"
                                      "       (SELECT count(*) FROM quiver.chunks c"
                                      "         WHERE NOT EXISTS (SELECT 1 FROM quiver.embeddings e"
-                                     "                            WHERE e.chunk_id = c.id)),"
-                                     "       %1")
-                          .arg(textPending));
+                                     "                            WHERE e.chunk_id = c.id))"));
         s.collections = r.toInt64(0, 0);
         s.documents = r.toInt64(0, 1);
         s.chunks = r.toInt64(0, 2);
@@ -40,7 +33,6 @@ DatabaseStatus readDatabaseStatus(PgConnection& conn) {
         s.jobs = r.toInt64(0, 4);
         s.jobRuns = r.toInt64(0, 5);
         s.pendingChunks = r.toInt64(0, 6);
-        s.textPendingChunks = r.toInt64(0, 7);
     } catch (const DbError& e) {
         // A newer Quiver may have reshaped these tables; the versions are still worth showing.
         if (e.kind() != DbError::Kind::Query || s.schemaVersion <= s.latestSchemaVersion)

@@ -12,8 +12,7 @@ struct DatabaseStatus {
     int schemaVersion = 0;
     int latestSchemaVersion = 0;
     qint64 collections = 0, documents = 0, chunks = 0, embeddings = 0, jobs = 0, jobRuns = 0;
-    qint64 pendingChunks = 0;     // chunks with no embedding
-    qint64 textPendingChunks = 0; // chunks not yet in the full-text index
+    qint64 pendingChunks = 0; // chunks with no embedding
 };
 
 // Counts are left at 0 when the schema is absent (schemaVersion 0).

@@ -37,6 +37,7 @@ constexpr std::array kMigrations{
               ":/quiver/db/migrations/0010_chunk_document_triggers.sql"},
     Migration{11, "chunk_sha256_hash_index",
               ":/quiver/db/migrations/0011_chunk_sha256_hash_index.sql"},
+    Migration{12, "keyword_index", ":/quiver/db/migrations/0012_keyword_index.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

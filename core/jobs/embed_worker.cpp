@@ -9,7 +9,6 @@
 #include "core/jobs/job_repository.h"
 #include "core/jobs/lease_keeper.h"
 #include "core/jobs/worker_registry.h"
-#include "core/search/text_indexer.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -84,7 +83,6 @@ private:
     bool waitForWork(qint64 ms);
     void pause(qint64 ms);
     void beat(bool force);
-    void indexText();
     void ensureRun();
     void endRun(const QString& status, const QString& error = {});
     void process(const QList<EmbeddingQueue::Chunk>& chunks);
@@ -248,20 +246,6 @@ void EmbedWorker::Loop::beat(bool force) {
     beatErrors = 0;
     beatError.clear();
     lastBeat.start();
-}
-
-// Keyword search's index comes before embeddings: it costs about a hundredth of an embedding
-// per chunk, and until it is filled every keyword query computes the pending chunks' tsvectors.
-// It is filled even while the embedding job is paused.
-void EmbedWorker::Loop::indexText() {
-    const qint64 indexed = TextIndexer(*conn).indexAll([this](qint64) {
-        if (stopping.load())
-            return false;
-        beat(false);
-        return true;
-    });
-    if (indexed > 0)
-        log(QStringLiteral("indexed %1 chunks for keyword search").arg(indexed));
 }
 
 void EmbedWorker::Loop::ensureRun() {
@@ -443,7 +427,6 @@ int EmbedWorker::Loop::run() {
             beat(false);
             if (jobLoadedAt.elapsed() > 5000)
                 loadJob();
-            indexText();
             if (!job.scheduled) {
                 endRun(QStringLiteral("cancelled"), QStringLiteral("the job was paused"));
                 if (options.once) {

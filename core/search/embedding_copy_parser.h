@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QByteArray>
+#include "core/db/binary_copy_reader.h"
 
 #include <cstdint>
 #include <functional>
@@ -16,24 +16,18 @@ class EmbeddingCopyParser {
 public:
     using RowFn = std::function<void(std::int64_t chunkId, std::int64_t collectionId,
                                      const std::vector<float>& vector)>;
-    explicit EmbeddingCopyParser(RowFn onRow)
-        : m_onRow(std::move(onRow)) {}
+    explicit EmbeddingCopyParser(RowFn onRow);
 
-    void feed(const char* data, int size);
-    bool finished() const { return m_finished; } // the trailer has been read
-    std::int64_t rows() const { return m_rows; }
+    void feed(const char* data, int size) { m_reader.feed(data, size); }
+    bool finished() const { return m_reader.finished(); } // the trailer has been read
+    std::int64_t rows() const { return m_reader.tuples(); }
     int dimensions() const { return m_dimensions; } // 0 until the first row
 
 private:
-    bool parseHeader();
-    bool parseTuple();
+    void decode(std::span<const BinaryCopyReader::Field> fields);
 
     RowFn m_onRow;
-    QByteArray m_buffer;
-    qsizetype m_pos = 0;
-    bool m_headerDone = false;
-    bool m_finished = false;
-    std::int64_t m_rows = 0;
+    BinaryCopyReader m_reader;
     int m_dimensions = 0;
     std::vector<float> m_vector;
 };

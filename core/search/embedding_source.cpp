@@ -2,102 +2,76 @@
 
 #include "core/db/pg_connection.h"
 #include "core/search/embedding_copy_parser.h"
+#include "core/search/read_snapshot.h"
 
 namespace quiver {
-
-namespace {
-
-void beginSnapshot(PgConnection& conn) {
-    conn.beginTransaction();
-    conn.exec(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
-}
-
-std::uint64_t snapshotXmin(PgConnection& conn) {
-    return conn.exec(QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot())::text"))
-        .text(0, 0)
-        .toULongLong();
-}
-
-} // namespace
 
 std::optional<std::uint64_t> EmbeddingSource::readAll(PgConnection& conn, const QString& model,
                                                       const RowFn& onRow,
                                                       const ProgressFn& progress) {
-    beginSnapshot(conn);
-    try {
-        const std::uint64_t watermark = snapshotXmin(conn);
-        const qint64 total = count(conn, model);
-        // COPY takes no parameters: the model travels as a transaction-local setting instead of
-        // being spliced into the statement.
-        conn.exec(QStringLiteral("SELECT set_config('quiver.index_model', $1, true)"), {model});
-        qint64 done = 0;
-        bool cancelled = false;
-        EmbeddingCopyParser parser(
-            [&](std::int64_t chunk, std::int64_t collection, const std::vector<float>& v) {
-                onRow(chunk, collection, v);
-                ++done;
-                if (progress && done % 1024 == 0 && !progress(done, total))
-                    cancelled = true;
-            });
-        const qint64 copied =
-            conn.copyOut(QStringLiteral("COPY (SELECT e.chunk_id, d.collection_id, e.vector "
-                                        "FROM quiver.embeddings e "
-                                        "JOIN quiver.chunks c ON c.id = e.chunk_id "
-                                        "JOIN quiver.documents d ON d.id = c.document_id "
-                                        "WHERE e.model = current_setting('quiver.index_model')) "
-                                        "TO STDOUT (FORMAT binary)"),
-                         [&](const char* data, int size) {
-                             parser.feed(data, size);
-                             return !cancelled;
-                         });
-        conn.rollbackTransaction(); // read only: nothing to commit
-        if (copied < 0 || cancelled)
-            return std::nullopt;
-        if (progress)
-            progress(done, total);
-        return watermark;
-    } catch (...) {
-        conn.rollbackTransaction();
-        throw;
-    }
+    const ReadSnapshot snapshot(conn);
+    const std::uint64_t watermark = snapshot.xmin();
+    const qint64 total = count(conn, model);
+    // COPY takes no parameters: the model travels as a transaction-local setting instead of
+    // being spliced into the statement.
+    conn.exec(QStringLiteral("SELECT set_config('quiver.index_model', $1, true)"), {model});
+    qint64 done = 0;
+    bool cancelled = false;
+    EmbeddingCopyParser parser(
+        [&](std::int64_t chunk, std::int64_t collection, const std::vector<float>& v) {
+            onRow(chunk, collection, v);
+            ++done;
+            if (progress && done % 1024 == 0 && !progress(done, total))
+                cancelled = true;
+        });
+    const qint64 copied =
+        conn.copyOut(QStringLiteral("COPY (SELECT e.chunk_id, d.collection_id, e.vector "
+                                    "FROM quiver.embeddings e "
+                                    "JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                    "JOIN quiver.documents d ON d.id = c.document_id "
+                                    "WHERE e.model = current_setting('quiver.index_model')) "
+                                    "TO STDOUT (FORMAT binary)"),
+                     [&](const char* data, int size) {
+                         parser.feed(data, size);
+                         return !cancelled;
+                     });
+    if (copied < 0 || cancelled)
+        return std::nullopt;
+    if (progress)
+        progress(done, total);
+    return watermark;
 }
 
 EmbeddingChanges EmbeddingSource::readChanges(PgConnection& conn, const QString& model,
                                               std::uint64_t since) {
     EmbeddingChanges changes;
-    beginSnapshot(conn);
-    try {
-        changes.watermark = snapshotXmin(conn);
-        const QString mark = QString::number(since);
-        const PgResult rows =
-            conn.exec(QStringLiteral("SELECT e.chunk_id, d.collection_id, e.vector "
-                                     "FROM quiver.embeddings e "
-                                     "JOIN quiver.chunks c ON c.id = e.chunk_id "
-                                     "JOIN quiver.documents d ON d.id = c.document_id "
-                                     "WHERE e.model = $1 AND e.txid >= $2::text::xid8"),
-                      {model, mark});
-        changes.upserts.reserve(static_cast<std::size_t>(rows.rows()));
-        for (int i = 0; i < rows.rows(); ++i) {
-            const QList<float> v = rows.toFloatArray(i, 2);
-            changes.upserts.push_back(
-                {rows.toInt64(i, 0), rows.toInt64(i, 1), std::vector<float>(v.begin(), v.end())});
-        }
-        // A logged deletion counts only if the embedding is still gone: it may have been
-        // written again since, and that newer row is among the upserts.
-        const PgResult gone =
-            conn.exec(QStringLiteral("SELECT DISTINCT l.chunk_id FROM quiver.embedding_deletions l "
-                                     "WHERE l.model = $1 AND l.txid >= $2::text::xid8 "
-                                     "AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e "
-                                     "WHERE e.chunk_id = l.chunk_id AND e.model = l.model)"),
-                      {model, mark});
-        changes.deleted.reserve(static_cast<std::size_t>(gone.rows()));
-        for (int i = 0; i < gone.rows(); ++i)
-            changes.deleted.push_back(gone.toInt64(i, 0));
-        conn.rollbackTransaction();
-    } catch (...) {
-        conn.rollbackTransaction();
-        throw;
+    const ReadSnapshot snapshot(conn);
+    changes.watermark = snapshot.xmin();
+    const QString mark = QString::number(since);
+    const PgResult rows =
+        conn.exec(QStringLiteral("SELECT e.chunk_id, d.collection_id, e.vector "
+                                 "FROM quiver.embeddings e "
+                                 "JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                 "JOIN quiver.documents d ON d.id = c.document_id "
+                                 "WHERE e.model = $1 AND e.txid >= $2::text::xid8"),
+                  {model, mark});
+    changes.upserts.reserve(static_cast<std::size_t>(rows.rows()));
+    for (int i = 0; i < rows.rows(); ++i) {
+        const QList<float> v = rows.toFloatArray(i, 2);
+        changes.upserts.push_back(
+            {rows.toInt64(i, 0), rows.toInt64(i, 1), std::vector<float>(v.begin(), v.end())});
     }
+    // A logged deletion counts only if the embedding is still gone: it may have been
+    // written again since, and that newer row is among the upserts.
+    const PgResult gone =
+        conn.exec(QStringLiteral("SELECT DISTINCT l.chunk_id FROM quiver.embedding_deletions l "
+                                 "WHERE l.model = $1 AND l.txid >= $2::text::xid8 "
+                                 "AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e "
+                                 "WHERE e.chunk_id = l.chunk_id AND e.model = l.model)"),
+                  {model, mark});
+    changes.deleted.reserve(static_cast<std::size_t>(gone.rows()));
+    for (int i = 0; i < gone.rows(); ++i)
+        changes.deleted.push_back(gone.toInt64(i, 0));
     return changes;
 }
 

@@ -1,49 +1,38 @@
 #include "core/search/query_terms.h"
 
-#include <QRegularExpression>
+#include "core/search/keyword_query.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_set>
 
 namespace quiver {
 
-QStringList queryTerms(const QString& query) {
-    QStringList terms;
-    static const QRegularExpression token(QStringLiteral("(-?)([\\w]+)"),
-                                          QRegularExpression::UseUnicodePropertiesOption);
-    auto it = token.globalMatch(query);
-    while (it.hasNext()) {
-        const auto m = it.next();
-        const QString word = m.captured(2).toLower();
-        const bool excluded =
-            !m.captured(1).isEmpty() &&
-            (m.capturedStart(1) == 0 || query.at(m.capturedStart(1) - 1).isSpace());
-        if (excluded || word == QLatin1String("or") || terms.contains(word))
-            continue;
-        terms.append(word);
-    }
-    return terms;
+QSet<QString> highlightTerms(const QString& query, TextAnalyzer& analyzer) {
+    QSet<QString> out;
+    // optional holds the required and the phrase terms too.
+    for (const std::string& t : parseKeywordQuery(query, analyzer).optional)
+        out.insert(QString::fromStdString(t));
+    return out;
 }
 
-QList<QPair<int, int>> termMatches(const QString& text, const QStringList& terms) {
+QList<QPair<int, int>> highlightMatches(const QString& text, const QSet<QString>& terms,
+                                        TextAnalyzer& analyzer) {
     QList<QPair<int, int>> out;
     if (terms.isEmpty())
         return out;
-    const QString lower = text.toLower();
-    int i = 0;
-    const int n = static_cast<int>(text.size());
-    while (i < n) {
-        if (!text.at(i).isLetterOrNumber() && text.at(i) != QLatin1Char('_')) {
-            ++i;
+    std::unordered_set<std::string> wanted;
+    for (const QString& t : terms)
+        wanted.insert(t.toStdString());
+    for (const AnalyzedToken& token : analyzer.tokens(text)) {
+        if (!wanted.contains(token.term))
             continue;
+        const int end = token.start + token.length;
+        if (!out.isEmpty() && token.start < out.back().first + out.back().second) {
+            out.back().second = std::max(out.back().second, end - out.back().first);
+            continue; // overlaps the previous span (CJK bigrams): one span
         }
-        int end = i;
-        while (end < n && (text.at(end).isLetterOrNumber() || text.at(end) == QLatin1Char('_')))
-            ++end;
-        for (const QString& t : terms) {
-            if (end - i >= t.size() && QStringView(lower).mid(i, t.size()) == t) {
-                out.append({i, end - i});
-                break;
-            }
-        }
-        i = end;
+        out.append({token.start, token.length});
     }
     return out;
 }

@@ -1,18 +1,23 @@
 #pragma once
 
+#include "core/search/text_analyzer.h"
+
 #include <QList>
 #include <QPair>
+#include <QSet>
 #include <QString>
-#include <QStringList>
 
 namespace quiver {
 
-// The words of a query worth highlighting in results: lower-cased, without web-search syntax
-// (quotes, a leading '-' excludes a word and is dropped, "or" is an operator).
-QStringList queryTerms(const QString& query);
+// The index terms of a query's positive words (optional, required, phrase terms): what a
+// result's text is matched against for highlighting.
+QSet<QString> highlightTerms(const QString& query, TextAnalyzer& analyzer);
 
-// Where the terms occur in text, as (start, length) pairs in order, not overlapping; a term
-// matches at the start of a word and extends to the end of that word ("orbit" marks "orbits").
-QList<QPair<int, int>> termMatches(const QString& text, const QStringList& terms);
+// Where text's words whose term is in terms occur, as (start, length) UTF-16 pairs in order,
+// not overlapping. A stop word or a prefix never matches; "orbits" matches the term of "orbit".
+// A span is the token as written, a possessive included ("orbit's" is marked whole); a CJK
+// bigram marks its two characters, and overlapping bigram spans merge into one.
+QList<QPair<int, int>> highlightMatches(const QString& text, const QSet<QString>& terms,
+                                        TextAnalyzer& analyzer);
 
 } // namespace quiver

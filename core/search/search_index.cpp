@@ -9,6 +9,7 @@
 #include "core/diskann/vamana_index.h"
 #include "core/search/embedding_source.h"
 #include "core/search/index_manifest.h"
+#include "core/search/log_pruner.h"
 #include "core/util/app_paths.h"
 
 #include <QDir>
@@ -63,7 +64,7 @@ struct SearchIndex::Sync {
     std::atomic<bool> stopping{false};
     std::atomic<bool> damaged{false}; // a search read a damaged node: rebuild at the next sync
     QString opened;
-    std::optional<std::chrono::steady_clock::time_point> lastPrune;
+    LogPruner pruner{QStringLiteral("embedding deletion")};
 };
 
 namespace {
@@ -517,24 +518,11 @@ std::size_t SearchIndex::sync(PgConnection& conn) {
         return 0;
     }
     const std::size_t n = applyChanges(*m_state, conn);
-    pruneDeletionLogNow(conn);
+    m_sync->pruner.pruneIfDue(
+        [&] { EmbeddingSource::pruneDeletionLog(conn, m_options.deletionLogDays); });
     if (mergeDue())
         startMerge(conn);
     return n;
-}
-
-void SearchIndex::pruneDeletionLogNow(PgConnection& conn) {
-    // Hourly is plenty: the log only needs to stay shorter than the retention period.
-    const auto now = std::chrono::steady_clock::now();
-    if (m_sync->lastPrune && now - *m_sync->lastPrune < std::chrono::hours(1))
-        return;
-    m_sync->lastPrune = now;
-    try {
-        EmbeddingSource::pruneDeletionLog(conn, m_options.deletionLogDays);
-    } catch (const DbError& e) {
-        // A role that may read but not delete still searches; the log just grows.
-        qCWarning(lcSearchIndex).noquote() << "cannot prune the deletion log:" << e.message();
-    }
 }
 
 void SearchIndex::waitForMerge() {

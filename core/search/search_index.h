@@ -117,7 +117,6 @@ private:
     void install(std::unique_ptr<State> next);
     std::size_t applyChanges(State& state, PgConnection& conn);
     bool mergeDue() const;
-    void pruneDeletionLogNow(PgConnection& conn);
     void startMerge(PgConnection& conn);
     struct MergeInput;
     // A copy of what the current base lacks (the delta's points, the masked ids) and the

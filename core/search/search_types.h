@@ -33,6 +33,14 @@ struct SearchRequest {
     int k = 10;
     SearchMode mode = SearchMode::Hybrid;
     SearchFilters filters;
+    int perDocument = 0; // at most this many passages of one document; 0: no limit
+};
+
+// Where one arm ranked a result (1-based) and its own score there: BM25 for the keyword arm,
+// cosine similarity for the semantic arm.
+struct ArmRank {
+    int rank = 0;
+    double score = 0;
 };
 
 // One result, hydrated from the database.
@@ -46,7 +54,11 @@ struct SearchHit {
     QString mime;
     QString collection;
     QString text;
-    double score = 0; // hybrid: fused RRF score; semantic: cosine similarity; keyword: ts_rank_cd
+    // hybrid: the fused score (0 to 1); semantic: cosine similarity; keyword: BM25
+    double score = 0;
+    std::optional<ArmRank> keyword;  // absent: the keyword arm did not find it
+    std::optional<ArmRank> semantic; // absent: not among the semantic arm's candidates
+    QStringList matched;             // the query's words the passage holds, as typed
 };
 
 // A candidate from one ranking before fusion: a chunk and that ranking's score.

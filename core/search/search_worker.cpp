@@ -4,6 +4,10 @@
 #include "core/search/query_embedder_factory.h"
 
 #include <QLocale>
+#include <QSettings>
+#include <QThread>
+
+#include <algorithm>
 
 namespace quiver {
 
@@ -35,24 +39,46 @@ QString SearchWorker::readyMessage() const {
 void SearchWorker::open(const DatabaseTarget& target, const SearchService::EmbedderFactory& factory,
                         const SearchIndexOptions& options) {
     m_index.reset();
+    m_keywords.reset();
     m_embed = {};
     m_conn.reset();
     m_semanticUnavailable.clear();
     m_awaitingEmbeddings = false;
     m_factory = factory;
     m_options = options;
+    m_settings = SearchSettings::load(QSettings());
     onState(SearchService::State::Opening, tr("Opening the database…"), 0);
     try {
         m_conn = m_opener.open(target);
-        // Before the index: building it can take minutes, and filters are useful meanwhile.
+        // Before the indexes: building them can take minutes, and filters are useful meanwhile.
         sendFacets();
+        setUpKeywords();
         setUpSemantic();
         onState(SearchService::State::Ready, readyMessage(), 1);
     } catch (const std::exception& e) {
         m_index.reset();
+        m_keywords.reset();
         m_conn.reset();
         onState(SearchService::State::Failed, userMessageFor(e), 0);
     }
+}
+
+void SearchWorker::setUpKeywords() {
+    KeywordIndexOptions options;
+    options.directory = m_options.directory;
+    options.params = m_settings.bm25;
+    // A core stays free for the window while a large build analyses text.
+    options.threads = std::max(1, QThread::idealThreadCount() - 1);
+    m_keywords = std::make_unique<KeywordIndex>(options);
+    int lastPercent = -1;
+    m_keywords->open(*m_conn, [this, &lastPercent](double f, const QString& step) {
+        const int percent = static_cast<int>(f * 100);
+        if (percent != lastPercent) {
+            lastPercent = percent;
+            onState(SearchService::State::Building, step, f);
+        }
+        return !m_stopping->load();
+    });
 }
 
 void SearchWorker::setUpSemantic() {
@@ -123,7 +149,10 @@ void SearchWorker::search(int id, const SearchRequest& request) {
             notice = m_semanticUnavailable;
             r.mode = SearchMode::Keyword;
         }
-        HybridSearch search(*m_conn, m_index.get(), m_embed);
+        HybridSearch search(*m_conn, m_keywords.get(), m_index.get(), m_embed);
+        search.setFusion(m_settings.fusion);
+        if (r.perDocument == 0)
+            r.perDocument = m_settings.perDocument;
         const std::vector<SearchHit> hits = search.search(r);
         onResults(id, QList<SearchHit>(hits.begin(), hits.end()), notice);
     } catch (const std::exception& e) {
@@ -140,7 +169,7 @@ void SearchWorker::moreLikeThis(int id, qint64 chunkId, int k) {
         return;
     }
     try {
-        HybridSearch search(*m_conn, m_index.get(), m_embed);
+        HybridSearch search(*m_conn, m_keywords.get(), m_index.get(), m_embed);
         const std::vector<SearchHit> hits = search.moreLikeThis(chunkId, k);
         onResults(id, QList<SearchHit>(hits.begin(), hits.end()), {});
     } catch (const std::exception& e) {

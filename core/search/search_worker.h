@@ -1,7 +1,9 @@
 #pragma once
 
 #include "core/db/pg_connection.h"
+#include "core/search/keyword_index.h"
 #include "core/search/search_service.h"
+#include "core/search/search_settings.h"
 #include "core/session/database_opener.h"
 
 #include <QObject>
@@ -35,6 +37,8 @@ public:
 private:
     bool stale(int id) const { return id != m_latest->load(); }
     QString readyMessage() const;
+    // Opens (or builds) the keyword index, reporting its build like the vector index's.
+    void setUpKeywords();
     // Picks the model, builds its query embedder and opens (or builds) its index; when that is
     // not possible, m_semanticUnavailable says why.
     void setUpSemantic();
@@ -46,8 +50,10 @@ private:
     std::shared_ptr<std::atomic<bool>> m_stopping;
     DatabaseOpener m_opener;
     std::optional<PgConnection> m_conn;
+    std::unique_ptr<KeywordIndex> m_keywords;
     std::unique_ptr<SearchIndex> m_index;
     QueryEmbedder m_embed;
+    SearchSettings m_settings;
     QString m_semanticUnavailable; // why semantic search cannot run, when it cannot
     bool m_awaitingEmbeddings = false;
     SearchService::EmbedderFactory m_factory;

@@ -223,7 +223,8 @@ void SearchPage::startSearch() {
 void SearchPage::onResults(int id, const QList<SearchHit>& hits, const QString& notice) {
     if (id != m_pending)
         return; // an answer to an older query
-    m_model->setResults(hits, queryTerms(m_pendingText));
+    TextAnalyzer analyzer;
+    m_model->setResults(hits, highlightTerms(m_pendingText, analyzer).values());
     QString status = tr("%n result(s)", nullptr, static_cast<int>(hits.size()));
     if (!notice.isEmpty())
         status += QStringLiteral(" · ") + notice;

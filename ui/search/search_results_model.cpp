@@ -13,6 +13,12 @@ constexpr int kMaxTextChars = 600;
 QString displayTitle(const SearchHit& h) {
     return h.title.isEmpty() ? QFileInfo(h.path).fileName() : h.title;
 }
+
+// Rows are drawn on the GUI thread, each paint asking for its HTML: one analyzer per thread.
+TextAnalyzer& highlightAnalyzer() {
+    thread_local TextAnalyzer analyzer;
+    return analyzer;
+}
 } // namespace
 
 SearchResultsModel::SearchResultsModel(QObject* parent)
@@ -39,7 +45,15 @@ QString SearchResultsModel::html(const SearchHit& h, const QStringList& terms) {
         text = text.left(kMaxTextChars) + QChar(0x2026);
     QString body;
     int at = 0;
-    for (const auto& [start, length] : termMatches(text, terms)) {
+    // The terms are index terms (highlightTerms) or words as typed: both match by their term.
+    TextAnalyzer& analyzer = highlightAnalyzer();
+    QSet<QString> wanted;
+    for (const QString& t : terms) {
+        wanted.insert(t);
+        if (const std::string analysed = analyzer.term(t); !analysed.empty())
+            wanted.insert(QString::fromStdString(analysed));
+    }
+    for (const auto& [start, length] : highlightMatches(text, wanted, analyzer)) {
         body += text.mid(at, start - at).toHtmlEscaped();
         body += QStringLiteral("<span style=\"background-color:#ffe58f;color:#000;\">") +
                 text.mid(start, length).toHtmlEscaped() + QStringLiteral("</span>");
@@ -54,6 +68,27 @@ QString SearchResultsModel::html(const SearchHit& h, const QStringList& terms) {
         .arg(displayTitle(h).toHtmlEscaped(), meta, body);
 }
 
+// The path and why the passage came up: "matched: river, expedition · similar meaning: 0.41".
+// Paths and words come from files and queries: escaped, so they are shown, never interpreted.
+QString SearchResultsModel::toolTip(const SearchHit& h) {
+    QStringList why;
+    const QLocale locale;
+    if (!h.matched.isEmpty())
+        why << QObject::tr("matched: %1").arg(h.matched.join(QStringLiteral(", ")));
+    if (h.keyword)
+        why << QObject::tr("keyword rank %1 (BM25 %2)")
+                   .arg(h.keyword->rank)
+                   .arg(locale.toString(h.keyword->score, 'f', 2));
+    if (h.semantic)
+        why << QObject::tr("similar meaning: %1 (rank %2)")
+                   .arg(locale.toString(h.semantic->score, 'f', 2))
+                   .arg(h.semantic->rank);
+    QString tip = QStringLiteral("<p>") + h.path.toHtmlEscaped();
+    if (!why.isEmpty())
+        tip += QStringLiteral("<br/>") + why.join(QStringLiteral(" · ")).toHtmlEscaped();
+    return tip + QStringLiteral("</p>");
+}
+
 QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
@@ -62,7 +97,7 @@ QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
         return displayTitle(h);
     case Qt::ToolTipRole:
-        return h.path;
+        return toolTip(h);
     case HtmlRole:
         return html(h, m_terms);
     case PathRole:

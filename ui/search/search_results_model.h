@@ -36,6 +36,8 @@ public:
     // The entry's rich text: heading (title, collection, page, score) and the chunk text with
     // terms marked; the text is escaped, so nothing in a document is read as markup.
     static QString html(const SearchHit& hit, const QStringList& terms);
+    // The path and each arm's reason for the hit, as escaped rich text.
+    static QString toolTip(const SearchHit& hit);
 
 private:
     QList<SearchHit> m_hits;

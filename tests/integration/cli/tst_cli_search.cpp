@@ -5,6 +5,7 @@
 #include "tests/integration/cli/cli_runner.h"
 #include "tests/integration/search/search_fixture.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -25,6 +26,7 @@ private slots:
     void semanticWithoutEmbedderFailsClearly();
     void collectionFilter();
     void typeAndImportDateFilters();
+    void explainNamesEachArmsReason();
     void wrongUsage_data();
     void wrongUsage();
     void indexStatusRebuildVerify();
@@ -95,8 +97,11 @@ void TestCliSearch::keywordSearchPrintsJsonLines() {
         cli({QStringLiteral("search"), QStringLiteral("elliptical"), QStringLiteral("orbits"),
              QStringLiteral("--mode"), QStringLiteral("keyword"), QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);
+    // Any word may match: the passage with both comes first, the preface of "orbits" (one word,
+    // and the title) after it.
     const auto lines = jsonLines(r.out);
-    QCOMPARE(lines.size(), 1);
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(1).value(QStringLiteral("chunk")).toInt(), 0);
     const QJsonObject o = lines.front();
     QCOMPARE(o.value(QStringLiteral("path")).toString(), QStringLiteral("/corpus/orbits.txt"));
     QCOMPARE(o.value(QStringLiteral("title")).toString(), QStringLiteral("orbits"));
@@ -151,6 +156,36 @@ void TestCliSearch::collectionFilter() {
     QVERIFY(missing.err.contains("no collection named 'Poetry'"));
 }
 
+void TestCliSearch::explainNamesEachArmsReason() {
+    auto r =
+        cli({QStringLiteral("search"), QStringLiteral("Elliptical orbit"), QStringLiteral("--mode"),
+             QStringLiteral("keyword"), QStringLiteral("--explain"), QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 2);
+    const QJsonObject first = lines.front();
+    QCOMPARE(first.value(QStringLiteral("matched")).toArray(),
+             (QJsonArray{QStringLiteral("Elliptical"), QStringLiteral("orbit")}));
+    QCOMPARE(
+        first.value(QStringLiteral("keyword")).toObject().value(QStringLiteral("rank")).toInt(), 1);
+    QVERIFY(first.value(QStringLiteral("keyword"))
+                .toObject()
+                .value(QStringLiteral("score"))
+                .toDouble() > 0);
+    QVERIFY(first.value(QStringLiteral("semantic")).isNull());
+    QCOMPARE(lines.at(1).value(QStringLiteral("matched")).toArray(),
+             QJsonArray{QStringLiteral("orbit")});
+    // Without --explain the lines stay as they were.
+    r = cli({QStringLiteral("search"), QStringLiteral("orbit"), QStringLiteral("--mode"),
+             QStringLiteral("keyword"), QStringLiteral("--json")});
+    QVERIFY(!jsonLines(r.out).front().contains(QStringLiteral("matched")));
+    // Text output explains on a line of its own.
+    r = cli({QStringLiteral("search"), QStringLiteral("elliptical"), QStringLiteral("--mode"),
+             QStringLiteral("keyword"), QStringLiteral("--explain")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains("matched: elliptical · keyword #1 (BM25 "), r.out.constData());
+}
+
 void TestCliSearch::typeAndImportDateFilters() {
     const QStringList hotOven = {QStringLiteral("search"), QStringLiteral("hot oven"),
                                  QStringLiteral("--mode"), QStringLiteral("keyword"),
@@ -159,15 +194,17 @@ void TestCliSearch::typeAndImportDateFilters() {
         cli(hotOven + QStringList{QStringLiteral("--type"), QStringLiteral("application/pdf")});
     QCOMPARE(r.exitCode, 0);
     auto lines = jsonLines(r.out);
-    QCOMPARE(lines.size(), 1);
-    QCOMPARE(lines.front().value(QStringLiteral("title")).toString(), QStringLiteral("ovens"));
-    QCOMPARE(lines.front().value(QStringLiteral("mime")).toString(),
-             QStringLiteral("application/pdf"));
+    QCOMPARE(lines.size(), 2); // the passage and the preface titled "ovens"
+    for (const QJsonObject& line : lines) {
+        QCOMPARE(line.value(QStringLiteral("title")).toString(), QStringLiteral("ovens"));
+        QCOMPARE(line.value(QStringLiteral("mime")).toString(), QStringLiteral("application/pdf"));
+    }
+    QCOMPARE(lines.front().value(QStringLiteral("chunk")).toInt(), 1);
 
     r = cli(hotOven +
             QStringList{QStringLiteral("--type"), QStringLiteral("application/pdf, text/plain")});
     QCOMPARE(r.exitCode, 0);
-    QCOMPARE(jsonLines(r.out).size(), 2);
+    QCOMPARE(jsonLines(r.out).size(), 3); // bread's passage too
 
     // Everything was imported today: nothing after tomorrow, everything before it.
     const QString tomorrow = QDate::currentDate().addDays(1).toString(Qt::ISODate);
@@ -176,12 +213,12 @@ void TestCliSearch::typeAndImportDateFilters() {
     QVERIFY2(r.out.isEmpty(), r.out.constData());
     r = cli(hotOven + QStringList{QStringLiteral("--before"), tomorrow});
     QCOMPARE(r.exitCode, 0);
-    QCOMPARE(jsonLines(r.out).size(), 2);
+    QCOMPARE(jsonLines(r.out).size(), 3); // bread's passage too
     const QString yesterday =
         QDateTime::currentDateTime().addDays(-1).toString(Qt::ISODate); // a date and a time
     r = cli(hotOven + QStringList{QStringLiteral("--after"), yesterday});
     QCOMPARE(r.exitCode, 0);
-    QCOMPARE(jsonLines(r.out).size(), 2);
+    QCOMPARE(jsonLines(r.out).size(), 3); // bread's passage too
 
     r = cli(hotOven + QStringList{QStringLiteral("--after"), QStringLiteral("last tuesday")});
     QCOMPARE(r.exitCode, 2);

@@ -50,6 +50,8 @@ const QStringList kTables{QStringLiteral("schema_version"),
                           QStringLiteral("import_runs"),
                           QStringLiteral("import_files"),
                           QStringLiteral("search_settings"),
+                          QStringLiteral("chunk_log"),
+                          QStringLiteral("chunk_log_pruned"),
                           QStringLiteral("embedding_deletions_pruned"),
                           QStringLiteral("embedding_deletions")};
 

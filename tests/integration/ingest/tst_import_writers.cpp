@@ -50,13 +50,13 @@ QString writeCorpus(const QTemporaryDir& tmp, int count) {
 QStringList storedChunks(PgConnection& conn) {
     const PgResult r = conn.exec(QStringLiteral(
         "SELECT d.path, d.sha256, c.ordinal, c.char_start, c.char_end, c.token_estimate, "
-        "c.sha256, c.text, c.tsv::text FROM quiver.chunks c JOIN quiver.documents d "
+        "c.sha256, c.text FROM quiver.chunks c JOIN quiver.documents d "
         "ON d.id = c.document_id ORDER BY d.path, c.ordinal"));
     QStringList out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
         QStringList fields;
-        for (int f = 0; f < 9; ++f)
+        for (int f = 0; f < 8; ++f)
             fields.append(r.text(i, f));
         out.append(fields.join(QLatin1Char('|')));
     }

@@ -1,9 +1,10 @@
-// Hybrid search (full-text + vector index + RRF) against the real PostgreSQL test server.
+// Hybrid search (BM25 keyword index + vector index + fusion) against the real PostgreSQL test
+// server.
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
 #include "core/search/hybrid_search.h"
+#include "core/search/keyword_index.h"
 #include "core/search/search_index.h"
-#include "core/search/text_indexer.h"
 #include "tests/harness/test_postgres.h"
 #include "tests/integration/search/search_fixture.h"
 
@@ -32,7 +33,8 @@ private slots:
     void newDocumentFoundWithoutRebuild();
     void deletedDocumentNeverAppears();
     void concurrentCommitsAreNotMissed();
-    void textSearchConfigurationIsASetting();
+    void keywordLanguageIsADatabaseSetting();
+    void explainsAndLimitsPassagesPerDocument();
     void semanticWithoutEmbedderSaysWhatToDo();
 
 private:
@@ -47,6 +49,7 @@ private:
     QTemporaryDir m_dir;
     test::WordHashEmbedder m_embedder;
     std::unique_ptr<SearchIndex> m_index;
+    std::unique_ptr<KeywordIndex> m_keywords;
     qint64 m_recipes = 0;
     qint64 m_physics = 0;
     int m_docs = 0;
@@ -78,9 +81,13 @@ void TestHybridSearch::initTestCase() {
     addText(m_recipes, QStringLiteral("pancakes"),
             QStringLiteral("Whisk eggs, milk and flour into a batter and fry thin pancakes."),
             QStringLiteral("text/markdown"));
-    // The recipes get their full-text index; the physics texts stay pending, as an import
-    // leaves them, so every keyword test reads both arms of the search.
-    QCOMPARE(TextIndexer(*m_conn).indexAll(), 3);
+    // The recipes are in the keyword index's build; the physics texts arrive after it, so
+    // every keyword test also reads what a sync brought in.
+    KeywordIndexOptions keywordOptions;
+    keywordOptions.directory = m_dir.path();
+    m_keywords = std::make_unique<KeywordIndex>(keywordOptions);
+    m_keywords->open(*m_conn);
+    QCOMPARE(m_keywords->status().chunks, 3);
     addText(m_physics, QStringLiteral("orbits"),
             QStringLiteral("Planets follow elliptical orbits around the sun under gravity."));
     addText(m_physics, QStringLiteral("quantum"),
@@ -98,6 +105,7 @@ void TestHybridSearch::initTestCase() {
 }
 
 void TestHybridSearch::cleanupTestCase() {
+    m_keywords.reset();
     m_index.reset();
     m_conn.reset();
     TestPostgres::instance().dropDatabase(m_conninfo);
@@ -112,7 +120,7 @@ QList<QString> TestHybridSearch::titles(const std::vector<SearchHit>& hits) cons
 
 std::vector<SearchHit> TestHybridSearch::run(const QString& text, SearchMode mode,
                                              const SearchFilters& f, int k) {
-    HybridSearch search(*m_conn, m_index.get(), queryEmbedderFor(m_embedder));
+    HybridSearch search(*m_conn, m_keywords.get(), m_index.get(), queryEmbedderFor(m_embedder));
     SearchRequest r;
     r.text = text;
     r.mode = mode;
@@ -156,9 +164,12 @@ void TestHybridSearch::hybridFusesBothRankings() {
     const auto hits = run(QStringLiteral("bake bread oven"), SearchMode::Hybrid);
     QVERIFY(hits.size() >= 2);
     QCOMPARE(hits.front().title, QStringLiteral("bread"));
-    // The RRF score of a chunk ranked first by both lists is 2/61.
-    QVERIFY(hits.front().score <= 2.0 / 61.0 + 1e-9);
-    QVERIFY(hits.front().score > 1.0 / 61.0);
+    // Ranked first by both arms: the fused score is the full 1, and both ranks are kept.
+    QCOMPARE(hits.front().keyword.value_or(ArmRank{}).rank, 1);
+    QCOMPARE(hits.front().semantic.value_or(ArmRank{}).rank, 1);
+    QVERIFY(qAbs(hits.front().score - 1.0) < 1e-9);
+    for (std::size_t i = 1; i < hits.size(); ++i)
+        QVERIFY(hits[i - 1].score >= hits[i].score && hits[i].score >= 0.0);
 }
 
 void TestHybridSearch::collectionFilterNeverLeaks_data() {
@@ -201,7 +212,7 @@ void TestHybridSearch::moreLikeThisReturnsNeighbours() {
                                                    "quiver.documents d ON d.id = c.document_id "
                                                    "WHERE d.title = 'bread'"))
                              .toInt64(0, 0);
-    HybridSearch search(*m_conn, m_index.get(), {});
+    HybridSearch search(*m_conn, m_keywords.get(), m_index.get(), {});
     const auto hits = search.moreLikeThis(bread, 3);
     QCOMPARE(hits.size(), std::size_t{3});
     for (const SearchHit& h : hits)
@@ -257,36 +268,57 @@ void TestHybridSearch::concurrentCommitsAreNotMissed() {
     QCOMPARE(hits.front().title, QStringLiteral("late"));
 }
 
-void TestHybridSearch::textSearchConfigurationIsASetting() {
-    QVERIFY(run(QStringLiteral("planet"), SearchMode::Keyword).empty()); // simple: no stemming
-    m_conn->exec(QStringLiteral("SELECT quiver.set_text_search_config('english')"));
+void TestHybridSearch::keywordLanguageIsADatabaseSetting() {
+    // English by default: "planet" finds "Planets" by its stem, "the" is no term at all.
     QCOMPARE(titles(run(QStringLiteral("planet"), SearchMode::Keyword)),
              QList<QString>{QStringLiteral("orbits")});
-    // A chunk stored after the change is found with the new configuration before and after
-    // its index is filled ("travelling" stems to "travel" in English only).
-    const QString probe = QStringLiteral("Comets are travelling through the system");
-    const qint64 collection = test::addCollection(*m_conn, QStringLiteral("Probe"));
-    const qint64 doc = test::addDocument(*m_conn, collection, QStringLiteral("/probe.txt"),
-                                         QStringLiteral("probe"));
-    test::addChunk(*m_conn, doc, 0, probe);
-    QCOMPARE(titles(run(QStringLiteral("travel"), SearchMode::Keyword)),
-             QList<QString>{QStringLiteral("probe")});
-    QCOMPARE(TextIndexer(*m_conn).indexAll(), 1);
-    QCOMPARE(m_conn
-                 ->exec(QStringLiteral("SELECT tsv @@ to_tsquery('english', 'travel') FROM "
-                                       "quiver.chunks WHERE text = $1"),
-                        {probe})
-                 .toBool(0, 0),
-             true);
-    QCOMPARE(titles(run(QStringLiteral("travel"), SearchMode::Keyword)),
-             QList<QString>{QStringLiteral("probe")});
-    m_conn->exec(QStringLiteral("DELETE FROM quiver.collections WHERE id = $1"), {collection});
-    m_conn->exec(QStringLiteral("SELECT quiver.set_text_search_config('simple')"));
+    QVERIFY(run(QStringLiteral("the"), SearchMode::Keyword).empty());
+    m_conn->exec(QStringLiteral("SELECT quiver.set_keyword_language('none')"));
     QVERIFY(run(QStringLiteral("planet"), SearchMode::Keyword).empty());
+    QCOMPARE(m_keywords->language(), QStringLiteral("none"));
+    m_conn->exec(QStringLiteral("SELECT quiver.set_keyword_language('english')"));
+    QCOMPARE(titles(run(QStringLiteral("planet"), SearchMode::Keyword)),
+             QList<QString>{QStringLiteral("orbits")});
+}
+
+void TestHybridSearch::explainsAndLimitsPassagesPerDocument() {
+    const qint64 doc = test::addDocument(*m_conn, m_recipes, QStringLiteral("/corpus/book.txt"),
+                                         QStringLiteral("book"));
+    for (int i = 0; i < 4; ++i) {
+        const QString text =
+            QStringLiteral("Sourdough starter note %1: feed the sourdough.").arg(i);
+        const qint64 chunk = test::addChunk(*m_conn, doc, i, text);
+        test::addEmbedding(*m_conn, chunk, m_embedder.modelId(), m_embedder.vectorOf(text));
+    }
+    auto hits = run(QStringLiteral("sourdough bread"), SearchMode::Hybrid, {}, 10);
+    QVERIFY(hits.size() >= 5);
+    // Each hit says which words it holds and where each arm ranked it.
+    for (const SearchHit& h : hits) {
+        if (h.title == QLatin1String("book")) {
+            QCOMPARE(h.matched, QStringList{QStringLiteral("sourdough")});
+            QVERIFY(h.keyword && h.keyword->score > 0 && h.keyword->rank <= 6);
+        } else if (h.title == QLatin1String("bread")) {
+            QCOMPARE(h.matched, QStringList{QStringLiteral("bread")});
+        }
+        if (!h.keyword)
+            QVERIFY(h.matched.isEmpty() && h.semantic);
+    }
+    HybridSearch search(*m_conn, m_keywords.get(), m_index.get(), queryEmbedderFor(m_embedder));
+    SearchRequest r;
+    r.text = QStringLiteral("sourdough bread");
+    r.k = 10;
+    r.perDocument = 2;
+    hits = search.search(r);
+    int fromBook = 0;
+    for (const SearchHit& h : hits)
+        fromBook += h.title == QLatin1String("book") ? 1 : 0;
+    QCOMPARE(fromBook, 2);
+    QVERIFY(titles(hits).contains(QStringLiteral("bread")));
+    m_conn->exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = $1"), {doc});
 }
 
 void TestHybridSearch::semanticWithoutEmbedderSaysWhatToDo() {
-    HybridSearch search(*m_conn, nullptr, {});
+    HybridSearch search(*m_conn, m_keywords.get(), nullptr, {});
     SearchRequest r;
     r.text = QStringLiteral("bread");
     try {
