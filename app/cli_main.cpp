@@ -9,6 +9,7 @@
 #include "app/cli/key_command.h"
 #include "app/cli/profile_command.h"
 #include "app/cli/search_command.h"
+#include "app/cli/trash_command.h"
 #include "app/cli/worker_command.h"
 #include "quiver_version.h"
 
@@ -29,20 +30,29 @@ Commands:
           [--base-url URL] [--model M] [--dimensions N] [--batch-size N] [--concurrency N]
           [--rpm N] [--tpm N]
   profile list | remove NAME | default NAME
-  key set PROFILE                 reads the key from stdin, stores it in the keychain
+  key set PROFILE                 reads the key from stdin, stores it in the keychain and
+                                  approves the profile's address (origin) for it
+  key approve PROFILE [--origin URL]
+                                  approves the profile's current address for its key
   key status PROFILE | key delete PROFILE
   embed TEXT [--profile P] [--api-key-file F]
                                   one text's vector; the key comes from the keychain, else
-                                  $QUIVER_API_KEY, else F (readable by its owner only)
+                                  (for P only) $QUIVER_API_KEY, else F (readable by its owner
+                                  only); it goes only to the address approved for P
   worker [--profile P] [--concurrency N] [--once] [--api-key-file F] [--lease SECONDS]
                                   embeds pending chunks and runs due jobs; --once: until
                                   no chunk is left and the due jobs have run
-  jobs list | history [JOB] | pause JOB | resume JOB | delete JOB | run JOB
+  jobs list | history [JOB] | pause JOB | resume JOB | delete JOB
+  jobs run JOB [--allow-mass-removal]
+                                  wakes a worker to run JOB now; --allow-mass-removal runs a
+                                  rescan_watched job here, moving to the trash what it held back
   jobs add PROC [--name N] [--profile P] [--collection C] [--schedule-interval I]
           [--fixed-schedule BOOL]
           [--initial-start TIME] [--max-runtime I] [--max-retries N] [--retry-period I]
           [--config JSON]
-  jobs alter JOB [the options of add] [--next-start TIME] [--scheduled BOOL]
+  jobs alter JOB [the options of add] [--next-start TIME] [--scheduled BOOL] [--adopt]
+  trash list | restore ID... | empty [--older-than DAYS]
+                                  removed documents, kept library/trashDays days (30)
   index status | rebuild | verify [--model M] [--sample N]
   search TEXT [-k N] [--collection C] [--type MIME[,MIME...]] [--after DATE]
          [--before DATE] [--mode hybrid|semantic|keyword] [--model M]
@@ -97,5 +107,7 @@ int main(int argc, char** argv) {
         return runSearchCommand(args, out);
     if (command == QLatin1String("index"))
         return runIndexCommand(args, out);
+    if (command == QLatin1String("trash"))
+        return runTrashCommand(args, out);
     return out.usageError(QStringLiteral("unknown command '%1'").arg(command));
 }

@@ -17,8 +17,8 @@ packages=(
   qt6-charts-dev libqt6opengl6-dev
   # packaging checks: RPM, validators, the man page, driving the installed app's window
   rpm desktop-file-utils appstream man-db xdotool
-  # import: content sniffing, encodings, Markdown, PDF, zip containers, OCR
-  libmagic-dev libuchardet-dev libcmark-dev libpoppler-qt6-dev libquazip1-qt6-dev
+  # import: content sniffing, encodings, Markdown, HTML5 (gumbo), PDF, zip containers, OCR
+  libmagic-dev libuchardet-dev libcmark-dev libgumbo-dev libpoppler-qt6-dev libquazip1-qt6-dev
   libtesseract-dev tesseract-ocr-eng
   # tests draw PDFs with real text (and pictures of text for OCR)
   fonts-dejavu-core
@@ -32,7 +32,7 @@ packages=(
 [[ "${1:-}" == "--run-only" ]] && packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev
   libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev libpq-dev postgresql gnome-keyring dbus-x11 xauth
   qt6-charts-dev libqt6opengl6-dev
-  libmagic-dev libuchardet-dev libcmark-dev libpoppler-qt6-dev libquazip1-qt6-dev libtesseract-dev
+  libmagic-dev libuchardet-dev libcmark-dev libgumbo-dev libpoppler-qt6-dev libquazip1-qt6-dev libtesseract-dev
   tesseract-ocr-eng libeigen3-dev liburing-dev libstemmer-dev)
 
 missing=()

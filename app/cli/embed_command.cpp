@@ -29,6 +29,10 @@ int runEmbedCommand(const CliArguments& args, const CliOutput& out) {
     if (rest.size() != 1)
         return out.usageError(kUsage);
     const QString text = rest.first();
+    if (!keyFile.isEmpty() && profileName.isEmpty())
+        return out.usageError(QStringLiteral("--api-key-file is the key of the profile named "
+                                             "with --profile: name it\n") +
+                              kUsage);
 
     EmbeddingProfile profile;
     try {
@@ -47,8 +51,8 @@ int runEmbedCommand(const CliArguments& args, const CliOutput& out) {
     bool truncated = false;
     try {
         SecretStore store;
-        const ApiKeyResolver::Result key =
-            ApiKeyResolver(store).resolve(profile, ApiKeyResolver::Sources{keyFile, true});
+        const ApiKeyResolver::Result key = ApiKeyResolver(store).resolve(
+            profile, ApiKeyResolver::Sources{keyFile, true, profileName});
         const std::unique_ptr<Embedder> embedder = createEmbedder(profile, key.key);
         vectors = embedder->embed(QStringList{text});
         modelId = embedder->modelId();

@@ -83,6 +83,8 @@ QJsonObject toJson(const ImportFileResult& r) {
                   {QStringLiteral("bytes"), r.bytes}};
     if (!r.reason.isEmpty())
         o.insert(QStringLiteral("reason"), r.reason);
+    if (!r.warning.isEmpty())
+        o.insert(QStringLiteral("warning"), r.warning);
     if (r.documentId > 0) {
         o.insert(QStringLiteral("document_id"), r.documentId);
         o.insert(QStringLiteral("title"), r.title);
@@ -144,10 +146,16 @@ int runImportCommand(const CliArguments& args, const CliOutput& out) {
         return PgConnection::open(conninfo);
     };
     importer.onFile = [&out](const ImportFileResult& r) {
-        if (out.json())
+        if (out.json()) {
             out.object(toJson(r));
-        else
-            out.line(r.describe());
+            return;
+        }
+        // File names and what files say about themselves may hold newlines and escapes.
+        ImportFileResult shown = r;
+        shown.path = CliOutput::printable(r.path);
+        shown.reason = CliOutput::printable(r.reason);
+        shown.warning = CliOutput::printable(r.warning);
+        out.line(shown.describe());
     };
     g_running = &importer;
     g_interrupted.store(false);

@@ -40,6 +40,7 @@ void printStatus(const CliOutput& out, const IndexStatus& s, qint64 stored, qint
             {QStringLiteral("base_vectors"), s.baseVectors},
             {QStringLiteral("delta_vectors"), s.deltaVectors},
             {QStringLiteral("masked_base_vectors"), s.maskedBaseVectors},
+            {QStringLiteral("skipped_vectors"), s.skippedVectors},
             {QStringLiteral("pending_chunks"), waiting},
             {QStringLiteral("last_sync"), s.lastSync.toString(Qt::ISODate)},
             {QStringLiteral("file"), s.baseFile.isEmpty() ? QJsonValue() : QJsonValue(s.baseFile)},
@@ -65,6 +66,11 @@ void printStatus(const CliOutput& out, const IndexStatus& s, qint64 stored, qint
                         .arg(s.baseVectors)
                         .arg(s.deltaVectors)
                         .arg(s.maskedBaseVectors));
+    if (s.skippedVectors > 0)
+        row("Left out:", QStringLiteral("%1 stored vectors whose length is not %2: delete them "
+                                        "and embed their chunks again")
+                             .arg(s.skippedVectors)
+                             .arg(s.dimensions));
     row("Pending:", QStringLiteral("%1 chunks waiting for an embedding").arg(waiting));
     row("Last sync:", s.lastSync.toLocalTime().toString(Qt::ISODate));
     row("File:", s.baseFile.isEmpty()

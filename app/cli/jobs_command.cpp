@@ -1,9 +1,13 @@
 #include "app/cli/jobs_command.h"
 
+#include "core/jobs/host_id.h"
 #include "core/jobs/job_repository.h"
+#include "core/jobs/job_runner.h"
 #include "core/jobs/reembed_job.h"
+#include "core/jobs/rescan_watched_job.h"
 #include "core/session/database_opener.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSettings>
 
@@ -12,13 +16,14 @@ namespace quiver::cli {
 namespace {
 
 const QString kUsage = QStringLiteral(
-    "usage: quiver-cli jobs list | history [JOB] | pause JOB | resume JOB | delete JOB | run JOB\n"
+    "usage: quiver-cli jobs list | history [JOB] | pause JOB | resume JOB | delete JOB\n"
+    "       quiver-cli jobs run JOB [--allow-mass-removal]\n"
     "       quiver-cli jobs add PROC [--name N] [--profile P] [--collection C]\n"
     "                  [--schedule-interval I]\n"
     "                  [--fixed-schedule true|false] [--initial-start TIME] [--max-runtime I]\n"
     "                  [--max-retries N] [--retry-period I] [--config JSON]\n"
     "       quiver-cli jobs alter JOB [the options of add] [--next-start TIME]\n"
-    "                  [--scheduled true|false]");
+    "                  [--scheduled true|false] [--adopt]");
 
 QString iso(const QDateTime& t) {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
@@ -33,6 +38,11 @@ QString interval(qint64 ms) {
     if (s % 60 == 0)
         return QStringLiteral("%1m").arg(s / 60);
     return QStringLiteral("%1s").arg(s);
+}
+
+const QString& thisHost() {
+    static const QString id = HostId::local();
+    return id;
 }
 
 QJsonObject toJson(const Job& j) {
@@ -50,6 +60,8 @@ QJsonObject toJson(const Job& j) {
         {QStringLiteral("scheduled"), j.scheduled},
         {QStringLiteral("config"), j.config},
         {QStringLiteral("owner"), j.owner},
+        {QStringLiteral("host_id"), j.hostId},
+        {QStringLiteral("this_host"), j.hostId == thisHost()},
         {QStringLiteral("last_run_status"), j.lastRunStatus},
         {QStringLiteral("last_finish"), iso(j.lastFinish)},
         {QStringLiteral("total_runs"), j.totalRuns},
@@ -67,7 +79,51 @@ QJsonObject toJson(const JobRun& r) {
                        {QStringLiteral("status"), r.status},
                        {QStringLiteral("rows_done"), r.rowsDone},
                        {QStringLiteral("rows_failed"), r.rowsFailed},
-                       {QStringLiteral("error"), r.error}};
+                       {QStringLiteral("error"), r.error},
+                       {QStringLiteral("details"), r.details}};
+}
+
+// `jobs run JOB --allow-mass-removal`: the user confirms, on the machine that owns the rescan,
+// what its runs held back. The run happens here and now, in this process, so the allowance
+// covers exactly this one run and never reaches a worker.
+int runHereAllowingMassRemoval(const Job& job, const QString& conninfo, const CliOutput& out) {
+    if (job.proc != QLatin1String("rescan_watched"))
+        return out.usageError(
+            QStringLiteral("--allow-mass-removal applies to rescan_watched jobs only\n") + kUsage);
+    if (job.hostId != thisHost())
+        return out.error(QStringLiteral("job \"%1\" belongs to another machine: run this there "
+                                        "(or make it this machine's with 'quiver-cli jobs alter "
+                                        "%1 --adopt')")
+                             .arg(job.name));
+    JobRunner::Options options;
+    options.conninfo = conninfo;
+    options.once = true;
+    options.onlyJob = job.id;
+    options.procs = {job.proc};
+    options.allowMassRemoval = true;
+    JobRunner runner(options);
+    std::optional<JobRunner::RunReport> report;
+    runner.onRunFinished = [&report](const JobRunner::RunReport& r) { report = r; };
+    if (runner.run() != 0)
+        return out.error(runner.lastError());
+    if (!report)
+        return out.error(QStringLiteral("job \"%1\" did not run: a run of it is still going on "
+                                        "(see 'quiver-cli jobs history %1'), or it is paused")
+                             .arg(job.name));
+    if (out.json()) {
+        out.object(QJsonObject{{QStringLiteral("job"), job.name},
+                               {QStringLiteral("status"), report->status},
+                               {QStringLiteral("error"), report->error},
+                               {QStringLiteral("details"), report->details}});
+    } else {
+        out.line(QStringLiteral("%1: %2, %3 imported, %4 moved to the trash")
+                     .arg(job.name, report->status)
+                     .arg(report->details.value(QStringLiteral("imported")).toInt())
+                     .arg(report->details.value(QStringLiteral("removed")).toInt()));
+    }
+    if (report->status != QLatin1String("success"))
+        return out.error(report->error);
+    return Success;
 }
 
 std::optional<bool> parseBool(const QString& text) {
@@ -184,6 +240,11 @@ int runJobsCommand(const CliArguments& args, const CliOutput& out) {
         if (!problem.isEmpty())
             return out.usageError(problem + QLatin1Char('\n') + kUsage);
     }
+    // A job adopted here rescans this machine's folders from now on.
+    if (sub == QLatin1String("alter") && takeFlag(rest, QStringLiteral("--adopt")))
+        spec.hostId = thisHost();
+    const bool allowMassRemoval =
+        sub == QLatin1String("run") && takeFlag(rest, QStringLiteral("--allow-mass-removal"));
     const bool needsJob = sub != QLatin1String("list") && sub != QLatin1String("add") &&
                           sub != QLatin1String("history");
     if (sub == QLatin1String("add")) {
@@ -207,6 +268,20 @@ int runJobsCommand(const CliArguments& args, const CliOutput& out) {
         DatabaseOpener opener;
         PgConnection conn = opener.open(target);
         JobRepository jobs(conn);
+        // Folders named on this machine's command line are this machine's choice: they become
+        // its watch folders, the only ones a rescan reads here.
+        const auto watchConfiguredPaths = [&](const Job& job) {
+            if (job.proc != QLatin1String("rescan_watched") || job.hostId != thisHost() ||
+                !spec.config)
+                return;
+            QStringList folders;
+            for (const QJsonValue& v : spec.config->value(QStringLiteral("paths")).toArray()) {
+                if (!v.toString().isEmpty())
+                    folders.append(v.toString());
+            }
+            QSettings settings;
+            RescanWatchedJob::addWatchFolders(settings, folders);
+        };
         const auto print = [&](const Job& j) {
             if (out.json()) {
                 out.object(toJson(j));
@@ -227,7 +302,9 @@ int runJobsCommand(const CliArguments& args, const CliOutput& out) {
             for (const Job& j : jobs.list())
                 print(j);
         } else if (sub == QLatin1String("add")) {
-            print(jobs.add(spec));
+            const Job added = jobs.add(spec);
+            watchConfiguredPaths(added);
+            print(added);
         } else if (sub == QLatin1String("history")) {
             const qint64 jobId = rest.isEmpty() ? 0 : jobs.resolve(rest.first()).id;
             for (const JobRun& r : jobs.history(jobId, 100)) {
@@ -245,10 +322,14 @@ int runJobsCommand(const CliArguments& args, const CliOutput& out) {
         } else {
             const Job job = jobs.resolve(rest.first());
             if (sub == QLatin1String("alter")) {
-                print(jobs.alter(job.id, spec));
+                const Job altered = jobs.alter(job.id, spec);
+                watchConfiguredPaths(altered);
+                print(altered);
             } else if (sub == QLatin1String("pause") || sub == QLatin1String("resume")) {
                 jobs.setScheduled(job.id, sub == QLatin1String("resume"));
                 print(*jobs.find(job.id));
+            } else if (sub == QLatin1String("run") && allowMassRemoval) {
+                return runHereAllowingMassRemoval(job, opener.conninfo(), out);
             } else if (sub == QLatin1String("run")) {
                 jobs.runNow(job.id);
                 print(*jobs.find(job.id));

@@ -1,5 +1,6 @@
 #include "app/cli/profile_command.h"
 
+#include "core/embed/approved_origins.h"
 #include "core/embed/profile_repository.h"
 #include "core/secrets/secret_store.h"
 #include "core/session/database_opener.h"
@@ -94,6 +95,10 @@ int add(const CliArguments& args, const CliOutput& out, PgConnection& conn) {
         return out.usageError(
             QStringLiteral("profile add: %1 unexpected argument(s)\n").arg(rest.size()) + kUsage);
     const EmbeddingProfile added = ProfileRepository(conn).add(p);
+    // The address was typed here, on this machine: the profile's key may go there. (A key over
+    // plain http:// to another machine stays refused, approved or not.)
+    if (added.acceptsKey() && ApprovedOrigins::refusal(added).isEmpty())
+        ApprovedOrigins().approve(added.name, added.origin());
     if (out.json())
         out.object(toJson(added));
     else
@@ -138,7 +143,9 @@ int remove(const QString& name, const CliOutput& out, PgConnection& conn) {
     repo.remove(name);
     QString note;
     if (p && p->acceptsKey()) {
-        // A later profile of the same name must not inherit this one's key.
+        // A later profile of the same name must not inherit this one's key, nor where it was
+        // allowed to go.
+        ApprovedOrigins().revoke(name);
         const SecretResult removed = SecretStore().remove(p->keychainKey());
         if (!removed.ok)
             note = QStringLiteral(" (its API key could not be removed from the keychain: %1)")

@@ -95,7 +95,8 @@ void print(const CliOutput& out, const std::vector<SearchHit>& hits, bool explai
         out.line(QStringLiteral("%1. %2  %3 [%4] %5 (%6)")
                      .arg(rank)
                      .arg(h.score, 0, 'f', 4)
-                     .arg(h.title.isEmpty() ? h.path : h.title, h.collection, h.path, where));
+                     .arg(CliOutput::printable(h.title.isEmpty() ? h.path : h.title),
+                          CliOutput::printable(h.collection), CliOutput::printable(h.path), where));
         out.line(QStringLiteral("   ") + oneLine(h.text, 200));
         if (explain)
             out.line(QStringLiteral("   ") + explanation(h));

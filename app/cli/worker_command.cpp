@@ -65,6 +65,10 @@ int runWorkerCommand(const CliArguments& args, const CliOutput& out) {
     const bool once = takeFlag(rest, QStringLiteral("--once"));
     if (!rest.isEmpty())
         return out.usageError(QStringLiteral("unexpected '%1'\n").arg(rest.first()) + kUsage);
+    if (!keyFile.isEmpty() && profileName.isEmpty())
+        return out.usageError(QStringLiteral("--api-key-file is the key of the profile named "
+                                             "with --profile: name it\n") +
+                              kUsage);
 
     DatabaseOpener opener;
     EmbedWorker::Options options;
@@ -81,10 +85,12 @@ int runWorkerCommand(const CliArguments& args, const CliOutput& out) {
     options.leaseSeconds = lease;
 
     // Each thread resolves keys with a keychain connection of its own.
-    const EmbedWorker::EmbedderFactory factory = [keyFile](const EmbeddingProfile& profile) {
+    // QUIVER_API_KEY and the key file serve the profile named here, never one a job names.
+    const EmbedWorker::EmbedderFactory factory = [keyFile,
+                                                  profileName](const EmbeddingProfile& profile) {
         SecretStore store;
-        const ApiKeyResolver::Result key =
-            ApiKeyResolver(store).resolve(profile, ApiKeyResolver::Sources{keyFile, true});
+        const ApiKeyResolver::Result key = ApiKeyResolver(store).resolve(
+            profile, ApiKeyResolver::Sources{keyFile, true, profileName});
         return createEmbedder(profile, key.key);
     };
     EmbedWorker worker(options, factory);

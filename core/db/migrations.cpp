@@ -38,6 +38,7 @@ constexpr std::array kMigrations{
     Migration{11, "chunk_sha256_hash_index",
               ":/quiver/db/migrations/0011_chunk_sha256_hash_index.sql"},
     Migration{12, "keyword_index", ":/quiver/db/migrations/0012_keyword_index.sql"},
+    Migration{13, "trash", ":/quiver/db/migrations/0013_trash.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

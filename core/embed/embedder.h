@@ -24,8 +24,16 @@ public:
         Server,      // 5xx after every retry
         Network,     // connection refused, dropped, DNS
         Timeout,     // no answer within the profile's timeout
-        BadResponse, // malformed JSON, wrong count, wrong dimension, NaN/inf
-        InputRejected, // the server refuses one input (too long, invalid) even alone
+        // The answer is unusable as a whole (malformed JSON, wrong count, every vector of the
+        // wrong length, larger than the reply limit): not retried, not split.
+        BadResponse,
+        // The server refuses the request as a whole (400 about the model, the dimensions, the
+        // encoding): every part of the batch would be refused the same way, so it is neither
+        // retried nor split.
+        RequestRejected,
+        // The server refuses one input (too long, invalid, a non-finite or odd-sized vector for
+        // it) even alone: the caller may split the batch to isolate it.
+        InputRejected,
         Cancelled,
     };
     EmbedError(Kind kind, const QString& message)

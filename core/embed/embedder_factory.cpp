@@ -1,5 +1,6 @@
 #include "core/embed/embedder_factory.h"
 
+#include "core/embed/approved_origins.h"
 #include "core/embed/lexical_embedder.h"
 #include "core/embed/local/local_embedder.h"
 #include "core/embed/ollama_embedder.h"
@@ -47,6 +48,13 @@ std::unique_ptr<Embedder> createEmbedder(const EmbeddingProfile& profile, const 
     const QString problem = profile.validate();
     if (!problem.isEmpty())
         throw EmbedError(EmbedError::Kind::Config, problem);
+    // ApiKeyResolver refuses this already; checked again where the key meets the URL, so that
+    // no caller can send a key in clear text across the network.
+    if (!apiKey.isEmpty() && profile.acceptsKey()) {
+        const QString refused = ApprovedOrigins::refusal(profile);
+        if (!refused.isEmpty())
+            throw EmbedError(EmbedError::Kind::Config, refused);
+    }
     switch (profile.kind) {
     case EmbeddingProfile::Kind::OpenAi:
     case EmbeddingProfile::Kind::OpenAiCompatible:

@@ -1,5 +1,6 @@
 #include "core/embed/embedding_profile.h"
 
+#include <QHostAddress>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -85,6 +86,28 @@ QString EmbeddingProfile::effectiveBaseUrl() const {
     while (url.endsWith(QLatin1Char('/')))
         url.chop(1);
     return url;
+}
+
+QString EmbeddingProfile::origin() const {
+    const QUrl url(effectiveBaseUrl(), QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || url.host().isEmpty() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+        return {};
+    const int port = url.port(scheme == QLatin1String("https") ? 443 : 80);
+    const QString host = url.host().toLower();
+    // An IPv6 address keeps its brackets, so that the port stays unambiguous.
+    const QString shownHost =
+        host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return QStringLiteral("%1://%2:%3").arg(scheme, shownHost).arg(port);
+}
+
+bool EmbeddingProfile::isLoopback() const {
+    const QString host = QUrl(effectiveBaseUrl(), QUrl::StrictMode).host().toLower();
+    if (host == QLatin1String("localhost"))
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
 }
 
 QString EmbeddingProfile::keychainKeyFor(const QString& profileName) {

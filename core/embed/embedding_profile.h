@@ -42,6 +42,12 @@ struct EmbeddingProfile {
     bool acceptsKey() const { return kind == Kind::OpenAi || kind == Kind::OpenAiCompatible; }
 
     QString effectiveBaseUrl() const;
+    // Where requests go, as "scheme://host:port" (the port always written, the host in lower
+    // case): what a user approves for the profile's API key. Empty when the URL is unusable.
+    QString origin() const;
+    // The base URL names this machine (localhost, 127.0.0.0/8, ::1): plain http:// is then
+    // acceptable for a key, which never leaves the machine.
+    bool isLoopback() const;
     QString keychainKey() const { return keychainKeyFor(name); }
     static QString keychainKeyFor(const QString& profileName);
 

@@ -42,21 +42,10 @@ std::optional<qint64> headerInt(QNetworkReply* reply, const char* name) {
     return ok ? std::optional<qint64>(n) : std::nullopt;
 }
 
-// Retry-After in seconds or as an HTTP date; retry-after-ms (OpenAI) in milliseconds.
-std::optional<qint64> retryAfterMs(QNetworkReply* reply) {
-    if (auto ms = headerInt(reply, "retry-after-ms"))
-        return std::max<qint64>(0, *ms);
-    const QByteArray v = reply->rawHeader("Retry-After").trimmed();
-    if (v.isEmpty())
-        return std::nullopt;
-    bool ok = false;
-    const double seconds = v.toDouble(&ok);
-    if (ok)
-        return std::max<qint64>(0, std::llround(seconds * 1000.0));
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
-    if (when.isValid())
-        return std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when));
-    return std::nullopt;
+constexpr qint64 kMiB = 1024 * 1024;
+
+QString mebibytes(qint64 bytes) {
+    return QString::number(static_cast<double>(bytes) / static_cast<double>(kMiB), 'f', 1);
 }
 
 QString oneLine(QString text) {
@@ -125,9 +114,27 @@ private:
         Batch batch;
         QTimer* timer = nullptr;
         bool timedOut = false;
+        qint64 replyLimit = 0;
+        bool oversized = false; // aborted once the answer outgrew replyLimit
     };
 
     const EmbeddingProfile& profile() const { return m_d.profile; }
+
+    std::optional<qint64> retryAfterMs(QNetworkReply* reply) const {
+        return RateLimiter::retryAfterMs(reply->rawHeader("Retry-After"),
+                                         reply->rawHeader("retry-after-ms"),
+                                         QDateTime::currentDateTimeUtc(), m_d.options.maxWaitMs);
+    }
+
+    // The most an honest answer to `inputs` inputs can weigh: every number written out as JSON
+    // text takes well under 32 bytes. Bounds what a broken or hostile server can make us hold.
+    qint64 replyLimit(qsizetype inputs) const {
+        if (m_d.options.maxReplyBytes > 0)
+            return m_d.options.maxReplyBytes;
+        const int known = profile().dimensions > 0 ? profile().dimensions : m_d.dimensions;
+        const qint64 dims = known > 0 ? known : 16384;
+        return kMiB + static_cast<qint64>(inputs) * dims * 32;
+    }
 
     qint64 tokenCap() const {
         qint64 cap = m_d.options.maxBatchTokens;
@@ -228,7 +235,19 @@ private:
         if (!m_d.apiKey.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + m_d.apiKey.toUtf8());
         QNetworkReply* reply = m_d.manager().post(request, m_self.requestBody(texts));
-        InFlight f{std::move(batch), new QTimer(), false};
+        InFlight f{std::move(batch), new QTimer(), false, replyLimit(texts.size()), false};
+        // Announced (Content-Length) or arrived, an answer past the limit is cut off at once.
+        QObject::connect(reply, &QNetworkReply::downloadProgress, &m_context,
+                         [this, reply](qint64 received, qint64 total) {
+                             auto it = m_inFlight.find(reply);
+                             if (it == m_inFlight.end() || it->second.oversized)
+                                 return;
+                             if (received > it->second.replyLimit ||
+                                 total > it->second.replyLimit) {
+                                 it->second.oversized = true;
+                                 reply->abort();
+                             }
+                         });
         f.timer->setSingleShot(true);
         QObject::connect(f.timer, &QTimer::timeout, &m_context, [this, reply]() {
             auto it = m_inFlight.find(reply);
@@ -263,7 +282,16 @@ private:
             RateLimiter::parseDurationMs(reply->rawHeader("x-ratelimit-reset-tokens")), now);
         const QString who =
             QStringLiteral("The embeddings server of profile %1").arg(quotedName(profile().name));
-        if (f.timedOut) {
+        if (f.oversized) {
+            fail(EmbedError(EmbedError::Kind::BadResponse,
+                            QStringLiteral("%1 sent an answer larger than %2 MiB for %3 inputs, "
+                                           "more than any embeddings could take; it was not read "
+                                           "and nothing was stored. Check the profile's base URL "
+                                           "(%4) and model (%5)")
+                                .arg(who, mebibytes(f.replyLimit))
+                                .arg(f.batch.indexes.size())
+                                .arg(profile().effectiveBaseUrl(), profile().model)));
+        } else if (f.timedOut) {
             retryOrFail(std::move(f.batch), EmbedError::Kind::Timeout, std::nullopt,
                         QStringLiteral("%1 did not answer within %2 s")
                             .arg(who)
@@ -318,15 +346,67 @@ private:
                                     .arg(status)));
             } else if (m_self.isInputTooLong(status, message)) {
                 tooLong(std::move(f.batch), message);
-            } else {
+            } else if (m_self.namesOneInput(status, message)) {
                 fail(EmbedError(EmbedError::Kind::InputRejected,
-                                QStringLiteral("%1 refused the request with HTTP %2%3")
+                                QStringLiteral("%1 refused an input with HTTP %2%3")
                                     .arg(who)
                                     .arg(status)
                                     .arg(said)));
+            } else {
+                // Not about one input: the model, the dimensions or the encoding. Every part of
+                // the batch would be refused the same way, so nothing more is sent.
+                fail(EmbedError(EmbedError::Kind::RequestRejected,
+                                QStringLiteral("%1 refused the request with HTTP %2%3. Nothing "
+                                               "was stored; check the profile's model (%4) and "
+                                               "dimensions (%5)")
+                                    .arg(who)
+                                    .arg(status)
+                                    .arg(said, profile().model,
+                                         profile().dimensions > 0
+                                             ? QString::number(profile().dimensions)
+                                             : QStringLiteral("the model's own"))));
             }
         }
         pump();
+    }
+
+    // Throws BadResponse when the answer as a whole is unusable (wrong count, every vector of
+    // the wrong length), InputRejected when some vectors are (odd length, NaN): splitting the
+    // batch then isolates the inputs they belong to.
+    void check(const std::vector<std::vector<float>>& vectors, int count) const {
+        if (static_cast<int>(vectors.size()) != count)
+            throw EmbedError(
+                EmbedError::Kind::BadResponse,
+                QStringLiteral("%1 vectors for %2 inputs").arg(vectors.size()).arg(count));
+        const auto first = static_cast<int>(vectors.front().size());
+        const int expected = profile().dimensions > 0 ? profile().dimensions : m_d.dimensions;
+        const int length = expected > 0 ? expected : first;
+        const auto finite = [](const std::vector<float>& v) {
+            return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+        };
+        const auto fits = [&](const std::vector<float>& v) {
+            return length > 0 && static_cast<int>(v.size()) == length && finite(v);
+        };
+        const auto good = std::count_if(vectors.begin(), vectors.end(), fits);
+        if (good == count)
+            return;
+        const auto odd = std::find_if(vectors.begin(), vectors.end(), [&](const auto& v) {
+            return static_cast<int>(v.size()) != length;
+        });
+        QString what = QStringLiteral("a vector holds NaN or infinity");
+        if (length == 0)
+            what = QStringLiteral("empty vectors");
+        else if (odd != vectors.end())
+            what = QStringLiteral("vectors of %1 dimensions where %2 were expected")
+                       .arg(odd->size())
+                       .arg(length);
+        // None usable is the answer's fault. (A batch of one cannot be told apart from its
+        // input, and counts as the input's: splitting comes down to it.)
+        if (good == 0 && count > 1)
+            throw EmbedError(EmbedError::Kind::BadResponse,
+                             QStringLiteral("every vector unusable: %1").arg(what));
+        throw EmbedError(EmbedError::Kind::InputRejected,
+                         what + QStringLiteral(", for some inputs"));
     }
 
     void accept(const Batch& batch, const QByteArray& body) {
@@ -334,29 +414,11 @@ private:
         std::vector<std::vector<float>> vectors;
         try {
             vectors = m_self.parseResponse(body, count);
-            if (static_cast<int>(vectors.size()) != count)
-                throw EmbedError(
-                    EmbedError::Kind::BadResponse,
-                    QStringLiteral("%1 vectors for %2 inputs").arg(vectors.size()).arg(count));
-            const int expected = profile().dimensions > 0 ? profile().dimensions : m_d.dimensions;
-            const int got = static_cast<int>(vectors.front().size());
-            if (got == 0 || (expected > 0 && got != expected))
-                throw EmbedError(EmbedError::Kind::BadResponse,
-                                 QStringLiteral("vectors of %1 dimensions where %2 were expected")
-                                     .arg(got)
-                                     .arg(expected));
-            for (const auto& v : vectors) {
-                if (static_cast<int>(v.size()) != got)
-                    throw EmbedError(EmbedError::Kind::BadResponse,
-                                     QStringLiteral("vectors of different lengths in one answer"));
-                for (float x : v) {
-                    if (!std::isfinite(x))
-                        throw EmbedError(EmbedError::Kind::BadResponse,
-                                         QStringLiteral("a vector holds NaN or infinity"));
-                }
-            }
+            check(vectors, count);
         } catch (const EmbedError& e) {
-            fail(EmbedError(EmbedError::Kind::BadResponse,
+            const bool oneInput = e.kind() == EmbedError::Kind::InputRejected;
+            fail(EmbedError(oneInput ? EmbedError::Kind::InputRejected
+                                     : EmbedError::Kind::BadResponse,
                             QStringLiteral("The embeddings server of profile %1 gave an unusable "
                                            "answer (%2); nothing was stored. Check that the "
                                            "model \"%3\" is an embedding model")
@@ -418,8 +480,10 @@ private:
             m_d.options.retryMaxMs, m_d.options.retryBaseMs * std::pow(2.0, batch.attempt - 1));
         const double jitter = QRandomGenerator::global()->generateDouble();
         qint64 delay = std::llround(base * (0.5 + 0.5 * jitter));
-        if (retryAfter)
-            delay = *retryAfter + std::llround(static_cast<double>(*retryAfter) * 0.1 * jitter);
+        if (retryAfter) // already capped; a tenth more at most, and never past the cap
+            delay = std::min(m_d.options.maxWaitMs,
+                             *retryAfter +
+                                 std::llround(static_cast<double>(*retryAfter) * 0.1 * jitter));
         batch.notBefore = m_d.clock.elapsed() + delay;
         m_pending.push_back(std::move(batch));
     }

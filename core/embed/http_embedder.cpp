@@ -5,6 +5,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace quiver {
 
@@ -72,6 +73,17 @@ bool HttpEmbedder::isInputTooLong(int status, const QString& message) const {
            m.contains(QLatin1String("too long")) || m.contains(QLatin1String("too many tokens")) ||
            m.contains(QLatin1String("exceeds the context")) ||
            m.contains(QLatin1String("input length exceeds"));
+}
+
+bool HttpEmbedder::namesOneInput(int status, const QString& message) const {
+    if (status != 400 && status != 413 && status != 422)
+        return false;
+    // OpenAI: "Invalid 'input[3]': ..."; JSON paths: "$.input[3]"; others: "input 3", "index 3".
+    static const QRegularExpression oneInput(
+        QStringLiteral("\\binputs?\\s*\\[\\s*\\d+\\s*\\]|\\binputs?\\s+(?:#|no\\.\\s*)?\\d+\\b|"
+                       "\\b(?:at\\s+)?index\\s+\\d+\\b"),
+        QRegularExpression::CaseInsensitiveOption);
+    return oneInput.match(message).hasMatch();
 }
 
 } // namespace quiver

@@ -2,6 +2,7 @@
 
 #include "core/embed/embedder.h"
 #include "core/embed/embedding_profile.h"
+#include "core/embed/rate_limiter.h"
 
 #include <QByteArray>
 #include <QString>
@@ -13,9 +14,13 @@ namespace quiver {
 // The part every remote provider shares: inputs grouped into batches (profile batch size, at
 // most 300,000 estimated tokens and never more than the tokens/minute budget), several requests
 // in flight, client-side pacing (RateLimiter), retries with exponential backoff and jitter that
-// honour Retry-After on 429, 5xx, timeouts and dropped connections, "input too long" answers
-// split the batch and then truncate the one input, cancellation within ~50 ms, and strict
-// checks of every answer. Subclasses say what a request and an answer look like.
+// honour Retry-After on 429, 5xx, timeouts and dropped connections (waits capped at
+// Options::maxWaitMs), "input too long" answers split the batch and then truncate the one input,
+// cancellation within ~50 ms, and strict checks of every answer, whose size is bounded. Errors
+// are classified: what concerns one input is InputRejected (the caller may split the batch to
+// isolate it); what concerns the whole request (the model, the dimensions, an unusable answer)
+// is RequestRejected or BadResponse and is reported at once, with no retry and no split.
+// Subclasses say what a request and an answer look like.
 //
 // embed() blocks: it runs a local event loop with a QNetworkAccessManager that lives in the
 // calling thread, so it works on any thread with no event loop of its own. Use one instance
@@ -27,6 +32,12 @@ public:
         int retryBaseMs = 500;  // first backoff; doubles per retry
         int retryMaxMs = 30000; // backoff cap
         qint64 maxBatchTokens = 300000;
+        // The longest a server's Retry-After or x-ratelimit-reset-* may hold requests back.
+        qint64 maxWaitMs = RateLimiter::kMaxWaitMs;
+        // The largest answer read for a request of n inputs: 0 (the default) allows
+        // n x dimensions x 32 bytes + 1 MiB (16,384 dimensions while they are unknown), which
+        // holds any honest answer written as JSON numbers; a larger one fails that request.
+        qint64 maxReplyBytes = 0;
     };
 
     HttpEmbedder(EmbeddingProfile profile, QString apiKey, Options options);
@@ -55,6 +66,9 @@ protected:
     // The server's own error text from an error answer; empty when there is none.
     virtual QString serverMessage(const QByteArray& body) const;
     virtual bool isInputTooLong(int status, const QString& message) const;
+    // The error answer names one input ("Invalid 'input[3]'"): splitting the batch isolates it.
+    // Any other refusal concerns the request as a whole (the model, the dimensions).
+    virtual bool namesOneInput(int status, const QString& message) const;
 
 private:
     friend class HttpEmbedRun;

@@ -28,7 +28,7 @@ struct HttpEmbedder::Private {
 
     RateLimiter& pacing() {
         if (!limiter)
-            limiter.emplace(profile.requestsPerMinute, profile.tokensPerMinute);
+            limiter.emplace(profile.requestsPerMinute, profile.tokensPerMinute, options.maxWaitMs);
         if (!clock.isValid())
             clock.start();
         return *limiter;

@@ -10,6 +10,10 @@ namespace {
 EmbedError bad(const QString& why) {
     return EmbedError(EmbedError::Kind::BadResponse, why);
 }
+// What is wrong with one item only: the caller may split the batch to find its input.
+EmbedError badItem(const QString& why) {
+    return EmbedError(EmbedError::Kind::InputRejected, why);
+}
 } // namespace
 
 OllamaEmbedder::OllamaEmbedder(EmbeddingProfile profile, Options options)
@@ -44,16 +48,28 @@ std::vector<std::vector<float>> OllamaEmbedder::parseResponse(const QByteArray& 
         throw bad(QStringLiteral("%1 vectors for %2 inputs").arg(rows.size()).arg(count));
     std::vector<std::vector<float>> out;
     out.reserve(static_cast<std::size_t>(count));
+    QString problem;
+    int badRows = 0;
     for (const QJsonValue& row : rows) {
-        if (!row.isArray())
-            throw bad(QStringLiteral("an embedding is not an array"));
         std::vector<float> v;
+        if (!row.isArray())
+            problem = QStringLiteral("an embedding is not an array");
         for (const QJsonValue& x : row.toArray()) {
-            if (!x.isDouble())
-                throw bad(QStringLiteral("an embedding holds something other than numbers"));
+            if (!x.isDouble()) {
+                problem = QStringLiteral("an embedding holds something other than numbers");
+                v.clear();
+                break;
+            }
             v.push_back(static_cast<float>(x.toDouble()));
         }
+        badRows += v.empty() ? 1 : 0;
         out.push_back(std::move(v));
+    }
+    if (badRows > 0) {
+        if (problem.isEmpty())
+            problem = QStringLiteral("an embedding is empty");
+        // Every row bad: the answer as a whole is; else some inputs' are.
+        throw badRows == count && count > 1 ? bad(problem) : badItem(problem);
     }
     return out;
 }

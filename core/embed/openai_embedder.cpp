@@ -6,6 +6,7 @@
 #include <QtEndian>
 
 #include <cstring>
+#include <optional>
 
 namespace quiver {
 
@@ -15,14 +16,19 @@ EmbedError bad(const QString& why) {
     return EmbedError(EmbedError::Kind::BadResponse, why);
 }
 
+// What is wrong with one item only: the caller may split the batch to find its input.
+EmbedError badItem(const QString& why) {
+    return EmbedError(EmbedError::Kind::InputRejected, why);
+}
+
 std::vector<float> fromBase64(const QString& text) {
     const auto decoded =
         QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
-        throw bad(QStringLiteral("an embedding is not valid base64"));
+        throw badItem(QStringLiteral("an embedding is not valid base64"));
     const QByteArray& bytes = *decoded;
     if (bytes.size() % 4 != 0)
-        throw bad(QStringLiteral("a base64 embedding is not a whole number of floats"));
+        throw badItem(QStringLiteral("a base64 embedding is not a whole number of floats"));
     std::vector<float> v(static_cast<std::size_t>(bytes.size() / 4));
     for (std::size_t i = 0; i < v.size(); ++i) {
         // Little-endian float32, as the API sends them.
@@ -37,7 +43,7 @@ std::vector<float> fromArray(const QJsonArray& array) {
     v.reserve(static_cast<std::size_t>(array.size()));
     for (const QJsonValue& x : array) {
         if (!x.isDouble())
-            throw bad(QStringLiteral("an embedding holds something other than numbers"));
+            throw badItem(QStringLiteral("an embedding holds something other than numbers"));
         v.push_back(static_cast<float>(x.toDouble()));
     }
     return v;
@@ -77,6 +83,8 @@ std::vector<std::vector<float>> OpenAiEmbedder::parseResponse(const QByteArray& 
         throw bad(QStringLiteral("%1 vectors for %2 inputs").arg(items.size()).arg(count));
     std::vector<std::vector<float>> out(static_cast<std::size_t>(count));
     std::vector<bool> seen(static_cast<std::size_t>(count), false);
+    std::optional<EmbedError> itemError;
+    int badItems = 0;
     for (const QJsonValue& item : items) {
         const QJsonObject o = item.toObject();
         const QJsonValue index = o.value(QLatin1String("index"));
@@ -87,13 +95,22 @@ std::vector<std::vector<float>> OpenAiEmbedder::parseResponse(const QByteArray& 
         const auto slot = static_cast<std::size_t>(i);
         seen[slot] = true;
         const QJsonValue embedding = o.value(QLatin1String("embedding"));
-        if (embedding.isString())
-            out[slot] = fromBase64(embedding.toString());
-        else if (embedding.isArray())
-            out[slot] = fromArray(embedding.toArray());
-        else
-            throw bad(QStringLiteral("an item has no \"embedding\""));
+        try {
+            if (embedding.isString())
+                out[slot] = fromBase64(embedding.toString());
+            else if (embedding.isArray())
+                out[slot] = fromArray(embedding.toArray());
+            else
+                throw badItem(QStringLiteral("an item has no \"embedding\""));
+        } catch (const EmbedError& e) {
+            ++badItems;
+            if (!itemError)
+                itemError = e;
+        }
     }
+    if (itemError)
+        // Every item bad: the answer as a whole is; else some inputs' are.
+        throw badItems == count && count > 1 ? bad(itemError->message()) : *itemError;
     return out;
 }
 

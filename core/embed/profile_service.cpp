@@ -1,6 +1,7 @@
 #include "core/embed/profile_service.h"
 
 #include "core/embed/api_key_resolver.h"
+#include "core/embed/approved_origins.h"
 #include "core/embed/embedder_factory.h"
 #include "core/embed/profile_repository.h"
 #include "core/embed/profile_service_worker.h"
@@ -25,6 +26,7 @@ ProfileService::ProfileService(const DatabaseTarget& target, QObject* parent)
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &ProfileServiceWorker::profilesLoaded, this, &ProfileService::profilesLoaded);
     connect(m_worker, &ProfileServiceWorker::keyStored, this, &ProfileService::keyStored);
+    connect(m_worker, &ProfileServiceWorker::originApproved, this, &ProfileService::originApproved);
     connect(m_worker, &ProfileServiceWorker::tested, this, &ProfileService::tested);
     connect(m_worker, &ProfileServiceWorker::failed, this, &ProfileService::failed);
     m_thread->start();
@@ -57,8 +59,11 @@ void ProfileService::remove(const QString& name) {
         w->run([w, &name](ProfileRepository& repo) {
             const std::optional<EmbeddingProfile> p = repo.find(name);
             repo.remove(name);
-            if (p && p->acceptsKey())
-                w->secrets().remove(p->keychainKey()); // a later namesake must not inherit it
+            if (p && p->acceptsKey()) {
+                // A later namesake must not inherit the key, nor where it was allowed to go.
+                w->secrets().remove(p->keychainKey());
+                ApprovedOrigins().revoke(name);
+            }
             w->load(repo);
         });
     });
@@ -73,10 +78,12 @@ void ProfileService::setDefault(const QString& name) {
     });
 }
 
-void ProfileService::storeKey(const QString& profileName, const QString& key) {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, profileName, key]() {
-        w->run([w, &profileName, &key](ProfileRepository& repo) {
+void ProfileService::storeKey(const QString& profileName, const QString& key,
+                              const QString& origin) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, profileName, key, origin]() {
+        w->run([w, &profileName, &key, &origin](ProfileRepository& repo) {
             const EmbeddingProfile p = repo.resolve(profileName);
+            w->approve(p, origin); // first: a key for an address it may not go to is not stored
             const SecretResult r = w->secrets().write(p.keychainKey(), key);
             if (!r.ok)
                 throw ProfileError(QStringLiteral("could not store the key of profile \"%1\" in "
@@ -88,12 +95,22 @@ void ProfileService::storeKey(const QString& profileName, const QString& key) {
     });
 }
 
+void ProfileService::approveOrigin(const QString& profileName, const QString& origin) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, profileName, origin]() {
+        w->run([w, &profileName, &origin](ProfileRepository& repo) {
+            w->approve(repo.resolve(profileName), origin);
+            w->load(repo);
+        });
+    });
+}
+
 void ProfileService::test(const QString& profileName) {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, profileName]() {
         w->run([w, &profileName](ProfileRepository& repo) {
             const EmbeddingProfile p = repo.resolve(profileName);
             const ApiKeyResolver::Result key =
-                ApiKeyResolver(w->secrets()).resolve(p, ApiKeyResolver::Sources{});
+                ApiKeyResolver(w->secrets())
+                    .resolve(p, ApiKeyResolver::Sources{QString(), false, {}});
             QElapsedTimer t;
             t.start();
             const std::unique_ptr<Embedder> embedder = createEmbedder(p, key.key);

@@ -1,5 +1,6 @@
 #include "core/embed/profile_service_worker.h"
 
+#include "core/embed/approved_origins.h"
 #include "core/embed/embedder.h"
 
 namespace quiver {
@@ -25,7 +26,9 @@ void ProfileServiceWorker::run(const std::function<void(ProfileRepository&)>& f)
 
 void ProfileServiceWorker::load(ProfileRepository& repo) {
     const QList<EmbeddingProfile> profiles = repo.list();
+    const ApprovedOrigins approvals;
     QList<bool> stored;
+    QStringList origins;
     for (const EmbeddingProfile& p : profiles) {
         bool has = false;
         if (p.acceptsKey()) {
@@ -33,8 +36,20 @@ void ProfileServiceWorker::load(ProfileRepository& repo) {
             has = r.ok && !r.value.isEmpty();
         }
         stored << has;
+        origins << approvals.approvedFor(p.name);
     }
-    emit profilesLoaded(profiles, stored);
+    emit profilesLoaded(profiles, stored, origins);
+}
+
+void ProfileServiceWorker::approve(const EmbeddingProfile& profile, const QString& origin) {
+    // What the user approves is the address as it was shown; the profile checks that it is one.
+    EmbeddingProfile shown = profile;
+    shown.baseUrl = origin;
+    const QString refused = ApprovedOrigins::refusal(shown);
+    if (!refused.isEmpty())
+        throw ProfileError(refused);
+    ApprovedOrigins().approve(profile.name, shown.origin());
+    emit originApproved(profile.name, shown.origin());
 }
 
 } // namespace quiver

@@ -26,11 +26,14 @@ public:
     // Emits profilesLoaded with the keychain state of each profile.
     void load(ProfileRepository& repo);
     SecretStore& secrets() { return m_store; }
+    // Approves origin for the profile's key after checking that a key may go there at all.
+    void approve(const EmbeddingProfile& profile, const QString& origin);
 
 signals:
     void profilesLoaded(const QList<quiver::EmbeddingProfile>& profiles,
-                        const QList<bool>& keyStored);
+                        const QList<bool>& keyStored, const QStringList& approvedOrigins);
     void keyStored(const QString& profileName);
+    void originApproved(const QString& profileName, const QString& origin);
     void tested(const QString& profileName, int dimensions, qint64 milliseconds);
     void failed(const QString& message);
 

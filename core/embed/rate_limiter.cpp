@@ -8,6 +8,10 @@
 namespace quiver {
 
 namespace {
+// Where parsed durations saturate: every whole number of milliseconds below it is exact in a
+// double, and adding it to a clock reading cannot overflow.
+constexpr qint64 kSaturateMs = qint64{1} << 53;
+
 void setUp(double perMinute, double& capacity, double& perMs, double& level) {
     if (perMinute <= 0)
         return;
@@ -17,7 +21,8 @@ void setUp(double perMinute, double& capacity, double& perMs, double& level) {
 }
 } // namespace
 
-RateLimiter::RateLimiter(int requestsPerMinute, int tokensPerMinute) {
+RateLimiter::RateLimiter(int requestsPerMinute, int tokensPerMinute, qint64 maxWaitMs)
+    : m_maxWaitMs(std::max<qint64>(0, maxWaitMs)) {
     setUp(requestsPerMinute, m_requests.capacity, m_requests.perMs, m_requests.level);
     setUp(tokensPerMinute, m_tokens.capacity, m_tokens.perMs, m_tokens.level);
 }
@@ -65,20 +70,58 @@ void RateLimiter::consume(qint64 tokens, qint64 nowMs) {
         *m_serverTokensLeft -= tokens;
 }
 
+qint64 RateLimiter::capped(qint64 delayMs) const {
+    return std::clamp<qint64>(delayMs, 0, m_maxWaitMs);
+}
+
 void RateLimiter::observe(std::optional<qint64> remainingRequests,
                           std::optional<qint64> resetRequestsMs,
                           std::optional<qint64> remainingTokens,
                           std::optional<qint64> resetTokensMs, qint64 nowMs) {
     if (remainingRequests && resetRequestsMs)
-        m_requestsResetAt = *remainingRequests <= 0 ? nowMs + *resetRequestsMs : 0;
+        m_requestsResetAt = *remainingRequests <= 0 ? nowMs + capped(*resetRequestsMs) : 0;
     if (remainingTokens && resetTokensMs) {
         m_serverTokensLeft = remainingTokens;
-        m_tokensResetAt = nowMs + *resetTokensMs;
+        m_tokensResetAt = nowMs + capped(*resetTokensMs);
     }
 }
 
 void RateLimiter::holdFor(qint64 delayMs, qint64 nowMs) {
-    m_holdUntil = std::max(m_holdUntil, nowMs + delayMs);
+    m_holdUntil = std::max(m_holdUntil, nowMs + capped(delayMs));
+}
+
+std::optional<qint64> RateLimiter::clampWaitMs(double ms, qint64 maxWaitMs) {
+    if (std::isnan(ms))
+        return std::nullopt;
+    // Compared as doubles before converting: llround of 1e300 is undefined.
+    if (ms <= 0)
+        return qint64{0};
+    if (ms >= static_cast<double>(maxWaitMs))
+        return maxWaitMs;
+    return std::llround(ms);
+}
+
+std::optional<qint64> RateLimiter::retryAfterMs(const QByteArray& retryAfter,
+                                                const QByteArray& retryAfterMillis,
+                                                const QDateTime& nowUtc, qint64 maxWaitMs) {
+    bool ok = false;
+    const double millis = retryAfterMillis.trimmed().toDouble(&ok);
+    if (ok && !std::isnan(millis))
+        return clampWaitMs(millis, maxWaitMs);
+    const QByteArray v = retryAfter.trimmed();
+    if (v.isEmpty())
+        return std::nullopt;
+    const double seconds = v.toDouble(&ok);
+    if (ok)
+        return clampWaitMs(seconds * 1000.0, maxWaitMs);
+    // An HTTP date ("Fri, 31 Dec 9999 23:59:59 GMT"): RFC 2822 with the zone as a number.
+    QString date = QString::fromLatin1(v);
+    if (date.endsWith(QLatin1String(" GMT")) || date.endsWith(QLatin1String(" UTC")))
+        date = date.chopped(4) + QStringLiteral(" +0000");
+    const QDateTime when = QDateTime::fromString(date, Qt::RFC2822Date);
+    if (when.isValid())
+        return clampWaitMs(static_cast<double>(nowUtc.msecsTo(when)), maxWaitMs);
+    return std::nullopt;
 }
 
 std::optional<qint64> RateLimiter::parseDurationMs(const QByteArray& text) {
@@ -88,7 +131,7 @@ std::optional<qint64> RateLimiter::parseDurationMs(const QByteArray& text) {
     bool ok = false;
     const double plain = s.toDouble(&ok);
     if (ok)
-        return plain >= 0 ? std::optional<qint64>(std::llround(plain * 1000.0)) : std::nullopt;
+        return plain >= 0 ? clampWaitMs(plain * 1000.0, kSaturateMs) : std::nullopt;
     static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d+)?)(ms|h|m|s)"));
     double total = 0;
     qsizetype consumed = 0;
@@ -110,7 +153,7 @@ std::optional<qint64> RateLimiter::parseDurationMs(const QByteArray& text) {
     }
     if (consumed != s.size())
         return std::nullopt;
-    return std::llround(total);
+    return clampWaitMs(total, kSaturateMs);
 }
 
 } // namespace quiver

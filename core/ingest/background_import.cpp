@@ -1,10 +1,12 @@
 #include "core/ingest/background_import.h"
 
 #include "core/ingest/importer.h"
+#include "core/ingest/root_identity.h"
 #include "core/session/database_opener.h"
 
 #include <QMetaObject>
 #include <QPointer>
+#include <QSettings>
 #include <QThread>
 
 namespace quiver {
@@ -27,10 +29,10 @@ BackgroundImport::~BackgroundImport() {
 }
 
 void BackgroundImport::start(const QStringList& paths, const QString& collection,
-                             bool removeMissing) {
+                             bool removeMissing, bool allowMassRemoval) {
     if (paths.isEmpty())
         return;
-    m_pending.append({paths, collection, removeMissing});
+    m_pending.append({paths, collection, removeMissing, allowMassRemoval});
     if (!m_thread)
         runNext();
 }
@@ -83,8 +85,11 @@ void BackgroundImport::runNext() {
         importer.onProgress = [&](const ImportProgress& p) {
             post([p](BackgroundImport* s) { emit s->progress(p); });
         };
-        const ImportSummary summary =
-            importer.run({request.paths, request.collection, request.removeMissing});
+        QSettings localSettings;
+        RootIdentityStore identities(localSettings);
+        importer.rootIdentities = &identities;
+        const ImportSummary summary = importer.run(
+            {request.paths, request.collection, request.removeMissing, request.allowMassRemoval});
         conn = PgConnection();
         opener.release();
         post([summary](BackgroundImport* s) { emit s->finished(summary); });

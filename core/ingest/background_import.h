@@ -27,9 +27,11 @@ public:
 
     void setTarget(const DatabaseTarget& target) { m_target = target; }
     void setSettings(const ImportSettings& settings) { m_settings = settings; }
-    // removeMissing: a watched folder's documents whose files are gone are removed.
-    void start(const QStringList& paths, const QString& collection = {},
-               bool removeMissing = false);
+    // removeMissing: a watched folder's documents whose files are gone go to the trash, under
+    // the checks of MissingFileRemover (this machine's Quiver settings remember each folder);
+    // allowMassRemoval: the user confirmed what a previous run held back.
+    void start(const QStringList& paths, const QString& collection = {}, bool removeMissing = false,
+               bool allowMassRemoval = false);
     void cancel();
     bool isRunning() const { return m_thread != nullptr; }
 
@@ -45,6 +47,7 @@ private:
         QStringList paths;
         QString collection;
         bool removeMissing = false;
+        bool allowMassRemoval = false;
     };
     void runNext();
 

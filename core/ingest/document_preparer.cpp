@@ -102,6 +102,11 @@ PreparedDocument DocumentPreparer::prepare(const ExtractedDocument& doc, const Q
         {QStringLiteral("overlap_tokens"), m_settings.overlapTokens},
         {QStringLiteral("chars"), static_cast<qint64>(toCodePoints(doc.text.size()))},
     };
+    // What was left out stays with the document, for whoever wonders why a passage is missing.
+    if (doc.truncated)
+        out.metadata.insert(QStringLiteral("truncated"), true);
+    if (!doc.warnings.isEmpty())
+        out.metadata.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(doc.warnings));
     return out;
 }
 

@@ -17,12 +17,9 @@
 
 namespace quiver {
 
-void ReadContext::checkCancelled() const {
-    if (isCancelled())
-        throw ReadCancelled();
-}
-
 namespace {
+
+constexpr qsizetype kMaxTitleChars = 1000;
 
 std::unique_ptr<FormatReader> readerFor(DocumentFormat format) {
     switch (format) {
@@ -64,7 +61,13 @@ ExtractedDocument DocumentReader::read(const QByteArray& bytes, const QString& f
     ExtractedDocument doc;
     doc.format = sniffed.format;
     doc.mime = sniffed.mime;
+    doc.warnings = raw.warnings;
+    doc.truncated = raw.truncated;
     for (qsizetype i = 0; i < raw.pages.size(); ++i) {
+        if (doc.text.size() >= context.maxTextChars) {
+            doc.truncated = true;
+            break;
+        }
         const QString page = TextNormalizer::normalize(raw.pages[i]);
         if (i > 0)
             doc.text.append(QStringLiteral("\n\n"));
@@ -74,10 +77,28 @@ ExtractedDocument DocumentReader::read(const QByteArray& bytes, const QString& f
         }
         doc.text.append(page);
     }
+    if (doc.text.size() > context.maxTextChars) {
+        // Never between the halves of a surrogate pair.
+        qsizetype cut = context.maxTextChars;
+        if (cut > 0 && doc.text[cut - 1].isHighSurrogate())
+            --cut;
+        doc.text.truncate(cut);
+        doc.truncated = true;
+    }
+    while (!doc.pageStarts.isEmpty() && doc.pageStarts.last() >= doc.text.size() &&
+           doc.pageStarts.size() > 1) {
+        doc.pageStarts.removeLast();
+        doc.ocrPages.removeLast();
+    }
+    if (doc.truncated)
+        doc.warnings.append(QStringLiteral("text cut at %1 characters (import/maxTextChars); the "
+                                           "rest of the file is not searchable")
+                                .arg(context.maxTextChars));
     if (doc.text.trimmed().isEmpty())
         throw ReadError(
             QStringLiteral("no text found in this %1 file").arg(formatName(doc.format)));
-    doc.title = TextNormalizer::normalize(raw.title).simplified();
+    // A title is a line, not a chapter: it is embedded with every chunk.
+    doc.title = TextNormalizer::normalize(raw.title.left(kMaxTitleChars)).simplified();
     if (doc.title.isEmpty())
         doc.title = info.completeBaseName().isEmpty() ? info.fileName() : info.completeBaseName();
     return doc;

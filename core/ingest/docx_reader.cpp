@@ -17,11 +17,15 @@ RawDocument DocxReader::read(const QByteArray& bytes, const ReadContext& context
     rules.skipElements = {QStringLiteral("del"), QStringLiteral("instrText")};
     const QString part = QStringLiteral("word/document.xml");
     RawDocument doc;
-    doc.pages = XmlTextExtractor::extract(zip.read(part), rules, part);
+    const XmlTextExtractor::Result text =
+        XmlTextExtractor::extract(zip.read(part), rules, part, context);
+    doc.pages = text.pages;
+    doc.truncated = text.truncated;
     context.progress(0.9);
-    const QByteArray core = zip.read(QStringLiteral("docProps/core.xml"), false);
+    const QString corePart = QStringLiteral("docProps/core.xml");
+    const QByteArray core = zip.read(corePart, false);
     if (!core.isEmpty())
-        doc.title = XmlTextExtractor::firstElementText(core, QStringLiteral("title"));
+        doc.title = XmlTextExtractor::firstElementText(core, QStringLiteral("title"), corePart);
     return doc;
 }
 

@@ -1,5 +1,6 @@
 #include "core/ingest/epub_reader.h"
 
+#include "core/ingest/guarded_xml_reader.h"
 #include "core/ingest/html_text_extractor.h"
 #include "core/ingest/read_context.h"
 #include "core/ingest/read_error.h"
@@ -9,16 +10,17 @@
 #include <QDir>
 #include <QHash>
 #include <QUrl>
-#include <QXmlStreamReader>
 
 namespace quiver {
 
 namespace {
 
 QString opfPath(ZipContainer& zip) {
-    QXmlStreamReader reader(zip.read(QStringLiteral("META-INF/container.xml")));
-    while (!reader.atEnd()) {
-        if (reader.readNext() == QXmlStreamReader::StartElement &&
+    const QString part = QStringLiteral("META-INF/container.xml");
+    GuardedXmlReader guarded(zip.read(part), part);
+    QXmlStreamReader& reader = guarded.reader();
+    while (!guarded.atEnd()) {
+        if (guarded.readNext() == QXmlStreamReader::StartElement &&
             reader.name() == QLatin1String("rootfile"))
             return reader.attributes().value(QLatin1String("full-path")).toString();
     }
@@ -37,9 +39,10 @@ RawDocument EpubReader::read(const QByteArray& bytes, const ReadContext& context
                              : QString();
     QHash<QString, QString> manifest; // id -> href
     QStringList spine;
-    QXmlStreamReader reader(opfXml);
-    while (!reader.atEnd()) {
-        if (reader.readNext() != QXmlStreamReader::StartElement)
+    GuardedXmlReader guarded(opfXml, opf, &context);
+    QXmlStreamReader& reader = guarded.reader();
+    while (!guarded.atEnd()) {
+        if (guarded.readNext() != QXmlStreamReader::StartElement)
             continue;
         const auto attrs = reader.attributes();
         if (reader.name() == QLatin1String("item"))
@@ -48,8 +51,7 @@ RawDocument EpubReader::read(const QByteArray& bytes, const ReadContext& context
         else if (reader.name() == QLatin1String("itemref"))
             spine.append(attrs.value(QLatin1String("idref")).toString());
     }
-    if (reader.hasError())
-        throw ReadError(QStringLiteral("damaged XML in %1 (%2)").arg(opf, reader.errorString()));
+    guarded.throwIfDamaged();
     if (spine.isEmpty())
         throw ReadError(QStringLiteral("not a valid EPUB file: its spine lists no content"));
 
@@ -58,6 +60,10 @@ RawDocument EpubReader::read(const QByteArray& bytes, const ReadContext& context
     int done = 0;
     for (const QString& id : std::as_const(spine)) {
         context.checkCancelled();
+        if (text.size() > context.maxTextChars) {
+            doc.truncated = true;
+            break;
+        }
         const QString href = QUrl::fromPercentEncoding(manifest.value(id).toUtf8());
         if (href.isEmpty())
             continue;
@@ -72,7 +78,7 @@ RawDocument EpubReader::read(const QByteArray& bytes, const ReadContext& context
         context.progress(double(++done) / double(spine.size()));
     }
     doc.pages.append(text);
-    doc.title = XmlTextExtractor::firstElementText(opfXml, QStringLiteral("title"));
+    doc.title = XmlTextExtractor::firstElementText(opfXml, QStringLiteral("title"), opf);
     return doc;
 }
 

@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace quiver {
 
@@ -17,6 +18,8 @@ struct ExtractedDocument {
     QString text;
     QList<qsizetype> pageStarts;
     QList<bool> ocrPages;
+    QStringList warnings;   // what was left out (RawDocument::warnings), one line each
+    bool truncated = false; // text cut at ReadContext::maxTextChars
 
     int pageCount() const { return static_cast<int>(pageStarts.size()); }
     // 1-based page holding the offset; 0 when the document has no pages.

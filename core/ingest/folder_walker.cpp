@@ -1,9 +1,11 @@
 #include "core/ingest/folder_walker.h"
 
 #include "core/ingest/ignore_rules.h"
+#include "core/ingest/platform_file.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 #include <QLocale>
 #include <QSet>
 
@@ -20,11 +22,27 @@ QString sizeLimitReason(qint64 size, qint64 limit) {
                           "to import it")
         .arg(c.formattedDataSize(size), c.formattedDataSize(limit));
 }
+
+QString notRegularReason(FileStatus::Kind kind) {
+    return QStringLiteral("not a regular file but %1; Quiver reads only regular files")
+        .arg(FileStatus::kindName(kind));
+}
+
+QString outsideLinkReason() {
+    return QStringLiteral("symbolic link to something outside the imported folder; not followed "
+                          "(set import/followOutsideLinks to follow such links)");
+}
+
+QString sameFileReason(const QString& listedAs) {
+    return QStringLiteral("the same file as %1 (a link to it or a hard link); imported once")
+        .arg(listedAs);
+}
 } // namespace
 
-FolderWalker::FolderWalker(qint64 maxFileBytes, QStringList ignorePatterns)
+FolderWalker::FolderWalker(qint64 maxFileBytes, QStringList ignorePatterns, bool followOutsideLinks)
     : m_maxFileBytes(maxFileBytes)
-    , m_patterns(std::move(ignorePatterns)) {}
+    , m_patterns(std::move(ignorePatterns))
+    , m_followOutsideLinks(followOutsideLinks) {}
 
 bool FolderWalker::isVcsFolder(const QString& name) {
     static const QSet<QString> vcs{QStringLiteral(".git"),    QStringLiteral(".hg"),
@@ -32,6 +50,28 @@ bool FolderWalker::isVcsFolder(const QString& name) {
                                    QStringLiteral("CVS"),     QStringLiteral("_darcs"),
                                    QStringLiteral(".fossil"), QStringLiteral(".jj")};
     return vcs.contains(name);
+}
+
+QString FolderWalker::rootProblem(const QString& path) {
+    const QFileInfo info(path);
+    const auto hiddenPart = [](const QString& p) -> QString {
+        for (const QString& part : QDir::cleanPath(p).split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+            if (part.startsWith(QLatin1Char('.')) || isVcsFolder(part))
+                return part;
+        }
+        return {};
+    };
+    QString hidden = hiddenPart(info.absoluteFilePath());
+    if (hidden.isEmpty() && info.exists())
+        hidden = hiddenPart(info.canonicalFilePath());
+    if (!hidden.isEmpty())
+        return QStringLiteral("inside the hidden or version-control folder \"%1\": Quiver never "
+                              "imports hidden entries; copy what you want found to a visible "
+                              "folder")
+            .arg(hidden);
+    if (info.exists() && !info.isDir() && !info.isFile())
+        return QStringLiteral("not a regular file (device, socket or pipe)");
+    return {};
 }
 
 FolderWalker::Result FolderWalker::walk(const QString& rootPath,
@@ -45,16 +85,45 @@ FolderWalker::Result FolderWalker::walk(const QString& rootPath,
                                               : QStringLiteral("no such file or folder")});
         return result;
     }
-    const auto addFile = [&](const QFileInfo& info) {
-        const QString path = QDir::cleanPath(info.absoluteFilePath());
-        if (info.size() > m_maxFileBytes) {
-            result.skipped.append({path, sizeLimitReason(info.size(), m_maxFileBytes)});
+    if (const QString problem = rootProblem(rootClean); !problem.isEmpty()) {
+        result.skipped.append({rootClean, problem});
+        return result;
+    }
+    // Links may lead anywhere inside the root as the file system resolves it.
+    const QString rootReal = root.canonicalFilePath();
+    const auto inside = [&rootReal](const QString& target) {
+        return rootReal == QLatin1String("/") || target == rootReal ||
+               target.startsWith(rootReal + QLatin1Char('/'));
+    };
+    QHash<QPair<quint64, quint64>, qsizetype> listed; // device and inode -> index in files
+    const auto addFile = [&](const QString& path, const QString& readPath, const FileStatus& status,
+                             bool viaLink) {
+        if (status.size > m_maxFileBytes) {
+            result.skipped.append({path, sizeLimitReason(status.size, m_maxFileBytes)});
             return;
         }
-        result.files.append({path, info.size(), info.lastModified()});
+        File file{path, status.size, status.modified(), readPath, status, viaLink};
+        if (status.hasIdentity()) {
+            const QPair<quint64, quint64> key(status.device, status.inode);
+            if (const auto it = listed.constFind(key); it != listed.constEnd()) {
+                // One file, one document: under its own name rather than a link's.
+                File& first = result.files[*it];
+                if (first.viaLink && !viaLink)
+                    std::swap(first, file);
+                result.skipped.append({file.path, sameFileReason(first.path)});
+                return;
+            }
+            listed.insert(key, result.files.size());
+        }
+        result.files.append(file);
     };
     if (!root.isDir()) {
-        addFile(root);
+        // A file the user picked is read even through a link: the choice was theirs.
+        const FileStatus status = PlatformFile::statusOf(rootReal);
+        if (status.kind == FileStatus::Kind::Regular)
+            addFile(rootClean, rootReal, status, rootReal != rootClean);
+        else
+            result.skipped.append({rootClean, notRegularReason(status.kind)});
         return result;
     }
 
@@ -78,6 +147,7 @@ FolderWalker::Result FolderWalker::walk(const QString& rootPath,
         if (!qdir.isReadable()) {
             result.skipped.append({dir, QStringLiteral("cannot read this folder: permission "
                                                        "denied")});
+            result.unreadableFolders.append(dir);
             return;
         }
         const qsizetype rulesBefore = rules.size();
@@ -103,17 +173,30 @@ FolderWalker::Result FolderWalker::walk(const QString& rootPath,
                 ++result.ignored;
                 continue;
             }
-            if (entry.isSymLink() && !entry.exists()) {
-                result.skipped.append({path, QStringLiteral("broken symbolic link")});
-                continue;
+            FileStatus status = PlatformFile::statusOf(path);
+            QString readPath = path;
+            const bool link = status.kind == FileStatus::Kind::SymbolicLink;
+            if (link) {
+                readPath = QFileInfo(path).canonicalFilePath();
+                if (readPath.isEmpty()) {
+                    result.skipped.append({path, QStringLiteral("broken symbolic link")});
+                    continue;
+                }
+                if (!m_followOutsideLinks && !inside(readPath)) {
+                    result.skipped.append({path, outsideLinkReason()});
+                    continue;
+                }
+                status = PlatformFile::statusOf(readPath);
             }
-            if (isDir)
+            if (status.kind == FileStatus::Kind::Directory)
                 walkDir(path);
-            else if (entry.isFile())
-                addFile(entry);
+            else if (status.kind == FileStatus::Kind::Regular)
+                addFile(path, readPath, status, link);
+            else if (!status.exists())
+                result.skipped.append({path, QStringLiteral("it disappeared while the folder was "
+                                                            "being listed")});
             else
-                result.skipped.append({path, QStringLiteral("not a regular file (device, socket "
-                                                            "or pipe)")});
+                result.skipped.append({path, notRegularReason(status.kind)});
         }
         rules.resize(rulesBefore);
     };

@@ -1,89 +1,100 @@
+// Why gumbo and not libxml2's HTML parser: both are in Debian and both are linear on ordinary
+// pages, but only gumbo implements the HTML5 parsing algorithm (the one browsers share), so the
+// text it finds is the text a browser shows, and it knows all 2,231 named character references
+// (&ntilde;, &ccedil;, &NotEqualTilde; ...); libxml2's parser follows HTML 4 (its own error
+// recovery, 253 entities). What gumbo lacks -- limits on nesting, tags and memory, and linear
+// time on hostile markup -- HtmlMarkupLimiter adds in front of it.
+
 #include "core/ingest/html_text_extractor.h"
 
-#include <QHash>
-#include <QSet>
+#include "core/ingest/html_markup_limiter.h"
+
+#include <gumbo.h>
+#include <memory>
+#include <vector>
 
 namespace quiver {
 
 namespace {
 
-const QSet<QString>& invisibleElements() {
-    static const QSet<QString> s{
-        QStringLiteral("script"),   QStringLiteral("style"),  QStringLiteral("noscript"),
-        QStringLiteral("template"), QStringLiteral("svg"),    QStringLiteral("math"),
-        QStringLiteral("head"),     QStringLiteral("iframe"), QStringLiteral("object")};
-    return s;
-}
-
-const QSet<QString>& blockElements() {
-    static const QSet<QString> s{
-        QStringLiteral("p"),          QStringLiteral("div"),        QStringLiteral("br"),
-        QStringLiteral("li"),         QStringLiteral("ul"),         QStringLiteral("ol"),
-        QStringLiteral("h1"),         QStringLiteral("h2"),         QStringLiteral("h3"),
-        QStringLiteral("h4"),         QStringLiteral("h5"),         QStringLiteral("h6"),
-        QStringLiteral("tr"),         QStringLiteral("table"),      QStringLiteral("section"),
-        QStringLiteral("article"),    QStringLiteral("header"),     QStringLiteral("footer"),
-        QStringLiteral("nav"),        QStringLiteral("aside"),      QStringLiteral("main"),
-        QStringLiteral("blockquote"), QStringLiteral("pre"),        QStringLiteral("hr"),
-        QStringLiteral("dt"),         QStringLiteral("dd"),         QStringLiteral("dl"),
-        QStringLiteral("figure"),     QStringLiteral("figcaption"), QStringLiteral("body"),
-        QStringLiteral("title")};
-    return s;
+bool isInvisible(GumboTag tag) {
+    switch (tag) {
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_TITLE: // the title is the document's title, not part of its text
+        return true;
+    default:
+        return false;
+    }
 }
 
 // Elements that end a paragraph (a blank line) rather than only a line.
-bool isParagraph(const QString& name) {
-    return name == QLatin1String("p") ||
-           (name.size() == 2 && name[0] == QLatin1Char('h') && name[1] >= QLatin1Char('1') &&
-            name[1] <= QLatin1Char('6'));
-}
-
-const QHash<QString, char16_t>& namedEntities() {
-    static const QHash<QString, char16_t> e{
-        {QStringLiteral("amp"), u'&'},         {QStringLiteral("lt"), u'<'},
-        {QStringLiteral("gt"), u'>'},          {QStringLiteral("quot"), u'"'},
-        {QStringLiteral("apos"), u'\''},       {QStringLiteral("nbsp"), u'\u00a0'},
-        {QStringLiteral("copy"), u'\u00a9'},   {QStringLiteral("reg"), u'\u00ae'},
-        {QStringLiteral("mdash"), u'\u2014'},  {QStringLiteral("ndash"), u'\u2013'},
-        {QStringLiteral("hellip"), u'\u2026'}, {QStringLiteral("lsquo"), u'\u2018'},
-        {QStringLiteral("rsquo"), u'\u2019'},  {QStringLiteral("ldquo"), u'\u201c'},
-        {QStringLiteral("rdquo"), u'\u201d'},  {QStringLiteral("eacute"), u'\u00e9'},
-        {QStringLiteral("egrave"), u'\u00e8'}, {QStringLiteral("auml"), u'\u00e4'},
-        {QStringLiteral("ouml"), u'\u00f6'},   {QStringLiteral("uuml"), u'\u00fc'},
-        {QStringLiteral("szlig"), u'\u00df'},  {QStringLiteral("euro"), u'\u20ac'},
-        {QStringLiteral("middot"), u'\u00b7'}, {QStringLiteral("bull"), u'\u2022'}};
-    return e;
-}
-
-QString readTagName(const QString& html, qsizetype& i) {
-    const qsizetype start = i;
-    while (i < html.size() && (html[i].isLetterOrNumber() || html[i] == QLatin1Char('-') ||
-                               html[i] == QLatin1Char(':')))
-        ++i;
-    QString name = html.mid(start, i - start).toLower();
-    // XHTML may prefix elements with a namespace: <h:p>.
-    if (const qsizetype colon = name.lastIndexOf(QLatin1Char(':')); colon >= 0)
-        name = name.mid(colon + 1);
-    return name;
-}
-
-// Skips to just past the '>' that ends the tag, respecting quoted attribute values.
-bool skipTag(const QString& html, qsizetype& i, bool& selfClosing) {
-    QChar quote;
-    selfClosing = false;
-    while (i < html.size()) {
-        const QChar c = html[i++];
-        if (!quote.isNull()) {
-            if (c == quote)
-                quote = QChar();
-        } else if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
-            quote = c;
-        } else if (c == QLatin1Char('>')) {
-            selfClosing = i >= 2 && html[i - 2] == QLatin1Char('/');
-            return true;
-        }
+bool isParagraph(GumboTag tag) {
+    switch (tag) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+        return true;
+    default:
+        return false;
     }
-    return false;
+}
+
+bool isBlock(GumboTag tag) {
+    if (isParagraph(tag))
+        return true;
+    switch (tag) {
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_BODY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+const GumboVector& childrenOf(const GumboNode* node) {
+    return node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
+}
+
+bool hasChildren(const GumboNode* node) {
+    return node->type == GUMBO_NODE_DOCUMENT || node->type == GUMBO_NODE_ELEMENT;
+}
+
+bool isHtmlElement(const GumboNode* node, GumboTag tag) {
+    return node->type == GUMBO_NODE_ELEMENT && node->v.element.tag == tag &&
+           node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML;
 }
 
 void appendBreak(QString& out, int newlines) {
@@ -98,165 +109,126 @@ void appendBreak(QString& out, int newlines) {
         out.append(QLatin1Char('\n'));
 }
 
-} // namespace
+// Collapses whitespace as a browser does; a space survives only between words.
+void appendCollapsed(QString& out, const QString& text) {
+    bool space = out.isEmpty() || out.endsWith(QLatin1Char(' ')) || out.endsWith(QLatin1Char('\n'));
+    for (const QChar c : text) {
+        if (c.isSpace() && c != QChar(0xa0)) {
+            if (!space)
+                out.append(QLatin1Char(' '));
+            space = true;
+        } else {
+            out.append(c);
+            space = false;
+        }
+    }
+}
 
-QString HtmlTextExtractor::decodeEntities(const QString& text) {
-    if (!text.contains(QLatin1Char('&')))
-        return text;
+bool looksLikeXhtml(const QString& html) {
+    const QStringView head = QStringView(html).left(4096);
+    return head.trimmed().startsWith(QLatin1String("<?xml")) ||
+           head.contains(QLatin1String("http://www.w3.org/1999/xhtml"));
+}
+
+// The first HTML <title> anywhere (a misplaced one in the body counts), not SVG's.
+QString findTitle(const GumboNode* root) {
+    std::vector<const GumboNode*> todo{root};
+    while (!todo.empty()) {
+        const GumboNode* node = todo.back();
+        todo.pop_back();
+        if (isHtmlElement(node, GUMBO_TAG_TITLE)) {
+            QString title;
+            const GumboVector& children = childrenOf(node);
+            for (unsigned i = 0; i < children.length; ++i) {
+                const auto* child = static_cast<const GumboNode*>(children.data[i]);
+                if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE)
+                    title += QString::fromUtf8(child->v.text.text);
+            }
+            return title;
+        }
+        if (!hasChildren(node) || (node->type == GUMBO_NODE_ELEMENT &&
+                                   node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML))
+            continue;
+        const GumboVector& children = childrenOf(node);
+        for (unsigned i = children.length; i > 0; --i)
+            todo.push_back(static_cast<const GumboNode*>(children.data[i - 1]));
+    }
+    return {};
+}
+
+// The visible text, walking the tree without recursion (its depth is the page's to choose).
+QString visibleText(const GumboNode* root) {
+    struct Frame {
+        const GumboNode* node;
+        unsigned next = 0;
+    };
     QString out;
-    out.reserve(text.size());
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        if (text[i] != QLatin1Char('&')) {
-            out.append(text[i]);
+    int preDepth = 0;
+    std::vector<Frame> stack{{root}};
+    while (!stack.empty()) {
+        Frame& frame = stack.back();
+        const GumboNode* node = frame.node;
+        const GumboVector& children = childrenOf(node);
+        if (frame.next < children.length) {
+            const auto* child = static_cast<const GumboNode*>(children.data[frame.next++]);
+            switch (child->type) {
+            case GUMBO_NODE_TEXT:
+            case GUMBO_NODE_WHITESPACE:
+            case GUMBO_NODE_CDATA: {
+                const QString text = QString::fromUtf8(child->v.text.text);
+                if (preDepth > 0)
+                    out.append(text);
+                else
+                    appendCollapsed(out, text);
+                break;
+            }
+            case GUMBO_NODE_ELEMENT: {
+                const GumboElement& e = child->v.element;
+                if (e.tag_namespace != GUMBO_NAMESPACE_HTML || isInvisible(e.tag))
+                    break;
+                if (e.tag == GUMBO_TAG_PRE)
+                    ++preDepth;
+                if (isBlock(e.tag))
+                    appendBreak(out, 1);
+                else if (e.tag == GUMBO_TAG_TD || e.tag == GUMBO_TAG_TH)
+                    out.append(QLatin1Char('\t'));
+                stack.push_back({child});
+                break;
+            }
+            default: // comments, documents, templates' content
+                break;
+            }
             continue;
         }
-        const qsizetype semi = text.indexOf(QLatin1Char(';'), i + 1);
-        if (semi < 0 || semi - i > 12) {
-            out.append(text[i]);
-            continue;
+        if (node->type == GUMBO_NODE_ELEMENT) {
+            const GumboTag tag = node->v.element.tag;
+            if (isBlock(tag))
+                appendBreak(out, isParagraph(tag) ? 2 : 1);
+            if (tag == GUMBO_TAG_PRE)
+                --preDepth;
         }
-        const QString name = text.mid(i + 1, semi - i - 1);
-        bool ok = false;
-        char32_t cp = 0;
-        if (name.startsWith(QLatin1Char('#'))) {
-            if (name.size() > 1 && (name[1] == QLatin1Char('x') || name[1] == QLatin1Char('X')))
-                cp = name.mid(2).toUInt(&ok, 16);
-            else
-                cp = name.mid(1).toUInt(&ok, 10);
-            ok = ok && cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
-        } else if (const auto it = namedEntities().find(name); it != namedEntities().end()) {
-            cp = *it;
-            ok = true;
-        }
-        if (!ok) {
-            out.append(text[i]);
-            continue;
-        }
-        out.append(QString::fromUcs4(&cp, 1));
-        i = semi;
+        stack.pop_back();
     }
     return out;
 }
 
+} // namespace
+
 HtmlTextExtractor::Result HtmlTextExtractor::extract(const QString& html) {
-    Result r;
-    QString out;
-    QString pendingText;
-    int invisibleDepth = 0;
-    QString invisibleName;
-    int preDepth = 0;
-    bool inTitle = false;
-    QString title;
-
-    const auto flushText = [&]() {
-        if (pendingText.isEmpty())
-            return;
-        QString t = decodeEntities(pendingText);
-        pendingText.clear();
-        if (inTitle) {
-            title.append(t);
-            return;
-        }
-        if (invisibleDepth > 0)
-            return;
-        if (preDepth > 0) {
-            out.append(t);
-            return;
-        }
-        // Collapse whitespace as a browser does; a space survives only between words.
-        QString collapsed;
-        collapsed.reserve(t.size());
-        bool space =
-            out.isEmpty() || out.endsWith(QLatin1Char(' ')) || out.endsWith(QLatin1Char('\n'));
-        for (const QChar c : std::as_const(t)) {
-            if (c.isSpace() && c != QChar(0xa0)) {
-                if (!space)
-                    collapsed.append(QLatin1Char(' '));
-                space = true;
-            } else {
-                collapsed.append(c);
-                space = false;
-            }
-        }
-        out.append(collapsed);
+    const HtmlMarkupLimiter::Result limited =
+        HtmlMarkupLimiter::limit(html.toUtf8(), looksLikeXhtml(html));
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0; // errors are kept in memory, one record each: none needed
+    const auto destroy = [&options](GumboOutput* output) {
+        gumbo_destroy_output(&options, output);
     };
-
-    qsizetype i = 0;
-    const qsizetype n = html.size();
-    while (i < n) {
-        const QChar c = html[i];
-        if (c != QLatin1Char('<')) {
-            pendingText.append(c);
-            ++i;
-            continue;
-        }
-        if (html.mid(i, 4) == QLatin1String("<!--")) {
-            const qsizetype end = html.indexOf(QLatin1String("-->"), i + 4);
-            i = end < 0 ? n : end + 3;
-            continue;
-        }
-        if (html.mid(i, 9).compare(QLatin1String("<![CDATA["), Qt::CaseInsensitive) == 0) {
-            const qsizetype end = html.indexOf(QLatin1String("]]>"), i + 9);
-            pendingText.append(html.mid(i + 9, (end < 0 ? n : end) - i - 9));
-            i = end < 0 ? n : end + 3;
-            continue;
-        }
-        if (i + 1 < n && (html[i + 1] == QLatin1Char('!') || html[i + 1] == QLatin1Char('?'))) {
-            const qsizetype end = html.indexOf(QLatin1Char('>'), i);
-            i = end < 0 ? n : end + 1;
-            continue;
-        }
-        const bool closing = i + 1 < n && html[i + 1] == QLatin1Char('/');
-        qsizetype j = i + (closing ? 2 : 1);
-        if (j >= n || !html[j].isLetter()) {
-            pendingText.append(c); // a lone '<' in text
-            ++i;
-            continue;
-        }
-        flushText();
-        const QString name = readTagName(html, j);
-        bool selfClosing = false;
-        skipTag(html, j, selfClosing);
-        i = j;
-
-        if (invisibleDepth > 0) {
-            if (name == invisibleName) {
-                invisibleDepth += closing ? -1 : (selfClosing ? 0 : 1);
-            }
-            // The title sits inside <head>, which is otherwise invisible.
-            if (name == QLatin1String("title"))
-                inTitle = !closing && !selfClosing;
-            continue;
-        }
-        if (name == QLatin1String("title")) {
-            inTitle = !closing && !selfClosing;
-            continue;
-        }
-        if (!closing && !selfClosing && invisibleElements().contains(name)) {
-            invisibleDepth = 1;
-            invisibleName = name;
-            // Raw-text elements end only at their own closing tag, whatever they contain.
-            if (name == QLatin1String("script") || name == QLatin1String("style")) {
-                const QString endTag = QStringLiteral("</") + name;
-                const qsizetype end = html.indexOf(endTag, i, Qt::CaseInsensitive);
-                if (end < 0) {
-                    i = n;
-                } else {
-                    i = end;
-                }
-            }
-            continue;
-        }
-        if (name == QLatin1String("pre"))
-            preDepth = qMax(0, preDepth + (closing ? -1 : 1));
-        if (blockElements().contains(name))
-            appendBreak(out, isParagraph(name) && closing ? 2 : 1);
-        else if (name == QLatin1String("td") || name == QLatin1String("th"))
-            out.append(QLatin1Char('\t'));
-    }
-    flushText();
-    r.text = out.trimmed();
-    r.title = title.simplified();
+    const std::unique_ptr<GumboOutput, decltype(destroy)> output(
+        gumbo_parse_with_options(&options, limited.html.constData(),
+                                 static_cast<size_t>(limited.html.size())),
+        destroy);
+    Result r;
+    r.title = findTitle(output->document).simplified();
+    r.text = visibleText(output->document).trimmed();
     return r;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "core/ingest/glob_pattern.h"
+
 #include <QList>
-#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 
@@ -9,7 +10,9 @@ namespace quiver {
 
 // gitignore-style patterns relative to one base folder: '#' comments, '!' negation, a trailing
 // '/' for folders only, a leading or inner '/' anchors to the base, '*', '?', '[...]' and '**'.
-// The last matching pattern wins, as in git.
+// The last matching pattern wins, as in git. Patterns are matched by GlobPattern, in time
+// bounded by the lengths of pattern and path (a .quiverignore comes with the folder being
+// imported, so it is as untrusted as the files).
 class IgnoreRules {
 public:
     IgnoreRules() = default;
@@ -24,7 +27,7 @@ public:
 
 private:
     struct Rule {
-        QRegularExpression re;
+        GlobPattern glob;
         bool negate = false;
         bool dirOnly = false;
     };

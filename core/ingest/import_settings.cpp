@@ -14,10 +14,26 @@ ImportSettings ImportSettings::load(const QSettings& s) {
         s.value(QStringLiteral("import/maxDecompressedBytes"), d.maxDecompressedBytes).toLongLong();
     r.ocrEnabled = s.value(QStringLiteral("import/ocr"), d.ocrEnabled).toBool();
     r.ocrLanguage = s.value(QStringLiteral("import/ocrLanguage"), d.ocrLanguage).toString();
+    r.maxTextChars = s.value(QStringLiteral("import/maxTextChars"), d.maxTextChars).toLongLong();
+    r.maxReadSeconds = s.value(QStringLiteral("import/maxReadSeconds"), d.maxReadSeconds).toInt();
+    r.followOutsideLinks =
+        s.value(QStringLiteral("import/followOutsideLinks"), d.followOutsideLinks).toBool();
+    if (r.maxTextChars <= 0)
+        r.maxTextChars = d.maxTextChars;
+    if (r.maxReadSeconds <= 0)
+        r.maxReadSeconds = d.maxReadSeconds;
     r.ignorePatterns = s.value(QStringLiteral("import/ignorePatterns")).toStringList();
     r.embedTemplate = s.value(QStringLiteral("import/embedTemplate"), d.embedTemplate).toString();
     r.writerConnections =
         s.value(QStringLiteral("import/writerConnections"), d.writerConnections).toInt();
+    r.massRemovalShare =
+        s.value(QStringLiteral("import/massRemovalShare"), d.massRemovalShare).toDouble();
+    r.massRemovalMinimum =
+        s.value(QStringLiteral("import/massRemovalMinimum"), d.massRemovalMinimum).toInt();
+    if (!(r.massRemovalShare >= 0.0 && r.massRemovalShare <= 1.0))
+        r.massRemovalShare = d.massRemovalShare;
+    if (r.massRemovalMinimum < 0)
+        r.massRemovalMinimum = d.massRemovalMinimum;
     if (r.writerConnections < 0)
         r.writerConnections = d.writerConnections;
     if (r.chunkTokens < 16)
@@ -38,9 +54,14 @@ void ImportSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("import/maxDecompressedBytes"), maxDecompressedBytes);
     s.setValue(QStringLiteral("import/ocr"), ocrEnabled);
     s.setValue(QStringLiteral("import/ocrLanguage"), ocrLanguage);
+    s.setValue(QStringLiteral("import/maxTextChars"), maxTextChars);
+    s.setValue(QStringLiteral("import/maxReadSeconds"), maxReadSeconds);
+    s.setValue(QStringLiteral("import/followOutsideLinks"), followOutsideLinks);
     s.setValue(QStringLiteral("import/ignorePatterns"), ignorePatterns);
     s.setValue(QStringLiteral("import/embedTemplate"), embedTemplate);
     s.setValue(QStringLiteral("import/writerConnections"), writerConnections);
+    s.setValue(QStringLiteral("import/massRemovalShare"), massRemovalShare);
+    s.setValue(QStringLiteral("import/massRemovalMinimum"), massRemovalMinimum);
 }
 
 QString renderEmbedText(const QString& embedTemplate, const QString& title, const QString& chunk) {

@@ -18,6 +18,14 @@ struct ImportSettings {
     qint64 maxDecompressedBytes = 256LL * 1024 * 1024;
     bool ocrEnabled = true;
     QString ocrLanguage = QStringLiteral("eng");
+    // Text kept per file: a file's text beyond it is cut, with a note in its result. 20 million
+    // characters is a 10,000-page book; past that a file is a log or a generated dump.
+    qint64 maxTextChars = 20'000'000;
+    // Time one file may take to read: this many seconds plus one per 100 KiB of file (OCR of a
+    // long scan takes its time; a small file that takes minutes is a hostile one).
+    int maxReadSeconds = 120;
+    // Symbolic links that lead out of an imported folder are not followed unless this is set.
+    bool followOutsideLinks = false;
     QStringList ignorePatterns; // gitignore syntax, applied below every imported folder
     // What gets embedded for each chunk; $title and $chunk are replaced.
     QString embedTemplate = QStringLiteral("$title\n\n$chunk");
@@ -26,6 +34,12 @@ struct ImportSettings {
     // the server's per-chunk work (index entries, key checks) runs on several cores. 0: one per
     // core, at most 4; 1: everything on the caller's connection.
     int writerConnections = 0;
+    // A rescan of watch folders that would move more than this share of a collection, and more
+    // than massRemovalMinimum documents, to the trash waits for the user's confirmation instead
+    // (a disk half gone, a sync client that emptied the folder): a quarter is far more than a
+    // day's deletions in a folder of notes, and ten spares small folders the question.
+    double massRemovalShare = 0.25;
+    int massRemovalMinimum = 10;
 
     static ImportSettings load(const QSettings& settings);
     void save(QSettings& settings) const;

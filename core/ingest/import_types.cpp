@@ -29,12 +29,14 @@ QString ImportFileResult::describe() const {
             details += QStringLiteral(", %1 page(s)").arg(pages);
         if (reusedEmbeddings > 0)
             details += QStringLiteral(", %1 embedding(s) kept").arg(reusedEmbeddings);
+        if (!warning.isEmpty())
+            details += QStringLiteral("; ") + warning;
         return QStringLiteral("%1: %2 as %3 (%4)").arg(path, outcomeName(outcome), format, details);
     }
     case Outcome::Unchanged:
         return QStringLiteral("%1: unchanged since the last import").arg(path);
     case Outcome::Removed:
-        return QStringLiteral("%1: removed from the library: the file is gone").arg(path);
+        return QStringLiteral("%1: moved to the trash: the file is gone").arg(path);
     case Outcome::Skipped:
     case Outcome::Failed:
         return QStringLiteral("%1: %2: %3").arg(path, outcomeName(outcome), reason);

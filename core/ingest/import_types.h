@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
@@ -12,7 +13,8 @@ struct ImportFileResult {
     Outcome outcome = Outcome::Failed;
     QString path;
     QString collection;
-    QString reason; // for Skipped and Failed: one line, without the path
+    QString reason;  // for Skipped and Failed: one line, without the path
+    QString warning; // for Imported and Replaced: what was left out ("text cut at ..."), or empty
     QString title;
     QString format;
     qint64 bytes = 0;
@@ -36,12 +38,31 @@ struct ImportProgress {
     bool walking = false; // still listing folders
 };
 
+// A watched folder under which a rescan removed nothing, and why (it is empty, unmounted,
+// unreadable, ...).
+struct RemovalRefusal {
+    QString root;
+    QString reason;
+};
+
+// Removals a rescan held back until the user confirms them: more of a collection than the
+// mass-removal threshold allows, or a folder that is not the one seen before.
+struct HeldRemoval {
+    QString collection;
+    QStringList roots;
+    int documents = 0;       // documents whose files are gone, which would go to the trash
+    qint64 inCollection = 0; // documents the collection holds
+    QString reason;          // one line for people
+};
+
 struct ImportSummary {
     int imported = 0; // includes replaced
     int unchanged = 0;
     int skipped = 0;
     int failed = 0;
-    int removed = 0; // documents whose file is gone (watch folders)
+    int removed = 0; // documents whose file is gone (watch folders), moved to the trash
+    QList<RemovalRefusal> removalRefusals;
+    QList<HeldRemoval> heldRemovals;
     qint64 chunks = 0;
     qint64 bytes = 0;
     bool cancelled = false;

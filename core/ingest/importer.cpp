@@ -7,7 +7,9 @@
 #include "core/ingest/document_store.h"
 #include "core/ingest/folder_walker.h"
 #include "core/ingest/import_run_store.h"
+#include "core/ingest/missing_file_remover.h"
 #include "core/ingest/read_error.h"
+#include "core/ingest/safe_file_reader.h"
 #include "core/ingest/writer_pool.h"
 #include "core/util/sha256.h"
 
@@ -42,6 +44,8 @@ constexpr qsizetype kBatchChunks = 2000;
 constexpr int kMaxDefaultWriters = 4;
 constexpr qint64 kFirstAnalyze = 256;
 constexpr int kProgressIntervalMs = 250;
+// A file's time to read grows by a second for each this many bytes (ImportSettings).
+constexpr qint64 kReadBytesPerSecond = 100 * 1024;
 
 struct WorkResult {
     ImportFileResult result;
@@ -65,6 +69,7 @@ struct Importer::Group {
     QString collection;
     QStringList roots;
     FolderWalker::Result walked;
+    QList<MissingFileRemover::Root> seen; // per root: what its walk found
 };
 
 // Shared by the reader threads and the writer for one group.
@@ -178,7 +183,7 @@ ImportSummary Importer::run(const Request& request) {
             if (g.collection == name)
                 return g;
         }
-        groups.append(Group{name, {}, {}});
+        groups.append(Group{name, {}, {}, {}});
         return groups.last();
     };
     for (const QString& raw : request.paths) {
@@ -194,11 +199,13 @@ ImportSummary Importer::run(const Request& request) {
     Pipeline pipe;
     pipe.sinceProgress.start();
     pipe.progress.walking = true;
-    const FolderWalker walker(m_settings.maxFileBytes, m_settings.ignorePatterns);
+    const FolderWalker walker(m_settings.maxFileBytes, m_settings.ignorePatterns,
+                              m_settings.followOutsideLinks);
     for (Group& g : groups) {
         QSet<QString> seen;
         for (const QString& root : std::as_const(g.roots)) {
             const FolderWalker::Result r = walker.walk(root, &m_cancelled);
+            g.seen.append({root, r.files.size(), r.unreadableFolders});
             // A file under two of the roots is imported once: one path, one writer.
             for (const FolderWalker::File& f : r.files) {
                 if (!seen.contains(f.path)) {
@@ -224,7 +231,7 @@ ImportSummary Importer::run(const Request& request) {
             break;
         importGroup(g, pipe, summary);
         if (request.removeMissing && !m_cancelled.load() && !summary.databaseLost)
-            removeMissing(g, summary);
+            removeMissing(g, request.allowMassRemoval, summary);
     }
     pipe.pool.reset();
     summary.cancelled = m_cancelled.load() && !summary.databaseLost;
@@ -233,33 +240,28 @@ ImportSummary Importer::run(const Request& request) {
     return summary;
 }
 
-void Importer::removeMissing(const Group& group, ImportSummary& summary) {
+void Importer::removeMissing(const Group& group, bool allowMass, ImportSummary& summary) {
+    MissingFileRemover::Options options;
+    options.maxShare = m_settings.massRemovalShare;
+    options.maxCount = m_settings.massRemovalMinimum;
+    options.allowMass = allowMass;
     try {
-        for (const QString& root : group.roots) {
-            if (!QFileInfo(root).isDir())
-                continue;
-            const PgResult stored = m_conn.exec(
-                QStringLiteral(
-                    "SELECT d.id, d.path FROM quiver.documents d JOIN quiver.collections c "
-                    "ON c.id = d.collection_id WHERE c.name = $1 "
-                    "AND starts_with(d.path, $2)"),
-                {group.collection, root + QLatin1Char('/')});
-            for (int i = 0; i < stored.rows(); ++i) {
-                const QString path = stored.text(i, 1);
-                if (QFileInfo::exists(path))
-                    continue;
-                m_conn.exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = $1"),
-                            {stored.toInt64(i, 0)});
-                ImportFileResult r;
-                r.outcome = Outcome::Removed;
-                r.path = path;
-                r.collection = group.collection;
-                report(r, summary);
-            }
-        }
+        MissingFileRemover remover(m_conn, rootIdentities, options);
+        const MissingFileRemover::Result r = remover.run(group.collection, group.seen);
+        for (const ImportFileResult& removed : r.removed)
+            report(removed, summary);
+        summary.removalRefusals += r.refused;
+        if (r.held)
+            summary.heldRemovals.append(*r.held);
     } catch (const DbError& e) {
-        summary.databaseLost = !m_conn.isOpen();
-        summary.databaseError = e.message();
+        if (!m_conn.isOpen()) {
+            summary.databaseLost = true;
+            summary.databaseError = e.message();
+        } else {
+            summary.removalRefusals.append(
+                {group.roots.join(QStringLiteral(", ")),
+                 QStringLiteral("the database refused the removal: %1").arg(e.userMessage())});
+        }
     }
 }
 
@@ -336,34 +338,18 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         r.path = f.path;
         r.collection = group.collection;
         r.bytes = f.size;
-        QFile file(f.path);
-        if (!file.exists()) {
-            r.reason = QStringLiteral("the file was deleted before it could be read");
+        // Opened without following links or blocking, checked to be the file the walk listed.
+        const SafeFileReader::Result file =
+            SafeFileReader::read(f.readPath.isEmpty() ? f.path : f.readPath, f.status,
+                                 m_settings.maxFileBytes, &m_cancelled);
+        if (file.state == SafeFileReader::State::Cancelled)
+            throw ReadCancelled();
+        if (!file.ok()) {
+            r.outcome = file.deliberate() ? Outcome::Skipped : Outcome::Failed;
+            r.reason = file.reason;
             return w;
         }
-        const QFileInfo before(f.path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            r.reason = !before.isReadable() || file.error() == QFileDevice::PermissionsError
-                           ? QStringLiteral("cannot read the file: permission denied; allow "
-                                            "reading it (chmod) and import it again")
-                           : QStringLiteral("cannot read the file: %1").arg(file.errorString());
-            return w;
-        }
-        if (file.size() > m_settings.maxFileBytes) {
-            r.outcome = Outcome::Skipped;
-            r.reason = QStringLiteral("grew over the import limit while waiting to be read");
-            return w;
-        }
-        const QByteArray bytes = file.readAll();
-        file.close();
-        QFileInfo after(f.path);
-        after.refresh();
-        if (!after.exists() || after.size() != bytes.size() ||
-            after.lastModified() != before.lastModified()) {
-            r.reason = QStringLiteral("the file changed while it was being read; import it again "
-                                      "once it is complete");
-            return w;
-        }
+        const QByteArray& bytes = file.bytes;
         r.bytes = bytes.size();
         const QString sha = hashOf(bytes);
         if (stored.value(f.path) == sha) {
@@ -375,6 +361,9 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         ctx.ocrLanguage = m_settings.ocrLanguage;
         ctx.maxDecompressedBytes = m_settings.maxDecompressedBytes;
         ctx.cancelled = &m_cancelled;
+        ctx.maxTextChars = m_settings.maxTextChars;
+        ctx.deadlineSeconds = m_settings.maxReadSeconds + int(f.size / kReadBytesPerSecond);
+        ctx.deadline = QDeadlineTimer(qint64(ctx.deadlineSeconds) * 1000);
         std::atomic<qint64>& partial = *pipe.partialBytes[static_cast<size_t>(slot)];
         ctx.onProgress = [&partial, size = f.size](double fraction) {
             partial.store(static_cast<qint64>(fraction * double(size)));
@@ -382,11 +371,12 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         try {
             const ExtractedDocument doc = DocumentReader::read(bytes, f.path, ctx);
             PreparedDocument prepared =
-                preparer.prepare(doc, f.path, sha, bytes.size(), after.lastModified());
+                preparer.prepare(doc, f.path, sha, bytes.size(), file.status.modified());
             r.title = prepared.title;
             r.format = prepared.format;
             r.pages = prepared.pages;
             r.chunks = static_cast<int>(prepared.chunks.size());
+            r.warning = doc.warnings.join(QStringLiteral("; "));
             for (const PreparedChunk& c : std::as_const(prepared.chunks))
                 w.textBytes += c.text.size() * 2;
             w.document = std::move(prepared);

@@ -13,6 +13,7 @@
 
 namespace quiver {
 
+class RootIdentityStore;
 class WriterPool;
 
 // Imports files and folders into collections. Readers and the chunker run on a pool of
@@ -27,8 +28,11 @@ public:
         QStringList paths;
         QString collection; // empty: a folder's own name, "Inbox" for loose files
         // Watch folders: documents stored from below an imported folder whose file no longer
-        // exists are removed (with their chunks and embeddings).
+        // exists go to the trash (with their chunks and embeddings), under the checks of
+        // MissingFileRemover; what it refuses or holds back is in the summary.
         bool removeMissing = false;
+        // The user confirmed removals held back before (a mass removal, a replaced folder).
+        bool allowMassRemoval = false;
     };
 
     // cancelFlag: shared with whoever may cancel from another thread; a fresh one if null.
@@ -41,6 +45,9 @@ public:
     // settings.writerConnections connections of their own; unset, everything goes through the
     // connection given to the constructor.
     std::function<PgConnection()> openConnection;
+    // Where this machine remembers its watched folders' identities (removeMissing); unset,
+    // a folder is judged by its state now only.
+    RootIdentityStore* rootIdentities = nullptr;
 
     void cancel() { m_cancelled.store(true); } // any thread; run() returns within a second
     bool isCancelled() const { return m_cancelled.load(); }
@@ -55,7 +62,7 @@ private:
     struct Group;
     struct Pipeline;
     void importGroup(const Group& group, Pipeline& state, ImportSummary& summary);
-    void removeMissing(const Group& group, ImportSummary& summary);
+    void removeMissing(const Group& group, bool allowMass, ImportSummary& summary);
     void report(const ImportFileResult& r, ImportSummary& summary);
     void analyzeIfGrown(Pipeline& pipe);
     WriterPool* writerPool(Pipeline& pipe);

@@ -1,9 +1,9 @@
 #include "core/ingest/library_reader.h"
 
 #include "core/db/pg_connection.h"
+#include "core/ingest/document_trash.h"
 
 #include <QHash>
-#include <QStringList>
 
 namespace quiver {
 
@@ -51,19 +51,14 @@ QList<LibraryCollection> LibraryReader::read() {
     return out;
 }
 
-qint64 LibraryReader::deleteDocuments(const QList<qint64>& ids) {
-    QStringList parts;
-    for (qint64 id : ids)
-        parts.append(QString::number(id));
-    return m_conn
-        .exec(QStringLiteral("DELETE FROM quiver.documents WHERE id = ANY($1::bigint[])"),
-              {QStringLiteral("{%1}").arg(parts.join(QLatin1Char(',')))})
-        .affectedRows();
+qint64 LibraryReader::trashDocuments(const QList<qint64>& ids) {
+    return DocumentTrash(m_conn).moveDocuments(ids, QStringLiteral("deleted in the Library"),
+                                               QStringLiteral("quiver"));
 }
 
-bool LibraryReader::deleteCollection(qint64 id) {
-    return m_conn.exec(QStringLiteral("DELETE FROM quiver.collections WHERE id = $1"), {id})
-               .affectedRows() > 0;
+qint64 LibraryReader::trashCollection(qint64 id) {
+    return DocumentTrash(m_conn).moveCollection(id, QStringLiteral("its collection was deleted"),
+                                                QStringLiteral("quiver"));
 }
 
 } // namespace quiver

@@ -36,10 +36,11 @@ class LibraryReader {
 public:
     explicit LibraryReader(PgConnection& conn);
     QList<LibraryCollection> read();
-    // Deletes documents with their chunks and embeddings (cascading); returns how many.
-    qint64 deleteDocuments(const QList<qint64>& ids);
-    // Deletes a collection and everything in it.
-    bool deleteCollection(qint64 id);
+    // Moves documents with their chunks and embeddings to the trash (DocumentTrash); returns
+    // how many.
+    qint64 trashDocuments(const QList<qint64>& ids);
+    // Moves a collection's documents to the trash and deletes the collection.
+    qint64 trashCollection(qint64 id);
 
 private:
     PgConnection& m_conn;

@@ -1,5 +1,7 @@
 #include "core/ingest/markdown_reader.h"
 
+#include "core/ingest/markdown_shape.h"
+#include "core/ingest/read_context.h"
 #include "core/ingest/text_decoder.h"
 
 #include <cmark.h>
@@ -8,6 +10,9 @@
 namespace quiver {
 
 namespace {
+
+constexpr qsizetype kFeedBytes = 1 << 20;
+constexpr qint64 kEventsBetweenChecks = 1 << 16;
 
 bool isBlock(cmark_node_type t) {
     switch (t) {
@@ -31,19 +36,35 @@ void endBlock(QString& out) {
 
 } // namespace
 
-RawDocument MarkdownReader::read(const QByteArray& bytes, const ReadContext&) const {
-    const QByteArray utf8 = TextDecoder::decode(bytes).text.toUtf8();
-    std::unique_ptr<cmark_node, decltype(&cmark_node_free)> root(
-        cmark_parse_document(utf8.constData(), static_cast<size_t>(utf8.size()), CMARK_OPT_DEFAULT),
-        &cmark_node_free);
+RawDocument MarkdownReader::read(const QByteArray& bytes, const ReadContext& context) const {
+    const QString decoded = TextDecoder::decode(bytes).text;
+    const QByteArray utf8 = decoded.toUtf8();
+    RawDocument doc;
+    if (const QString problem = MarkdownShape::of(utf8).problem(); !problem.isEmpty()) {
+        doc.pages.append(decoded);
+        doc.warnings.append(QStringLiteral("read as plain text: %1").arg(problem));
+        return doc;
+    }
+    // Fed in slices, so that a cancel or the deadline is seen between them.
+    std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(
+        cmark_parser_new(CMARK_OPT_DEFAULT), &cmark_parser_free);
+    for (qsizetype at = 0; at < utf8.size(); at += kFeedBytes) {
+        context.checkCancelled();
+        const qsizetype n = std::min<qsizetype>(kFeedBytes, utf8.size() - at);
+        cmark_parser_feed(parser.get(), utf8.constData() + at, static_cast<size_t>(n));
+    }
+    std::unique_ptr<cmark_node, decltype(&cmark_node_free)> root(cmark_parser_finish(parser.get()),
+                                                                 &cmark_node_free);
     std::unique_ptr<cmark_iter, decltype(&cmark_iter_free)> it(cmark_iter_new(root.get()),
                                                                &cmark_iter_free);
-    RawDocument doc;
     QString out;
     QString heading;
     bool inHeading = false;
+    qint64 events = 0;
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
+        if (++events % kEventsBetweenChecks == 0)
+            context.checkCancelled();
         cmark_node* node = cmark_iter_get_node(it.get());
         const cmark_node_type type = cmark_node_get_type(node);
         const auto literal = [node]() { return QString::fromUtf8(cmark_node_get_literal(node)); };

@@ -2,6 +2,7 @@
 
 #include "core/ingest/read_error.h"
 
+#include <cmath>
 #include <map>
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
@@ -32,24 +33,36 @@ bool cancelRequested(void* flag, int) {
 }
 } // namespace
 
-QString OcrEngine::recognize(const QImage& image, const std::atomic<bool>* cancelled) {
+OcrEngine::Recognition OcrEngine::recognize(const QImage& image, double dpi,
+                                            const std::atomic<bool>* cancelled, int timeLimitMs) {
     const QImage gray = image.convertToFormat(QImage::Format_Grayscale8);
     d->api.SetImage(gray.constBits(), gray.width(), gray.height(), 1,
                     static_cast<int>(gray.bytesPerLine()));
-    d->api.SetSourceResolution(300);
+    d->api.SetSourceResolution(std::max(1, int(std::lround(dpi))));
     tesseract::ETEXT_DESC monitor;
     if (cancelled) {
         monitor.cancel = &cancelRequested;
         monitor.cancel_this = const_cast<std::atomic<bool>*>(cancelled);
     }
+    if (timeLimitMs > 0)
+        monitor.set_deadline_msecs(timeLimitMs);
     const int rc = d->api.Recognize(&monitor);
-    if (cancelled && cancelled->load())
+    if (cancelled && cancelled->load()) {
+        d->api.Clear();
         throw ReadCancelled();
-    if (rc != 0)
-        return {};
+    }
+    Recognition result;
+    result.timedOut = monitor.deadline_exceeded();
+    // After a timeout nothing more is asked of Tesseract: asking for the text of an unfinished
+    // recognition would start it again, without the limit.
+    if (rc != 0 || result.timedOut) {
+        d->api.Clear();
+        return result;
+    }
     std::unique_ptr<char[]> text(d->api.GetUTF8Text());
     d->api.Clear();
-    return text ? QString::fromUtf8(text.get()) : QString();
+    result.text = text ? QString::fromUtf8(text.get()) : QString();
+    return result;
 }
 
 OcrEngine& OcrEngine::forThisThread(const QString& language) {

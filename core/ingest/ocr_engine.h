@@ -18,9 +18,15 @@ public:
     OcrEngine(const OcrEngine&) = delete;
     OcrEngine& operator=(const OcrEngine&) = delete;
 
-    // Recognises the text of a rendered page; returns early (throwing ReadCancelled) when
-    // *cancelled turns true, checked by Tesseract while it works.
-    QString recognize(const QImage& image, const std::atomic<bool>* cancelled);
+    struct Recognition {
+        QString text;
+        bool timedOut = false; // Tesseract stopped at the time limit: the text may be partial
+    };
+    // Recognises the text of a page rendered at dpi; returns early (throwing ReadCancelled)
+    // when *cancelled turns true, and stops after timeLimitMs (0: no limit), both checked by
+    // Tesseract while it works.
+    Recognition recognize(const QImage& image, double dpi, const std::atomic<bool>* cancelled,
+                          int timeLimitMs);
 
     static OcrEngine& forThisThread(const QString& language);
 

@@ -23,11 +23,15 @@ RawDocument OdfReader::read(const QByteArray& bytes, const ReadContext& context)
     const QString part = QStringLiteral("content.xml");
     RawDocument doc;
     doc.paged = m_presentation;
-    doc.pages = XmlTextExtractor::extract(zip.read(part), rules, part);
+    const XmlTextExtractor::Result text =
+        XmlTextExtractor::extract(zip.read(part), rules, part, context);
+    doc.pages = text.pages;
+    doc.truncated = text.truncated;
     context.progress(0.9);
-    const QByteArray meta = zip.read(QStringLiteral("meta.xml"), false);
+    const QString metaPart = QStringLiteral("meta.xml");
+    const QByteArray meta = zip.read(metaPart, false);
     if (!meta.isEmpty())
-        doc.title = XmlTextExtractor::firstElementText(meta, QStringLiteral("title"));
+        doc.title = XmlTextExtractor::firstElementText(meta, QStringLiteral("title"), metaPart);
     return doc;
 }
 

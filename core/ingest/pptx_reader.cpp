@@ -30,14 +30,24 @@ RawDocument PptxReader::read(const QByteArray& bytes, const ReadContext& context
     RawDocument doc;
     doc.paged = true;
     int done = 0;
+    qint64 chars = 0;
     for (const auto& [number, part] : slides) {
         context.checkCancelled();
-        doc.pages.append(XmlTextExtractor::extract(zip.read(part), rules, part).join(QString()));
+        if (chars > context.maxTextChars) {
+            doc.truncated = true;
+            break;
+        }
+        const XmlTextExtractor::Result slide =
+            XmlTextExtractor::extract(zip.read(part), rules, part, context);
+        doc.pages.append(slide.pages.join(QString()));
+        doc.truncated = doc.truncated || slide.truncated;
+        chars += doc.pages.last().size();
         context.progress(double(++done) / double(slides.size()));
     }
-    const QByteArray core = zip.read(QStringLiteral("docProps/core.xml"), false);
+    const QString corePart = QStringLiteral("docProps/core.xml");
+    const QByteArray core = zip.read(corePart, false);
     if (!core.isEmpty())
-        doc.title = XmlTextExtractor::firstElementText(core, QStringLiteral("title"));
+        doc.title = XmlTextExtractor::firstElementText(core, QStringLiteral("title"), corePart);
     return doc;
 }
 

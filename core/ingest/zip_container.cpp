@@ -6,8 +6,22 @@
 #include <QSet>
 #include <quazip.h>
 #include <quazipfile.h>
+#include <quazipfileinfo.h>
 
 namespace quiver {
+
+namespace {
+
+constexpr int kMaxEntries = 100'000;
+
+ReadError bombError(const QString& format, qint64 cap) {
+    return ReadError(QStringLiteral("%1 expands to more than %2 MiB when unpacked (a zip bomb?); "
+                                    "raise the limit in Settings if it is genuine")
+                         .arg(format)
+                         .arg(cap / (1024 * 1024)));
+}
+
+} // namespace
 
 struct ZipContainer::Impl {
     QByteArray bytes;
@@ -32,6 +46,12 @@ ZipContainer::ZipContainer(const QByteArray& bytes, qint64 maxDecompressedBytes,
         throw ReadError(QStringLiteral("not a valid %1 file: the zip archive cannot be opened "
                                        "(damaged or not a zip)")
                             .arg(formatName));
+    // A document has tens of parts, an EPUB some thousands; a million entries is no document,
+    // and listing them would cost memory of its own.
+    if (d->zip.getEntriesCount() > kMaxEntries)
+        throw ReadError(QStringLiteral("%1 holds more than %2 parts: not a document")
+                            .arg(formatName)
+                            .arg(kMaxEntries));
     d->names = d->zip.getFileNameList();
     d->nameSet = QSet<QString>(d->names.begin(), d->names.end());
 }
@@ -59,7 +79,16 @@ QByteArray ZipContainer::read(const QString& name, bool required) {
     if (!file.open(QIODevice::ReadOnly))
         throw ReadError(
             QStringLiteral("not a valid %1 file: the part %2 cannot be read").arg(d->format, name));
+    // What the archive claims the part inflates to: a claim over the cap fails now; one under
+    // it sizes the buffer (a false claim is caught while inflating).
+    QuaZipFileInfo64 info;
+    const qint64 claimed = d->zip.getCurrentFileInfo(&info)
+                               ? qint64(std::min<quint64>(info.uncompressedSize, 1ULL << 62))
+                               : 0;
+    if (d->used + claimed > d->cap)
+        throw bombError(d->format, d->cap);
     QByteArray out;
+    out.reserve(claimed);
     char buf[64 * 1024];
     for (;;) {
         const qint64 got = file.read(buf, sizeof buf);
@@ -70,10 +99,7 @@ QByteArray ZipContainer::read(const QString& name, bool required) {
             break;
         d->used += got;
         if (d->used > d->cap)
-            throw ReadError(QStringLiteral("%1 expands to more than %2 MiB when unpacked (a zip "
-                                           "bomb?); raise the limit in Settings if it is genuine")
-                                .arg(d->format)
-                                .arg(d->cap / (1024 * 1024)));
+            throw bombError(d->format, d->cap);
         out.append(buf, got);
     }
     file.close();

@@ -1,7 +1,9 @@
 #include "core/jobs/background_worker.h"
 
 #include "core/embed/api_key_resolver.h"
+#include "core/embed/approved_origins.h"
 #include "core/embed/embedder_factory.h"
+#include "core/embed/key_approval_required.h"
 #include "core/jobs/embed_worker.h"
 #include "core/jobs/job_runner.h"
 #include "core/secrets/secret_store.h"
@@ -28,14 +30,26 @@ void BackgroundWorker::start(const QString& conninfo, const QString& profile) {
     options.conninfo = conninfo;
     options.profile = profile;
     options.kind = QStringLiteral("gui");
-    const EmbedWorker::EmbedderFactory factory = [](const EmbeddingProfile& p) {
+    QPointer<BackgroundWorker> self(this);
+    // The app names no profile on a command line: keys come from the keychain alone.
+    const EmbedWorker::EmbedderFactory factory = [self](const EmbeddingProfile& p) {
         SecretStore store;
-        const ApiKeyResolver::Result key =
-            ApiKeyResolver(store).resolve(p, ApiKeyResolver::Sources{QString(), true});
-        return createEmbedder(p, key.key);
+        try {
+            const ApiKeyResolver::Result key =
+                ApiKeyResolver(store).resolve(p, ApiKeyResolver::Sources{QString(), false, {}});
+            return createEmbedder(p, key.key);
+        } catch (const KeyApprovalRequired& e) {
+            const QString name = e.profileName();
+            const QString origin = e.origin();
+            if (self)
+                QMetaObject::invokeMethod(self, [self, name, origin] {
+                    if (self)
+                        emit self->keyApprovalNeeded(name, origin);
+                });
+            throw;
+        }
     };
     m_worker = std::make_unique<EmbedWorker>(options, factory);
-    QPointer<BackgroundWorker> self(this);
     m_worker->onLog = [self](const QString& text) {
         if (self)
             QMetaObject::invokeMethod(self, [self, text] {
@@ -68,10 +82,22 @@ void BackgroundWorker::start(const QString& conninfo, const QString& profile) {
     jobOptions.embedderFactory = factory;
     m_jobs = std::make_unique<JobRunner>(jobOptions);
     m_jobs->onLog = m_worker->onLog;
+    m_jobs->onRunFinished = [self](const JobRunner::RunReport& r) {
+        if (r.status == QLatin1String("success") || r.status == QLatin1String("cancelled") || !self)
+            return;
+        QMetaObject::invokeMethod(self, [self, r] {
+            if (self)
+                emit self->jobNeedsAttention(r.job.name, r.status, r.error, r.details);
+        });
+    };
     JobRunner* jobs = m_jobs.get();
     m_jobsThread = QThread::create([jobs] { (void)jobs->run(); });
     m_jobsThread->setObjectName(QStringLiteral("quiver-job-runner"));
     m_jobsThread->start();
+}
+
+void BackgroundWorker::approveKeyOrigin(const QString& profile, const QString& origin) {
+    ApprovedOrigins().approve(profile, origin);
 }
 
 void BackgroundWorker::stop() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 
@@ -29,12 +30,22 @@ public:
     void start(const QString& conninfo, const QString& profile = {});
     void stop();
     bool isRunning() const;
+    // Records the user's approval of `origin` for the API key of `profile` in this machine's
+    // settings (ApprovedOrigins): what keyApprovalNeeded asked for, as it was shown. Quick.
+    static void approveKeyOrigin(const QString& profile, const QString& origin);
 
 signals:
     void progress(qint64 done, qint64 failed, qint64 errors);
     void message(const QString& text);
     // status 0: stopped as asked; 1: it could not work (error says why, with the fix).
     void stopped(int status, const QString& error);
+    // A scheduled job's run ended other than in success (failed, timed out, or needing the
+    // user's confirmation: details "held" lists a rescan's held-back removals).
+    void jobNeedsAttention(const QString& job, const QString& status, const QString& error,
+                           const QJsonObject& details);
+    // Before stopped(1, …): the profile's key may not go to its current origin until the user
+    // approves it (the database changed the address, or the key predates approvals).
+    void keyApprovalNeeded(const QString& profile, const QString& origin);
 
 private:
     QThread* m_thread = nullptr;

@@ -133,6 +133,7 @@ void EmbedWorker::Loop::noteError(const QString& message) {
 EmbeddingQueue EmbedWorker::Loop::queue() {
     EmbeddingQueue q(*conn, model, claimer, workerId);
     q.restrictToCollection(options.collectionId);
+    q.expectDimensions(profile.dimensions);
     return q;
 }
 
@@ -328,8 +329,10 @@ void EmbedWorker::Loop::embedAndWrite(const QList<EmbeddingQueue::Chunk>& chunks
             pause(transientDelayMs);
             return;
         }
-        if (e.kind() != EmbedError::Kind::InputRejected &&
-            e.kind() != EmbedError::Kind::BadResponse) {
+        // Only what concerns single inputs is worth splitting for; a refusal of the request as
+        // a whole (the model, the dimensions, an unusable answer) would come back for every half
+        // at the cost of twice the requests: it ends the run with its reason.
+        if (e.kind() != EmbedError::Kind::InputRejected) {
             queue().release(ids);
             throw FatalError(e.message());
         }
@@ -356,7 +359,14 @@ void EmbedWorker::Loop::embedAndWrite(const QList<EmbeddingQueue::Chunk>& chunks
     vectors.reserve(static_cast<std::size_t>(positions.size()));
     for (int s : positions)
         vectors.push_back(unique[static_cast<std::size_t>(s)]);
-    const int written = writeHeld(ids, vectors);
+    int written = 0;
+    try {
+        written = writeHeld(ids, vectors);
+    } catch (const EmbedError& e) {
+        // Vectors of another length than the model's: the next batches would be the same.
+        queue().release(ids);
+        throw FatalError(e.message());
+    }
     if (!conn)
         return;
     {

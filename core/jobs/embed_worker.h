@@ -17,8 +17,10 @@ namespace quiver {
 // case a notification was missed), claims batches of its profile's queue with a lease, reuses
 // embeddings of identical text, calls the provider, and writes the vectors while it holds the
 // claim, renewing the claim's lease while the provider works (LeaseKeeper). A batch the
-// provider refuses is halved until the one bad input fails alone; provider
-// outages release the batch and back off. Each burst of work is a run in the job's history.
+// provider refuses because of one input is halved until that input fails alone; a refusal of
+// the request as a whole (the model, the dimensions, an unusable answer, vectors of another
+// length than the model's) ends the run with its reason, unsplit; provider outages release the
+// batch and back off. Each burst of work is a run in the job's history.
 //
 // run() blocks the calling thread; stop() may be called from any thread (and from a signal
 // handler: it only stores to atomics).

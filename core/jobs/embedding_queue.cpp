@@ -1,9 +1,12 @@
 #include "core/jobs/embedding_queue.h"
 
 #include "core/db/pg_connection.h"
+#include "core/embed/embedder.h"
 #include "core/ingest/import_settings.h"
 
 #include <QSet>
+
+#include <algorithm>
 
 namespace quiver {
 
@@ -137,10 +140,39 @@ QList<EmbeddingQueue::Chunk> EmbeddingQueue::reuseExisting(const QList<Chunk>& c
     return rest;
 }
 
+void EmbeddingQueue::checkLengths(const std::vector<std::vector<float>>& vectors) {
+    const std::size_t length = vectors.front().size();
+    std::size_t fixed = static_cast<std::size_t>(std::max(0, m_dimensions));
+    QString why = QStringLiteral("the profile's dimensions");
+    if (fixed == 0) {
+        // The first vector stored for the model fixed its length.
+        const PgResult r = m_conn.exec(QStringLiteral("SELECT dimensions FROM quiver.embeddings "
+                                                      "WHERE model = $1 LIMIT 1"),
+                                       {m_model});
+        fixed = r.rows() > 0 ? static_cast<std::size_t>(r.toInt64(0, 0)) : length;
+        why = QStringLiteral("the vectors already stored");
+    }
+    for (const std::vector<float>& v : vectors) {
+        if (!v.empty() && v.size() == fixed)
+            continue;
+        throw EmbedError(EmbedError::Kind::BadResponse,
+                         QStringLiteral("refused to store a vector of %1 dimensions for model %2, "
+                                        "whose vectors have %3 (%4); nothing was stored. The "
+                                        "provider now answers with another length: check the "
+                                        "profile's model and dimensions, and give a different "
+                                        "model a profile of its own")
+                             .arg(v.size())
+                             .arg(m_model)
+                             .arg(fixed)
+                             .arg(why));
+    }
+}
+
 int EmbeddingQueue::write(const QList<qint64>& chunkIds,
                           const std::vector<std::vector<float>>& vectors) {
     if (chunkIds.isEmpty())
         return 0;
+    checkLengths(vectors);
     // One statement, so one short transaction: the claims are ended and the vectors stored
     // together, and only for the chunks whose queue row still names this worker.
     QString sql = QStringLiteral(

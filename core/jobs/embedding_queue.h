@@ -47,6 +47,9 @@ public:
     // Only the chunks of one collection (0: all) are claimed and counted in the backlog: a
     // reembed job's share of the queue.
     void restrictToCollection(qint64 collectionId) { m_collectionId = collectionId; }
+    // The length every vector of the model must have (the profile's dimensions); 0: the length
+    // of the vectors already stored for the model, when there are any.
+    void expectDimensions(int dimensions) { m_dimensions = dimensions; }
 
     // Claims up to `limit` chunks for leaseSeconds. Chunks already embedded, failed, leased by a
     // live claim or waiting for their retry time are skipped.
@@ -58,7 +61,9 @@ public:
 
     // Writes one vector per chunk (same order) for the chunks this worker still holds, in one
     // transaction, and ends their claims. Returns how many were written: fewer than given when
-    // a lease expired and another worker took the chunk over.
+    // a lease expired and another worker took the chunk over. Throws EmbedError(BadResponse),
+    // writing nothing, when a vector is empty or its length is not the model's (see
+    // expectDimensions): one model's vectors must all have one length for the index to use them.
     int write(const QList<qint64>& chunkIds, const std::vector<std::vector<float>>& vectors);
 
     // Gives claimed chunks back untouched (the provider is unavailable, the worker stops).
@@ -84,12 +89,14 @@ public:
 
 private:
     Backlog collectionBacklog();
+    void checkLengths(const std::vector<std::vector<float>>& vectors);
 
     PgConnection& m_conn;
     QString m_model;
     QString m_claimer;
     qint64 m_workerId = 0;
     qint64 m_collectionId = 0;
+    int m_dimensions = 0;
 };
 
 } // namespace quiver

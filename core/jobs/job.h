@@ -23,6 +23,9 @@ struct Job {
     bool scheduled = true; // false: paused
     QJsonObject config;    // profile, collection, batch_size, concurrency; never a secret
     QString owner;
+    // The machine that created it (HostId); empty for jobs made before machines had ids. Only
+    // that machine runs a rescan_watched job.
+    QString hostId;
     QDateTime createdAt;
     QDateTime lastRunStartedAt;
     QDateTime lastFinish;
@@ -46,7 +49,8 @@ struct JobRun {
     QString worker; // host:pid
     QDateTime startedAt;
     QDateTime finishedAt;
-    QString status; // running, success, failed, cancelled, timeout, interrupted
+    // running, success, failed, cancelled, timeout, interrupted, needs_confirmation
+    QString status;
     qint64 rowsDone = 0;
     qint64 rowsFailed = 0;
     QString error;

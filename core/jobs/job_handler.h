@@ -44,6 +44,11 @@ struct JobOutcome {
     QJsonObject details;
     // Already added to the run by the handler itself (an embedding loop reports as it goes).
     bool progressRecorded = false;
+    // Set: the run failed with this message, though it did part of its work (details kept).
+    QString error;
+    // Set: the run ends "needs_confirmation" with this message: it held back something only
+    // the user may allow (a rescan's mass removal).
+    QString question;
 };
 
 // Everything a handler needs for one run.
@@ -53,6 +58,8 @@ struct JobContext {
     qint64 runId = 0;
     QString conninfo; // for work that needs connections of its own
     JobControl& control;
+    // The user allowed, for this run, what a rescan otherwise holds back for confirmation.
+    bool allowMassRemoval = false;
 };
 
 // One proc's work (sync_index, rescan_watched, reembed). run() blocks on the runner's thread

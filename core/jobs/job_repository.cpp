@@ -2,6 +2,8 @@
 
 #include "core/db/db_error.h"
 #include "core/db/pg_connection.h"
+#include "core/ingest/folder_walker.h"
+#include "core/jobs/host_id.h"
 #include "core/jobs/job_schedule.h"
 #include "core/jobs/reembed_job.h"
 
@@ -25,7 +27,7 @@ const QString& jobColumns() {
         QStringLiteral(", ") + epochMs("last_run_started_at") + QStringLiteral(", ") +
         epochMs("last_finish") + QStringLiteral(", ") + epochMs("last_successful_finish") +
         QStringLiteral(", coalesce(last_run_status, ''), total_runs, total_successes,"
-                       " total_failures, consecutive_failures");
+                       " total_failures, consecutive_failures, coalesce(host_id, '')");
     return columns;
 }
 
@@ -59,6 +61,7 @@ Job jobFrom(const PgResult& r, int i) {
     j.totalSuccesses = r.toInt64(i, 19);
     j.totalFailures = r.toInt64(i, 20);
     j.consecutiveFailures = static_cast<int>(r.toInt64(i, 21));
+    j.hostId = r.text(i, 22);
     return j;
 }
 
@@ -182,6 +185,12 @@ void JobRepository::validate(const JobSpec& spec, const QString& currentProc,
     if (!paths.isUndefined() && !paths.isArray())
         throw JobError(QStringLiteral("the job's config \"paths\" is a list of folders, e.g. "
                                       "'{\"paths\": [\"/home/me/Documents\"]}'"));
+    for (const QJsonValue& path : paths.toArray()) {
+        if (const QString problem = FolderWalker::rootProblem(path.toString()); !problem.isEmpty())
+            throw JobError(QStringLiteral("the job's config names %1, which is never imported: "
+                                          "%2")
+                               .arg(path.toString(), problem));
+    }
 }
 
 Job JobRepository::add(const JobSpec& spec) {
@@ -195,7 +204,7 @@ Job JobRepository::add(const JobSpec& spec) {
                  .exec(QStringLiteral(
                            "INSERT INTO quiver.jobs (name, proc, schedule_interval, fixed_schedule,"
                            "  initial_start, next_start, max_runtime, max_retries, retry_period,"
-                           "  scheduled, config) "
+                           "  scheduled, config, host_id) "
                            "VALUES (coalesce($1, $2 || '_' || (SELECT coalesce(max(id), 0) + 1"
                            "                                   FROM quiver.jobs)),"
                            "  $2, coalesce($3::interval, interval '10 seconds'),"
@@ -203,12 +212,13 @@ Job JobRepository::add(const JobSpec& spec) {
                            "  coalesce($6::timestamptz, $5::timestamptz, now()),"
                            "  NULLIF($7, '')::interval, coalesce($8::integer, -1),"
                            "  coalesce($9::interval, interval '1 minute'),"
-                           "  coalesce($10::boolean, true), coalesce($11::jsonb, '{}')) "
+                           "  coalesce($10::boolean, true), coalesce($11::jsonb, '{}'), $12) "
                            "RETURNING id"),
                        {opt(spec.name), *spec.proc, opt(spec.scheduleInterval),
                         opt(spec.fixedSchedule), opt(spec.initialStart), opt(spec.nextStart),
                         opt(spec.maxRuntime), opt(spec.maxRetries), opt(spec.retryPeriod),
-                        opt(spec.scheduled), opt(spec.config)})
+                        opt(spec.scheduled), opt(spec.config),
+                        spec.hostId.value_or(HostId::local())})
                  .toInt64(0, 0);
     } catch (const DbError& e) {
         rethrow(e, spec);
@@ -233,12 +243,13 @@ Job JobRepository::alter(qint64 id, const JobSpec& spec) {
                 "  max_retries = coalesce($9::integer, max_retries),"
                 "  retry_period = coalesce($10::interval, retry_period),"
                 "  scheduled = coalesce($11::boolean, scheduled),"
-                "  config = coalesce($12::jsonb, config) "
+                "  config = coalesce($12::jsonb, config),"
+                "  host_id = coalesce($13, host_id) "
                 "WHERE id = $1"),
             {id, opt(spec.name), opt(spec.proc), opt(spec.scheduleInterval),
              opt(spec.fixedSchedule), opt(spec.initialStart), opt(spec.nextStart),
              opt(spec.maxRuntime), opt(spec.maxRetries), opt(spec.retryPeriod), opt(spec.scheduled),
-             opt(spec.config)});
+             opt(spec.config), opt(spec.hostId)});
         if (r.affectedRows() == 0)
             throw JobError(
                 QStringLiteral("there is no job %1: see 'quiver-cli jobs list'").arg(id));
@@ -334,7 +345,10 @@ void JobRepository::finishRun(qint64 runId, const QString& status, const QString
         m_conn.exec(QStringLiteral("SELECT 1 FROM quiver.jobs WHERE id = $1 FOR UPDATE"), {jobId});
         const Job job = read(jobId);
         const bool success = status == QLatin1String("success");
-        const bool failure = !success && status != QLatin1String("cancelled");
+        // A question for the user is not a failure: it is asked again at the next slot, not
+        // retried.
+        const bool failure = !success && status != QLatin1String("cancelled") &&
+                             status != QLatin1String("needs_confirmation");
         const int consecutive = success ? 0 : job.consecutiveFailures + (failure ? 1 : 0);
         const QDateTime next = JobSchedule::nextStart(job, now, !failure, consecutive);
         m_conn.exec(

@@ -39,6 +39,8 @@ struct JobSpec {
     std::optional<QString> retryPeriod;
     std::optional<bool> scheduled;
     std::optional<QJsonObject> config;
+    // The owning machine; add() takes this machine's (HostId::local()) unless set.
+    std::optional<QString> hostId;
 };
 
 // The job API (TimescaleDB's add_job, alter_job, delete_job, run_job, job_stats) and the run

@@ -2,18 +2,22 @@
 
 #include "core/db/db_error.h"
 #include "core/db/pg_connection.h"
+#include "core/ingest/document_trash.h"
 #include "core/jobs/embedding_queue.h"
+#include "core/jobs/host_id.h"
 #include "core/jobs/job_handler.h"
 #include "core/jobs/job_repository.h"
 #include "core/jobs/job_schedule.h"
 #include "core/jobs/reembed_job.h"
 #include "core/jobs/rescan_watched_job.h"
 #include "core/jobs/sync_index_job.h"
+#include "core/search/log_pruner.h"
 #include "core/search/search_index.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QMutex>
+#include <QSettings>
 #include <QSysInfo>
 #include <QThread>
 
@@ -72,6 +76,7 @@ public:
     Options options;
     std::atomic<bool> stopping{false};
     std::function<void(const QString&)>* onLog = nullptr;
+    std::function<void(const RunReport&)>* onRunFinished = nullptr;
     mutable QMutex mutex; // guards counters and lastError
     Counters counters;
     QString lastError;
@@ -91,10 +96,14 @@ private:
     void waitForWake(qint64 ms);
     void pause(qint64 ms);
 
+    void purgeTrashIfDue();
+
     std::optional<PgConnection> conn;
     QString workerName;
+    QString hostId;
     qint64 interruptedRun = 0;
     QString interruption;
+    LogPruner trashPruner{QStringLiteral("trash")};
 };
 
 void JobRunner::Loop::log(const QString& message) {
@@ -147,8 +156,12 @@ std::optional<JobRunner::Loop::Claim> JobRunner::Loop::claimNext(const QList<qin
             QStringLiteral(
                 "SELECT id, (extract(epoch FROM now()) * 1000)::bigint"
                 "  FROM quiver.jobs"
-                " WHERE scheduled AND proc = ANY($1::text[]) AND next_start <= now()"
+                " WHERE scheduled AND proc = ANY($1::text[])"
+                "   AND (next_start <= now() OR id = $4)"
+                "   AND ($4 = 0 OR id = $4)"
                 "   AND NOT (id = ANY($2::bigint[]))"
+                // Another machine's rescan reads that machine's folders: left to it.
+                "   AND (proc <> 'rescan_watched' OR host_id = $3)"
                 // A run still going (a slow one whose next slot came) is not
                 // doubled; one started longer ago than its max_runtime (or an hour)
                 // belongs to a worker that died.
@@ -159,7 +172,7 @@ std::optional<JobRunner::Loop::Claim> JobRunner::Loop::claimNext(const QList<qin
                 "                           quiver.jobs.max_runtime + interval '1 minute',"
                 "                           interval '1 hour'))"
                 " ORDER BY next_start, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
-            {textArray(options.procs), EmbeddingQueue::idArray(exclude)});
+            {textArray(options.procs), EmbeddingQueue::idArray(exclude), hostId, options.onlyJob});
         if (due.rows() == 0)
             return std::nullopt;
         JobRepository jobs(*conn);
@@ -230,8 +243,10 @@ void JobRunner::Loop::execute(const Claim& claim) {
         const std::unique_ptr<JobHandler> handler = handlerFor(job.proc);
         if (!handler)
             throw JobError(QStringLiteral("this worker cannot run proc \"%1\"").arg(job.proc));
-        JobContext context{*conn, job, claim.runId, options.conninfo, control};
+        JobContext context{
+            *conn, job, claim.runId, options.conninfo, control, options.allowMassRemoval};
         outcome = handler->run(context);
+        error = outcome.error;
     } catch (const IndexCancelled&) {
         // Cancelled through the control: the status below says why.
     } catch (const JobError& e) {
@@ -257,6 +272,11 @@ void JobRunner::Loop::execute(const Claim& claim) {
         throw DbError(DbError::Kind::Connection, error);
     } else if (!error.isEmpty()) {
         status = QStringLiteral("failed");
+        if (!outcome.question.isEmpty())
+            error += QStringLiteral("; ") + outcome.question;
+    } else if (!outcome.question.isEmpty()) {
+        status = QStringLiteral("needs_confirmation");
+        error = outcome.question;
     } else if (control.isCancelled()) {
         status = QStringLiteral("cancelled");
         error = QStringLiteral("the worker was stopped");
@@ -271,11 +291,14 @@ void JobRunner::Loop::execute(const Claim& claim) {
         ++counters.runs;
         if (status == QLatin1String("success"))
             ++counters.succeeded;
-        else if (status != QLatin1String("cancelled"))
+        else if (status != QLatin1String("cancelled") &&
+                 status != QLatin1String("needs_confirmation"))
             ++counters.failed;
         if (!error.isEmpty())
             lastError = error;
     }
+    if (onRunFinished && *onRunFinished)
+        (*onRunFinished)(RunReport{job, status, error, outcome.details});
     log(error.isEmpty() ? QStringLiteral("jobs: \"%1\" %2: %3 done, %4 failed")
                               .arg(job.name, status)
                               .arg(outcome.done)
@@ -286,8 +309,9 @@ void JobRunner::Loop::execute(const Claim& claim) {
 qint64 JobRunner::Loop::msUntilNextDue() {
     const PgResult r = conn->exec(
         QStringLiteral("SELECT (extract(epoch FROM min(next_start) - now()) * 1000)::bigint"
-                       "  FROM quiver.jobs WHERE scheduled AND proc = ANY($1::text[])"),
-        {textArray(options.procs)});
+                       "  FROM quiver.jobs WHERE scheduled AND proc = ANY($1::text[])"
+                       "   AND (proc <> 'rescan_watched' OR host_id = $2)"),
+        {textArray(options.procs), hostId});
     if (r.isNull(0, 0))
         return -1;
     return std::max<qint64>(0, r.toInt64(0, 0));
@@ -305,10 +329,21 @@ void JobRunner::Loop::waitForWake(qint64 ms) {
     }
 }
 
+void JobRunner::Loop::purgeTrashIfDue() {
+    trashPruner.pruneIfDue([this] {
+        const int days = DocumentTrash::keepDays(QSettings());
+        if (const qint64 purged = DocumentTrash(*conn).empty(days); purged > 0)
+            log(QStringLiteral("jobs: emptied %1 document(s) older than %2 days from the trash")
+                    .arg(purged)
+                    .arg(days));
+    });
+}
+
 int JobRunner::Loop::run() {
     workerName = QStringLiteral("%1:%2")
                      .arg(QSysInfo::machineHostName())
                      .arg(QCoreApplication::applicationPid());
+    hostId = HostId::local();
     if (!connect(true))
         return stopping.load() ? 0 : 1;
     log(QStringLiteral("jobs: running due %1 jobs as %2")
@@ -321,12 +356,16 @@ int JobRunner::Loop::run() {
                     break;
                 continue;
             }
+            if (options.onlyJob == 0)
+                purgeTrashIfDue();
             if (std::optional<Claim> claim = claimNext(options.once ? ran : QList<qint64>())) {
                 ran.append(claim->job.id);
                 execute(*claim);
+                if (options.onlyJob != 0)
+                    break;
                 continue;
             }
-            if (options.once)
+            if (options.once || options.onlyJob != 0)
                 break;
             // Polls in case a notification was missed (a reconnect), and wakes for the next due
             // job on time.
@@ -352,6 +391,7 @@ int JobRunner::Loop::run() {
 JobRunner::JobRunner(Options options)
     : d(std::make_unique<Loop>(std::move(options))) {
     d->onLog = &onLog;
+    d->onRunFinished = &onRunFinished;
 }
 
 JobRunner::~JobRunner() = default;

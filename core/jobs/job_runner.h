@@ -1,7 +1,9 @@
 #pragma once
 
 #include "core/jobs/embed_worker.h"
+#include "core/jobs/job.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -20,6 +22,11 @@ namespace quiver {
 // runner LISTENs for job changes, so `quiver-cli jobs run N` starts a job within a second, and
 // polls in case a notification was missed.
 //
+// A rescan_watched job reads this machine's folders, so a runner claims only the rescans whose
+// host id is this machine's (HostId); the others are left to their machines, unclaimed. Between
+// jobs, at most hourly, the runner also empties the trash of documents older than
+// library/trashDays.
+//
 // run() blocks the calling thread on its own connection; stop() may be called from any thread
 // and from a signal handler (it only stores to an atomic).
 class JobRunner {
@@ -31,6 +38,18 @@ public:
         double leaseSeconds = 120; // for reembed's claims
         // Makes a profile's embedder for reembed (resolving its key); unset: reembed fails.
         EmbedWorker::EmbedderFactory embedderFactory;
+        // Set: run this one job now (due or not, if no run of it is going), then return.
+        qint64 onlyJob = 0;
+        // The user allowed what a rescan otherwise holds back (`jobs run --allow-mass-removal`).
+        bool allowMassRemoval = false;
+    };
+
+    // How one run ended, for whoever shows it (the GUI asks about held-back removals).
+    struct RunReport {
+        Job job;
+        QString status; // as recorded in job_runs
+        QString error;
+        QJsonObject details;
     };
 
     struct Counters {
@@ -55,6 +74,8 @@ public:
 
     // Messages for a log, on the runner's thread; never a secret.
     std::function<void(const QString& message)> onLog;
+    // After each run is recorded, on the runner's thread.
+    std::function<void(const RunReport& report)> onRunFinished;
 
 private:
     class Loop;

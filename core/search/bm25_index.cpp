@@ -510,7 +510,8 @@ std::vector<Bm25Hit> Bm25Index::search(const Bm25Query& query, std::size_t k,
         if (it == x.terms.end())
             continue;
         const double df = std::min<double>(it->second.df, n);
-        const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+        const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5)) *
+                           (i < query.repeats.size() ? query.repeats[i] : 1.0);
         const std::uint64_t bit = i < 64 ? std::uint64_t{1} << i : 0;
         Cursor c(it->second);
         while (c.next()) {
@@ -540,7 +541,8 @@ std::vector<Bm25Hit> Bm25Index::search(const Bm25Query& query, std::size_t k,
         if (keep && allow)
             keep = allow(x.documentIds[slot]);
         if (keep)
-            hits.push_back({x.chunkIds[slot], x.documentIds[slot], s.score[slot], s.matched[slot]});
+            hits.push_back({x.chunkIds[slot], x.documentIds[slot],
+                            static_cast<double>(s.score[slot]), s.matched[slot]});
         s.score[slot] = 0.0f;
         s.matched[slot] = 0;
     }

@@ -15,9 +15,9 @@ namespace quiver {
 // extra words discount each match. A title word counts as titleWeight body words (BM25F with
 // one length normalisation over the weighted fields).
 struct Bm25Params {
-    float k1 = 0.9f;
-    float b = 0.4f;
-    float titleWeight = 2.0f;
+    double k1 = 0.9;
+    double b = 0.4;
+    double titleWeight = 2.0;
 };
 
 // One analysed word of a chunk: its term and position (see TextAnalyzer).
@@ -28,6 +28,9 @@ using TermAt = std::pair<std::string_view, int>;
 struct Bm25Query {
     using Phrase = std::vector<std::pair<std::string, int>>; // term, position from the first
     std::vector<std::string> scored;
+    // How often each scored term occurs in the query (Robertson's qtf with k3 unbounded, as in
+    // Lucene): a long query that repeats a word means it more. Empty: once each.
+    std::vector<double> repeats;
     std::vector<std::string> required;
     std::vector<Phrase> phrases;
     std::vector<std::string> excluded;

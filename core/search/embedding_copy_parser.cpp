@@ -2,7 +2,6 @@
 
 #include <cstring>
 #include <stdexcept>
-#include <string>
 
 namespace quiver {
 
@@ -39,12 +38,10 @@ void EmbeddingCopyParser::decode(std::span<const BinaryCopyReader::Field> fields
     const std::int32_t count = R::readI32(a + 12);
     if (count <= 0 || count > (len - 20) / 8 || len != 20 + count * 8)
         R::malformed("array length");
+    // Rows of another length are the reader's to judge (an index leaves them out): what is
+    // stored must never make reading fail.
     if (m_dimensions == 0)
         m_dimensions = count;
-    else if (count != m_dimensions)
-        throw std::runtime_error("vectors of one model have different lengths (" +
-                                 std::to_string(m_dimensions) + " and " + std::to_string(count) +
-                                 ")");
     m_vector.resize(static_cast<std::size_t>(count));
     const char* e = a + 20;
     for (std::int32_t i = 0; i < count; ++i, e += 8) {

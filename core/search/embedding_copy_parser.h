@@ -10,8 +10,8 @@ namespace quiver {
 
 // Decodes the rows of `COPY (SELECT chunk_id bigint, collection_id bigint, vector real[]) TO
 // STDOUT (FORMAT binary)` as they stream in, whatever way the stream is cut into pieces.
-// Throws std::runtime_error on a malformed stream (wrong signature, field count or type, a
-// NULL, a multi-dimensional array, or vectors of different lengths).
+// Each row comes with its own vector length. Throws std::runtime_error on a malformed stream
+// (wrong signature, field count or type, a NULL, a multi-dimensional array).
 class EmbeddingCopyParser {
 public:
     using RowFn = std::function<void(std::int64_t chunkId, std::int64_t collectionId,
@@ -21,7 +21,7 @@ public:
     void feed(const char* data, int size) { m_reader.feed(data, size); }
     bool finished() const { return m_reader.finished(); } // the trailer has been read
     std::int64_t rows() const { return m_reader.tuples(); }
-    int dimensions() const { return m_dimensions; } // 0 until the first row
+    int dimensions() const { return m_dimensions; } // the first row's; 0 until then
 
 private:
     void decode(std::span<const BinaryCopyReader::Field> fields);

@@ -26,6 +26,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <tuple>
+#include <unordered_set>
 
 Q_LOGGING_CATEGORY(lcKeywordIndex, "quiver.search.keywords")
 
@@ -421,16 +422,41 @@ std::vector<KeywordMatch> KeywordIndex::search(const QString& query, int k,
         q.phrases.push_back(p.terms);
     for (const KeywordPhrase& p : parsed.excludedPhrases)
         q.excludedPhrases.push_back(p.terms);
-    const std::vector<Bm25Hit> hits = m_state->index.search(
-        q, static_cast<std::size_t>(k), m_sync->params,
-        allow ? std::function<bool(std::int64_t)>([&allow](std::int64_t d) { return allow(d); })
-              : std::function<bool(std::int64_t)>());
-    // The words as typed, for "matched: ..." explanations.
+    // Each term's first spelling as typed (for "matched: ..." explanations) and how often the
+    // query uses it.
     std::vector<QString> words(q.scored.size());
+    q.repeats.assign(q.scored.size(), 0.0);
     for (const AnalyzedToken& t : analyzer.tokens(query)) {
         for (std::size_t i = 0; i < q.scored.size(); ++i) {
-            if (words[i].isEmpty() && q.scored[i] == t.term)
+            if (q.scored[i] != t.term)
+                continue;
+            q.repeats[i] += 1.0;
+            if (words[i].isEmpty())
                 words[i] = query.mid(t.start, t.length);
+        }
+    }
+    for (double& r : q.repeats)
+        r = std::max(r, 1.0);
+    const std::function<bool(std::int64_t)> filter =
+        allow ? std::function<bool(std::int64_t)>([&allow](std::int64_t d) { return allow(d); })
+              : std::function<bool(std::int64_t)>();
+    std::vector<Bm25Hit> hits =
+        m_state->index.search(q, static_cast<std::size_t>(k), m_sync->params, filter);
+    // Quotation marks in a pasted sentence or a long question are often citation, not syntax:
+    // passages holding the phrases come first, and when they are fewer than asked for, the best
+    // of the others follow instead of an empty or short list.
+    if (!q.phrases.empty() && hits.size() < static_cast<std::size_t>(k)) {
+        Bm25Query relaxed = q;
+        relaxed.phrases.clear();
+        std::unordered_set<std::int64_t> have;
+        for (const Bm25Hit& h : hits)
+            have.insert(h.chunkId);
+        for (const Bm25Hit& h :
+             m_state->index.search(relaxed, static_cast<std::size_t>(k), m_sync->params, filter)) {
+            if (hits.size() == static_cast<std::size_t>(k))
+                break;
+            if (!have.contains(h.chunkId))
+                hits.push_back(h);
         }
     }
     std::vector<KeywordMatch> out;

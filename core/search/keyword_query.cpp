@@ -28,8 +28,10 @@ void add(KeywordQuery& q, const std::vector<AnalyzedToken>& tokens, Sign sign, b
             addOnce(q.excluded, t);
             return;
         }
-        if (sign == Sign::Required || phrase)
+        if (sign == Sign::Required)
             addOnce(q.required, t);
+        else if (phrase) // quoted: ranks first, like any phrase, without excluding the rest
+            addOnce(q.phrases, KeywordPhrase{{{t, 0}}});
         addOnce(q.optional, t);
         return;
     }

@@ -26,9 +26,10 @@ struct KeywordQuery {
     // Distinct terms that score (includes the terms of required words and of phrases, each
     // once), in query order.
     std::vector<std::string> optional;
-    std::vector<std::string> required;  // +word terms (each must occur)
-    std::vector<KeywordPhrase> phrases; // each must occur; a one-term phrase is just required
-    std::vector<std::string> excluded;  // -word terms
+    std::vector<std::string> required; // +word terms (each must occur)
+    std::vector<KeywordPhrase>
+        phrases;                       // quoted words and phrases: passages holding them rank first
+    std::vector<std::string> excluded; // -word terms
     std::vector<KeywordPhrase> excludedPhrases;
     bool isEmpty() const; // nothing to score (only stop words, only exclusions, or blank)
 };

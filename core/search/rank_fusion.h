@@ -19,7 +19,7 @@ struct FusionParams {
         Scores,
     };
     Method method = Method::Scores;
-    double keywordWeight = 0.7; // the keyword arm's share; the semantic arm has the rest
+    double keywordWeight = 0.8; // the keyword arm's share; the semantic arm has the rest
     double rrfK = 60.0;
 };
 

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -42,7 +43,8 @@ struct SearchIndex::State {
     QDateTime lastSync;
     IndexManifest manifest; // meaningful when base is set
     QString basePath;
-    QString lastMerge; // how this state's base came from a merge, if it did
+    QString lastMerge;  // how this state's base came from a merge, if it did
+    qint64 skipped = 0; // stored vectors left out: not of the model's length
 };
 
 struct SearchIndex::MergeInput {
@@ -54,6 +56,7 @@ struct SearchIndex::MergeInput {
     std::vector<std::uint64_t> ids;
     std::vector<std::uint32_t> labels; // one per point: its collection
     std::unordered_set<std::uint64_t> deleted;
+    qint64 skipped = 0;
 };
 
 struct SearchIndex::Sync {
@@ -112,17 +115,27 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
         return !progress || progress(f, step);
     };
     auto st = std::make_unique<State>();
-    std::vector<float> flat;
-    std::vector<std::uint64_t> ids;
-    std::vector<std::vector<std::uint32_t>> labels;
+    // Rows by vector length: one model's vectors should all have one, but what is stored must
+    // never keep the index from being built, so the most common length wins and the others
+    // are left out (and counted).
+    struct Rows {
+        std::vector<float> flat;
+        std::vector<std::uint64_t> ids;
+        std::vector<std::vector<std::uint32_t>> labels;
+    };
+    std::map<std::size_t, Rows> byLength;
+    qint64 unusable = 0;
     const auto watermark = EmbeddingSource::readAll(
         conn, m_model,
         [&](qint64 chunk, qint64 collection, const std::vector<float>& v) {
-            if (st->dimensions == 0)
-                st->dimensions = static_cast<int>(v.size());
-            flat.insert(flat.end(), v.begin(), v.end());
-            ids.push_back(static_cast<std::uint64_t>(chunk));
-            labels.push_back({labelOf(collection)});
+            if (v.empty()) {
+                ++unusable;
+                return;
+            }
+            Rows& rows = byLength[v.size()];
+            rows.flat.insert(rows.flat.end(), v.begin(), v.end());
+            rows.ids.push_back(static_cast<std::uint64_t>(chunk));
+            rows.labels.push_back({labelOf(collection)});
         },
         [&](qint64 done, qint64 total) {
             return report(0.4 * static_cast<double>(done) /
@@ -133,6 +146,29 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
         throw IndexCancelled();
     st->syncWatermark = *watermark;
     st->lastSync = QDateTime::currentDateTimeUtc();
+    auto chosen = byLength.end();
+    for (auto it = byLength.begin(); it != byLength.end(); ++it) {
+        if (chosen == byLength.end() || it->second.ids.size() > chosen->second.ids.size())
+            chosen = it;
+    }
+    std::vector<float> flat;
+    std::vector<std::uint64_t> ids;
+    std::vector<std::vector<std::uint32_t>> labels;
+    st->skipped = unusable;
+    if (chosen != byLength.end()) {
+        st->dimensions = static_cast<int>(chosen->first);
+        flat = std::move(chosen->second.flat);
+        ids = std::move(chosen->second.ids);
+        labels = std::move(chosen->second.labels);
+        for (const auto& [length, rows] : byLength)
+            st->skipped += length == chosen->first ? 0 : static_cast<qint64>(rows.ids.size());
+    }
+    byLength.clear();
+    if (st->skipped > 0)
+        qCWarning(lcSearchIndex).noquote()
+            << "left" << st->skipped << "stored vectors of model" << m_model
+            << "out of its index: their length is not the" << st->dimensions
+            << "of the others. Delete them and embed their chunks again";
     if (ids.empty())
         return st;
 
@@ -227,18 +263,23 @@ std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
     for (const IndexedVector& row : changes.upserts) {
         if (st.dimensions == 0)
             st.dimensions = static_cast<int>(row.vector.size());
-        if (static_cast<int>(row.vector.size()) != st.dimensions)
-            throw std::runtime_error(
-                QStringLiteral("the embeddings of model %1 have different lengths (%2 and %3): "
-                               "delete the odd ones and embed them again")
-                    .arg(m_model)
-                    .arg(st.dimensions)
-                    .arg(row.vector.size())
-                    .toStdString());
+        const auto key = static_cast<std::uint64_t>(row.chunkId);
+        if (row.vector.empty() || static_cast<int>(row.vector.size()) != st.dimensions) {
+            // Left out and counted, never a reason to stop: an older copy of the row is hidden,
+            // since the chunk's embedding is now this one.
+            if (st.base)
+                st.mask.insert(key);
+            if (st.delta)
+                st.delta->remove(key);
+            ++st.skipped;
+            qCWarning(lcSearchIndex).noquote()
+                << "left the embedding of chunk" << row.chunkId << "out of the index of" << m_model
+                << "- it has" << row.vector.size() << "dimensions, not" << st.dimensions;
+            continue;
+        }
         if (!st.delta)
             st.delta = std::make_unique<VamanaIndex>(
                 Metric::Cosine, static_cast<std::uint32_t>(st.dimensions), params);
-        const auto key = static_cast<std::uint64_t>(row.chunkId);
         // The row may be new, rewritten, or moved to another collection: the delta's copy is
         // the current one, the base's is hidden.
         if (st.base)
@@ -369,6 +410,7 @@ std::shared_ptr<const SearchIndex::MergeInput> SearchIndex::mergeInput() {
     in->watermark = st.syncWatermark;
     in->dimension = static_cast<std::uint32_t>(st.dimensions);
     in->deleted = st.mask;
+    in->skipped = st.skipped;
     if (st.delta && st.delta->size() > 0) {
         const diskann::GraphView view = st.delta->graphView();
         in->vectors.reserve(std::size_t{view.count} * view.dimension);
@@ -426,6 +468,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::mergedBase(const MergeInput& in
                                              : diskann::DiskIndexOpenOptions{});
     st->basePath = path;
     st->dimensions = static_cast<int>(in.dimension);
+    st->skipped = in.skipped;
     st->syncWatermark = in.watermark;
     st->lastSync = QDateTime::currentDateTimeUtc();
     st->manifest = in.manifest;
@@ -609,6 +652,7 @@ IndexStatus SearchIndex::status() const {
         return s;
     const State& st = *m_state;
     s.dimensions = st.dimensions;
+    s.skippedVectors = st.skipped;
     s.lastMerge = st.lastMerge;
     s.exact = !st.base;
     s.watermark = st.syncWatermark;

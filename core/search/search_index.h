@@ -51,6 +51,9 @@ struct IndexStatus {
     qint64 baseVectors = 0;       // in the base file
     qint64 deltaVectors = 0;      // arrived since the base was written
     qint64 maskedBaseVectors = 0; // base entries hidden (deleted or rewritten since)
+    // Stored vectors left out because their length is not the model's (the most common one,
+    // when the index was built): reported, never a reason for the index to fail.
+    qint64 skippedVectors = 0;
     std::uint64_t watermark = 0;
     QDateTime lastSync;
     qint64 fileBytes = 0;
@@ -88,8 +91,10 @@ public:
     SearchIndex& operator=(const SearchIndex&) = delete;
 
     // Loads the index file of this database and model when it is sound; builds (or rebuilds a
-    // damaged, foreign or stale one) from the database otherwise; then syncs. Throws
-    // IndexCancelled, DbError, or std::runtime_error for unusable stored vectors.
+    // damaged, foreign or stale one) from the database otherwise; then syncs. Stored vectors
+    // of another length than the model's are left out and counted (status().skippedVectors).
+    // Throws IndexCancelled, DbError, or std::runtime_error when the index folder or files
+    // cannot be written.
     void open(PgConnection& conn, const Progress& progress = {});
     // Builds a new base from the database and replaces the current one.
     void rebuild(PgConnection& conn, const Progress& progress = {});

@@ -13,10 +13,9 @@ SearchSettings SearchSettings::load(const QSettings& s) {
         const double v = s.value(QString::fromLatin1(key)).toDouble(&ok);
         return ok ? std::clamp(v, lo, hi) : fallback;
     };
-    out.bm25.k1 = static_cast<float>(number("search/bm25K1", out.bm25.k1, 0.0, 10.0));
-    out.bm25.b = static_cast<float>(number("search/bm25B", out.bm25.b, 0.0, 1.0));
-    out.bm25.titleWeight =
-        static_cast<float>(number("search/titleWeight", out.bm25.titleWeight, 0.0, 20.0));
+    out.bm25.k1 = number("search/bm25K1", out.bm25.k1, 0.0, 10.0);
+    out.bm25.b = number("search/bm25B", out.bm25.b, 0.0, 1.0);
+    out.bm25.titleWeight = number("search/titleWeight", out.bm25.titleWeight, 0.0, 20.0);
     out.fusion.keywordWeight = number("search/keywordWeight", out.fusion.keywordWeight, 0.0, 1.0);
     const QString method = s.value(QStringLiteral("search/fusion")).toString();
     if (method == QLatin1String("rrf"))

@@ -21,19 +21,6 @@ ALTER TABLE chunk_index_cost ADD UNIQUE (document_id, ordinal);
 \echo '+ unique (document_id, ordinal)'
 \copy chunk_index_cost (document_id, ordinal, text, char_start, char_end, token_estimate, sha256, page, ocr) FROM '/tmp/quiver_chunk_index_cost.copy'
 TRUNCATE chunk_index_cost;
-CREATE INDEX ON chunk_index_cost (id) WHERE tsv IS NULL;
-\echo '+ pending-text index'
-\copy chunk_index_cost (document_id, ordinal, text, char_start, char_end, token_estimate, sha256, page, ocr) FROM '/tmp/quiver_chunk_index_cost.copy'
-TRUNCATE chunk_index_cost;
-CREATE INDEX chunk_index_cost_gin_all ON chunk_index_cost USING gin (tsv);
-\echo '+ GIN on tsv (all NULL)'
-\copy chunk_index_cost (document_id, ordinal, text, char_start, char_end, token_estimate, sha256, page, ocr) FROM '/tmp/quiver_chunk_index_cost.copy'
-TRUNCATE chunk_index_cost;
-DROP INDEX chunk_index_cost_gin_all;
-CREATE INDEX ON chunk_index_cost USING gin (tsv) WHERE tsv IS NOT NULL;
-\echo '+ GIN on tsv WHERE tsv IS NOT NULL instead'
-\copy chunk_index_cost (document_id, ordinal, text, char_start, char_end, token_estimate, sha256, page, ocr) FROM '/tmp/quiver_chunk_index_cost.copy'
-TRUNCATE chunk_index_cost;
 CREATE INDEX chunk_index_cost_sha_btree ON chunk_index_cost (sha256) WHERE sha256 IS NOT NULL;
 \echo '+ B-tree on sha256'
 \copy chunk_index_cost (document_id, ordinal, text, char_start, char_end, token_estimate, sha256, page, ocr) FROM '/tmp/quiver_chunk_index_cost.copy'

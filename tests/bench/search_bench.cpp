@@ -325,17 +325,21 @@ int main(int argc, char** argv) {
             const QList<float> v = qr.toFloatArray(i, 0);
             queries.emplace_back(v.begin(), v.end());
         }
+        // Built in a fresh folder (open() finds no file and builds), then opened again from the
+        // file it wrote, as the next run of the app does.
+        QTemporaryDir keywordDir;
         KeywordIndexOptions keywordOptions;
-        keywordOptions.directory = options.directory;
+        keywordOptions.directory = keywordDir.path();
         t.restart();
         {
             KeywordIndex build(keywordOptions);
             build.open(conn);
-            build.rebuild(conn);
         }
         const double keywordBuildSeconds = static_cast<double>(t.elapsed()) / 1000.0;
+        t.restart();
         KeywordIndex keywords(keywordOptions);
         keywords.open(conn);
+        const double keywordOpenSeconds = static_cast<double>(t.elapsed()) / 1000.0;
         std::mt19937 words(7);
         std::uniform_real_distribution<double> uniform(0.0, 1.0);
         std::vector<QString> texts;
@@ -382,9 +386,9 @@ int main(int argc, char** argv) {
                     static_cast<double>(s.ramBytes) / rawBytes,
                     static_cast<double>(rssAfter) / 1024.0,
                     static_cast<double>(rssAfter - rssBefore) / 1024.0);
-        std::printf("keyword_build_s=%.1f keyword_chunks=%lld keyword_terms=%lld "
-                    "keyword_ram_MiB=%.1f keyword_file_MiB=%.1f\n",
-                    keywordBuildSeconds, static_cast<long long>(ks.chunks),
+        std::printf("keyword_build_s=%.1f keyword_open_s=%.2f keyword_chunks=%lld "
+                    "keyword_terms=%lld keyword_ram_MiB=%.1f keyword_file_MiB=%.1f\n",
+                    keywordBuildSeconds, keywordOpenSeconds, static_cast<long long>(ks.chunks),
                     static_cast<long long>(ks.terms), static_cast<double>(ks.ramBytes) / (1 << 20),
                     static_cast<double>(ks.fileBytes) / (1 << 20));
         std::printf("keyword_p50_ms=%.2f keyword_p99_ms=%.2f semantic_p50_ms=%.2f "

@@ -1,9 +1,13 @@
 // Settings ▸ Embeddings: the real page on the offscreen platform, against the real test
 // PostgreSQL server, a real Secret Service (gnome-keyring) and the fake embeddings server.
+#include "core/db/migrations.h"
+#include "core/db/pg_connection.h"
+#include "core/embed/approved_origins.h"
 #include "core/embed/embedding_profile.h"
 #include "core/secrets/secret_store.h"
 #include "core/session/database_target.h"
 #include "tests/harness/fake_embeddings_server.h"
+#include "tests/harness/moved_key_profile.h"
 #include "tests/harness/test_postgres.h"
 #include "ui/settings/embeddings_page.h"
 #include "ui/settings/profile_editor_dialog.h"
@@ -14,6 +18,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -41,6 +46,7 @@ private slots:
     void addWithKeyThenTest();
     void testReportsTheServersError();
     void makeDefaultAndRemove();
+    void addressChangedInTheDatabaseWaitsForApproval();
 
 private:
     ProfileEditorDialog* openEditorWith(EmbeddingsPage& page, const char* button);
@@ -197,6 +203,56 @@ void TestEmbeddingsPage::makeDefaultAndRemove() {
     select(page, QStringLiteral("local"));
     QTest::mouseClick(child<QPushButton>(&page, "removeProfileButton"), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowOf(QStringLiteral("local")), -1, 20000);
+}
+
+// The database points a keyed profile at another server: the page says the new address is not
+// approved, Test sends nothing there, and Approve (confirmed in a dialog naming the address)
+// lets the key go.
+void TestEmbeddingsPage::addressChangedInTheDatabaseWaitsForApproval() {
+    FakeEmbeddingsConfig c;
+    c.dimensions = 24;
+    FakeEmbeddingsServer other(c); // takes any key, and records it
+    {
+        PgConnection conn = PgConnection::open(m_db);
+        Migrations::apply(conn);
+        QVERIFY(test::addKeyedProfileThenMoveIt(conn, QStringLiteral("moved"), 24, m_key,
+                                                m_server->baseUrl(), other.baseUrl()));
+    }
+    EmbeddingsPage page(m_target);
+    QSignalSpy shown(&page, &EmbeddingsPage::profilesShown);
+    page.show();
+    QVERIFY(shown.wait(20000));
+    const auto keyCell = [&page]() {
+        return page.model()
+            ->index(page.model()->rowOf(QStringLiteral("moved")), ProfileListModel::Key)
+            .data()
+            .toString();
+    };
+    QCOMPARE(keyCell(), QStringLiteral("stored, new address not approved"));
+    auto* approve = child<QPushButton>(&page, "approveOriginButton");
+    select(page, QStringLiteral("local"));
+    QVERIFY(!approve->isEnabled());
+    select(page, QStringLiteral("moved"));
+    QVERIFY(approve->isEnabled());
+
+    auto* status = child<QLabel>(&page, "embeddingsStatusLabel");
+    QTest::mouseClick(child<QPushButton>(&page, "testProfileButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("key approve moved")), 20000);
+    QCOMPARE(other.stats().requests, 0);
+
+    QTest::mouseClick(approve, Qt::LeftButton);
+    auto* box = page.findChild<QMessageBox*>(QStringLiteral("approveOriginDialog"));
+    QVERIFY(box);
+    const QString origin = QStringLiteral("http://127.0.0.1:%1").arg(other.port());
+    QVERIFY2(box->text().contains(origin), qPrintable(box->text()));
+    QTest::mouseClick(child<QPushButton>(box, "approveOriginConfirmButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(keyCell(), QStringLiteral("stored"), 20000);
+    QCOMPARE(ApprovedOrigins().approvedFor(QStringLiteral("moved")), origin);
+
+    select(page, QStringLiteral("moved"));
+    QTest::mouseClick(child<QPushButton>(&page, "testProfileButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("24 dimensions")), 20000);
+    QCOMPARE(other.stats().authorizations.last(), "Bearer " + m_key.toUtf8());
 }
 
 QTEST_MAIN(TestEmbeddingsPage)

@@ -5,6 +5,7 @@
 #include "core/session/database_session.h"
 #include "tests/harness/test_postgres.h"
 #include "ui/library/library_model.h"
+#include "ui/library/library_page.h"
 #include "ui/mainwindow/main_window.h"
 
 #include <QAbstractItemModelTester>
@@ -40,6 +41,16 @@ void write(const QString& path, const QByteArray& bytes) {
     f.write(bytes);
 }
 
+// Opens the session on the database and waits until it is open.
+bool openOn(DatabaseSession& session, const QString& conninfo) {
+    QSignalSpy opened(&session, &DatabaseSession::opened);
+    DatabaseTarget target;
+    target.source = DatabaseTarget::Source::CommandLine;
+    target.conninfo = conninfo;
+    session.open(target);
+    return opened.wait(kTimeoutMs);
+}
+
 QModelIndex findTitle(const QAbstractItemModel* model, const QString& title,
                       const QModelIndex& parent = {}) {
     for (int r = 0; r < model->rowCount(parent); ++r) {
@@ -64,6 +75,8 @@ private slots:
     void dropFolderImportsAndDeleteRemoves();
     void cancelStopsWithinASecond();
     void watchedFolderFollowsChanges();
+    void libraryErrorsReachTheUser();
+    void watchedFolderAsksBeforeMassRemoval();
 
 private:
     QString m_conninfo;
@@ -160,6 +173,102 @@ void TestLibraryImport::dropFolderImportsAndDeleteRemoves() {
                            "ON d.id = c.document_id WHERE d.id IS NULL"))
                  .toInt64(0, 0),
              0);
+
+    // It waits in the trash with its passages, and Restore puts it back.
+    QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM quiver.trash_chunks")).toInt64(0, 0),
+             1);
+    auto* trashButton = child<QPushButton>(page, "trashButton");
+    QVERIFY(trashButton);
+    QTRY_COMPARE_WITH_TIMEOUT(trashButton->text(), QStringLiteral("Trash (1)"), kTimeoutMs);
+    QTest::mouseClick(trashButton, Qt::LeftButton);
+    auto* trashView = child<QTreeView>(page, "trashView");
+    QVERIFY(trashView && trashView->isVisible());
+    QAbstractItemModelTester trashTester(trashView->model(),
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(trashView->model()->rowCount(), 1);
+    QCOMPARE(trashView->model()->index(0, 0).data().toString(), QStringLiteral("two"));
+    QCOMPARE(trashView->model()->index(0, 5).data().toString(),
+             QStringLiteral("deleted in the Library"));
+    auto* restore = child<QPushButton>(page, "restoreDocumentsButton");
+    QVERIFY(!restore->isEnabled());
+    trashView->selectionModel()->select(trashView->model()->index(0, 0),
+                                        QItemSelectionModel::ClearAndSelect |
+                                            QItemSelectionModel::Rows);
+    QVERIFY(restore->isEnabled());
+    QTest::mouseClick(restore, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(trashView->model()->rowCount(), 0, kTimeoutMs);
+    QCOMPARE(trashButton->text(), QStringLiteral("Trash"));
+    QCOMPARE(conn.exec(QStringLiteral("SELECT count(*) FROM quiver.documents")).toInt64(0, 0), 3);
+    QTest::mouseClick(trashButton, Qt::LeftButton);
+    QVERIFY(view->isVisible());
+    QVERIFY(findTitle(view->model(), QStringLiteral("two")).isValid());
+}
+
+void TestLibraryImport::libraryErrorsReachTheUser() {
+    DatabaseSession session;
+    MainWindow window(&session);
+    window.show();
+    QVERIFY(openOn(session, m_conninfo));
+    const DatabaseTarget target = session.target();
+    auto* page = window.findChild<LibraryPage*>(QStringLiteral("libraryPage"));
+    QVERIFY(page);
+    auto* error = child<QLabel>(page, "libraryError");
+    QVERIFY(error);
+    QVERIFY(error->isHidden());
+    // The database is gone when the page reads it: the page says so instead of keeping quiet.
+    DatabaseTarget gone = target;
+    gone.conninfo =
+        test::TestPostgres::instance().superuserConninfo(QStringLiteral("quiver_no_such_db"));
+    page->setDatabase(gone);
+    QTRY_VERIFY_WITH_TIMEOUT(!error->isHidden(), kTimeoutMs);
+    QVERIFY2(error->text().startsWith(QLatin1String("The library could not be read")),
+             qPrintable(error->text()));
+    // Back on a database that answers, the message goes.
+    page->setDatabase(target);
+    QTRY_VERIFY_WITH_TIMEOUT(error->isHidden(), kTimeoutMs);
+}
+
+void TestLibraryImport::watchedFolderAsksBeforeMassRemoval() {
+    const QString conninfo =
+        test::TestPostgres::instance().createDatabase(QStringLiteral("gui_mass"));
+    {
+        DatabaseSession session;
+        MainWindow window(&session);
+        QVERIFY(openOn(session, conninfo));
+
+        QTemporaryDir tmp;
+        const QString folder = tmp.filePath(QStringLiteral("Bulk"));
+        QVERIFY(QDir().mkpath(folder));
+        for (int i = 0; i < 12; ++i)
+            write(folder + QStringLiteral("/n%1.txt").arg(i),
+                  QStringLiteral("Note %1 of the bulk folder.").arg(i).toUtf8());
+        QSignalSpy finished(window.backgroundImport(), &BackgroundImport::finished);
+        window.watchFolder(folder);
+        QVERIFY(finished.wait(kTimeoutMs));
+        PgConnection conn = PgConnection::open(conninfo);
+        const auto documents = [&conn]() {
+            return conn.exec(QStringLiteral("SELECT count(*) FROM quiver.documents")).toInt64(0, 0);
+        };
+        QCOMPARE(documents(), 12);
+
+        // Eleven of twelve files vanish (a sync client, a half-copied disk): Quiver asks.
+        for (int i = 1; i < 12; ++i)
+            QVERIFY(QFile::remove(folder + QStringLiteral("/n%1.txt").arg(i)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.findChild<QMessageBox*>(QStringLiteral("massRemovalConfirmation")), kTimeoutMs);
+        auto* question = window.findChild<QMessageBox*>(QStringLiteral("massRemovalConfirmation"));
+        QVERIFY2(question->text().contains(QLatin1String("11 document(s)")),
+                 qPrintable(question->text()));
+        QCOMPARE(documents(), 12);
+        QTest::mouseClick(child<QPushButton>(question, "confirmMassRemovalButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(documents(), 1, kTimeoutMs);
+        QCOMPARE(
+            conn.exec(QStringLiteral("SELECT count(*) FROM quiver.trash_documents")).toInt64(0, 0),
+            11);
+        QSettings().remove(QStringLiteral("import/watchFolders"));
+        QSettings().remove(QStringLiteral("import/rootIdentities"));
+    }
+    test::TestPostgres::instance().dropDatabase(conninfo);
 }
 
 void TestLibraryImport::cancelStopsWithinASecond() {
@@ -249,6 +358,7 @@ void TestLibraryImport::watchedFolderFollowsChanges() {
                                  kTimeoutMs);
         QVERIFY(findTitle(view->model(), QStringLiteral("keep")).isValid());
         QSettings().remove(QStringLiteral("import/watchFolders"));
+        QSettings().remove(QStringLiteral("import/rootIdentities"));
     }
     test::TestPostgres::instance().dropDatabase(conninfo);
 }

@@ -2,6 +2,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QSortFilterProxyModel>
+#include <QTextDocument>
 #include <QtTest>
 
 using namespace quiver;
@@ -33,6 +34,26 @@ QList<LibraryCollection> sample() {
 class TestLibraryModel : public QObject {
     Q_OBJECT
 private slots:
+    // Titles, paths and collection names come from files: tooltips show them, never render them.
+    void toolTipsAreText() {
+        LibraryModel model;
+        LibraryDocument d = doc(1, QStringLiteral("<img src=\"/dev/zero\">"), 10, 1, 0);
+        d.path = QStringLiteral("/data/<b>bold</b> & \"q\".txt");
+        model.setLibrary({{1, QStringLiteral("<i>Coll</i>"), {d}}});
+        const QString collectionTip =
+            model.index(0, LibraryModel::Title).data(Qt::ToolTipRole).toString();
+        const QString documentTip =
+            model.index(0, LibraryModel::Title, model.index(0, 0)).data(Qt::ToolTipRole).toString();
+        QVERIFY2(collectionTip.contains(QLatin1String("&lt;i&gt;Coll&lt;/i&gt;")),
+                 qPrintable(collectionTip));
+        QVERIFY2(documentTip.contains(
+                     QLatin1String("/data/&lt;b&gt;bold&lt;/b&gt; &amp; &quot;q&quot;.txt")),
+                 qPrintable(documentTip));
+        // Shown as a rich text document, the tooltip reads as the path itself.
+        QTextDocument shown;
+        shown.setHtml(documentTip);
+        QCOMPARE(shown.toPlainText(), d.path);
+    }
     void structureAndData() {
         LibraryModel model;
         QAbstractItemModelTester tester(&model,

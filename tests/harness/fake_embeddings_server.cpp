@@ -123,7 +123,9 @@ public:
         for (const QJsonValue& v : input.toArray())
             inputs << v.toString();
         stats.batchSizes << static_cast<int>(inputs.size());
-        const int dims = body.value(QLatin1String("dimensions")).toInt(config.dimensions);
+        const int dims = config.forcedDimensions > 0
+                             ? config.forcedDimensions
+                             : body.value(QLatin1String("dimensions")).toInt(config.dimensions);
         const bool base64 =
             body.value(QLatin1String("encoding_format")).toString() == QLatin1String("base64") &&
             !config.floatAnswers;
@@ -213,7 +215,9 @@ public:
             Reply r =
                 error(Status::TooManyRequests, QStringLiteral("Rate limit reached"), "requests");
             r.headers << std::pair{QByteArray("Retry-After"),
-                                   QByteArray::number(config.retryAfterSeconds)};
+                                   config.retryAfter.isEmpty()
+                                       ? QByteArray::number(config.retryAfterSeconds)
+                                       : config.retryAfter};
             addLimitHeaders(r);
             return r;
         }
@@ -227,11 +231,15 @@ public:
                                  "invalid_request_error");
             }
         }
+        if (!config.rejectAllMessage.isEmpty())
+            return error(Status::BadRequest, config.rejectAllMessage, "invalid_request_error");
         if (!config.rejectMarker.isEmpty()) {
-            for (const QString& t : inputs) {
-                if (t.contains(config.rejectMarker))
+            for (qsizetype i = 0; i < inputs.size(); ++i) {
+                if (inputs[i].contains(config.rejectMarker))
                     return error(Status::BadRequest,
-                                 QStringLiteral("The input is not valid for this model"),
+                                 QStringLiteral("Invalid 'input[%1]': the input is not valid for "
+                                                "this model")
+                                     .arg(i),
                                  "invalid_request_error");
             }
         }
@@ -249,6 +257,10 @@ public:
             vectors.push_back(vectorFor(t, dims));
         if (fault == Fault::WrongDimensions && !vectors.empty())
             vectors.back().pop_back();
+        if (fault == Fault::AllWrongDimensions) {
+            for (auto& v : vectors)
+                v.pop_back();
+        }
         if (fault == Fault::WrongCount && !vectors.empty())
             vectors.pop_back();
         const bool nan = fault == Fault::NaN;
@@ -289,10 +301,14 @@ public:
                                     {QStringLiteral("index"), i},
                                     {QStringLiteral("embedding"), embedding}});
         }
-        r.body = QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
-                                           {QStringLiteral("model"), QStringLiteral("fake")},
-                                           {QStringLiteral("data"), data}})
-                     .toJson(QJsonDocument::Compact);
+        QJsonObject answer{{QStringLiteral("object"), QStringLiteral("list")},
+                           {QStringLiteral("model"), QStringLiteral("fake")},
+                           {QStringLiteral("data"), data}};
+        if (config.replyPaddingBytes > 0)
+            answer.insert(
+                QStringLiteral("padding"),
+                QString(static_cast<qsizetype>(config.replyPaddingBytes), QLatin1Char(' ')));
+        r.body = QJsonDocument(answer).toJson(QJsonDocument::Compact);
         return r;
     }
 

@@ -17,31 +17,39 @@ struct FakeEmbeddingsConfig {
     QString requiredKey; // when set, any other Authorization gets 401
     int rpm = 0;         // limits enforced as evenly refilled buckets (0: none)
     int tpm = 0;
-    int retryAfterSeconds = 1; // sent with every 429
-    int maxInputChars = 0;     // a longer input gets 400 "maximum context length" (0: none)
-    bool floatAnswers = false; // float arrays even when base64 is asked for
-    QString rejectMarker;      // a request with an input containing it gets 400 (empty: none)
+    int retryAfterSeconds = 1;    // sent with every 429
+    int maxInputChars = 0;        // a longer input gets 400 "maximum context length" (0: none)
+    bool floatAnswers = false;    // float arrays even when base64 is asked for
+    QString rejectMarker;         // a request with an input containing it gets 400 naming that
+                                  // input, as OpenAI does: "Invalid 'input[3]': ..." (empty: none)
+    QString rejectAllMessage;     // every request gets 400 with this message (empty: none), like a
+                                  // model that refuses the request's dimensions
+    int forcedDimensions = 0;     // answers have this length whatever was asked (0: as asked)
+    qint64 replyPaddingBytes = 0; // answers carry this many bytes of padding beyond the vectors
+    QByteArray retryAfter;        // the Retry-After of every 429 as sent (empty: retryAfterSeconds)
 };
 
 // An embeddings server for the tests: real HTTP on 127.0.0.1 at a free port, on a thread of its
 // own, speaking OpenAI's POST /v1/embeddings (float or base64 answers, items in reverse order so
 // that clients must match by index) and Ollama's POST /api/embed. Vectors are a deterministic
 // function of the text (vectorFor). It can be slow, enforce rpm/tpm limits like a provider
-// (429 + Retry-After + x-ratelimit-* headers), require a key, refuse long inputs, and fail on
-// purpose; it counts what it saw. Every method is thread-safe.
+// (429 + Retry-After + x-ratelimit-* headers), require a key, refuse long inputs, one input or
+// every request, answer with the wrong lengths or far too much, and fail on purpose; it counts
+// what it saw. Every method is thread-safe.
 class FakeEmbeddingsServer {
 public:
     enum class Fault {
-        None,            // a normal answer
-        RateLimited,     // 429 with Retry-After
-        ServerError,     // 500
-        Drop,            // closes the connection without an answer
-        MalformedJson,   // 200 with a body that is not JSON
-        WrongDimensions, // 200, one vector one element short
-        WrongCount,      // 200, one vector missing
-        NaN,             // 200, a vector holds NaN (float answers) / non-numbers
-        Unauthorized,    // 401
-        NotFound,        // 404
+        None,               // a normal answer
+        RateLimited,        // 429 with Retry-After
+        ServerError,        // 500
+        Drop,               // closes the connection without an answer
+        MalformedJson,      // 200 with a body that is not JSON
+        WrongDimensions,    // 200, one vector one element short
+        AllWrongDimensions, // 200, every vector one element short
+        WrongCount,         // 200, one vector missing
+        NaN,                // 200, a vector holds NaN (float answers) / non-numbers
+        Unauthorized,       // 401
+        NotFound,           // 404
     };
 
     using Config = FakeEmbeddingsConfig;

@@ -66,6 +66,24 @@ QByteArray odfPackage(const QByteArray& mime, const QByteArray& body, const QStr
                 {QStringLiteral("meta.xml"), meta}});
 }
 
+// A PDF written by hand: objects 1..n (1 the catalog), their cross-reference table and a trailer
+// with extra entries, for what QPdfWriter cannot make.
+QByteArray handWrittenPdf(const QList<QByteArray>& objects, const QByteArray& trailerExtra = {}) {
+    QByteArray out = "%PDF-1.4\n";
+    QList<qsizetype> offsets;
+    for (qsizetype i = 0; i < objects.size(); ++i) {
+        offsets.append(out.size());
+        out += QByteArray::number(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    const qsizetype xref = out.size();
+    out += "xref\n0 " + QByteArray::number(objects.size() + 1) + "\n0000000000 65535 f \n";
+    for (qsizetype off : offsets)
+        out += QByteArray::number(off).rightJustified(10, '0') + " 00000 n \n";
+    out += "trailer\n<< /Size " + QByteArray::number(objects.size() + 1) + " /Root 1 0 R" +
+           trailerExtra + " >>\nstartxref\n" + QByteArray::number(xref) + "\n%%EOF\n";
+    return out;
+}
+
 } // namespace
 
 QByteArray pdf(const QStringList& pages, const QString& title) {
@@ -123,27 +141,14 @@ QByteArray imageOnlyPdf(const QStringList& pages) {
 QByteArray encryptedPdf() {
     // The Standard security handler with an /U entry no empty password can produce: readers
     // must ask for the user password.
-    QByteArray out = "%PDF-1.4\n";
-    QList<qsizetype> offsets;
-    const QList<QByteArray> objects{
-        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-        "<< /Filter /Standard /V 1 /R 2 /P -4 "
-        "/O <0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20> "
-        "/U <a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0> >>"};
-    for (qsizetype i = 0; i < objects.size(); ++i) {
-        offsets.append(out.size());
-        out += QByteArray::number(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-    }
-    const qsizetype xref = out.size();
-    out += "xref\n0 " + QByteArray::number(objects.size() + 1) + "\n0000000000 65535 f \n";
-    for (qsizetype off : offsets)
-        out += QByteArray::number(off).rightJustified(10, '0') + " 00000 n \n";
-    out += "trailer\n<< /Size " + QByteArray::number(objects.size() + 1) +
-           " /Root 1 0 R /Encrypt 4 0 R /ID [<00112233445566778899aabbccddeeff> "
-           "<00112233445566778899aabbccddeeff>] >>\nstartxref\n" +
-           QByteArray::number(xref) + "\n%%EOF\n";
-    return out;
+    return handWrittenPdf(
+        {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+         "<< /Filter /Standard /V 1 /R 2 /P -4 "
+         "/O <0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20> "
+         "/U <a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0> >>"},
+        " /Encrypt 4 0 R /ID [<00112233445566778899aabbccddeeff> "
+        "<00112233445566778899aabbccddeeff>]");
 }
 
 QByteArray zip(const QList<QPair<QString, QByteArray>>& entries) {
@@ -261,17 +266,62 @@ QByteArray epub(const QStringList& chapters, const QString& title) {
 }
 
 QByteArray docxBomb(int megabytes) {
-    const QByteArray zeros(megabytes * 1024 * 1024, ' ');
-    QByteArray document = "<?xml version=\"1.0\"?><w:document "
-                          "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"
-                          "main\"><w:body><w:p><w:r><w:t>" +
-                          zeros + "</w:t></w:r></w:p></w:body></w:document>";
-    return zip({{QStringLiteral("[Content_Types].xml"),
-                 contentTypes("word/document.xml",
-                              "application/vnd.openxmlformats-officedocument.wordprocessingml."
-                              "document.main+xml")},
-                {QStringLiteral("_rels/.rels"), rootRels("word/document.xml")},
-                {QStringLiteral("word/document.xml"), document}});
+    return docxDocumentXml({}, megabytes);
+}
+
+QByteArray docxDocumentXml(const QByteArray& documentXml, int paddingMegabytes) {
+    // The padding is written a mebibyte at a time, so that a bomb of hundreds of MiB costs the
+    // test no more memory than its compressed size.
+    const QByteArray head = "<?xml version=\"1.0\"?><w:document "
+                            "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"
+                            "main\"><w:body><w:p><w:r><w:t>";
+    const QByteArray tail = "</w:t></w:r></w:p></w:body></w:document>";
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    QuaZip archive(&buffer);
+    if (!archive.open(QuaZip::mdCreate))
+        return {};
+    const auto add = [&archive](const QString& name, const auto& write) {
+        QuaZipFile file(&archive);
+        if (!file.open(QIODevice::WriteOnly, QuaZipNewInfo(name), nullptr, 0, Z_DEFLATED,
+                       Z_BEST_COMPRESSION))
+            return false;
+        write(file);
+        file.close();
+        return true;
+    };
+    add(QStringLiteral("[Content_Types].xml"), [](QuaZipFile& f) {
+        f.write(contentTypes("word/document.xml",
+                             "application/vnd.openxmlformats-officedocument.wordprocessingml."
+                             "document.main+xml"));
+    });
+    add(QStringLiteral("_rels/.rels"),
+        [](QuaZipFile& f) { f.write(rootRels("word/document.xml")); });
+    add(QStringLiteral("word/document.xml"), [&](QuaZipFile& f) {
+        if (!documentXml.isEmpty()) {
+            f.write(documentXml);
+            return;
+        }
+        f.write(head);
+        const QByteArray spaces(1024 * 1024, ' ');
+        for (int i = 0; i < paddingMegabytes; ++i)
+            f.write(spaces);
+        f.write(tail);
+    });
+    archive.close();
+    return bytes;
+}
+
+QByteArray odtBody(const QByteArray& bodyXml, const QString& title) {
+    return odfPackage("application/vnd.oasis.opendocument.text", bodyXml, title);
+}
+
+QByteArray hugePagePdf(double widthPoints, double heightPoints) {
+    // One page, no content: nothing for poppler to find, everything for OCR to render.
+    return handWrittenPdf(
+        {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + QByteArray::number(widthPoints) + " " +
+             QByteArray::number(heightPoints) + "] /Resources << >> >>"});
 }
 
 bool writeFile(const QString& path, const QByteArray& bytes) {

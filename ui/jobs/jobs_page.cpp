@@ -86,11 +86,13 @@ JobsPage::JobsPage(QWidget* parent)
 
     m_summary = new QLabel(tr("Not connected to a database."), this);
     m_summary->setObjectName(QStringLiteral("backlogSummary"));
+    m_summary->setTextFormat(Qt::PlainText); // names and errors from the shared database
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("backlogProgress"));
     m_progress->setRange(0, 1000);
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("jobsError"));
+    m_error->setTextFormat(Qt::PlainText);
     m_error->setWordWrap(true);
     m_error->hide();
 

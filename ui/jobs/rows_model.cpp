@@ -1,5 +1,7 @@
 #include "ui/jobs/rows_model.h"
 
+#include "ui/common/plain_tool_tip.h"
+
 namespace quiver {
 
 RowsModel::RowsModel(QStringList headers, QObject* parent)
@@ -39,8 +41,10 @@ QVariant RowsModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row& row = m_rows[index.row()];
-    if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
+    if (role == Qt::DisplayRole)
         return row.cells.value(index.column());
+    if (role == Qt::ToolTipRole) // job names and errors come from the shared database
+        return plainToolTip(row.cells.value(index.column()));
     if (role == Qt::UserRole)
         return row.id;
     return {};

@@ -39,13 +39,23 @@ QString importSummaryText(const ImportSummary& s) {
         text = tr("Cancelled. What was imported stays; import again to resume.");
     else
         text = tr("Import finished.");
-    return text + QLatin1Char(' ') +
-           tr("%1 imported, %2 unchanged, %3 skipped, %4 failed; %5 passages")
-               .arg(s.imported)
-               .arg(s.unchanged)
-               .arg(s.skipped)
-               .arg(s.failed)
-               .arg(s.chunks);
+    text += QLatin1Char(' ') + tr("%1 imported, %2 unchanged, %3 skipped, %4 failed; %5 passages")
+                                   .arg(s.imported)
+                                   .arg(s.unchanged)
+                                   .arg(s.skipped)
+                                   .arg(s.failed)
+                                   .arg(s.chunks);
+    if (s.removed > 0)
+        text +=
+            QLatin1Char(' ') + tr("%1 moved to the trash (their files are gone).").arg(s.removed);
+    // What a rescan did not do, and why: the user may need to reconnect a disk.
+    for (const RemovalRefusal& r : s.removalRefusals)
+        text += QLatin1Char(' ') + tr("Nothing removed under %1: %2.").arg(r.root, r.reason);
+    for (const HeldRemoval& h : s.heldRemovals)
+        text += QLatin1Char(' ') + tr("%1 document(s) of \"%2\" not removed until you confirm: %3.")
+                                       .arg(h.documents)
+                                       .arg(h.collection, h.reason);
+    return text;
 }
 
 } // namespace quiver

@@ -1,5 +1,7 @@
 #include "ui/library/library_model.h"
 
+#include "ui/common/plain_tool_tip.h"
+
 #include <QLocale>
 
 namespace quiver {
@@ -123,7 +125,7 @@ QVariant LibraryModel::collectionData(const LibraryCollection& c, int column, in
             break;
         }
     } else if (role == Qt::ToolTipRole && column == Title) {
-        return c.name;
+        return plainToolTip(c.name);
     }
     return {};
 }
@@ -172,7 +174,7 @@ QVariant LibraryModel::documentData(const LibraryDocument& d, int column, int ro
         }
         break;
     case Qt::ToolTipRole:
-        return d.path;
+        return plainToolTip(d.path);
     case PathRole:
         return d.path;
     case DocumentIdRole:

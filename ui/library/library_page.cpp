@@ -2,11 +2,13 @@
 
 #include "core/db/database_status.h"
 #include "core/ingest/background_import.h"
+#include "core/ingest/document_trash.h"
 #include "core/ingest/library_reader.h"
 #include "core/session/database_opener.h"
 #include "ui/common/empty_state.h"
 #include "ui/library/import_progress_text.h"
 #include "ui/library/library_model.h"
+#include "ui/library/trash_model.h"
 
 #include <QDesktopServices>
 #include <QFileInfo>
@@ -22,6 +24,7 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
 #include <QTimer>
@@ -37,21 +40,67 @@ const QString kUnknown = QStringLiteral("—");
 
 struct LoadResult {
     QList<LibraryCollection> collections;
+    QList<TrashedDocument> trash;
     QString error;
+    QStringList refusals; // documents the trash kept, and why
+};
+} // namespace
+
+// What a load does before it reads the library and the trash again.
+struct LibraryPage::Change {
+    QList<qint64> trash;   // documents to move to the trash
+    QList<qint64> restore; // documents to restore from it
+    bool emptyTrash = false;
+
+    bool isEmpty() const { return trash.isEmpty() && restore.isEmpty() && !emptyTrash; }
 };
 
+namespace {
+// A sortable list of rows, several selectable, its title column taking the spare width.
+QTreeView* listView(QWidget* parent, const QString& objectName, QAbstractItemModel* model,
+                    int titleColumn, int sortColumn, Qt::SortOrder order) {
+    auto* view = new QTreeView(parent);
+    view->setObjectName(objectName);
+    view->setModel(model);
+    view->setSortingEnabled(true);
+    view->sortByColumn(sortColumn, order);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setUniformRowHeights(true);
+    view->setAlternatingRowColors(true);
+    view->header()->setSectionResizeMode(titleColumn, QHeaderView::Stretch);
+    view->header()->setStretchLastSection(false);
+    return view;
+}
+
 // Runs on a pool thread with a connection of its own.
-LoadResult loadLibrary(const DatabaseTarget& target, const QList<qint64>& deleteIds) {
+LoadResult loadLibrary(const DatabaseTarget& target, const QList<qint64>& trashIds,
+                       const QList<qint64>& restoreIds, bool emptyTrash) {
     LoadResult r;
     DatabaseOpener opener;
+    QString doing = QObject::tr("The library could not be read");
     try {
         PgConnection conn = opener.open(target);
         LibraryReader reader(conn);
-        if (!deleteIds.isEmpty())
-            reader.deleteDocuments(deleteIds);
+        DocumentTrash trash(conn);
+        if (!trashIds.isEmpty()) {
+            doing = QObject::tr("The documents could not be moved to the trash");
+            reader.trashDocuments(trashIds);
+        }
+        if (!restoreIds.isEmpty()) {
+            doing = QObject::tr("The documents could not be restored");
+            for (const auto& [id, reason] : trash.restore(restoreIds).refused)
+                r.refusals.append(reason);
+        }
+        if (emptyTrash) {
+            doing = QObject::tr("The trash could not be emptied");
+            trash.empty();
+        }
+        doing = QObject::tr("The library could not be read");
         r.collections = reader.read();
+        r.trash = trash.list();
     } catch (const std::exception& e) {
-        r.error = userMessageFor(e);
+        r.error = QObject::tr("%1: %2").arg(doing, userMessageFor(e));
     }
     opener.release();
     return r;
@@ -67,6 +116,24 @@ LibraryPage::LibraryPage(QWidget* parent)
     headingFont.setPointSizeF(headingFont.pointSizeF() * 1.6);
     headingFont.setBold(true);
     heading->setFont(headingFont);
+    // Beside the heading, so that the trash can be reached from an empty library too.
+    m_trashButton = new QPushButton(tr("Trash"), this);
+    m_trashButton->setObjectName(QStringLiteral("trashButton"));
+    m_trashButton->setCheckable(true);
+    m_trashButton->setToolTip(tr("Documents removed from the library, kept to be restored"));
+    auto* headingRow = new QHBoxLayout;
+    headingRow->addWidget(heading);
+    headingRow->addStretch(1);
+    headingRow->addWidget(m_trashButton);
+
+    // Whatever the database work fails with, in the user's words.
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("libraryError"));
+    m_error->setTextFormat(Qt::PlainText); // messages name files, titles and collections
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: rgb(176, 0, 32);"));
+    m_error->hide();
 
     m_summary = new QWidget(this);
     m_summary->setObjectName(QStringLiteral("librarySummary"));
@@ -109,25 +176,44 @@ LibraryPage::LibraryPage(QWidget* parent)
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setRecursiveFilteringEnabled(true);
     m_proxy->setFilterKeyColumn(LibraryModel::Title);
-    m_view = new QTreeView(listPage);
-    m_view->setObjectName(QStringLiteral("libraryView"));
-    m_view->setModel(m_proxy);
-    m_view->setSortingEnabled(true);
-    m_view->sortByColumn(LibraryModel::Title, Qt::AscendingOrder);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setUniformRowHeights(true);
-    m_view->setAlternatingRowColors(true);
-    m_view->header()->setSectionResizeMode(LibraryModel::Title, QHeaderView::Stretch);
-    m_view->header()->setStretchLastSection(false);
+    m_view = listView(listPage, QStringLiteral("libraryView"), m_proxy, LibraryModel::Title,
+                      LibraryModel::Title, Qt::AscendingOrder);
     auto* listLayout = new QVBoxLayout(listPage);
     listLayout->setContentsMargins(0, 0, 0, 0);
     listLayout->addLayout(tools);
     listLayout->addWidget(m_view, 1);
 
+    // The trash: what was removed, when and why, with Restore and Empty.
+    auto* trashPage = new QWidget(this);
+    m_trashNote = new QLabel(trashPage);
+    m_trashNote->setObjectName(QStringLiteral("trashNote"));
+    m_trashNote->setTextFormat(Qt::PlainText);
+    m_trashNote->setWordWrap(true);
+    m_restore = new QPushButton(tr("Restore"), trashPage);
+    m_restore->setObjectName(QStringLiteral("restoreDocumentsButton"));
+    m_restore->setToolTip(tr("Put the selected documents back, with their embeddings"));
+    m_emptyTrash = new QPushButton(tr("Empty Trash…"), trashPage);
+    m_emptyTrash->setObjectName(QStringLiteral("emptyTrashButton"));
+    auto* trashTools = new QHBoxLayout;
+    trashTools->addWidget(m_trashNote, 1);
+    trashTools->addWidget(m_restore);
+    trashTools->addWidget(m_emptyTrash);
+    m_trashModel = new TrashModel(this);
+    m_trashProxy = new QSortFilterProxyModel(this);
+    m_trashProxy->setSourceModel(m_trashModel);
+    m_trashProxy->setSortRole(TrashModel::SortRole);
+    m_trashView = listView(trashPage, QStringLiteral("trashView"), m_trashProxy, TrashModel::Title,
+                           TrashModel::Removed, Qt::DescendingOrder);
+    m_trashView->setRootIsDecorated(false);
+    auto* trashLayout = new QVBoxLayout(trashPage);
+    trashLayout->setContentsMargins(0, 0, 0, 0);
+    trashLayout->addLayout(trashTools);
+    trashLayout->addWidget(m_trashView, 1);
+
     m_body = new QStackedWidget(this);
     m_body->addWidget(m_empty);
     m_body->addWidget(listPage);
+    m_body->addWidget(trashPage);
 
     // Progress and results of the running (or last) import.
     m_importPanel = new QFrame(this);
@@ -137,6 +223,7 @@ LibraryPage::LibraryPage(QWidget* parent)
     m_progress->setRange(0, 1000);
     m_progressLabel = new QLabel(m_importPanel);
     m_progressLabel->setObjectName(QStringLiteral("importProgressLabel"));
+    m_progressLabel->setTextFormat(Qt::PlainText);
     m_cancel = new QPushButton(tr("Cancel"), m_importPanel);
     m_cancel->setObjectName(QStringLiteral("cancelImportButton"));
     m_results = new QListWidget(m_importPanel);
@@ -161,8 +248,9 @@ LibraryPage::LibraryPage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(24, 20, 24, 20);
     layout->setSpacing(16);
-    layout->addWidget(heading);
+    layout->addLayout(headingRow);
     layout->addWidget(m_summary);
+    layout->addWidget(m_error);
     layout->addWidget(m_body, 1);
     layout->addWidget(m_importPanel);
 
@@ -176,6 +264,11 @@ LibraryPage::LibraryPage(QWidget* parent)
     connect(m_showInFolder, &QPushButton::clicked, this, &LibraryPage::showSelectedInFolder);
     connect(m_delete, &QPushButton::clicked, this, &LibraryPage::deleteSelected);
     connect(m_view, &QTreeView::doubleClicked, this, &LibraryPage::showSelectedInFolder);
+    connect(m_trashButton, &QPushButton::toggled, this, &LibraryPage::showTrash);
+    connect(m_trashView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &LibraryPage::updateButtons);
+    connect(m_restore, &QPushButton::clicked, this, &LibraryPage::restoreSelected);
+    connect(m_emptyTrash, &QPushButton::clicked, this, &LibraryPage::emptyTrash);
     updateButtons();
 }
 
@@ -241,23 +334,67 @@ void LibraryPage::setImport(BackgroundImport* import) {
 }
 
 void LibraryPage::reload() {
+    load({});
+}
+
+void LibraryPage::load(const Change& change) {
     if (!m_haveTarget)
         return;
     const int generation = ++m_loadGeneration;
     auto* watcher = new QFutureWatcher<LoadResult>(this);
-    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, generation]() {
-        watcher->deleteLater();
-        if (generation != m_loadGeneration)
-            return; // a newer load is on its way
-        const LoadResult r = watcher->result();
-        if (!r.error.isEmpty())
-            return;
-        m_model->setLibrary(r.collections);
+    const bool changes = !change.isEmpty();
+    connect(watcher, &QFutureWatcher<LoadResult>::finished, this,
+            [this, watcher, generation, changes]() {
+                watcher->deleteLater();
+                const LoadResult r = watcher->result();
+                // A failed change is shown whichever load it came from; the lists (and a failed
+                // read) only from the newest load.
+                if (!r.error.isEmpty() && (changes || generation == m_loadGeneration))
+                    showError(r.error);
+                else if (!r.refusals.isEmpty())
+                    showError(tr("Not restored: %1").arg(r.refusals.join(QStringLiteral("; "))));
+                else if (generation == m_loadGeneration)
+                    showError({});
+                if (generation == m_loadGeneration && r.error.isEmpty()) {
+                    m_model->setLibrary(r.collections);
+                    m_trashModel->setDocuments(r.trash);
+                    showBody();
+                    m_view->expandAll();
+                }
+                updateButtons();
+                if (changes)
+                    emit libraryChanged();
+            });
+    watcher->setFuture(
+        QtConcurrent::run(loadLibrary, m_target, change.trash, change.restore, change.emptyTrash));
+}
+
+void LibraryPage::showError(const QString& message) {
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+void LibraryPage::showBody() {
+    const int inTrash = static_cast<int>(m_trashModel->documents().size());
+    m_trashButton->setText(inTrash > 0 ? tr("Trash (%1)").arg(inTrash) : tr("Trash"));
+    m_trashNote->setText(
+        inTrash > 0 ? tr("%n document(s) removed from the library. They are kept with their "
+                         "passages and embeddings for %1 days after their removal, then deleted.",
+                         nullptr, inTrash)
+                          .arg(DocumentTrash::keepDays(QSettings()))
+                    : tr("The trash is empty."));
+    if (m_showingTrash)
+        m_body->setCurrentIndex(2);
+    else
         m_body->setCurrentIndex(m_model->documentCount() > 0 ? 1 : 0);
-        m_view->expandAll();
-        updateButtons();
-    });
-    watcher->setFuture(QtConcurrent::run(loadLibrary, m_target, QList<qint64>()));
+}
+
+void LibraryPage::showTrash(bool show) {
+    m_showingTrash = show;
+    if (m_trashButton->isChecked() != show)
+        m_trashButton->setChecked(show);
+    showBody();
+    updateButtons();
 }
 
 void LibraryPage::onImportStarted() {
@@ -318,6 +455,8 @@ void LibraryPage::updateButtons() {
         anyDocument = anyDocument || i.data(LibraryModel::DocumentIdRole).toLongLong() > 0;
     m_showInFolder->setEnabled(anyDocument);
     m_delete->setEnabled(anyDocument);
+    m_restore->setEnabled(m_trashView->selectionModel()->hasSelection());
+    m_emptyTrash->setEnabled(!m_trashModel->documents().isEmpty());
 }
 
 void LibraryPage::showSelectedInFolder() {
@@ -339,34 +478,51 @@ void LibraryPage::deleteSelected() {
     }
     if (ids.isEmpty() || !m_haveTarget)
         return;
-    auto* confirm = new QMessageBox(QMessageBox::Warning, tr("Delete documents"),
-                                    tr("Delete %n document(s) from the library? Their passages and "
-                                       "embeddings are removed too; the files stay on disk.",
-                                       nullptr, int(ids.size())),
-                                    QMessageBox::Cancel, this);
+    auto* confirm = new QMessageBox(
+        QMessageBox::Question, tr("Delete documents"),
+        tr("Move %n document(s) to the trash? Their passages and embeddings go with them and "
+           "can be restored from the Trash for %1 days; the files stay on disk.",
+           nullptr, int(ids.size()))
+            .arg(DocumentTrash::keepDays(QSettings())),
+        QMessageBox::Cancel, this);
     confirm->setObjectName(QStringLiteral("deleteConfirmation"));
-    QPushButton* yes = confirm->addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    QPushButton* yes = confirm->addButton(tr("Move to Trash"), QMessageBox::DestructiveRole);
     yes->setObjectName(QStringLiteral("confirmDeleteButton"));
     confirm->setDefaultButton(QMessageBox::Cancel);
     confirm->setAttribute(Qt::WA_DeleteOnClose);
     connect(confirm, &QMessageBox::buttonClicked, this, [this, ids, yes](QAbstractButton* b) {
-        if (b != yes)
-            return;
-        const int generation = ++m_loadGeneration;
-        auto* watcher = new QFutureWatcher<LoadResult>(this);
-        connect(watcher, &QFutureWatcher<LoadResult>::finished, this,
-                [this, watcher, generation]() {
-                    watcher->deleteLater();
-                    const LoadResult r = watcher->result();
-                    if (generation == m_loadGeneration && r.error.isEmpty()) {
-                        m_model->setLibrary(r.collections);
-                        m_body->setCurrentIndex(m_model->documentCount() > 0 ? 1 : 0);
-                        m_view->expandAll();
-                    }
-                    updateButtons();
-                    emit libraryChanged();
-                });
-        watcher->setFuture(QtConcurrent::run(loadLibrary, m_target, ids));
+        if (b == yes)
+            load({ids, {}, false});
+    });
+    confirm->open();
+}
+
+void LibraryPage::restoreSelected() {
+    QList<qint64> ids;
+    for (const QModelIndex& i : m_trashView->selectionModel()->selectedRows())
+        ids.append(m_trashProxy->mapToSource(i).data(TrashModel::DocumentIdRole).toLongLong());
+    if (!ids.isEmpty())
+        load({{}, ids, false});
+}
+
+void LibraryPage::emptyTrash() {
+    const int count = static_cast<int>(m_trashModel->documents().size());
+    if (count == 0)
+        return;
+    auto* confirm = new QMessageBox(
+        QMessageBox::Warning, tr("Empty the trash"),
+        tr("Delete the %n document(s) in the trash for good, with their passages and "
+           "embeddings? This cannot be undone; the files on disk are not touched.",
+           nullptr, count),
+        QMessageBox::Cancel, this);
+    confirm->setObjectName(QStringLiteral("emptyTrashConfirmation"));
+    QPushButton* yes = confirm->addButton(tr("Empty Trash"), QMessageBox::DestructiveRole);
+    yes->setObjectName(QStringLiteral("confirmEmptyTrashButton"));
+    confirm->setDefaultButton(QMessageBox::Cancel);
+    confirm->setAttribute(Qt::WA_DeleteOnClose);
+    connect(confirm, &QMessageBox::buttonClicked, this, [this, yes](QAbstractButton* b) {
+        if (b == yes)
+            load({{}, {}, true});
     });
     confirm->open();
 }

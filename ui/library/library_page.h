@@ -24,10 +24,12 @@ struct ImportSummary;
 class BackgroundImport;
 class EmptyState;
 class LibraryModel;
+class TrashModel;
 
 // The library: counts, the collections and documents stored (sortable, filterable, with "Show
-// in folder" and Delete), and the progress and per-file results of the running import. All
-// database work runs on worker threads; this page only renders.
+// in folder" and Delete, which moves documents to the trash), the Trash (Restore, Empty), and the
+// progress and per-file results of the running import. All database work runs on worker
+// threads; this page only renders, and shows every failure of that work.
 class LibraryPage : public QWidget {
     Q_OBJECT
 public:
@@ -44,6 +46,9 @@ public:
     void reload();
 
     LibraryModel* model() const { return m_model; }
+    TrashModel* trashModel() const { return m_trashModel; }
+    // Between the documents and the trash.
+    void showTrash(bool show);
 
 signals:
     void libraryChanged(); // after an import or a delete: counts elsewhere may be stale
@@ -56,9 +61,15 @@ private:
     void onImportFinished(const ImportSummary& s);
     void showSelectedInFolder();
     void deleteSelected();
+    void restoreSelected();
+    void emptyTrash();
     void updateButtons();
     void flushResults();
     QList<QModelIndex> selectedSourceRows() const;
+    struct Change; // what a load does to the library first
+    void load(const Change& change);
+    void showBody();
+    void showError(const QString& message);
 
     EmptyState* m_empty = nullptr;
     QWidget* m_summary = nullptr;
@@ -74,6 +85,16 @@ private:
     QSortFilterProxyModel* m_proxy = nullptr;
     QPushButton* m_showInFolder = nullptr;
     QPushButton* m_delete = nullptr;
+    QLabel* m_error = nullptr;
+
+    QPushButton* m_trashButton = nullptr;
+    QTreeView* m_trashView = nullptr;
+    TrashModel* m_trashModel = nullptr;
+    QSortFilterProxyModel* m_trashProxy = nullptr;
+    QPushButton* m_restore = nullptr;
+    QPushButton* m_emptyTrash = nullptr;
+    QLabel* m_trashNote = nullptr;
+    bool m_showingTrash = false;
 
     QWidget* m_importPanel = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -2,6 +2,7 @@
 
 #include "core/db/database_status.h"
 #include "core/session/database_session.h"
+#include "ui/common/plain_tool_tip.h"
 
 #include <QHBoxLayout>
 #include <QIcon>
@@ -109,7 +110,7 @@ void DatabaseStatusWidget::setMessage(const QString& text, bool error) {
     // libpq messages span several lines; the status bar has one.
     const QString oneLine = text.simplified();
     m_label->setText(oneLine);
-    m_label->setToolTip(text);
+    m_label->setToolTip(plainToolTip(text));
     m_label->setStyleSheet(error ? QStringLiteral("color: #c62828;") : QString());
     m_label->setProperty("error", error);
     // An error carries its fix ("check the host and port…"): wrap rather than cut it off.

@@ -20,6 +20,7 @@ ImportStatusWidget::ImportStatusWidget(BackgroundImport* import, QWidget* parent
     m_bar->setTextVisible(false);
     m_text = new QLabel(this);
     m_text->setObjectName(QStringLiteral("statusImportText"));
+    m_text->setTextFormat(Qt::PlainText); // what an import says may name its files
     m_cancel = new QToolButton(this);
     m_cancel->setObjectName(QStringLiteral("statusCancelImport"));
     m_cancel->setText(tr("Cancel"));

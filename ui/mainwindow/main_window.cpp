@@ -2,6 +2,7 @@
 
 #include "core/db/database_status.h"
 #include "core/ingest/background_import.h"
+#include "core/ingest/document_trash.h"
 #include "core/ingest/folder_watcher.h"
 #include "core/ingest/import_settings.h"
 #include "core/jobs/background_worker.h"
@@ -26,9 +27,13 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QIcon>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -79,6 +84,8 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
                 m_import->setSettings(ImportSettings::load(QSettings()));
                 m_import->start({root}, collection, true);
             });
+    connect(m_import, &BackgroundImport::finished, this,
+            [this](const ImportSummary& s) { onRescanReport(s.removalRefusals, s.heldRemovals); });
     buildPages();
     buildActions();
     buildMenus();
@@ -121,6 +128,28 @@ void MainWindow::setBackgroundWorker(BackgroundWorker* worker) {
         m_workerConninfo = conninfo;
         worker->start(conninfo);
     });
+    // A rescan run by the worker's job runner (on this machine: it runs only this machine's
+    // rescans) reports what it refused or held back like the watcher's own rescans.
+    connect(worker, &BackgroundWorker::jobNeedsAttention, this,
+            [this](const QString& job, const QString& status, const QString& error,
+                   const QJsonObject& details) {
+                QList<HeldRemoval> held;
+                for (const QJsonValue& v : details.value(QStringLiteral("held")).toArray()) {
+                    const QJsonObject o = v.toObject();
+                    HeldRemoval h;
+                    h.collection = o.value(QStringLiteral("collection")).toString();
+                    for (const QJsonValue& root : o.value(QStringLiteral("roots")).toArray())
+                        h.roots.append(root.toString());
+                    h.documents = o.value(QStringLiteral("documents")).toInt();
+                    h.inCollection = o.value(QStringLiteral("in_collection")).toInteger();
+                    h.reason = o.value(QStringLiteral("reason")).toString();
+                    held.append(h);
+                }
+                if (!error.isEmpty() && status != QLatin1String("needs_confirmation"))
+                    statusBar()->showMessage(tr("Job \"%1\" %2: %3").arg(job, status, error),
+                                             30000);
+                askAboutHeldRemovals(held);
+            });
     auto* status = new WorkerStatusWidget(worker, this);
     connect(status, &WorkerStatusWidget::retryRequested, this, [this, worker]() {
         if (!m_workerConninfo.isEmpty())
@@ -345,7 +374,56 @@ void MainWindow::watchFolder(const QString& path) {
         settings.setValue(kWatchFoldersKey, watched);
     }
     m_watcher->watch(QFileInfo(dir).fileName(), dir);
-    importPaths({dir});
+    if (m_session->state() != DatabaseSession::State::Open) {
+        importPaths({dir}); // says why it cannot
+        return;
+    }
+    // As every rescan of it will: the folder's identity is recorded from this first look.
+    m_import->setSettings(ImportSettings::load(QSettings()));
+    m_import->start({dir}, {}, true);
+    showPage(Page::Library);
+}
+
+void MainWindow::onRescanReport(const QList<RemovalRefusal>& refused,
+                                const QList<HeldRemoval>& held) {
+    if (!refused.isEmpty()) {
+        QStringList lines;
+        for (const RemovalRefusal& r : refused)
+            lines.append(tr("%1: %2").arg(r.root, r.reason));
+        statusBar()->showMessage(tr("Nothing was removed under %1").arg(lines.join(tr("; "))),
+                                 30000);
+    }
+    askAboutHeldRemovals(held);
+}
+
+void MainWindow::askAboutHeldRemovals(const QList<HeldRemoval>& held) {
+    if (held.isEmpty() || m_removalQuestion)
+        return; // the next rescan asks again
+    const HeldRemoval h = held.first();
+    auto* box = new QMessageBox(
+        QMessageBox::Question, tr("Move documents to the trash?"),
+        tr("%n document(s) of the collection \"%1\" have no file any more in %2.", nullptr,
+           h.documents)
+                .arg(h.collection, h.roots.join(tr(", "))) +
+            QStringLiteral("\n\n") + h.reason + QStringLiteral("\n\n") +
+            tr("Quiver removed nothing. Move them to the trash? They can be restored from the "
+               "Library's Trash for %n day(s).",
+               nullptr, DocumentTrash::keepDays(QSettings())),
+        QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("massRemovalConfirmation"));
+    box->setTextFormat(Qt::PlainText); // collection names and paths
+    QPushButton* yes = box->addButton(tr("Move to Trash"), QMessageBox::DestructiveRole);
+    yes->setObjectName(QStringLiteral("confirmMassRemovalButton"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, h, yes](QAbstractButton* b) {
+        if (b != yes || m_session->state() != DatabaseSession::State::Open)
+            return;
+        m_import->setSettings(ImportSettings::load(QSettings()));
+        m_import->start(h.roots, h.collection, true, true);
+    });
+    m_removalQuestion = box;
+    box->open();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -1,9 +1,13 @@
 #pragma once
 
+#include "core/ingest/import_types.h"
+
 #include <QMainWindow>
+#include <QPointer>
 
 class QAction;
 class QListWidget;
+class QMessageBox;
 class QStackedWidget;
 
 namespace quiver {
@@ -41,7 +45,9 @@ public:
     void showImportFolderDialog();
     void showWatchFolderDialog();
     // Keeps a folder's collection in step with the folder: changes are re-imported, files
-    // deleted there are removed from the library. Remembered in the settings.
+    // deleted there move their documents to the trash (unless the folder looks unmounted,
+    // unreadable or replaced, or too much would go at once: then it asks). Remembered in the
+    // settings.
     void watchFolder(const QString& path);
     BackgroundImport* backgroundImport() const { return m_import; }
     // Starts the embedding worker on each database the session connects to, and shows its
@@ -63,6 +69,9 @@ private:
     void onStatus(const DatabaseStatus& status);
     void restoreWindowState();
     void saveWindowState() const;
+    // A rescan's outcome: refusals go to the status bar, held-back removals to a question.
+    void onRescanReport(const QList<RemovalRefusal>& refused, const QList<HeldRemoval>& held);
+    void askAboutHeldRemovals(const QList<HeldRemoval>& held);
 
     DatabaseSession* m_session = nullptr;
     QListWidget* m_sidebar = nullptr;
@@ -75,6 +84,7 @@ private:
     QString m_workerConninfo; // the connected database, for restarting the worker
     DropOverlay* m_dropOverlay = nullptr;
     FolderWatcher* m_watcher = nullptr;
+    QPointer<QMessageBox> m_removalQuestion; // at most one asked at a time
     QAction* m_watchFolderAction = nullptr;
     QAction* m_importFilesAction = nullptr;
     QAction* m_importFolderAction = nullptr;

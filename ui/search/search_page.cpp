@@ -62,6 +62,7 @@ SearchPage::SearchPage(QWidget* parent)
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("searchStatusLabel"));
+    m_status->setTextFormat(Qt::PlainText); // titles and paths of documents
     m_status->setForegroundRole(QPalette::PlaceholderText);
     m_status->setWordWrap(true);
 

@@ -58,6 +58,7 @@ QString privateDataDir() {
 QLabel* makeErrorLabel(const QString& objectName, QWidget* parent) {
     auto* label = new QLabel(parent);
     label->setObjectName(objectName);
+    label->setTextFormat(Qt::PlainText); // server messages
     label->setWordWrap(true);
     label->setStyleSheet(QStringLiteral("color: #c62828;"));
     label->hide();

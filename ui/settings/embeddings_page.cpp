@@ -1,6 +1,8 @@
 #include "ui/settings/embeddings_page.h"
 
+#include "core/embed/approved_origins.h"
 #include "core/embed/profile_service.h"
+#include "ui/settings/origin_approval_box.h"
 #include "ui/settings/profile_editor_dialog.h"
 #include "ui/settings/profile_list_model.h"
 
@@ -37,6 +39,8 @@ EmbeddingsPage::EmbeddingsPage(const DatabaseTarget& target, QWidget* parent)
     m_remove = button("removeProfileButton", tr("&Remove"));
     m_default = button("defaultProfileButton", tr("Make &default"));
     m_test = button("testProfileButton", tr("&Test"));
+    m_approve = button("approveOriginButton", tr("A&pprove address…"));
+    m_approve->setToolTip(tr("Let the stored API key go to the profile's current address"));
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("embeddingsStatusLabel"));
     m_status->setWordWrap(true);
@@ -44,7 +48,7 @@ EmbeddingsPage::EmbeddingsPage(const DatabaseTarget& target, QWidget* parent)
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {m_add, m_edit, m_remove, m_default, m_test})
+    for (QPushButton* b : {m_add, m_edit, m_remove, m_default, m_test, m_approve})
         buttons->addWidget(b);
     buttons->addStretch(1);
     auto* layout = new QVBoxLayout(this);
@@ -59,15 +63,17 @@ EmbeddingsPage::EmbeddingsPage(const DatabaseTarget& target, QWidget* parent)
     connect(m_remove, &QPushButton::clicked, this, &EmbeddingsPage::removeProfile);
     connect(m_default, &QPushButton::clicked, this, &EmbeddingsPage::makeDefault);
     connect(m_test, &QPushButton::clicked, this, &EmbeddingsPage::testProfile);
+    connect(m_approve, &QPushButton::clicked, this, &EmbeddingsPage::approveOrigin);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &EmbeddingsPage::updateButtons);
 
     connect(m_service, &ProfileService::profilesLoaded, this,
-            [this](const QList<EmbeddingProfile>& profiles, const QList<bool>& keys) {
+            [this](const QList<EmbeddingProfile>& profiles, const QList<bool>& keys,
+                   const QStringList& origins) {
                 const QString keep =
                     m_selectAfterLoad.isEmpty() ? selectedName() : m_selectAfterLoad;
                 m_selectAfterLoad.clear();
-                m_model->setProfiles(profiles, keys);
+                m_model->setProfiles(profiles, keys, origins);
                 const int row = m_model->rowOf(keep);
                 if (row >= 0)
                     m_view->selectRow(row);
@@ -77,6 +83,10 @@ EmbeddingsPage::EmbeddingsPage(const DatabaseTarget& target, QWidget* parent)
     connect(m_service, &ProfileService::keyStored, this, [this](const QString& name) {
         setStatus(tr("The API key of %1 is stored in the keychain.").arg(name));
     });
+    connect(m_service, &ProfileService::originApproved, this,
+            [this](const QString& name, const QString& origin) {
+                setStatus(tr("The API key of %1 may now be sent to %2.").arg(name, origin));
+            });
     connect(m_service, &ProfileService::tested, this,
             [this](const QString& name, int dims, qint64 ms) {
                 m_test->setEnabled(true);
@@ -111,6 +121,7 @@ void EmbeddingsPage::updateButtons() {
     m_remove->setEnabled(selected);
     m_default->setEnabled(selected);
     m_test->setEnabled(selected);
+    m_approve->setEnabled(selected && m_model->needsApprovalAt(m_model->rowOf(selectedName())));
 }
 
 void EmbeddingsPage::addProfile() {
@@ -130,14 +141,20 @@ void EmbeddingsPage::openEditor(int row) {
                  : EmbeddingProfile::withDefaults(QString(), EmbeddingProfile::Kind::OpenAi);
     auto* dialog = new ProfileEditorDialog(start, m_model->keyStoredAt(row), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog]() {
+    const QString typedFrom = existing ? existing->effectiveBaseUrl() : QString();
+    connect(dialog, &QDialog::accepted, this, [this, dialog, typedFrom]() {
         const EmbeddingProfile p = dialog->profile();
         m_selectAfterLoad = p.name;
         setStatus(tr("Saving %1…").arg(p.name));
         m_service->save(p);
+        // Both run after the save, on the same thread. The address approved is the one in the
+        // dialog, which the user saw or typed; never one read back from the database.
         const QString key = dialog->newKey();
         if (!key.isEmpty())
-            m_service->storeKey(p.name, key); // runs after the save, on the same thread
+            m_service->storeKey(p.name, key, p.origin());
+        else if (p.acceptsKey() && p.effectiveBaseUrl() != typedFrom &&
+                 ApprovedOrigins::refusal(p).isEmpty())
+            m_service->approveOrigin(p.name, p.origin()); // an address typed here
     });
     dialog->open();
 }
@@ -156,6 +173,21 @@ void EmbeddingsPage::makeDefault() {
         return;
     m_selectAfterLoad = name;
     m_service->setDefault(name);
+}
+
+void EmbeddingsPage::approveOrigin() {
+    const int row = m_model->rowOf(selectedName());
+    const EmbeddingProfile* p = m_model->profileAt(row);
+    if (!p || !m_model->needsApprovalAt(row))
+        return;
+    auto* box = new OriginApprovalBox(p->name, p->origin(), this);
+    connect(box, &OriginApprovalBox::approved, this,
+            [this](const QString& name, const QString& origin) {
+                m_selectAfterLoad = name;
+                setStatus(tr("Approving %1 for %2…").arg(origin, name));
+                m_service->approveOrigin(name, origin);
+            });
+    box->open();
 }
 
 void EmbeddingsPage::testProfile() {

@@ -13,8 +13,10 @@ class ProfileListModel;
 class ProfileService;
 
 // Settings ▸ Embeddings: the profiles of the database in use, with add / edit / remove / make
-// default, and a Test button that embeds one sentence and reports dimensions and latency or
-// the server's exact error. All work runs on ProfileService's thread.
+// default, a Test button that embeds one sentence and reports dimensions and latency or the
+// server's exact error, and Approve address for a profile whose key is stored but whose address
+// (changed in the database) this machine has not approved. All work runs on ProfileService's
+// thread.
 class EmbeddingsPage : public QWidget {
     Q_OBJECT
 public:
@@ -34,6 +36,7 @@ private:
     void removeProfile();
     void makeDefault();
     void testProfile();
+    void approveOrigin();
     QString selectedName() const;
     void setStatus(const QString& text);
     void updateButtons();
@@ -46,6 +49,7 @@ private:
     QPushButton* m_remove = nullptr;
     QPushButton* m_default = nullptr;
     QPushButton* m_test = nullptr;
+    QPushButton* m_approve = nullptr;
     QLabel* m_status = nullptr;
     QString m_selectAfterLoad;
 };

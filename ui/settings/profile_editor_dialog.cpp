@@ -1,5 +1,7 @@
 #include "ui/settings/profile_editor_dialog.h"
 
+#include "core/embed/approved_origins.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -86,7 +88,7 @@ ProfileEditorDialog::ProfileEditorDialog(const EmbeddingProfile& profile, bool k
     layout->addWidget(buttons);
 
     connect(m_kind, &QComboBox::currentIndexChanged, this, &ProfileEditorDialog::kindChanged);
-    for (QLineEdit* e : {m_name, m_baseUrl, m_model})
+    for (QLineEdit* e : {m_name, m_baseUrl, m_model, m_key})
         connect(e, &QLineEdit::textChanged, this, &ProfileEditorDialog::validate);
     for (QSpinBox* s : {m_dimensions, m_batch, m_concurrency, m_rpm, m_tpm})
         connect(s, &QSpinBox::valueChanged, this, &ProfileEditorDialog::validate);
@@ -103,7 +105,11 @@ void ProfileEditorDialog::kindChanged() {
 }
 
 void ProfileEditorDialog::validate() {
-    const QString problem = profile().validate();
+    const EmbeddingProfile p = profile();
+    QString problem = p.validate();
+    // A key typed here would be refused on its way out: say so now.
+    if (problem.isEmpty() && !newKey().isEmpty())
+        problem = ApprovedOrigins::refusal(p);
     m_problem->setText(problem);
     m_ok->setEnabled(problem.isEmpty());
 }

@@ -1,14 +1,20 @@
 #include "ui/settings/profile_list_model.h"
 
+#include "ui/common/plain_tool_tip.h"
+
 namespace quiver {
 
 void ProfileListModel::setProfiles(const QList<EmbeddingProfile>& profiles,
-                                   const QList<bool>& keyStored) {
+                                   const QList<bool>& keyStored,
+                                   const QStringList& approvedOrigins) {
     beginResetModel();
     m_profiles = profiles;
     m_keyStored = keyStored;
     while (m_keyStored.size() < m_profiles.size())
         m_keyStored << false;
+    m_approvedOrigins = approvedOrigins;
+    while (m_approvedOrigins.size() < m_profiles.size())
+        m_approvedOrigins << QString();
     endResetModel();
 }
 
@@ -18,6 +24,11 @@ const EmbeddingProfile* ProfileListModel::profileAt(int row) const {
 
 bool ProfileListModel::keyStoredAt(int row) const {
     return row >= 0 && row < m_keyStored.size() && m_keyStored[row];
+}
+
+bool ProfileListModel::needsApprovalAt(int row) const {
+    const EmbeddingProfile* p = profileAt(row);
+    return p && p->acceptsKey() && keyStoredAt(row) && m_approvedOrigins.value(row) != p->origin();
 }
 
 int ProfileListModel::rowOf(const QString& name) const {
@@ -41,7 +52,15 @@ QVariant ProfileListModel::data(const QModelIndex& index, int role) const {
         return {};
     const EmbeddingProfile& p = m_profiles[index.row()];
     if (role == Qt::ToolTipRole && index.column() == Model && p.isRemote())
-        return p.effectiveBaseUrl();
+        return plainToolTip(p.effectiveBaseUrl());
+    if (role == Qt::ToolTipRole && index.column() == Key && keyStoredAt(index.row()))
+        return needsApprovalAt(index.row())
+                   ? tr("The key is not sent to %1 until you approve that address (approved: "
+                        "%2)")
+                         .arg(p.origin(), m_approvedOrigins.value(index.row()).isEmpty()
+                                              ? tr("none")
+                                              : m_approvedOrigins.value(index.row()))
+                   : tr("The key is sent only to %1").arg(p.origin());
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -57,6 +76,8 @@ QVariant ProfileListModel::data(const QModelIndex& index, int role) const {
         if (!p.acceptsKey())
             return tr("not needed");
         // Never the key itself: only whether the keychain holds one.
+        if (needsApprovalAt(index.row()))
+            return tr("stored, new address not approved");
         return keyStoredAt(index.row()) ? tr("stored") : tr("none");
     case Default:
         return p.isDefault ? tr("default") : QString();

@@ -4,6 +4,7 @@
 
 #include <QAbstractTableModel>
 #include <QList>
+#include <QStringList>
 
 namespace quiver {
 
@@ -15,9 +16,13 @@ public:
 
     using QAbstractTableModel::QAbstractTableModel;
 
-    void setProfiles(const QList<EmbeddingProfile>& profiles, const QList<bool>& keyStored);
+    // approvedOrigins[i]: the origin this machine approved for profiles[i]'s key (empty: none).
+    void setProfiles(const QList<EmbeddingProfile>& profiles, const QList<bool>& keyStored,
+                     const QStringList& approvedOrigins = {});
     const EmbeddingProfile* profileAt(int row) const;
     bool keyStoredAt(int row) const;
+    // A key is stored, but the profile's address is not the one approved for it.
+    bool needsApprovalAt(int row) const;
     int rowOf(const QString& name) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -29,6 +34,7 @@ public:
 private:
     QList<EmbeddingProfile> m_profiles;
     QList<bool> m_keyStored;
+    QStringList m_approvedOrigins;
 };
 
 } // namespace quiver

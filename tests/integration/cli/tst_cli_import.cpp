@@ -36,6 +36,7 @@ private slots:
     void jsonIsOneObjectPerFile();
     void fillsTheKeywordIndexUnlessAsked();
     void usageErrors();
+    void fileNamesCannotDriveTheTerminal();
 };
 
 void TestCliImport::importPrintsALinePerFileAndExitsByOutcome() {
@@ -168,5 +169,28 @@ void TestCliImport::usageErrors() {
     QCOMPARE(r.exitCode, 2);
 }
 
-QTEST_GUILESS_MAIN(TestCliImport)
+// A file name with a newline, an escape sequence and a bidi override is printed escaped: one
+// line per file, nothing the terminal would act on.
+void TestCliImport::fileNamesCannotDriveTheTerminal() {
+    const QString conninfo = TestPostgres::instance().createDatabase(QStringLiteral("cliesc"));
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("Odd"));
+    QVERIFY(QDir().mkpath(dir));
+    const QString name = QStringLiteral("evil\nfake.txt: imported\x1b[2J\u202ertl.txt");
+    write(dir + QLatin1Char('/') + name, "Some text in an oddly named file.");
+    const auto r = runCli({QStringLiteral("--db"), conninfo, QStringLiteral("import"), dir},
+                          cleanEnv(tmp.filePath(QStringLiteral("home"))));
+    QCOMPARE(r.exitCode, 0);
+    const QString out = QString::fromUtf8(r.out);
+    QVERIFY2(out.contains(dir + QStringLiteral("/evil\\nfake.txt: imported\\x1b[2J\\u202ertl.txt: "
+                                               "imported as text")),
+             qPrintable(out));
+    QVERIFY(!r.out.contains('\x1b'));
+    QVERIFY(!out.contains(QChar(0x202e)));
+    // The file's line and the summary: no line of its own for the name's second half.
+    QCOMPARE(out.trimmed().split(QLatin1Char('\n')).filter(QLatin1String("fake.txt")).size(), 1);
+    TestPostgres::instance().dropDatabase(conninfo);
+}
+
+QTEST_MAIN(TestCliImport)
 #include "tst_cli_import.moc"

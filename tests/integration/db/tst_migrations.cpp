@@ -53,7 +53,10 @@ const QStringList kTables{QStringLiteral("schema_version"),
                           QStringLiteral("chunk_log"),
                           QStringLiteral("chunk_log_pruned"),
                           QStringLiteral("embedding_deletions_pruned"),
-                          QStringLiteral("embedding_deletions")};
+                          QStringLiteral("embedding_deletions"),
+                          QStringLiteral("trash_documents"),
+                          QStringLiteral("trash_chunks"),
+                          QStringLiteral("trash_embeddings")};
 
 } // namespace
 

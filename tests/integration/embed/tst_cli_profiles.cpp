@@ -23,7 +23,9 @@ using quiver::test::TestPostgres;
 namespace {
 
 QProcessEnvironment noKeychain() {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Settings of the test's own: `profile add` and `key approve` write approved addresses.
+    static const QTemporaryDir home;
+    QProcessEnvironment env = quiver::test::isolatedEnvironment(home.path());
     env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
     env.remove(QStringLiteral("DISPLAY"));
     env.remove(QStringLiteral("QUIVER_API_KEY"));

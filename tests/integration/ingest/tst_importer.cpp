@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <unistd.h>
+
 using namespace quiver;
 using namespace quiver::test;
 namespace fx = quiver::test::fixtures;
@@ -61,6 +63,7 @@ private slots:
     void progressMovesInsideOneSlowFile();
     void fileDeletedBeforeItIsRead();
     void watchModeRemovesDocumentsOfDeletedFiles();
+    void unreadableFolderKeepsItsDocuments();
 };
 
 void TestImporter::importsEveryFormat() {
@@ -503,6 +506,52 @@ void TestImporter::watchModeRemovesDocumentsOfDeletedFiles() {
     QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.documents WHERE path = $1"),
                       {tmp.filePath(QStringLiteral("outside.txt"))}),
              1);
+}
+
+void TestImporter::unreadableFolderKeepsItsDocuments() {
+    // Runs as an unprivileged user (ctest: UNPRIVILEGED): root reads any folder.
+    if (::geteuid() == 0)
+        QFAIL("run unprivileged (tests/harness/as_unprivileged.sh): as root no folder is "
+              "unreadable");
+    ImportDatabase db;
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("Shared"));
+    const QString locked = dir + QStringLiteral("/locked");
+    QVERIFY(QDir().mkpath(locked));
+    QVERIFY(fx::writeFile(dir + QStringLiteral("/open.txt"), "open words"));
+    QVERIFY(fx::writeFile(dir + QStringLiteral("/gone.txt"), "soon deleted"));
+    QVERIFY(fx::writeFile(locked + QStringLiteral("/one.txt"), "first locked words"));
+    QVERIFY(fx::writeFile(locked + QStringLiteral("/two.txt"), "second locked words"));
+    Importer importer(db.conn, {});
+    QCOMPARE(importer.run({{dir}, {}, true}).imported, 4);
+    QVERIFY(QFile::remove(dir + QStringLiteral("/gone.txt")));
+
+    // A subfolder that cannot be read says nothing of its files: they are kept, and why is said.
+    const auto rw = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+    QVERIFY(QFile::setPermissions(locked, QFileDevice::Permissions{}));
+    const ImportSummary s = importer.run({{dir}, {}, true});
+    QVERIFY(QFile::setPermissions(locked, rw));
+    QCOMPARE(s.removed, 1); // gone.txt, which really is gone
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.documents WHERE "
+                                     "starts_with(path, $1)"),
+                      {locked + QLatin1Char('/')}),
+             2);
+    QCOMPARE(s.removalRefusals.size(), 1);
+    QCOMPARE(s.removalRefusals.first().root, locked);
+    QVERIFY2(s.removalRefusals.first().reason.contains(QLatin1String("2 document(s) were kept")),
+             qPrintable(s.removalRefusals.first().reason));
+
+    // The root itself unreadable: nothing under it is removed.
+    QVERIFY(QFile::remove(dir + QStringLiteral("/open.txt")));
+    QVERIFY(QFile::setPermissions(dir, QFileDevice::Permissions{}));
+    const ImportSummary root = importer.run({{dir}, {}, true});
+    QVERIFY(QFile::setPermissions(dir, rw));
+    QCOMPARE(root.removed, 0);
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 3);
+    QCOMPARE(root.removalRefusals.size(), 1);
+    QVERIFY2(root.removalRefusals.first().reason.contains(QLatin1String("cannot be read")),
+             qPrintable(root.removalRefusals.first().reason));
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.trash_documents")), 1);
 }
 
 QTEST_MAIN(TestImporter)

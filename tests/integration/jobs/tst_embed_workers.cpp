@@ -41,6 +41,8 @@ private slots:
     void newChunksAreEmbeddedWithinTwoSeconds();
     void pausedJobIsLeftAlone();
     void slowProviderKeepsTheLease();
+    void refusalOfTheRequestStopsAfterOneRequest();
+    void vectorsOfAnotherLengthStopTheRun();
 
 private:
     QString model();
@@ -49,7 +51,26 @@ private:
     QString m_conninfo;
     std::optional<PgConnection> m_conn;
     std::unique_ptr<FakeEmbeddingsServer> m_server;
+    // Adds the fake profile and approves its address for the key file, as a server's user does.
+    void addProfile(int batch, int concurrency, int maxRetries = 2) {
+        test::addFakeProfile(*m_conn, m_server->baseUrl(), batch, concurrency, maxRetries);
+        const QByteArray problem = test::approveKeyOrigin(m_conninfo, QStringLiteral("fake"));
+        QVERIFY2(problem.isEmpty(), problem.constData());
+    }
+
+    // `worker --profile fake --once` with the key file, run to its end.
+    std::unique_ptr<QProcess> runOnce() {
+        auto w = test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
+                                                QStringLiteral("--once"),
+                                                QStringLiteral("--api-key-file"), m_keyFile});
+        if (!w->waitForFinished(120000))
+            w->kill();
+        w->waitForFinished();
+        return w;
+    }
+
     QTemporaryDir m_dir;
+    QTemporaryDir m_home;
     QString m_keyFile;
 };
 
@@ -62,6 +83,9 @@ void TestEmbedWorkers::init() {
     m_server = std::make_unique<FakeEmbeddingsServer>(config);
     QVERIFY(m_dir.isValid());
     m_keyFile = test::writeKeyFile(m_dir, kKey);
+    // The workers' settings (where approvals live) are the test's, never the user's.
+    QVERIFY(m_home.isValid());
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("config"))));
 }
 
 void TestEmbedWorkers::cleanup() {
@@ -76,7 +100,7 @@ QString TestEmbedWorkers::model() {
 
 void TestEmbedWorkers::threeWorkersShareTenThousandChunks() {
     constexpr int kChunks = 10000;
-    test::addFakeProfile(*m_conn, m_server->baseUrl(), 100, 2);
+    addProfile(100, 2);
     test::insertChunks(*m_conn, kChunks);
     std::vector<std::unique_ptr<QProcess>> workers;
     for (int i = 0; i < 3; ++i) {
@@ -128,7 +152,7 @@ void TestEmbedWorkers::killedWorkersChunksAreFinishedByAnother() {
     config.requiredKey = QString::fromLatin1(kKey);
     config.latencyMs = 400;
     m_server->setConfig(config);
-    test::addFakeProfile(*m_conn, m_server->baseUrl(), 20, 1);
+    addProfile(20, 1);
     test::insertChunks(*m_conn, kChunks);
     auto victim = test::startWorker(
         m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"), QStringLiteral("--lease"),
@@ -176,7 +200,7 @@ void TestEmbedWorkers::faultsSlowTheJobAndOneBadInputFailsAlone() {
     config.retryAfterSeconds = 0;
     config.rejectMarker = QStringLiteral("POISON");
     m_server->setConfig(config);
-    test::addFakeProfile(*m_conn, m_server->baseUrl(), 50, 1, 1);
+    addProfile(50, 1, 1);
     test::insertChunks(*m_conn, kChunks);
     m_conn->exec(QStringLiteral("UPDATE quiver.chunks SET text = text || ' POISON', sha256 = NULL "
                                 "WHERE ordinal = 123"));
@@ -224,7 +248,7 @@ void TestEmbedWorkers::newChunksAreEmbeddedWithinTwoSeconds() {
     config.requiredKey = QString::fromLatin1(kKey);
     config.latencyMs = 10;
     m_server->setConfig(config);
-    test::addFakeProfile(*m_conn, m_server->baseUrl(), 64, 1);
+    addProfile(64, 1);
     auto worker =
         test::startWorker(m_conninfo, {QStringLiteral("--profile"), QStringLiteral("fake"),
                                        QStringLiteral("--api-key-file"), m_keyFile});
@@ -259,7 +283,7 @@ void TestEmbedWorkers::newChunksAreEmbeddedWithinTwoSeconds() {
 }
 
 void TestEmbedWorkers::pausedJobIsLeftAlone() {
-    test::addFakeProfile(*m_conn, m_server->baseUrl(), 50, 1);
+    addProfile(50, 1);
     test::insertChunks(*m_conn, 20);
     JobRepository jobs(*m_conn);
     const Job job = jobs.embedJobFor(QStringLiteral("fake"));
@@ -288,7 +312,7 @@ void TestEmbedWorkers::slowProviderKeepsTheLease() {
     config.requiredKey = QString::fromLatin1(kKey);
     config.latencyMs = 2500;
     m_server->setConfig(config);
-    test::addFakeProfile(*m_conn, m_server->baseUrl(), 10, 1);
+    addProfile(10, 1);
     test::insertChunks(*m_conn, 10);
     const QStringList args{QStringLiteral("--profile"),
                            QStringLiteral("fake"),
@@ -310,6 +334,57 @@ void TestEmbedWorkers::slowProviderKeepsTheLease() {
     for (auto it = stats.inputCounts.cbegin(); it != stats.inputCounts.cend(); ++it)
         QCOMPARE(it.value(), 1);
     QCOMPARE(lastJson(*second).value(QStringLiteral("embedded")).toInteger(), 0);
+}
+
+// A 400 about the model (not about one input) ends the run after the one request, with the
+// server's reason, and fails no chunk: splitting the batch would only multiply the requests.
+void TestEmbedWorkers::refusalOfTheRequestStopsAfterOneRequest() {
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    config.rejectAllMessage = QStringLiteral("This model does not support specifying dimensions.");
+    m_server->setConfig(config);
+    addProfile(50, 1);
+    test::insertChunks(*m_conn, 300);
+    const auto worker = runOnce();
+    const QByteArray log = worker->readAllStandardError();
+    QCOMPARE(worker->exitCode(), 1);
+    QVERIFY2(log.contains("does not support specifying dimensions"), log.constData());
+    QCOMPARE(m_server->stats().requests, 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+    const QList<JobRun> runs = JobRepository(*m_conn).history(0);
+    QCOMPARE(runs.size(), 1);
+    QCOMPARE(runs.first().status, QStringLiteral("failed"));
+    QVERIFY(runs.first().error.contains(QStringLiteral("does not support specifying dimensions")));
+    QCOMPARE(runs.first().rowsFailed, 0);
+}
+
+// The provider starts answering with another length than the model's stored vectors (the
+// profile leaves the length to the model): nothing is written, and the run ends saying why.
+void TestEmbedWorkers::vectorsOfAnotherLengthStopTheRun() {
+    addProfile(20, 1);
+    m_conn->exec(QStringLiteral("UPDATE quiver.embedding_profiles SET dimensions = NULL "
+                                "WHERE name = 'fake'"));
+    test::insertChunks(*m_conn, 30);
+    const auto first = runOnce();
+    QVERIFY2(first->exitCode() == 0, first->readAllStandardError().constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE dimensions = 8")),
+             30);
+
+    FakeEmbeddingsServer::Config config;
+    config.requiredKey = QString::fromLatin1(kKey);
+    config.forcedDimensions = 12;
+    m_server->setConfig(config);
+    test::insertChunks(*m_conn, 30, QStringLiteral("later"));
+    const int before = m_server->stats().requests;
+    const auto second = runOnce();
+    const QByteArray log = second->readAllStandardError();
+    QCOMPARE(second->exitCode(), 1);
+    QVERIFY2(log.contains("refused to store a vector of 12 dimensions"), log.constData());
+    QVERIFY(log.contains("whose vectors have 8"));
+    QCOMPARE(m_server->stats().requests, before + 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 30);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
 }
 
 QTEST_GUILESS_MAIN(TestEmbedWorkers)

@@ -4,6 +4,7 @@
 #include "core/db/db_error.h"
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
+#include "core/embed/embedder.h"
 #include "core/jobs/embedding_queue.h"
 #include "core/jobs/job_repository.h"
 #include "core/jobs/worker_registry.h"
@@ -41,6 +42,7 @@ private slots:
     void claimsNeverOverlap();
     void expiredLeaseIsClaimableAgain();
     void writeNeedsTheClaim();
+    void vectorsOfAnotherLengthAreRefused();
     void identicalTextReusesTheEmbedding();
     void chunkThatKeepsFailingEndsFailed();
     void releaseGivesChunksBack();
@@ -105,6 +107,45 @@ void TestEmbeddingQueue::claimsNeverOverlap() {
     QVERIFY(a.claim(10, 60).isEmpty());
     QCOMPARE(a.backlog().claimed, 100);
     QCOMPARE(a.backlog().pending, 100);
+}
+
+// One model, one vector length: fixed by the profile's dimensions, else by the vectors stored.
+void TestEmbeddingQueue::vectorsOfAnotherLengthAreRefused() {
+    test::insertChunks(*m_conn, 6);
+    EmbeddingQueue q(*m_conn, kModel, QStringLiteral("w"));
+    const QList<qint64> first = idsOf(q.claim(2, 60));
+    QCOMPARE(q.write(first, vectorsFor(2)), 2); // three dimensions, the first ones stored
+    const QList<qint64> next = idsOf(q.claim(4, 60));
+    QCOMPARE(next.size(), 4);
+    const auto refused = [&](const std::vector<std::vector<float>>& vectors) {
+        try {
+            q.write(next, vectors);
+        } catch (const EmbedError& e) {
+            return e.kind() == EmbedError::Kind::BadResponse ? e.message() : QString();
+        }
+        return QString();
+    };
+    const std::vector<std::vector<float>> four(4, {0.5f, 0.5f, 0.5f, 0.5f});
+    QString message = refused(four);
+    QVERIFY2(message.contains(QStringLiteral("a vector of 4 dimensions for model test-model, "
+                                             "whose vectors have 3")),
+             qPrintable(message));
+    QVERIFY(message.contains(QStringLiteral("nothing was stored")));
+    std::vector<std::vector<float>> mixed = vectorsFor(4);
+    mixed[2] = {0.5f};
+    QVERIFY(refused(mixed).contains(QStringLiteral("a vector of 1 dimensions")));
+    QVERIFY(refused(std::vector<std::vector<float>>(4)).contains(QStringLiteral("of 0 dimen")));
+    // Nothing was written, and the claims are still this worker's: the right length goes in.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 2);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue "
+                                  "WHERE claimed_by = 'w'")),
+             4);
+    // The profile's dimensions come first: a profile of 4 takes 4 and refuses the stored 3.
+    q.expectDimensions(4);
+    QVERIFY(refused(vectorsFor(4)).contains(QStringLiteral("(the profile's dimensions)")));
+    QCOMPARE(q.write(next, four), 4);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE dimensions = 4")),
+             4);
 }
 
 void TestEmbeddingQueue::expiredLeaseIsClaimableAgain() {

@@ -8,6 +8,7 @@
 #include "core/embed/embedder_factory.h"
 #include "core/jobs/job_repository.h"
 #include "core/jobs/job_runner.h"
+#include "core/jobs/rescan_watched_job.h"
 #include "tests/harness/fake_embeddings_server.h"
 #include "tests/harness/snapshot_horizon.h"
 #include "tests/harness/test_postgres.h"
@@ -86,6 +87,7 @@ private:
 class TestJobRunner : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -98,8 +100,25 @@ private slots:
     void maxRuntimeStopsAReembedMidRequest();
     void failedRunIsRetriedAfterItsRetryPeriod();
     void jobsRunWakesARunningWorker();
+    void rescanOfAnotherMachineIsNotRun();
+    void pathsOutsideLocalWatchFoldersAreRefused();
+    void massRemovalWaitsForConfirmation();
 
 private:
+    // This machine's watch folders: the only ones a rescan may read here.
+    void watch(const QStringList& dirs) {
+        QSettings settings;
+        RescanWatchedJob::addWatchFolders(settings, dirs);
+    }
+    // What is due, run once on an in-process runner; its counters (runs -1: it could not run).
+    JobRunner::Counters runDueJobs() {
+        JobRunner runner(runnerOptions(true));
+        return runner.run() == 0 ? runner.counters() : JobRunner::Counters{-1, 0, 0};
+    }
+    test::CliRun cli(const QStringList& args) {
+        return test::runCli(QStringList{QStringLiteral("--db"), m_conninfo} + args,
+                            test::isolatedEnvironment(m_home.path()));
+    }
     Job addJob(const QString& proc, const QJsonObject& config,
                const QString& interval = QStringLiteral("1 hour")) {
         JobSpec spec;
@@ -110,7 +129,9 @@ private:
     }
     Job job(qint64 id) { return *JobRepository(*m_conn).find(id); }
     QList<JobRun> runs(qint64 jobId) { return JobRepository(*m_conn).history(jobId); }
-    qint64 count(const QString& sql) { return scalar(*m_conn, sql); }
+    qint64 count(const QString& sql, const QVariantList& params = {}) {
+        return scalar(*m_conn, sql, params);
+    }
     std::unique_ptr<QProcess> worker(const QStringList& extra = {}) {
         return test::startWorker(m_conninfo,
                                  QStringList{QStringLiteral("--profile"), QStringLiteral("fake"),
@@ -133,6 +154,13 @@ private:
     QString m_keyFile;
 };
 
+void TestJobRunner::initTestCase() {
+    // In-process code reads and writes the same settings file as the `quiver-cli` processes of
+    // the tests (isolatedEnvironment): one machine, one host id, one list of watch folders.
+    QCoreApplication::setOrganizationName(QStringLiteral("Quiver"));
+    QCoreApplication::setApplicationName(QStringLiteral("Quiver"));
+}
+
 void TestJobRunner::init() {
     m_conninfo = TestPostgres::instance().createDatabase(QStringLiteral("jobrunner"));
     m_conn = PgConnection::open(m_conninfo);
@@ -146,6 +174,10 @@ void TestJobRunner::init() {
     test::addFakeProfile(*m_conn, m_server->baseUrl(), 50, 1);
     // In-process runners read Quiver's settings (import options) from here, never the user's.
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("config"))));
+    // The key file is fake's; this machine approves fake's address for it once.
+    const test::CliRun approved =
+        cli({QStringLiteral("key"), QStringLiteral("approve"), QStringLiteral("fake")});
+    QVERIFY2(approved.exitCode == 0, approved.err.constData());
 }
 
 void TestJobRunner::cleanup() {
@@ -248,7 +280,10 @@ void TestJobRunner::rescanWatchedUsesTheSavedWatchFolders() {
 void TestJobRunner::reembedEmbedsOneCollectionWithItsProfile() {
     EmbeddingProfile wide = EmbeddingProfile::withDefaults(
         QStringLiteral("wide"), EmbeddingProfile::Kind::OpenAiCompatible);
-    wide.baseUrl = m_server->baseUrl();
+    // A server of its own, which takes no key: the worker's key file is the profile named on
+    // its command line (fake), never the key of a profile a job names.
+    FakeEmbeddingsServer wideServer;
+    wide.baseUrl = wideServer.baseUrl();
     wide.model = QStringLiteral("fake-embed");
     wide.dimensions = 16;
     wide.batchSize = 7;
@@ -297,11 +332,19 @@ void TestJobRunner::reembedEmbedsOneCollectionWithItsProfile() {
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings WHERE dimensions = 8")),
              65);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
-    // The wide model's requests came in the wide profile's batches (7) and with the key.
+    // The default model's requests carried the key; the wide model's, in the wide profile's
+    // batches (7), none.
     const FakeEmbeddingsServer::Stats stats = m_server->stats();
-    QCOMPARE(stats.inputs, 65 + 25);
+    QCOMPARE(stats.inputs, 65);
     for (const QByteArray& auth : stats.authorizations)
         QCOMPARE(auth, QByteArray("Bearer ") + kKey);
+    const FakeEmbeddingsServer::Stats wideStats = wideServer.stats();
+    QCOMPARE(wideStats.inputs, 25);
+    QVERIFY(!wideStats.authorizations.isEmpty());
+    for (const QByteArray& auth : wideStats.authorizations)
+        QCOMPARE(auth, QByteArray());
+    for (int size : wideStats.batchSizes)
+        QVERIFY(size <= 7);
 }
 
 void TestJobRunner::racingRunnersRunEachDueSlotOnce() {
@@ -310,6 +353,7 @@ void TestJobRunner::racingRunnersRunEachDueSlotOnce() {
     for (int i = 0; i < kJobs; ++i) {
         const QString dir = m_dir.filePath(QStringLiteral("race%1").arg(i));
         writeFiles(dir, 2);
+        watch({dir});
         ids.append(
             addJob(QStringLiteral("rescan_watched"),
                    QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}},
@@ -341,6 +385,7 @@ void TestJobRunner::racingRunnersRunEachDueSlotOnce() {
 void TestJobRunner::aRunStillGoingIsNotDoubled() {
     const QString dir = m_dir.filePath(QStringLiteral("busy"));
     writeFiles(dir, 1);
+    watch({dir});
     const Job busy = addJob(QStringLiteral("rescan_watched"),
                             QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}}});
     // Another worker's run of it started a minute ago and is still going.
@@ -373,6 +418,7 @@ void TestJobRunner::maxRuntimeStopsALongRun() {
     const QString tree = m_dir.filePath(QStringLiteral("big"));
     for (int d = 0; d < 8; ++d)
         writeFiles(QStringLiteral("%1/part%2").arg(tree).arg(d), 50);
+    watch({tree});
     JobSpec spec;
     spec.proc = QStringLiteral("rescan_watched");
     spec.config = QJsonObject{{QStringLiteral("paths"), QJsonArray{tree}}};
@@ -457,6 +503,7 @@ void TestJobRunner::maxRuntimeStopsAReembedMidRequest() {
 }
 
 void TestJobRunner::failedRunIsRetriedAfterItsRetryPeriod() {
+    watch({m_dir.filePath(QStringLiteral("unplugged"))});
     JobSpec spec;
     spec.proc = QStringLiteral("rescan_watched");
     spec.config = QJsonObject{
@@ -492,6 +539,7 @@ void TestJobRunner::failedRunIsRetriedAfterItsRetryPeriod() {
 void TestJobRunner::jobsRunWakesARunningWorker() {
     const QString dir = m_dir.filePath(QStringLiteral("Later"));
     writeFiles(dir, 2);
+    watch({dir});
     JobSpec spec;
     spec.proc = QStringLiteral("rescan_watched");
     spec.config = QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}}};
@@ -522,6 +570,143 @@ void TestJobRunner::jobsRunWakesARunningWorker() {
 
     ::kill(static_cast<pid_t>(w->processId()), SIGTERM);
     QVERIFY2(test::finishedCleanly(*w, 15000), w->readAllStandardError().constData());
+}
+
+void TestJobRunner::rescanOfAnotherMachineIsNotRun() {
+    const QString dir = m_dir.filePath(QStringLiteral("Theirs"));
+    writeFiles(dir, 2);
+    watch({dir}); // the same path exists here: still not this machine's job
+    JobSpec spec;
+    spec.proc = QStringLiteral("rescan_watched");
+    spec.config = QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}}};
+    spec.hostId = QStringLiteral("0b5c5e4e-another-machine");
+    const Job theirs = JobRepository(*m_conn).add(spec);
+    // A job from before machines had ids belongs to none.
+    spec.hostId.reset();
+    spec.name = QStringLiteral("from-an-older-quiver");
+    const Job legacy = JobRepository(*m_conn).add(spec);
+    m_conn->exec(QStringLiteral("UPDATE quiver.jobs SET host_id = NULL WHERE id = $1"),
+                 {legacy.id});
+    QVERIFY(job(legacy.id).hostId.isEmpty());
+    const QDateTime due = job(theirs.id).nextStart;
+    QCOMPARE(runDueJobs().runs, 0);
+    // Not claimed: no run recorded, its slot left for its own machine.
+    QVERIFY(runs(theirs.id).isEmpty());
+    QVERIFY(runs(legacy.id).isEmpty());
+    QCOMPARE(job(theirs.id).nextStart, due);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 0);
+    auto r = cli({QStringLiteral("jobs"), QStringLiteral("run"), QString::number(theirs.id),
+                  QStringLiteral("--allow-mass-removal")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("belongs to another machine"), r.err.constData());
+    QVERIFY(runs(theirs.id).isEmpty());
+
+    // Adopted on this machine, it is this machine's to run.
+    r = cli({QStringLiteral("--json"), QStringLiteral("jobs"), QStringLiteral("alter"),
+             QString::number(legacy.id), QStringLiteral("--adopt")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("this_host")).toBool());
+    QCOMPARE(runDueJobs().succeeded, 1);
+    QCOMPARE(runs(legacy.id).size(), 1);
+    QVERIFY(runs(theirs.id).isEmpty());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 2);
+}
+
+void TestJobRunner::pathsOutsideLocalWatchFoldersAreRefused() {
+    const QString local = m_dir.filePath(QStringLiteral("Local"));
+    const QString foreign = m_dir.filePath(QStringLiteral("Foreign"));
+    const QString keys = local + QStringLiteral("/.ssh");
+    writeFiles(local, 2);
+    writeFiles(foreign, 3);
+    writeFiles(keys, 1, QStringLiteral("id"));
+    watch({local});
+    // The API refuses a hidden folder outright.
+    JobSpec hidden;
+    hidden.proc = QStringLiteral("rescan_watched");
+    hidden.config = QJsonObject{{QStringLiteral("paths"), QJsonArray{keys}}};
+    QVERIFY_THROWS_EXCEPTION(JobError, JobRepository(*m_conn).add(hidden));
+    const Job rescan = addJob(QStringLiteral("rescan_watched"),
+                              QJsonObject{{QStringLiteral("paths"), QJsonArray{local}}});
+    // Whoever can write to the database (another machine, a compromised worker) points it
+    // elsewhere.
+    m_conn->exec(
+        QStringLiteral("UPDATE quiver.jobs SET config = $2::jsonb WHERE id = $1"),
+        {rescan.id, QJsonObject{{QStringLiteral("paths"), QJsonArray{foreign, keys, local}}}});
+    QCOMPARE(runDueJobs().runs, 1);
+    const QList<JobRun> history = runs(rescan.id);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().status, QStringLiteral("failed"));
+    const QString error = history.first().error;
+    QVERIFY2(error.contains(foreign + QStringLiteral(": not in this machine's watch folders")),
+             qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("hidden or version-control folder \".ssh\"")),
+             qPrintable(error));
+    QCOMPARE(history.first().details.value(QStringLiteral("refused")).toArray().size(), 2);
+    // The folder that is this machine's was rescanned; nothing of the others was read.
+    QCOMPARE(history.first().details.value(QStringLiteral("imported")).toInt(), 2);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 2);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents WHERE "
+                                  "starts_with(path, $1) OR starts_with(path, $2)"),
+                   {foreign + QLatin1Char('/'), keys + QLatin1Char('/')}),
+             0);
+
+    // A folder named on this machine's command line becomes one of its watch folders.
+    const QString named = m_dir.filePath(QStringLiteral("Named"));
+    writeFiles(named, 1);
+    const auto r =
+        cli({QStringLiteral("jobs"), QStringLiteral("add"), QStringLiteral("rescan_watched"),
+             QStringLiteral("--config"), QStringLiteral("{\"paths\": [\"%1\"]}").arg(named)});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QSettings settings;
+    settings.sync();
+    QVERIFY(RescanWatchedJob::savedWatchFolders(settings).contains(named));
+}
+
+void TestJobRunner::massRemovalWaitsForConfirmation() {
+    const QString dir = m_dir.filePath(QStringLiteral("Bulk"));
+    writeFiles(dir, 20);
+    watch({dir});
+    const Job rescan = addJob(QStringLiteral("rescan_watched"),
+                              QJsonObject{{QStringLiteral("paths"), QJsonArray{dir}}});
+    QCOMPARE(runDueJobs().succeeded, 1);
+    QCOMPARE(runs(rescan.id).first().status, QStringLiteral("success"));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 20);
+
+    for (int i = 0; i < 15; ++i)
+        QVERIFY(QFile::remove(QStringLiteral("%1/note-%2.txt").arg(dir).arg(i)));
+    JobRepository(*m_conn).runNow(rescan.id);
+    const JobRunner::Counters asked = runDueJobs();
+    QCOMPARE(asked.runs, 1);
+    QCOMPARE(asked.failed, 0);
+    JobRun held = runs(rescan.id).first();
+    QCOMPARE(held.status, QStringLiteral("needs_confirmation"));
+    QVERIFY2(held.error.contains(QStringLiteral("15 of the 20 documents")), qPrintable(held.error));
+    QVERIFY2(held.error.contains(QStringLiteral("--allow-mass-removal")), qPrintable(held.error));
+    const QJsonObject h = held.details.value(QStringLiteral("held")).toArray().first().toObject();
+    QCOMPARE(h.value(QStringLiteral("documents")).toInt(), 15);
+    QCOMPARE(h.value(QStringLiteral("in_collection")).toInt(), 20);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 20);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.trash_documents")), 0);
+    // A question, not a failure: not retried, not counted as failed.
+    const Job after = job(rescan.id);
+    QCOMPARE(after.lastRunStatus, QStringLiteral("needs_confirmation"));
+    QCOMPARE(after.consecutiveFailures, 0);
+    QVERIFY(after.lastFinish.msecsTo(after.nextStart) >= 3599000);
+
+    // The user confirms on this machine's command line: this run, here, moves them.
+    const auto r = cli({QStringLiteral("jobs"), QStringLiteral("run"), QString::number(rescan.id),
+                        QStringLiteral("--allow-mass-removal")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.out.contains("success, 0 imported, 15 moved to the trash"), r.out.constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.documents")), 5);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.trash_documents")), 15);
+    QCOMPARE(runs(rescan.id).first().status, QStringLiteral("success"));
+    QCOMPARE(runs(rescan.id).first().details.value(QStringLiteral("removed")).toInt(), 15);
+    // Without the flag, `jobs run` only wakes a worker, as before.
+    const auto wake =
+        cli({QStringLiteral("jobs"), QStringLiteral("run"), QString::number(rescan.id)});
+    QVERIFY2(wake.exitCode == 0, wake.err.constData());
+    QCOMPARE(runs(rescan.id).size(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestJobRunner)

@@ -100,6 +100,10 @@ void TestWorkerRestart::workersReconnectAfterRestart() {
         test::addFakeProfile(conn, server.baseUrl(), 10, 1);
         test::insertChunks(conn, kChunks);
     }
+    // The key file's profile is approved for the fake server, in settings of the test's own.
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_dir.filePath(QStringLiteral("config"))));
+    const QByteArray refused = test::approveKeyOrigin(m_conninfo, QStringLiteral("fake"));
+    QVERIFY2(refused.isEmpty(), refused.constData());
     std::vector<std::unique_ptr<QProcess>> workers;
     for (int i = 0; i < 2; ++i) {
         workers.push_back(test::startWorker(

@@ -65,6 +65,22 @@ inline EmbeddingProfile addFakeProfile(PgConnection& conn, const QString& baseUr
     return ProfileRepository(conn).add(p);
 }
 
+// This machine's approval of the profile's address for its API key, as the user of a server
+// gives it once: `quiver-cli key approve PROFILE`, into the settings under env's
+// XDG_CONFIG_HOME. Returns what it printed on failure, empty on success.
+inline QByteArray
+approveKeyOrigin(const QString& conninfo, const QString& profile,
+                 const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(qEnvironmentVariable("QUIVER_BINARY_DIR") + QStringLiteral("/app/quiver-cli"),
+            {QStringLiteral("--db"), conninfo, QStringLiteral("key"), QStringLiteral("approve"),
+             profile});
+    if (!finishedCleanly(p, 60000))
+        return "key approve failed: " + p.readAllStandardError() + p.errorString().toUtf8();
+    return {};
+}
+
 // A key file only its owner can read.
 inline QString writeKeyFile(const QTemporaryDir& dir, const QByteArray& key) {
     const QString path = dir.filePath(QStringLiteral("key"));

@@ -28,6 +28,7 @@ private slots:
 
     void buildsThenLoadsItsFile();
     void questionFindsTheRareWord();
+    void phrasesComeFirstThenTheRest();
     void followsInsertsUpdatesAndDeletes();
     void lateCommitsAreNotMissed();
     void filtersKeepOnlyAllowedDocuments();
@@ -134,6 +135,20 @@ void TestKeywordIndex::questionFindsTheRareWord() {
         keywordSearch(*m_conn, *m_index, QStringLiteral("EXPEDITIONS river"), {}, 1);
     QCOMPARE(matches.size(), std::size_t{1});
     QCOMPARE(matches.front().matched, QStringList{QStringLiteral("EXPEDITIONS")});
+}
+
+void TestKeywordIndex::phrasesComeFirstThenTheRest() {
+    const qint64 phrase = add(QStringLiteral("A"), QStringLiteral("Lights of New York at night"));
+    const qint64 apart = add(QStringLiteral("B"), QStringLiteral("York is new to me"));
+    add(QStringLiteral("C"), QStringLiteral("Nothing to see here"));
+    m_index = openIndex();
+    // A short list is filled with passages that hold the words but not the phrase.
+    QCOMPARE(ids(QStringLiteral("\"new york\""), 10), (QList<qint64>{phrase, apart}));
+    QCOMPARE(ids(QStringLiteral("\"new york\""), 1), QList<qint64>{phrase});
+    // A quoted sentence found nowhere still finds its words.
+    QList<qint64> quoted = ids(QStringLiteral("he said \"york is old\""), 10);
+    std::sort(quoted.begin(), quoted.end());
+    QCOMPARE(quoted, (QList<qint64>{phrase, apart}));
 }
 
 void TestKeywordIndex::followsInsertsUpdatesAndDeletes() {

@@ -43,6 +43,7 @@ private slots:
     void mergeFallsBackToARebuild();
     void buildCanBeCancelled();
     void copyOutCancelLeavesConnectionUsable();
+    void vectorsOfAnotherLengthAreLeftOut();
 
 private:
     SearchIndexOptions options() const;
@@ -195,6 +196,52 @@ void TestSearchIndex::collectionFilterNeverLeaks() {
                 .toInt64(0, 0);
         QCOMPARE(outside, qint64{0});
     }
+}
+
+// A model whose stored vectors have two lengths (a provider that changed them, a database
+// written by hand) still gets its index: the most common length is indexed, the others are left
+// out and counted, at build time and as they arrive.
+void TestSearchIndex::vectorsOfAnotherLengthAreLeftOut() {
+    const QString model = QStringLiteral("test-mixed-lengths");
+    const qint64 collection = test::addCollection(*m_conn, QStringLiteral("Mixed"));
+    const qint64 doc =
+        test::addDocument(*m_conn, collection, QStringLiteral("/mixed"), QStringLiteral("mixed"));
+    QList<qint64> chunks;
+    for (int i = 0; i < 410; ++i)
+        chunks << test::addChunk(*m_conn, doc, i, QStringLiteral("mixed %1").arg(i));
+    m_conn->transaction([&]() {
+        for (int i = 0; i < 410; ++i)
+            test::addEmbedding(*m_conn, chunks[i], model,
+                               test::randomVector(m_rng, i < 400 ? 16 : 12));
+    });
+    SearchIndex index(model, options());
+    index.open(*m_conn); // threw before: "the embeddings of model ... have different lengths"
+    IndexStatus s = index.status();
+    QCOMPARE(s.dimensions, 16);
+    QVERIFY(!s.exact);
+    QCOMPARE(s.baseVectors, qint64{400});
+    QCOMPARE(s.skippedVectors, qint64{10});
+    const std::vector<float> probe = storedVector(chunks[5]);
+    QCOMPARE(index.search(probe, 1).front().chunkId, chunks[5]);
+
+    // Arriving later: an odd one is left out, a base vector rewritten to the odd length is no
+    // longer found, and a vector of the model's length is.
+    const qint64 late = test::addChunk(*m_conn, doc, 500, QStringLiteral("late"));
+    test::addEmbedding(*m_conn, late, model, test::randomVector(m_rng, 20));
+    test::addEmbedding(*m_conn, chunks[5], model, test::randomVector(m_rng, 12));
+    const qint64 good = test::addChunk(*m_conn, doc, 501, QStringLiteral("good"));
+    const std::vector<float> goodVector = test::randomVector(m_rng, 16);
+    test::addEmbedding(*m_conn, good, model, goodVector);
+    index.sync(*m_conn);
+    s = index.status();
+    QCOMPARE(s.skippedVectors, qint64{12});
+    QCOMPARE(index.search(goodVector, 1).front().chunkId, good);
+    for (const RankedChunk& hit : index.search(probe, 50))
+        QVERIFY(hit.chunkId != chunks[5]);
+    // A rebuild counts what is stored now: the first ten, chunk 5 rewritten and the late one.
+    index.rebuild(*m_conn);
+    QCOMPARE(index.status().skippedVectors, qint64{12});
+    QCOMPARE(index.status().baseVectors, qint64{400});
 }
 
 void TestSearchIndex::insertsAndDeletionsReachTheIndexAndSurviveARestart() {

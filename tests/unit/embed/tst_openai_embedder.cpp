@@ -2,6 +2,7 @@
 #include "core/embed/openai_embedder.h"
 #include "tests/harness/fake_embeddings_server.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QTest>
 #include <QThread>
@@ -104,6 +105,10 @@ private slots:
     void tooLongInputIsSplitThenTruncated();
     void inputOverTheModelLimitIsShortenedBeforeSending();
     void emptyInputMakesNoRequest();
+    void refusalOfTheRequestIsNotSplitNorRetried();
+    void refusalNamingOneInputIsAboutThatInput();
+    void oversizedAnswerIsRefused();
+    void hugeRetryAfterIsCapped();
 };
 
 void TestOpenAiEmbedder::inputOverTheModelLimitIsShortenedBeforeSending() {
@@ -224,19 +229,25 @@ void TestOpenAiEmbedder::notFoundIsNotRetried() {
     QVERIFY(message.contains(QStringLiteral("fake-model")));
 }
 
+// What is wrong with the answer as a whole is BadResponse (the request would fare no better
+// split); what is wrong with some of its vectors is InputRejected (splitting finds the inputs).
 void TestOpenAiEmbedder::badAnswersAreRejected_data() {
     QTest::addColumn<Fault>("fault");
     QTest::addColumn<bool>("floats");
-    QTest::newRow("wrong dimension") << Fault::WrongDimensions << false;
-    QTest::newRow("wrong count") << Fault::WrongCount << false;
-    QTest::newRow("NaN in base64") << Fault::NaN << false;
-    QTest::newRow("non-number in floats") << Fault::NaN << true;
-    QTest::newRow("malformed JSON") << Fault::MalformedJson << false;
+    QTest::addColumn<EmbedError::Kind>("kind");
+    using K = EmbedError::Kind;
+    QTest::newRow("one vector short") << Fault::WrongDimensions << false << K::InputRejected;
+    QTest::newRow("every vector short") << Fault::AllWrongDimensions << false << K::BadResponse;
+    QTest::newRow("wrong count") << Fault::WrongCount << false << K::BadResponse;
+    QTest::newRow("NaN in every vector") << Fault::NaN << false << K::BadResponse;
+    QTest::newRow("non-number in every vector") << Fault::NaN << true << K::BadResponse;
+    QTest::newRow("malformed JSON") << Fault::MalformedJson << false << K::BadResponse;
 }
 
 void TestOpenAiEmbedder::badAnswersAreRejected() {
     QFETCH(Fault, fault);
     QFETCH(bool, floats);
+    QFETCH(EmbedError::Kind, kind);
     FakeEmbeddingsConfig c;
     c.floatAnswers = floats;
     FakeEmbeddingsServer server(c);
@@ -247,7 +258,7 @@ void TestOpenAiEmbedder::badAnswersAreRejected() {
         stored = e.embed(texts(3));
         QFAIL("a bad answer was accepted");
     } catch (const EmbedError& error) {
-        QCOMPARE(error.kind(), EmbedError::Kind::BadResponse);
+        QCOMPARE(error.kind(), kind);
         QVERIFY(error.message().contains(QStringLiteral("nothing was stored")));
     }
     QVERIFY(stored.empty());
@@ -392,6 +403,84 @@ void TestOpenAiEmbedder::emptyInputMakesNoRequest() {
     OpenAiEmbedder e(profileFor(server), QString());
     QVERIFY(e.embed({}).empty());
     QCOMPARE(server.stats().requests, 0);
+}
+
+void TestOpenAiEmbedder::refusalOfTheRequestIsNotSplitNorRetried() {
+    FakeEmbeddingsConfig c;
+    c.rejectAllMessage = QStringLiteral("This model does not support specifying dimensions.");
+    FakeEmbeddingsServer server(c);
+    OpenAiEmbedder e(profileFor(server), QString(), fastRetries());
+    QString message;
+    QCOMPARE(failureKind(e, texts(12), &message), EmbedError::Kind::RequestRejected);
+    QCOMPARE(server.stats().requests, 1); // three batches of four: the first answer ends it
+    QVERIFY2(message.contains(QStringLiteral("does not support specifying dimensions")),
+             qPrintable(message));
+    QVERIFY(message.contains(QStringLiteral("HTTP 400")));
+    QVERIFY(message.contains(QStringLiteral("fake-model")));
+}
+
+void TestOpenAiEmbedder::refusalNamingOneInputIsAboutThatInput() {
+    FakeEmbeddingsConfig c;
+    c.rejectMarker = QStringLiteral("POISON");
+    FakeEmbeddingsServer server(c);
+    OpenAiEmbedder e(profileFor(server), QString(), fastRetries());
+    QStringList in = texts(3);
+    in[1] += QStringLiteral(" POISON");
+    QString message;
+    QCOMPARE(failureKind(e, in, &message), EmbedError::Kind::InputRejected);
+    QCOMPARE(server.stats().requests, 1);
+    QVERIFY2(message.contains(QStringLiteral("input[1]")), qPrintable(message));
+}
+
+void TestOpenAiEmbedder::oversizedAnswerIsRefused() {
+    FakeEmbeddingsConfig c;
+    // Two 8-dimensional vectors need well under a kilobyte; the limit is about 1 MiB.
+    c.replyPaddingBytes = 4 * 1024 * 1024;
+    FakeEmbeddingsServer server(c);
+    OpenAiEmbedder e(profileFor(server), QString(), fastRetries());
+    QString message;
+    QCOMPARE(failureKind(e, texts(2), &message), EmbedError::Kind::BadResponse);
+    QCOMPARE(server.stats().requests, 1); // not retried
+    QVERIFY2(message.contains(QStringLiteral("larger than 1.0 MiB for 2 inputs")),
+             qPrintable(message));
+    QVERIFY(message.contains(QStringLiteral("nothing was stored")));
+
+    // The same answer without its padding is taken.
+    c.replyPaddingBytes = 0;
+    server.setConfig(c);
+    verifyInOrder(e.embed(texts(2)), texts(2));
+}
+
+// A 429 that asks for 99999999999999 seconds holds the request for the embedder's cap (here a
+// small one, so that the test can see the retry), not forever.
+void TestOpenAiEmbedder::hugeRetryAfterIsCapped() {
+    FakeEmbeddingsConfig c;
+    c.retryAfter = QByteArray("99999999999999");
+    FakeEmbeddingsServer server(c);
+    server.queueFaults({Fault::RateLimited});
+    HttpEmbedder::Options o = fastRetries();
+    o.maxWaitMs = 200;
+    const EmbeddingProfile p = profileFor(server);
+    CancelToken cancel;
+    std::atomic<int> outcome{-1};
+    QThread* worker = QThread::create([&]() {
+        OpenAiEmbedder e(p, QString(), o);
+        try {
+            outcome = e.embed(texts(3), cancel).size() == 3 ? 100 : 101;
+        } catch (const EmbedError& error) {
+            outcome = static_cast<int>(error.kind());
+        }
+    });
+    worker->start();
+    // Generous: the retry is due after 200-220 ms. A stalled embedder is cancelled, and fails.
+    if (!worker->wait(QDeadlineTimer(60000)))
+        cancel.cancel();
+    QVERIFY(worker->wait(5000));
+    delete worker;
+    QCOMPARE(outcome.load(), 100);
+    const auto s = server.stats();
+    QCOMPARE(s.requests, 2);
+    QVERIFY(s.arrivalMs[1] - s.arrivalMs[0] >= 190);
 }
 
 QTEST_GUILESS_MAIN(TestOpenAiEmbedder)

@@ -1,6 +1,9 @@
 #include "core/embed/rate_limiter.h"
 
+#include <QDateTime>
 #include <QTest>
+
+#include <limits>
 
 using quiver::RateLimiter;
 
@@ -14,6 +17,11 @@ private slots:
     void aLargeBatchWaitsOutItsTokens();
     void serverSaysNoneLeft();
     void retryAfterHoldsEverything();
+    void hugeDurationsSaturate_data();
+    void hugeDurationsSaturate();
+    void retryAfterIsCapped_data();
+    void retryAfterIsCapped();
+    void hugeWaitsHoldForTheCapOnly();
 };
 
 void TestRateLimiter::parsesDurations_data() {
@@ -80,6 +88,71 @@ void TestRateLimiter::retryAfterHoldsEverything() {
     r.holdFor(1200, 100);
     QCOMPARE(r.delayFor(1, 100), qint64{1200});
     QCOMPARE(r.delayFor(1, 1300), qint64{0});
+}
+
+void TestRateLimiter::hugeDurationsSaturate_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::newRow("many seconds") << QByteArray("99999999999999");
+    QTest::newRow("1e300 seconds") << QByteArray("1e300");
+    QTest::newRow("infinity") << QByteArray("inf");
+    QTest::newRow("many hours") << QByteArray("99999999999999999999999h");
+}
+
+// Past the point where a double still counts whole milliseconds, values stop growing instead
+// of overflowing (std::llround of 1e303 is undefined).
+void TestRateLimiter::hugeDurationsSaturate() {
+    QFETCH(QByteArray, text);
+    const std::optional<qint64> ms = RateLimiter::parseDurationMs(text);
+    QVERIFY(ms.has_value());
+    QCOMPARE(*ms, qint64{1} << 53);
+}
+
+void TestRateLimiter::retryAfterIsCapped_data() {
+    QTest::addColumn<QByteArray>("retryAfter");
+    QTest::addColumn<QByteArray>("retryAfterMs");
+    QTest::addColumn<qint64>("expected");
+    constexpr qint64 cap = RateLimiter::kMaxWaitMs;
+    QTest::newRow("seconds") << QByteArray("2") << QByteArray() << qint64{2000};
+    QTest::newRow("milliseconds first") << QByteArray("2") << QByteArray("150") << qint64{150};
+    QTest::newRow("many seconds") << QByteArray("99999999999999") << QByteArray() << cap;
+    QTest::newRow("1e300 seconds") << QByteArray("1e300") << QByteArray() << cap;
+    QTest::newRow("many milliseconds") << QByteArray() << QByteArray("99999999999999999999") << cap;
+    QTest::newRow("negative") << QByteArray("-5") << QByteArray() << qint64{0};
+    QTest::newRow("a date far ahead")
+        << QByteArray("Fri, 31 Dec 9999 23:59:59 GMT") << QByteArray() << cap;
+    QTest::newRow("a date a minute ahead")
+        << QByteArray("Thu, 01 Jan 2026 00:01:00 GMT") << QByteArray() << qint64{60000};
+    QTest::newRow("not a number") << QByteArray("later") << QByteArray() << qint64{-1};
+    QTest::newRow("NaN") << QByteArray("nan") << QByteArray() << qint64{-1};
+}
+
+void TestRateLimiter::retryAfterIsCapped() {
+    QFETCH(QByteArray, retryAfter);
+    QFETCH(QByteArray, retryAfterMs);
+    QFETCH(qint64, expected);
+    const QDateTime now =
+        QDateTime::fromString(QStringLiteral("2026-01-01T00:00:00Z"), Qt::ISODate);
+    QCOMPARE(RateLimiter::retryAfterMs(retryAfter, retryAfterMs, now).value_or(-1), expected);
+}
+
+// The limiter's own clock (times passed in): a 429 that says "wait 99999999999999 s", or reset
+// headers as large, hold requests back for the cap, and from then on not at all.
+void TestRateLimiter::hugeWaitsHoldForTheCapOnly() {
+    const qint64 t0 = 5000;
+    RateLimiter held(0, 0);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    held.holdFor(*RateLimiter::retryAfterMs(QByteArray("99999999999999"), {}, now), t0);
+    QCOMPARE(held.delayFor(1, t0), RateLimiter::kMaxWaitMs);
+    QCOMPARE(held.delayFor(1, t0 + RateLimiter::kMaxWaitMs), qint64{0});
+    // Even a wait that bypassed the parser is capped, without overflowing t0 + delay.
+    held.holdFor(std::numeric_limits<qint64>::max(), t0);
+    QCOMPARE(held.delayFor(1, t0), RateLimiter::kMaxWaitMs);
+
+    RateLimiter reset(0, 0, 2000); // a smaller cap of its own
+    reset.observe(qint64{0}, RateLimiter::parseDurationMs("1e300"), qint64{0},
+                  RateLimiter::parseDurationMs("99999999999999h"), t0);
+    QCOMPARE(reset.delayFor(10, t0), qint64{2000});
+    QCOMPARE(reset.delayFor(10, t0 + 2000), qint64{0});
 }
 
 QTEST_GUILESS_MAIN(TestRateLimiter)

@@ -1,8 +1,12 @@
 #include "core/ingest/document_reader.h"
+#include "core/ingest/page_rasterizer.h"
 #include "core/ingest/read_error.h"
 #include "tests/harness/ingest_fixtures.h"
 
+#include <QElapsedTimer>
 #include <QtTest>
+
+#include <poppler-qt6.h>
 
 using namespace quiver;
 namespace fx = quiver::test::fixtures;
@@ -159,6 +163,129 @@ private slots:
                     .startsWith(QLatin1String("invalid UTF-8")));
         QVERIFY(refusal(fx::docx({}), QStringLiteral("blank.docx"))
                     .startsWith(QLatin1String("no text found")));
+    }
+
+    void htmlKnowsEveryNamedEntity() {
+        const auto d = readAs("<html><body><p>Espa&ntilde;a, gar&ccedil;on, &Auml;rger, "
+                              "&eacute;t&#233; &#xE9;t&#XE9; &#128512; &check; &amp &lt;x&gt; "
+                              "&NotAnEntity; &#0; &#x110000;</p></body></html>",
+                              QStringLiteral("e.html"));
+        QCOMPARE(d.format, DocumentFormat::Html);
+        // Numeric references to nothing become U+FFFD, as in browsers; unknown names stay.
+        QCOMPARE(d.text, QStringLiteral("Espa\u00f1a, gar\u00e7on, \u00c4rger, \u00e9t\u00e9 "
+                                        "\u00e9t\u00e9 \U0001F600 \u2713 & <x> &NotAnEntity; "
+                                        "\ufffd \ufffd"));
+    }
+    void htmlOfThreeMegabytesOfAmpersandsIsLinear() {
+        // Each '&' once made the old decoder scan to the end of the text: hours for this file.
+        const QByteArray amps(3 * 1024 * 1024, '&');
+        QElapsedTimer timer;
+        timer.start();
+        const auto d =
+            readAs("<html><body><p>" + amps + "</p></body></html>", QStringLiteral("amp.html"));
+        QCOMPARE(d.text, QString::fromLatin1(amps));
+        QVERIFY2(timer.elapsed() < 60'000, qPrintable(QString::number(timer.elapsed())));
+    }
+    void xhtmlSelfClosingScriptHidesNothing() {
+        const auto d = readAs("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\">"
+                              "<head><title>T</title><script src=\"a.js\"/></head><body>"
+                              "<p>after the script</p><script>document.write(\"<p>no</p>\")"
+                              "</script><p>and more</p></body></html>",
+                              QStringLiteral("c.xhtml"));
+        QCOMPARE(d.text, QStringLiteral("after the script\n\nand more"));
+        QCOMPARE(d.title, QStringLiteral("T"));
+    }
+    void odfSpacesAreCountedAndCapped() {
+        const auto d = readAs(fx::odtBody("<office:text><text:p>a<text:s text:c=\"3\"/>b"
+                                          "<text:s/>c<text:s text:c=\"2147483647\"/>d"
+                                          "<text:s text:c=\"-5\"/>e<text:s text:c=\"x\"/>f"
+                                          "</text:p></office:text>"),
+                              QStringLiteral("s.odt"));
+        QCOMPARE(d.text, QStringLiteral("a   b c") + QString(1000, QLatin1Char(' ')) +
+                             QStringLiteral("d e f"));
+    }
+    void hostileXmlIsRefused() {
+        const QByteArray laughs =
+            "<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY a \"aaaaaaaaaa\">"
+            "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;"
+            "&b;&b;\">]><w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+            "wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>&c;&c;&c;</w:t></w:r></w:p>"
+            "</w:body></w:document>";
+        const QString entities = refusal(fx::docxDocumentXml(laughs), QStringLiteral("l.docx"));
+        QVERIFY2(entities.contains(QLatin1String("declares entities")), qPrintable(entities));
+
+        QByteArray attributes = "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas."
+                                "openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p ";
+        for (int i = 0; i < 100'000; ++i)
+            attributes += "a" + QByteArray::number(i) + "=\"\" ";
+        attributes += "><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document>";
+        QElapsedTimer timer;
+        timer.start();
+        const QString many = refusal(fx::docxDocumentXml(attributes), QStringLiteral("a.docx"));
+        QVERIFY2(many.contains(QLatin1String("more than 256 attributes")), qPrintable(many));
+        QVERIFY2(timer.elapsed() < 60'000, qPrintable(QString::number(timer.elapsed())));
+    }
+    void markdownTooDeepOrTooBracketedIsPlainText() {
+        QByteArray deep = QByteArray("> ").repeated(5000) + "deep words\n";
+        deep += QByteArray("lazy line\n").repeated(2000);
+        const auto d = readAs(deep, QStringLiteral("deep.md"));
+        QVERIFY2(d.warnings.join(QLatin1Char('\n')).contains(QLatin1String("read as plain text")),
+                 qPrintable(d.warnings.join(QLatin1Char('\n'))));
+        QVERIFY(d.text.contains(QLatin1String("deep words")));
+
+        // cmark 0.30.2 takes about a minute on this one, and grows faster than quadratically.
+        QElapsedTimer timer;
+        timer.start();
+        const auto b = readAs("# Links\n\n" + QByteArray("![[]()").repeated(40'000) + "\n",
+                              QStringLiteral("brackets.md"));
+        QVERIFY(b.warnings.join(QLatin1Char('\n')).contains(QLatin1String("brackets")));
+        QVERIFY2(timer.elapsed() < 60'000, qPrintable(QString::number(timer.elapsed())));
+
+        // Ordinary Markdown is still Markdown.
+        const auto ok = readAs("# Title\n\n> quoted *text*\n", QStringLiteral("ok.md"));
+        QVERIFY(ok.warnings.isEmpty());
+        QCOMPARE(ok.text, QStringLiteral("Title\n\nquoted text"));
+    }
+    void textIsCutAtTheLimit() {
+        ReadContext ctx;
+        ctx.maxTextChars = 1000;
+        const QByteArray text = QByteArray("word ").repeated(2000);
+        const ExtractedDocument d = DocumentReader::read(text, QStringLiteral("long.txt"), ctx);
+        QCOMPARE(d.text.size(), 1000);
+        QVERIFY(d.truncated);
+        QVERIFY(d.warnings.join(QLatin1Char('\n')).contains(QLatin1String("text cut at 1000")));
+        // The same in a reader that stops early: pages after the limit are not read at all.
+        const QByteArray pdf =
+            fx::pdf(QStringList(40, QString(QStringLiteral("page text ")).repeated(20)));
+        const ExtractedDocument p = DocumentReader::read(pdf, QStringLiteral("long.pdf"), ctx);
+        QVERIFY(p.truncated);
+        QVERIFY(p.text.size() <= 1000);
+        QVERIFY(p.pageCount() < 40);
+        const ExtractedDocument whole = readAs(text, QStringLiteral("long.txt"));
+        QVERIFY(!whole.truncated);
+        QVERIFY(whole.warnings.isEmpty());
+    }
+    void ocrRendersHugePagesWithinThePixelBudget() {
+        QCOMPARE(PageRasterizer::dpiFor(QSizeF(595, 842)), 300.0); // A4
+        QCOMPARE(PageRasterizer::dpiFor(QSizeF(0, 842)), 0.0);
+        for (const QSizeF points : {QSizeF(14400, 14400), QSizeF(200000, 300), QSizeF(3e6, 3e6)}) {
+            const double dpi = PageRasterizer::dpiFor(points);
+            const double pixels = points.width() / 72 * dpi * points.height() / 72 * dpi;
+            QVERIFY2(dpi > 0 && dpi < 300 && pixels <= double(PageRasterizer::maxPixels) &&
+                         pixels > 0.9 * double(PageRasterizer::maxPixels),
+                     qPrintable(QStringLiteral("%1 dpi, %2 pixels").arg(dpi).arg(pixels)));
+        }
+        // A 200-inch-square page: 3.6 gigapixels at 300 dpi, rendered at under 40 megapixels.
+        const std::unique_ptr<Poppler::Document> pdf =
+            Poppler::Document::loadFromData(fx::hugePagePdf(14400, 14400));
+        QVERIFY(pdf);
+        const std::unique_ptr<Poppler::Page> page = pdf->page(0);
+        QVERIFY(page);
+        const ReadContext ctx;
+        const PageRasterizer raster(*page, ctx);
+        const qint64 pixels = qint64(raster.image().width()) * raster.image().height();
+        QVERIFY2(pixels > 0 && pixels <= PageRasterizer::maxPixels,
+                 qPrintable(QString::number(pixels)));
     }
 };
 

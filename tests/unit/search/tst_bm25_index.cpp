@@ -66,9 +66,9 @@ private slots:
         add(index, 2, "bank loan");              // length 2
         add(index, 3, "river delta plain wide"); // length 4
         Bm25Params p;
-        p.k1 = 1.2f;
-        p.b = 0.75f;
-        p.titleWeight = 0.0f;
+        p.k1 = 1.2;
+        p.b = 0.75;
+        p.titleWeight = 0.0;
         const auto hits = index.search(scored({"river", "loan"}), 10, p);
         // N = 3, avgdl = 3; idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
         const double idfRiver = std::log(1.0 + 1.5 / 2.5);
@@ -85,15 +85,21 @@ private slots:
         QVERIFY(std::abs(hits[2].score - s3) < 1e-5);
         QCOMPARE(hits[0].matched, std::uint64_t{2}); // "loan", the second term
         QCOMPARE(hits[1].matched, std::uint64_t{1});
+        // A query that says "river" twice counts it twice.
+        Bm25Query twice = scored({"river", "loan"});
+        twice.repeats = {2.0, 1.0};
+        const auto again = index.search(twice, 10, p);
+        QCOMPARE(ids(again), (QList<qint64>{1, 2, 3}));
+        QVERIFY(std::abs(again[0].score - 2 * s1) < 1e-5);
     }
     void titleWordsCountByTheirWeight() {
         Bm25Index index;
         add(index, 1, "notes on many things", "harbour");
         add(index, 2, "the harbour master notes", "diary");
         Bm25Params p;
-        p.titleWeight = 3.0f;
+        p.titleWeight = 3.0;
         QCOMPARE(ids(index.search(scored({"harbour"}), 10, p)), (QList<qint64>{1, 2}));
-        p.titleWeight = 0.0f;
+        p.titleWeight = 0.0;
         QCOMPARE(ids(index.search(scored({"harbour"}), 10, p)), (QList<qint64>{2}));
     }
     void phrasesRequiredAndExcludedTerms() {

@@ -100,11 +100,20 @@ private slots:
         const QByteArray doubles = header() + tuple(1, 1, {1.0f, 2.0f}, 701);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  wrongType.feed(doubles.constData(), doubles.size()));
-
-        EmbeddingCopyParser mixed([](std::int64_t, std::int64_t, const std::vector<float>&) {});
-        const QByteArray lengths = header() + tuple(1, 1, {1.0f, 2.0f}) + tuple(2, 1, {1.0f});
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
-                                 mixed.feed(lengths.constData(), lengths.size()));
+    }
+    // Two lengths under one model are not a malformed stream: each row keeps its own, and the
+    // reader (the index) decides what to leave out.
+    void deliversRowsOfAnyLength() {
+        std::vector<std::size_t> lengths;
+        EmbeddingCopyParser mixed([&](std::int64_t, std::int64_t, const std::vector<float>& v) {
+            lengths.push_back(v.size());
+        });
+        const QByteArray stream = header() + tuple(1, 1, {1.0f, 2.0f}) + tuple(2, 1, {1.0f}) +
+                                  tuple(3, 1, {1.0f, 2.0f}) + trailer();
+        mixed.feed(stream.constData(), stream.size());
+        QVERIFY(mixed.finished());
+        QCOMPARE(lengths, (std::vector<std::size_t>{2, 1, 2}));
+        QCOMPARE(mixed.dimensions(), 2);
     }
 };
 

@@ -102,11 +102,12 @@ private slots:
         QCOMPARE(q.optional, (Strings{"space", "e", "mail"}));
         QVERIFY(q.excluded.empty());
     }
-    void aOneWordPhraseIsRequired() {
+    void aOneWordPhraseIsAPhraseOfOne() {
         TextAnalyzer a;
         const KeywordQuery q = parseKeywordQuery(QStringLiteral("\"the orbits\" moon"), a);
-        QVERIFY(q.phrases.empty());
-        QCOMPARE(q.required, (Strings{"orbit"}));
+        QCOMPARE(q.phrases.size(), std::size_t{1});
+        QCOMPARE(terms(q.phrases[0]), (Phrase{{"orbit", 0}}));
+        QVERIFY(q.required.empty());
         QCOMPARE(q.optional, (Strings{"orbit", "moon"}));
         const KeywordQuery excluded = parseKeywordQuery(QStringLiteral("moon -\"orbits\""), a);
         QCOMPARE(excluded.excluded, (Strings{"orbit"}));

@@ -51,7 +51,8 @@ private slots:
         QCOMPARE(order(semantic), (QList<qint64>{2, 1}));
     }
     void scoresAreScaledPerQuery() {
-        FusionParams p; // scores, keyword weight 0.7
+        FusionParams p;
+        p.keywordWeight = 0.7;
         // BM25 divided by the best (10 -> 1, 5 -> 0.5); cosine min-max (0.9 -> 1, 0.5 -> 0).
         const auto fused = fuseRankings({{1, 10.0}, {2, 5.0}}, {{2, 0.9}, {3, 0.5}}, p);
         QCOMPARE(order(fused), (QList<qint64>{1, 2, 3}));
