@@ -25,12 +25,18 @@ ImportRunStore::Run ImportRunStore::begin(qint64 collectionId, QStringList roots
         if (open.rows() > 0) {
             run.id = open.toInt64(0, 0);
             run.resumed = true;
-            const PgResult done =
-                m_conn.exec(QStringLiteral("SELECT path FROM quiver.import_files WHERE run_id = $1 "
-                                           "AND state IN ('imported', 'unchanged', 'skipped')"),
-                            {run.id});
+            // The stored document's size and mtime are those of the bytes that were read; a
+            // skipped file has only the size the run first saw.
+            const PgResult done = m_conn.exec(
+                QStringLiteral(
+                    "SELECT f.path, coalesce(d.size_bytes, f.size_bytes, -1), "
+                    "coalesce((extract(epoch FROM d.mtime) * 1000)::bigint, -1) "
+                    "FROM quiver.import_files f LEFT JOIN quiver.documents d "
+                    "ON d.collection_id = $2 AND d.path = f.path "
+                    "WHERE f.run_id = $1 AND f.state IN ('imported', 'unchanged', 'skipped')"),
+                {run.id, collectionId});
             for (int i = 0; i < done.rows(); ++i)
-                run.done.insert(done.text(i, 0));
+                run.done.insert(done.text(i, 0), {done.toInt64(i, 1), done.toInt64(i, 2)});
         } else {
             run.id =
                 m_conn
@@ -50,6 +56,13 @@ ImportRunStore::Run ImportRunStore::begin(qint64 collectionId, QStringList roots
             {run.id, files, sizeText});
     });
     return run;
+}
+
+bool ImportRunStore::Run::isDone(const QString& path, qint64 size, qint64 mtimeMs) const {
+    const auto it = done.constFind(path);
+    if (it == done.cend())
+        return false;
+    return it->size == size && (it->mtimeMs < 0 || it->mtimeMs == mtimeMs);
 }
 
 void ImportRunStore::mark(qint64 runId, const QString& path, const QString& state,

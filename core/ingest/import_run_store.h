@@ -2,7 +2,6 @@
 
 #include <QHash>
 #include <QList>
-#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -12,13 +11,21 @@ class PgConnection;
 
 // The database's record of import runs (quiver.import_runs / import_files): which files a run
 // found and what became of each. An unfinished run of the same collection and roots is resumed:
-// its files already stored are not read again. Blocking; throws DbError.
+// its files already stored are not read again unless their size or modification time changed
+// since. Blocking; throws DbError.
 class ImportRunStore {
 public:
     struct Run {
         qint64 id = 0;
         bool resumed = false;
-        QSet<QString> done; // files already imported, unchanged or skipped in this run
+        // What a file already imported, unchanged or skipped in this run looked like then.
+        struct Stamp {
+            qint64 size = -1;
+            qint64 mtimeMs = -1; // -1: not recorded (skipped files, documents without one)
+        };
+        QHash<QString, Stamp> done;
+        // Whether a file now of this size and mtime is still the one the run handled.
+        bool isDone(const QString& path, qint64 size, qint64 mtimeMs) const;
     };
     struct PendingRun {
         qint64 id = 0;

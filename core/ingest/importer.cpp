@@ -306,8 +306,9 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
         return;
     }
     for (const FolderWalker::File& f : group.walked.files) {
-        if (run.done.contains(f.path)) {
-            // Stored by the earlier, interrupted run of these paths: not read again.
+        if (run.isDone(f.path, f.size, f.mtime.isValid() ? f.mtime.toMSecsSinceEpoch() : -1)) {
+            // Stored by the earlier, interrupted run of these paths and not changed since: not
+            // read again.
             ImportFileResult r;
             r.outcome = Outcome::Unchanged;
             r.path = f.path;

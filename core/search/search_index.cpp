@@ -43,8 +43,10 @@ struct SearchIndex::State {
     QDateTime lastSync;
     IndexManifest manifest; // meaningful when base is set
     QString basePath;
-    QString lastMerge;  // how this state's base came from a merge, if it did
-    qint64 skipped = 0; // stored vectors left out: not of the model's length
+    QString lastMerge; // how this state's base came from a merge, if it did
+    // Chunks whose stored vector is left out: not of the model's length. A set, since a sync
+    // may read a change again that the build or an earlier sync already saw.
+    std::unordered_set<std::uint64_t> skipped;
 };
 
 struct SearchIndex::MergeInput {
@@ -56,7 +58,7 @@ struct SearchIndex::MergeInput {
     std::vector<std::uint64_t> ids;
     std::vector<std::uint32_t> labels; // one per point: its collection
     std::unordered_set<std::uint64_t> deleted;
-    qint64 skipped = 0;
+    std::unordered_set<std::uint64_t> skipped;
 };
 
 struct SearchIndex::Sync {
@@ -124,12 +126,12 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
         std::vector<std::vector<std::uint32_t>> labels;
     };
     std::map<std::size_t, Rows> byLength;
-    qint64 unusable = 0;
+    std::unordered_set<std::uint64_t> unusable;
     const auto watermark = EmbeddingSource::readAll(
         conn, m_model,
         [&](qint64 chunk, qint64 collection, const std::vector<float>& v) {
             if (v.empty()) {
-                ++unusable;
+                unusable.insert(static_cast<std::uint64_t>(chunk));
                 return;
             }
             Rows& rows = byLength[v.size()];
@@ -154,19 +156,21 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
     std::vector<float> flat;
     std::vector<std::uint64_t> ids;
     std::vector<std::vector<std::uint32_t>> labels;
-    st->skipped = unusable;
+    st->skipped = std::move(unusable);
     if (chosen != byLength.end()) {
         st->dimensions = static_cast<int>(chosen->first);
         flat = std::move(chosen->second.flat);
         ids = std::move(chosen->second.ids);
         labels = std::move(chosen->second.labels);
-        for (const auto& [length, rows] : byLength)
-            st->skipped += length == chosen->first ? 0 : static_cast<qint64>(rows.ids.size());
+        for (const auto& [length, rows] : byLength) {
+            if (length != chosen->first)
+                st->skipped.insert(rows.ids.begin(), rows.ids.end());
+        }
     }
     byLength.clear();
-    if (st->skipped > 0)
+    if (!st->skipped.empty())
         qCWarning(lcSearchIndex).noquote()
-            << "left" << st->skipped << "stored vectors of model" << m_model
+            << "left" << st->skipped.size() << "stored vectors of model" << m_model
             << "out of its index: their length is not the" << st->dimensions
             << "of the others. Delete them and embed their chunks again";
     if (ids.empty())
@@ -259,6 +263,7 @@ std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
             st.mask.insert(key);
         if (st.delta)
             st.delta->remove(key);
+        st.skipped.erase(key);
     }
     for (const IndexedVector& row : changes.upserts) {
         if (st.dimensions == 0)
@@ -271,10 +276,11 @@ std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
                 st.mask.insert(key);
             if (st.delta)
                 st.delta->remove(key);
-            ++st.skipped;
-            qCWarning(lcSearchIndex).noquote()
-                << "left the embedding of chunk" << row.chunkId << "out of the index of" << m_model
-                << "- it has" << row.vector.size() << "dimensions, not" << st.dimensions;
+            if (st.skipped.insert(key).second)
+                qCWarning(lcSearchIndex).noquote()
+                    << "left the embedding of chunk" << row.chunkId << "out of the index of"
+                    << m_model << "- it has" << row.vector.size() << "dimensions, not"
+                    << st.dimensions;
             continue;
         }
         if (!st.delta)
@@ -285,6 +291,7 @@ std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
         if (st.base)
             st.mask.insert(key);
         st.delta->remove(key);
+        st.skipped.erase(key);
         const std::uint32_t label = labelOf(row.collectionId);
         st.delta->insert(key, row.vector, std::span<const std::uint32_t>(&label, 1));
     }
@@ -652,7 +659,7 @@ IndexStatus SearchIndex::status() const {
         return s;
     const State& st = *m_state;
     s.dimensions = st.dimensions;
-    s.skippedVectors = st.skipped;
+    s.skippedVectors = static_cast<qint64>(st.skipped.size());
     s.lastMerge = st.lastMerge;
     s.exact = !st.base;
     s.watermark = st.syncWatermark;

@@ -59,6 +59,7 @@ private slots:
     void reimportIsANoOpAndChangedFileReusesEmbeddings();
     void badInputsGetReasonsAndLoseNothing();
     void cancelledImportResumes();
+    void resumeRereadsFilesEditedSinceTheCancel();
     void namesCollections();
     void progressMovesInsideOneSlowFile();
     void fileDeletedBeforeItIsRead();
@@ -396,6 +397,62 @@ void TestImporter::cancelledImportResumes() {
     QCOMPARE(db.count(QStringLiteral(
                  "SELECT count(*) FROM quiver.import_runs WHERE finished_at IS NULL")),
              0);
+}
+
+void TestImporter::resumeRereadsFilesEditedSinceTheCancel() {
+    ImportDatabase db;
+    QTemporaryDir tmp;
+    const QDir dir(tmp.path() + QStringLiteral("/many"));
+    QVERIFY(QDir().mkpath(dir.path()));
+    const int total = 400;
+    for (int i = 0; i < total; ++i)
+        QVERIFY(
+            fx::writeFile(dir.filePath(QStringLiteral("f%1.txt").arg(i, 4, 10, QLatin1Char('0'))),
+                          longText(2, QString::number(i)).toUtf8()));
+    ImportSettings settings;
+    settings.readerThreads = 1;
+    QStringList imported;
+    Importer importer(db.conn, settings);
+    importer.onFile = [&](const ImportFileResult& r) {
+        if (r.outcome == Outcome::Imported) {
+            imported.append(r.path);
+            if (imported.size() == 20)
+                importer.cancel();
+        }
+    };
+    QVERIFY(importer.run({{dir.path()}, {}}).cancelled);
+    QVERIFY(imported.size() >= 3);
+    // One file grows; another keeps its size but gets new bytes and a later mtime.
+    const QString grown = imported.at(0);
+    const QString sameSize = imported.at(1);
+    QVERIFY(fx::writeFile(grown, "edited after the cancel, and longer than before " +
+                                     longText(2, QStringLiteral("grown")).toUtf8()));
+    QFile sameSizeFile(sameSize);
+    QVERIFY(sameSizeFile.open(QIODevice::ReadWrite));
+    const QByteArray before = sameSizeFile.readAll();
+    QByteArray after = before;
+    after.replace(0, 6, "EDITED");
+    QVERIFY(after != before);
+    QVERIFY(sameSizeFile.seek(0));
+    QCOMPARE(sameSizeFile.write(after), after.size());
+    sameSizeFile.close();
+    QFile stamp(sameSize);
+    QVERIFY(stamp.open(QIODevice::ReadWrite));
+    QVERIFY(stamp.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60),
+                              QFileDevice::FileModificationTime));
+    stamp.close();
+
+    const ImportRun second = runImport(db.conn, {dir.path()}, settings);
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.import_runs")), 1); // resumed
+    QCOMPARE(second.get(grown).outcome, Outcome::Replaced);
+    QCOMPARE(second.get(sameSize).outcome, Outcome::Replaced);
+    QCOMPARE(second.get(imported.at(2)).outcome, Outcome::Unchanged);
+    QCOMPARE(db.count(QStringLiteral(
+                 "SELECT count(DISTINCT d.id) FROM quiver.chunks c JOIN "
+                 "quiver.documents d ON d.id = c.document_id WHERE c.text LIKE '%EDITED%' OR "
+                 "c.text LIKE 'edited after the cancel%'")),
+             2);
+    QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.documents")), total);
 }
 
 void TestImporter::namesCollections() {
