@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 #ifndef _WIN32
 #include <fcntl.h>
@@ -18,6 +19,18 @@ namespace {
 
 std::string errnoText() {
     return std::strerror(errno);
+}
+
+// A name no other writer of the same destination (another thread or process) will pick.
+std::string uniqueTempPath(const std::string& path) {
+    static thread_local std::mt19937_64 rng{(std::uint64_t{std::random_device{}()} << 32) ^
+                                            std::random_device{}()};
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = path + ".tmp-";
+    std::uint64_t bits = rng();
+    for (int i = 0; i < 16; ++i, bits >>= 4)
+        out.push_back(kHex[bits & 0xf]);
+    return out;
 }
 
 #ifndef _WIN32
@@ -40,17 +53,25 @@ void writeFully(int fd, const void* data, std::size_t bytes, std::uint64_t offse
 } // namespace
 
 AtomicFileWriter::AtomicFileWriter(const std::string& path)
-    : path_(path)
-    , tempPath_(path + ".tmp") {
+    : path_(path) {
+    // A fresh name, created exclusively and never through a symbolic link: a file or link
+    // planted at a predictable name is not written through, and concurrent writers of one
+    // destination do not share (or delete) each other's temporary files. Owner-only, like the
+    // indexes' folder.
+    for (int attempt = 0;; ++attempt) {
+        tempPath_ = uniqueTempPath(path);
 #ifdef _WIN32
-    file_ = std::fopen(tempPath_.c_str(), "wb");
-    if (!file_)
-        throw DiskIndexError("cannot create " + tempPath_ + ": " + errnoText());
+        file_ = std::fopen(tempPath_.c_str(), "wbx");
+        if (file_)
+            break;
 #else
-    fd_ = ::open(tempPath_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-        throw DiskIndexError("cannot create " + tempPath_ + ": " + errnoText());
+        fd_ = ::open(tempPath_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd_ >= 0)
+            break;
 #endif
+        if (errno != EEXIST || attempt >= 16)
+            throw DiskIndexError("cannot create " + tempPath_ + ": " + errnoText());
+    }
 }
 
 AtomicFileWriter::~AtomicFileWriter() {

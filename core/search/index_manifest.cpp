@@ -65,6 +65,7 @@ void IndexManifest::save(const QString& path) const {
     }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly) ||
+        !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
         f.write(QJsonDocument(o).toJson(QJsonDocument::Indented)) < 0 || !f.commit())
         throw std::runtime_error(
             QStringLiteral("cannot write %1: %2").arg(path, f.errorString()).toStdString());

@@ -307,7 +307,7 @@ void KeywordIndex::install(std::unique_ptr<State> next) {
 void KeywordIndex::open(PgConnection& conn, const Progress& progress) {
     const std::lock_guard serial(m_sync->serial);
     const DatabaseIdentity identity = DatabaseIdentity::read(conn);
-    if (!QDir().mkpath(directory()))
+    if (!makePrivateFolder(directory()))
         throw std::runtime_error(
             QStringLiteral("cannot create the index folder %1").arg(directory()).toStdString());
     m_path = directory() + QLatin1Char('/') + identity.indexKey(QString()) +

@@ -307,7 +307,7 @@ void SearchIndex::open(PgConnection& conn, const Progress& progress) {
     const std::lock_guard serial(m_sync->serial);
     m_identity = DatabaseIdentity::read(conn);
     m_key = m_identity.indexKey(m_model);
-    if (!QDir().mkpath(directory()))
+    if (!makePrivateFolder(directory()))
         throw std::runtime_error(
             QStringLiteral("cannot create the index folder %1").arg(directory()).toStdString());
 
@@ -381,7 +381,7 @@ void SearchIndex::rebuild(PgConnection& conn, const Progress& progress) {
     if (m_key.isEmpty()) {
         m_identity = DatabaseIdentity::read(conn);
         m_key = m_identity.indexKey(m_model);
-        QDir().mkpath(directory());
+        makePrivateFolder(directory());
     }
     auto st = buildFromDatabase(conn, progress);
     applyChanges(*st, conn);

@@ -1,6 +1,7 @@
 #include "core/util/app_paths.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 
@@ -47,6 +48,11 @@ QString migrateLegacyDataDir() {
         !QFileInfo::exists(dataDir + QStringLiteral("/postgres")))
         return legacyCluster;
     return {};
+}
+
+bool makePrivateFolder(const QString& path) {
+    return QDir().mkpath(path) &&
+           QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
 }
 
 } // namespace quiver

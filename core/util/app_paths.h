@@ -17,4 +17,8 @@ QString appCacheDir();
 // when it must stay in use for now, else an empty string. Safe to call repeatedly.
 QString migrateLegacyDataDir();
 
+// Creates `path` (and its parents) if missing and makes it a folder only its owner may list or
+// enter: what Quiver keeps there is derived from the user's documents. False on failure.
+bool makePrivateFolder(const QString& path);
+
 } // namespace quiver

@@ -153,6 +153,13 @@ void TestSearchIndex::buildsADiskBaseAndLoadsItAgain() {
         first = index.search(query, 10);
         QCOMPARE(first.size(), std::size_t{10});
         QVERIFY(first.front().score > 0.999); // the stored vector finds itself
+        // The index's files derive from the user's documents: only their owner may read them.
+        const QFileInfoList files = QDir(m_dir.path()).entryInfoList(QDir::Files);
+        QVERIFY(files.size() >= 2); // base file and manifest
+        for (const QFileInfo& f : files)
+            QVERIFY2((f.permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup |
+                                         QFile::WriteOther)) == 0,
+                     qPrintable(f.fileName()));
     }
     SearchIndex again(kModel, options());
     again.open(*m_conn);

@@ -16,6 +16,18 @@
 // k-NN plus random long edges), independent of the in-memory Vamana builder.
 namespace quiver::diskann::test {
 
+// Whether a writer of `path` left a temporary file (named `path` + ".tmp-...") behind.
+inline bool tempFileLeft(const std::string& path) {
+    const std::filesystem::path p(path);
+    const std::string prefix = p.filename().string() + ".tmp";
+    const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : ".";
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().filename().string().starts_with(prefix))
+            return true;
+    }
+    return false;
+}
+
 // `count` points around `clusters` Gaussian centres; unit length when `normalized`.
 inline std::vector<float> clusteredData(std::uint32_t count, std::uint32_t dim,
                                         std::uint32_t clusters, std::uint64_t seed,

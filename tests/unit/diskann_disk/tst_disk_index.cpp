@@ -494,7 +494,7 @@ void TestDiskIndex::cancelledWriteLeavesNothing() {
     }
     QVERIFY(last >= 0.6);
     QVERIFY(!std::filesystem::exists(file));
-    QVERIFY(!std::filesystem::exists(file + ".tmp"));
+    QVERIFY(!test::tempFileLeft(file));
 }
 
 void TestDiskIndex::writesVamanaGraph() {

@@ -1,3 +1,4 @@
+#include "core/diskann/atomic_file_writer.h"
 #include "core/diskann/checksum.h"
 #include "core/diskann/disk_index.h"
 #include "core/diskann/disk_index_error.h"
@@ -36,6 +37,7 @@ private slots:
     void absurdHeaderFields();
     void everyCoveredBitFlipIsDetected();
     void atomicReplaceKeepsOldFileOnFailure();
+    void writersShareNoTempFileAndFollowNoLink();
 
 private:
     using Bytes = std::vector<std::uint8_t>;
@@ -417,7 +419,38 @@ void TestDiskIndexFormat::atomicReplaceKeepsOldFileOnFailure() {
     o.progress = [](double f) { return f < 0.9; };
     QVERIFY_THROWS_EXCEPTION(DiskIndexError, writeDiskIndex(path_, graph_.view(), o));
     QVERIFY(test::readFileBytes(path_) == good_);
-    QVERIFY(!std::filesystem::exists(path_ + ".tmp"));
+    QVERIFY(!test::tempFileLeft(path_));
+}
+
+void TestDiskIndexFormat::writersShareNoTempFileAndFollowNoLink() {
+    QTemporaryDir dir;
+    const std::string target = dir.filePath(QStringLiteral("shared.qdx")).toStdString();
+    const std::string victim = dir.filePath(QStringLiteral("victim")).toStdString();
+    { std::ofstream(victim) << "keep me"; }
+    // The name an older writer used: a link planted there is not written through.
+    std::filesystem::create_symlink(victim, target + ".tmp");
+    // Two writers of one destination at once (two processes building one index): each writes
+    // its own temporary file, and both commit complete files.
+    AtomicFileWriter first(target);
+    AtomicFileWriter second(target);
+    const std::string a(1000, 'a'), b(2000, 'b');
+    first.append(a.data(), a.size());
+    second.append(b.data(), b.size());
+    first.commit();
+    QCOMPARE(std::filesystem::file_size(target), std::uintmax_t{1000});
+    second.commit();
+    QCOMPARE(std::filesystem::file_size(target), std::uintmax_t{2000});
+    std::ifstream in(victim);
+    std::string kept;
+    std::getline(in, kept);
+    QCOMPARE(kept, std::string("keep me"));
+#ifndef _WIN32
+    const auto perms = std::filesystem::status(target).permissions();
+    QCOMPARE(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+             std::filesystem::perms::none);
+#endif
+    std::filesystem::remove(target + ".tmp");
+    QVERIFY(!test::tempFileLeft(target));
 }
 
 QTEST_GUILESS_MAIN(TestDiskIndexFormat)

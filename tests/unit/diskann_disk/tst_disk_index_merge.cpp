@@ -288,7 +288,7 @@ void TestDiskIndexMerge::insertsOnlyInPlace() {
     const MergeReport report = mergeDiskIndex(base, base, deltaOf(p, inserted), {}, o);
     QCOMPARE(report.deleted, 0u);
     QCOMPARE(report.count, kBase + kNew);
-    QVERIFY(!std::filesystem::exists(base + ".tmp"));
+    QVERIFY(!test::tempFileLeft(base));
     const auto index = DiskIndex::open(base);
     QCOMPARE(index->info().count, kBase + kNew);
     QVERIFY(index->verify().ok());
@@ -395,7 +395,7 @@ void TestDiskIndexMerge::cancelLeavesBaseUntouched() {
             QVERIFY(monotone);
             QVERIFY(last >= stopAt);
             QVERIFY(test::readFileBytes(base) == before);
-            QVERIFY(!std::filesystem::exists(out + ".tmp"));
+            QVERIFY(!test::tempFileLeft(out));
             if (out != base)
                 QVERIFY(!std::filesystem::exists(out));
         }
@@ -416,7 +416,7 @@ void TestDiskIndexMerge::badInputsThrow() {
             QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String(needle)), e.what());
         }
         QVERIFY(!std::filesystem::exists(out));
-        QVERIFY(!std::filesystem::exists(out + ".tmp"));
+        QVERIFY(!test::tempFileLeft(out));
     };
     const auto inserted = range(kBase, kBase + 20);
     {
