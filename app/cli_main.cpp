@@ -11,6 +11,7 @@
 #include "app/cli/search_command.h"
 #include "app/cli/trash_command.h"
 #include "app/cli/worker_command.h"
+#include "core/util/core_dumps.h"
 #include "quiver_version.h"
 
 #include <QCoreApplication>
@@ -68,6 +69,7 @@ Exit status: 0 success, 1 failure, 2 wrong usage.)";
 } // namespace
 
 int main(int argc, char** argv) {
+    quiver::disableCoreDumps();
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral(QUIVER_ORGANIZATION_NAME));
     QCoreApplication::setApplicationName(QStringLiteral(QUIVER_APPLICATION_NAME));

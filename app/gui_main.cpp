@@ -1,6 +1,7 @@
 // quiver: the desktop application.
 #include "core/jobs/background_worker.h"
 #include "core/session/database_session.h"
+#include "core/util/core_dumps.h"
 #include "core/util/termination_signals.h"
 #include "quiver_version.h"
 #include "ui/mainwindow/main_window.h"
@@ -36,6 +37,7 @@ QString dbArgument(const QStringList& args) {
 } // namespace
 
 int main(int argc, char** argv) {
+    quiver::disableCoreDumps();
     // Answer these before QApplication exists: it needs a display, they do not.
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--version") == 0) {

@@ -47,12 +47,14 @@ QString socketFileName(int port) {
 
 // ---- child processes ------------------------------------------------------------------------
 
-// The user's PG* variables (PGDATA, PGPORT, PGOPTIONS, ...) must not steer our server tools.
+// The user's PG* variables (PGDATA, PGPORT, PGOPTIONS, ...) must not steer our server tools,
+// and Quiver's own (QUIVER_API_KEY among them) are none of the server's business: a server
+// outlives the app, and its environment is readable in /proc by its user's other processes.
 QProcessEnvironment toolEnvironment() {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     const QStringList keys = env.keys();
     for (const QString& key : keys) {
-        if (key.startsWith(QLatin1String("PG")))
+        if (key.startsWith(QLatin1String("PG")) || key.startsWith(QLatin1String("QUIVER_")))
             env.remove(key);
     }
     return env;

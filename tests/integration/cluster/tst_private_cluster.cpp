@@ -182,11 +182,22 @@ void TestPrivateCluster::firstStartCreatesClusterServingOnlyTheSocket() {
     QStringList steps;
     cluster.onProgress = [&](const QString& step) { steps << step; };
     QString conninfo;
+    // A key given to this process for one command is not handed on to the server it starts.
+    const QByteArray key = "sk-not-for-the-server-7f3a";
+    qputenv("QUIVER_API_KEY", key);
     try {
         conninfo = cluster.start();
     } catch (const ClusterError& e) {
+        qunsetenv("QUIVER_API_KEY");
         QFAIL(qPrintable(e.userMessage()));
     }
+    qunsetenv("QUIVER_API_KEY");
+    QFile serverEnvFile(QStringLiteral("/proc/%1/environ").arg(postmasterPid(m_data)));
+    QVERIFY(serverEnvFile.open(QIODevice::ReadOnly));
+    const QByteArray serverEnv = serverEnvFile.readAll();
+    QVERIFY(serverEnv.contains("PATH=")); // it is the server's environment that was read
+    QVERIFY(!serverEnv.contains(key));
+    QVERIFY(!serverEnv.contains("QUIVER_API_KEY"));
     QCOMPARE(steps, QStringList({kCreating, kStarting}));
     QVERIFY(QFileInfo::exists(m_data + QStringLiteral("/PG_VERSION")));
     QVERIFY(QFileInfo::exists(m_data + QStringLiteral("/server.log")));

@@ -11,10 +11,12 @@
 #include "tests/integration/jobs/jobs_test_data.h"
 #include "tests/integration/jobs/worker_process.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -116,6 +118,17 @@ void TestWorkerRestart::workersReconnectAfterRestart() {
         return scalar(conn, QStringLiteral("SELECT count(*) FROM quiver.embeddings"));
     };
     QTRY_VERIFY_WITH_TIMEOUT(embedded() >= 200, 60000);
+    // Workers hold the key in memory: they never leave a core dump behind.
+    for (auto& w : workers) {
+        QFile limits(QStringLiteral("/proc/%1/limits").arg(w->processId()));
+        QVERIFY(limits.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = limits.readAll().split('\n');
+        const auto core = std::find_if(lines.begin(), lines.end(), [](const QByteArray& l) {
+            return l.startsWith("Max core file size");
+        });
+        QVERIFY(core != lines.end());
+        QCOMPARE(core->simplified(), QByteArray("Max core file size 0 0 bytes"));
+    }
     const QString problem =
         runTool(m_bin.program(QStringLiteral("pg_ctl")),
                 {QStringLiteral("-D"), m_data, QStringLiteral("-w"), QStringLiteral("-m"),
