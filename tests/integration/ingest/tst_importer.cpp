@@ -30,6 +30,18 @@ QString longText(int paragraphs, const QString& tag) {
     return ps.join(QStringLiteral("\n\n"));
 }
 
+// `count` small text files f0000.txt, f0001.txt, ... in a new folder `dir`.
+bool writeNumberedFiles(const QDir& dir, int count) {
+    if (!QDir().mkpath(dir.path()))
+        return false;
+    for (int i = 0; i < count; ++i) {
+        if (!fx::writeFile(dir.filePath(QStringLiteral("f%1.txt").arg(i, 4, 10, QLatin1Char('0'))),
+                           longText(2, QString::number(i)).toUtf8()))
+            return false;
+    }
+    return true;
+}
+
 // The chunk's text, as stored, equals the document's normalised text at its code-point offsets.
 void verifyOffsets(PgConnection& conn, const QString& path, const QString& docText) {
     const QList<uint> cps = docText.toUcs4();
@@ -359,12 +371,8 @@ void TestImporter::cancelledImportResumes() {
     ImportDatabase db;
     QTemporaryDir tmp;
     const QDir dir(tmp.path() + QStringLiteral("/many"));
-    QVERIFY(QDir().mkpath(dir.path()));
     const int total = 400;
-    for (int i = 0; i < total; ++i)
-        QVERIFY(
-            fx::writeFile(dir.filePath(QStringLiteral("f%1.txt").arg(i, 4, 10, QLatin1Char('0'))),
-                          longText(2, QString::number(i)).toUtf8()));
+    QVERIFY(writeNumberedFiles(dir, total));
     ImportSettings settings;
     settings.readerThreads = 2;
     int imported = 0;
@@ -403,12 +411,8 @@ void TestImporter::resumeRereadsFilesEditedSinceTheCancel() {
     ImportDatabase db;
     QTemporaryDir tmp;
     const QDir dir(tmp.path() + QStringLiteral("/many"));
-    QVERIFY(QDir().mkpath(dir.path()));
     const int total = 400;
-    for (int i = 0; i < total; ++i)
-        QVERIFY(
-            fx::writeFile(dir.filePath(QStringLiteral("f%1.txt").arg(i, 4, 10, QLatin1Char('0'))),
-                          longText(2, QString::number(i)).toUtf8()));
+    QVERIFY(writeNumberedFiles(dir, total));
     ImportSettings settings;
     settings.readerThreads = 1;
     QStringList imported;
@@ -435,12 +439,10 @@ void TestImporter::resumeRereadsFilesEditedSinceTheCancel() {
     QVERIFY(after != before);
     QVERIFY(sameSizeFile.seek(0));
     QCOMPARE(sameSizeFile.write(after), after.size());
+    QVERIFY(sameSizeFile.flush());
+    QVERIFY(sameSizeFile.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60),
+                                     QFileDevice::FileModificationTime));
     sameSizeFile.close();
-    QFile stamp(sameSize);
-    QVERIFY(stamp.open(QIODevice::ReadWrite));
-    QVERIFY(stamp.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60),
-                              QFileDevice::FileModificationTime));
-    stamp.close();
 
     const ImportRun second = runImport(db.conn, {dir.path()}, settings);
     QCOMPARE(db.count(QStringLiteral("SELECT count(*) FROM quiver.import_runs")), 1); // resumed
