@@ -1,5 +1,6 @@
 #include "core/search/search_index.h"
 
+#include "core/db/file_lock.h"
 #include "core/db/pg_connection.h"
 #include "core/diskann/disk_index.h"
 #include "core/diskann/disk_index_error.h"
@@ -11,6 +12,7 @@
 #include "core/search/index_manifest.h"
 #include "core/search/log_pruner.h"
 #include "core/util/app_paths.h"
+#include "core/util/file_in_use.h"
 
 #include <QDir>
 #include <QFile>
@@ -35,6 +37,7 @@ using diskann::Metric;
 using diskann::VamanaIndex;
 
 struct SearchIndex::State {
+    FileInUse baseInUse;             // keeps other processes from removing the base file
     std::shared_ptr<DiskIndex> base; // null: exact mode, everything is in delta
     std::unique_ptr<VamanaIndex> delta;
     std::unordered_set<std::uint64_t> mask; // base entries deleted or rewritten since the base
@@ -87,6 +90,27 @@ bool missedPrunedDeletions(PgConnection& conn, std::uint64_t watermark) {
     return pruned && *pruned >= watermark;
 }
 
+// Waits for the lock one process (or merge thread) at a time holds while it writes an index's
+// files: its base, its manifest, and the removal of bases nobody uses any more. Polled, so that
+// keepWaiting (a cancelled open, a closing index) ends the wait on another process's long build.
+bool lockIndexFiles(FileLock& lock, const QString& path, const std::function<bool()>& keepWaiting) {
+    QString error;
+    for (;;) {
+        switch (lock.acquire(path, false, &error)) {
+        case FileLock::Result::Locked:
+            return true;
+        case FileLock::Result::Error:
+            throw std::runtime_error(
+                QStringLiteral("cannot lock %1: %2").arg(path, error).toStdString());
+        case FileLock::Result::Busy:
+            break;
+        }
+        if (!keepWaiting())
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 } // namespace
 
 SearchIndex::SearchIndex(QString model, SearchIndexOptions options)
@@ -107,6 +131,28 @@ QString SearchIndex::directory() const {
 
 QString SearchIndex::manifestPath() const {
     return directory() + QLatin1Char('/') + m_key + QStringLiteral(".json");
+}
+
+QString SearchIndex::freshBaseName(std::uint64_t watermark) const {
+    // Never an existing name: the base that searches (here or in another process) are using is
+    // not replaced underneath them. Called with the files lock held.
+    const QDir dir(directory());
+    QString name = QStringLiteral("%1-%2.qdx").arg(m_key).arg(watermark);
+    for (int n = 1; dir.exists(name); ++n)
+        name = QStringLiteral("%1-%2-%3.qdx").arg(m_key).arg(watermark).arg(n);
+    return name;
+}
+
+QString SearchIndex::lockPath(const QString& key) const {
+    return directory() + QLatin1Char('/') + key + QStringLiteral(".lock");
+}
+
+QString SearchIndex::keyFor(PgConnection& conn, DatabaseIdentity* identity) const {
+    *identity = DatabaseIdentity::read(conn);
+    if (!makePrivateFolder(directory()))
+        throw std::runtime_error(
+            QStringLiteral("cannot create the index folder %1").arg(directory()).toStdString());
+    return identity->indexKey(m_model);
 }
 
 std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection& conn,
@@ -194,7 +240,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
         return st;
     }
 
-    const QString fileName = QStringLiteral("%1-%2.qdx").arg(m_key).arg(*watermark);
+    const QString fileName = freshBaseName(*watermark);
     const QString path = directory() + QLatin1Char('/') + fileName;
     diskann::DiskIndexBuildOptions write;
     write.threads = params.threads;
@@ -212,6 +258,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
         throw;
     }
     graph.reset();
+    st->baseInUse = FileInUse(path);
     st->base = DiskIndex::open(QFile::encodeName(path).toStdString());
     st->basePath = path;
     st->manifest.database = m_identity;
@@ -241,14 +288,25 @@ void SearchIndex::install(std::unique_ptr<State> next) {
 }
 
 void SearchIndex::removeStaleFiles(const QString& keep) const {
+    // Called with the files lock held. Another process may use an older base (it holds it in
+    // use) or may have written the one the manifest names: both stay.
+    QString named;
+    try {
+        if (QFile::exists(manifestPath()))
+            named = IndexManifest::load(manifestPath()).baseFile;
+    } catch (const std::exception&) {
+        named.clear(); // unreadable: rewritten by the next build
+    }
     const QDir dir(directory());
     const QStringList files =
         dir.entryList({m_key + QStringLiteral("-*.qdx")}, QDir::Files | QDir::NoDotAndDotDot);
     for (const QString& f : files) {
-        if (f != keep)
-            QFile::remove(dir.filePath(f));
+        if (f != keep && f != named)
+            FileInUse::removeIfUnused(dir.filePath(f));
     }
-    if (keep.isEmpty())
+    // In exact mode no base is needed: the manifest goes with the base it names, unless another
+    // process still searches that base.
+    if (keep.isEmpty() && (named.isEmpty() || FileInUse::removeIfUnused(dir.filePath(named))))
         QFile::remove(manifestPath());
 }
 
@@ -303,68 +361,105 @@ std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
     return changes.deleted.size() + changes.upserts.size();
 }
 
-void SearchIndex::open(PgConnection& conn, const Progress& progress) {
-    const std::lock_guard serial(m_sync->serial);
-    m_identity = DatabaseIdentity::read(conn);
-    m_key = m_identity.indexKey(m_model);
-    if (!makePrivateFolder(directory()))
-        throw std::runtime_error(
-            QStringLiteral("cannot create the index folder %1").arg(directory()).toStdString());
-
-    std::unique_ptr<State> st;
-    QString reason;
-    if (QFile::exists(manifestPath())) {
-        try {
-            const IndexManifest m = IndexManifest::load(manifestPath());
-            if (!(m.database == m_identity) || m.model != m_model)
-                throw std::runtime_error("it was made for another database or model");
-            const QString path = directory() + QLatin1Char('/') + m.baseFile;
-            if (!QFile::exists(path))
-                throw std::runtime_error("its base file is missing");
-            auto base = DiskIndex::open(QFile::encodeName(path).toStdString(),
-                                        m_options.cacheNodes
-                                            ? diskann::DiskIndexOpenOptions{m_options.cacheNodes}
-                                            : diskann::DiskIndexOpenOptions{});
-            const diskann::IndexInfo info = base->info();
-            if (info.metric != Metric::Cosine ||
-                info.dimension != static_cast<std::uint32_t>(m.dimensions) ||
-                info.count != m.vectors || base->fileBytes() != m.fileBytes)
-                throw std::runtime_error("its base file does not match its manifest");
-            // Opening checks the header and the sections; node records are only checked as they
-            // are read. A file of moderate size is read once completely, so a damaged one is
-            // rebuilt now rather than found out by a search.
-            if (m.fileBytes <= m_options.verifyOnOpenBelow) {
-                const diskann::VerifyReport report = base->verify();
-                if (!report.ok())
-                    throw std::runtime_error("its base file is damaged (" +
-                                             (report.problems.empty() ? std::string("unreadable")
-                                                                      : report.problems.front()) +
-                                             ")");
-            }
-            if (m.watermark > EmbeddingSource::currentXmax(conn))
-                throw std::runtime_error(
-                    "it is newer than the database (was the database restored from a backup?)");
-            if (missedPrunedDeletions(conn, m.watermark))
-                throw std::runtime_error(
-                    "it was last brought up to date before the oldest deletions the database "
-                    "still records");
-            st = std::make_unique<State>();
-            st->base = std::move(base);
-            st->basePath = path;
-            st->dimensions = m.dimensions;
-            st->syncWatermark = m.watermark;
-            st->manifest = m;
-            diskann::BuildParams params = m_options.build;
-            params.exactSearchBelow = m_options.exactBelow;
-            st->delta = std::make_unique<VamanaIndex>(
-                Metric::Cosine, static_cast<std::uint32_t>(m.dimensions), params);
-        } catch (const std::exception& e) {
-            reason = QString::fromUtf8(e.what());
-            qCWarning(lcSearchIndex).noquote()
-                << "rebuilding the index of" << m_model << "from the database:" << reason;
-            st.reset();
+std::unique_ptr<SearchIndex::State> SearchIndex::loadFromDisk(PgConnection& conn, QString* reason,
+                                                              const QString& notThisBase) {
+    if (!QFile::exists(manifestPath()))
+        return nullptr;
+    try {
+        const IndexManifest m = IndexManifest::load(manifestPath());
+        if (!(m.database == m_identity) || m.model != m_model)
+            throw std::runtime_error("it was made for another database or model");
+        if (!notThisBase.isEmpty() && m.baseFile == notThisBase)
+            throw std::runtime_error("a search found its base file damaged");
+        const QString path = directory() + QLatin1Char('/') + m.baseFile;
+        if (!QFile::exists(path))
+            throw std::runtime_error("its base file is missing");
+        auto st = std::make_unique<State>();
+        st->baseInUse = FileInUse(path);
+        auto base = DiskIndex::open(QFile::encodeName(path).toStdString(),
+                                    m_options.cacheNodes
+                                        ? diskann::DiskIndexOpenOptions{m_options.cacheNodes}
+                                        : diskann::DiskIndexOpenOptions{});
+        const diskann::IndexInfo info = base->info();
+        if (info.metric != Metric::Cosine ||
+            info.dimension != static_cast<std::uint32_t>(m.dimensions) || info.count != m.vectors ||
+            base->fileBytes() != m.fileBytes)
+            throw std::runtime_error("its base file does not match its manifest");
+        // Opening checks the header and the sections; node records are only checked as they
+        // are read. A file of moderate size is read once completely, so a damaged one is
+        // rebuilt now rather than found out by a search.
+        if (m.fileBytes <= m_options.verifyOnOpenBelow) {
+            const diskann::VerifyReport report = base->verify();
+            if (!report.ok())
+                throw std::runtime_error("its base file is damaged (" +
+                                         (report.problems.empty() ? std::string("unreadable")
+                                                                  : report.problems.front()) +
+                                         ")");
         }
+        if (m.watermark > EmbeddingSource::currentXmax(conn))
+            throw std::runtime_error(
+                "it is newer than the database (was the database restored from a backup?)");
+        if (missedPrunedDeletions(conn, m.watermark))
+            throw std::runtime_error(
+                "it was last brought up to date before the oldest deletions the database "
+                "still records");
+        st->base = std::move(base);
+        st->basePath = path;
+        st->dimensions = m.dimensions;
+        st->syncWatermark = m.watermark;
+        st->manifest = m;
+        diskann::BuildParams params = m_options.build;
+        params.exactSearchBelow = m_options.exactBelow;
+        st->delta = std::make_unique<VamanaIndex>(Metric::Cosine,
+                                                  static_cast<std::uint32_t>(m.dimensions), params);
+        return st;
+    } catch (const std::exception& e) {
+        *reason = QString::fromUtf8(e.what());
+        qCWarning(lcSearchIndex).noquote()
+            << "rebuilding the index of" << m_model << "from the database:" << *reason;
+        return nullptr;
     }
+}
+
+std::unique_ptr<SearchIndex::State> SearchIndex::newerBaseOnDisk(PgConnection& conn,
+                                                                 const IndexManifest& current) {
+    try {
+        if (!QFile::exists(manifestPath()))
+            return nullptr;
+        const IndexManifest m = IndexManifest::load(manifestPath());
+        if (m.baseFile == current.baseFile || m.watermark <= current.watermark)
+            return nullptr;
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+    QString reason;
+    auto st = loadFromDisk(conn, &reason, {});
+    if (st)
+        st->lastMerge = QStringLiteral("loaded the base another process wrote");
+    return st;
+}
+
+void SearchIndex::waitForFiles(FileLock& files, const QString& key, const Progress& progress) {
+    const QString waiting = QStringLiteral("Waiting for another Quiver program to finish this "
+                                           "index");
+    if (!lockIndexFiles(files, lockPath(key),
+                        [&] { return !m_sync->stopping && (!progress || progress(0, waiting)); }))
+        throw IndexCancelled();
+}
+
+void SearchIndex::open(PgConnection& conn, const Progress& progress) {
+    DatabaseIdentity identity;
+    const QString key = keyFor(conn, &identity);
+    // Another process building this index is waited for, and its result loaded, rather than
+    // both building it and each removing the other's files.
+    FileLock files;
+    waitForFiles(files, key, progress);
+    const std::lock_guard serial(m_sync->serial);
+    m_identity = identity;
+    m_key = key;
+
+    QString reason;
+    std::unique_ptr<State> st = loadFromDisk(conn, &reason, {});
     if (st) {
         m_sync->opened = QStringLiteral("loaded");
     } else {
@@ -377,12 +472,13 @@ void SearchIndex::open(PgConnection& conn, const Progress& progress) {
 }
 
 void SearchIndex::rebuild(PgConnection& conn, const Progress& progress) {
+    DatabaseIdentity identity;
+    const QString key = keyFor(conn, &identity);
+    FileLock files;
+    waitForFiles(files, key, progress);
     const std::lock_guard serial(m_sync->serial);
-    if (m_key.isEmpty()) {
-        m_identity = DatabaseIdentity::read(conn);
-        m_key = m_identity.indexKey(m_model);
-        makePrivateFolder(directory());
-    }
+    m_identity = identity;
+    m_key = key;
     auto st = buildFromDatabase(conn, progress);
     applyChanges(*st, conn);
     install(std::move(st));
@@ -452,10 +548,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::mergedBase(const MergeInput& in
     options.threads = m_options.build.threads;
     options.progress = [this](double) { return !m_sync->stopping.load(); };
 
-    // A new name, so the base that searches are using is never replaced underneath them.
-    QString fileName = QStringLiteral("%1-%2.qdx").arg(m_key).arg(in.watermark);
-    if (fileName == in.manifest.baseFile)
-        fileName = QStringLiteral("%1-%2-1.qdx").arg(m_key).arg(in.watermark);
+    const QString fileName = freshBaseName(in.watermark);
     const QString path = directory() + QLatin1Char('/') + fileName;
     diskann::MergeReport report;
     try {
@@ -469,6 +562,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::mergedBase(const MergeInput& in
     }
 
     auto st = std::make_unique<State>();
+    st->baseInUse = FileInUse(path);
     st->base =
         DiskIndex::open(QFile::encodeName(path).toStdString(),
                         m_options.cacheNodes ? diskann::DiskIndexOpenOptions{m_options.cacheNodes}
@@ -504,8 +598,12 @@ std::unique_ptr<SearchIndex::State> SearchIndex::mergedBase(const MergeInput& in
 void SearchIndex::startMerge(PgConnection& conn) {
     // Taken now, under the serial lock: what the base lacks as of the current watermark.
     const std::shared_ptr<const MergeInput> input = mergeInput();
+    // A base another process wrote meanwhile is loaded instead of merging again; else the
+    // changes are streamed into a new base, or the index rebuilt when that fails.
     const auto renew = [this, input](PgConnection& c) -> std::unique_ptr<State> {
         if (input) {
+            if (auto newer = newerBaseOnDisk(c, input->manifest))
+                return newer;
             try {
                 return mergedBase(*input);
             } catch (const IndexCancelled&) {
@@ -521,6 +619,12 @@ void SearchIndex::startMerge(PgConnection& conn) {
         return next;
     };
     if (!m_options.connect) {
+        // The serial lock is held, so the files lock is only tried (it is always taken first):
+        // when another process is writing this index, the merge waits for a later sync.
+        FileLock files;
+        QString error;
+        if (files.acquire(lockPath(m_key), false, &error) != FileLock::Result::Locked)
+            return;
         auto next = renew(conn);
         applyChanges(*next, conn);
         install(std::move(next));
@@ -529,13 +633,16 @@ void SearchIndex::startMerge(PgConnection& conn) {
     if (m_sync->merger.joinable())
         m_sync->merger.join();
     m_sync->merging = true;
-    m_sync->merger = std::thread([this, renew]() {
+    m_sync->merger = std::thread([this, renew, lock = lockPath(m_key)]() {
         try {
-            PgConnection c = m_options.connect();
-            auto next = renew(c);
-            const std::lock_guard serial(m_sync->serial);
-            applyChanges(*next, c);
-            install(std::move(next));
+            FileLock files;
+            if (lockIndexFiles(files, lock, [this] { return !m_sync->stopping.load(); })) {
+                PgConnection c = m_options.connect();
+                auto next = renew(c);
+                const std::lock_guard serial(m_sync->serial);
+                applyChanges(*next, c);
+                install(std::move(next));
+            }
         } catch (const std::exception& e) {
             qCWarning(lcSearchIndex).noquote()
                 << "merging the index of" << m_model << "failed:" << QString::fromUtf8(e.what());
@@ -545,34 +652,49 @@ void SearchIndex::startMerge(PgConnection& conn) {
 }
 
 std::size_t SearchIndex::sync(PgConnection& conn) {
+    QString renewal;
+    QString damagedBase;
+    QString key;
+    {
+        const std::lock_guard serial(m_sync->serial);
+        if (!m_state)
+            throw std::logic_error("SearchIndex::sync before open");
+        key = m_key;
+        if (m_sync->damaged.exchange(false)) {
+            renewal = QStringLiteral("a search found its base file damaged");
+            damagedBase = m_state->manifest.baseFile;
+        } else if (missedPrunedDeletions(conn, m_state->syncWatermark)) {
+            renewal = QStringLiteral("deletions it had not seen were pruned");
+        } else {
+            const std::size_t n = applyChanges(*m_state, conn);
+            m_sync->pruner.pruneIfDue(
+                [&] { EmbeddingSource::pruneDeletionLog(conn, m_options.deletionLogDays); });
+            if (mergeDue())
+                startMerge(conn);
+            return n;
+        }
+    }
+    // Renewed under the files lock, taken before the serial lock as everywhere. When another
+    // process holds it, it is renewing this index: a later sync loads what it wrote.
+    FileLock files;
+    QString error;
+    if (files.acquire(lockPath(key), false, &error) != FileLock::Result::Locked) {
+        if (!damagedBase.isEmpty())
+            m_sync->damaged = true;
+        return 0;
+    }
     const std::lock_guard serial(m_sync->serial);
-    if (!m_state)
-        throw std::logic_error("SearchIndex::sync before open");
-    if (m_sync->damaged.exchange(false)) {
-        qCWarning(lcSearchIndex).noquote()
-            << "rebuilding the damaged index of" << m_model << "from the database";
-        auto next = buildFromDatabase(conn, {});
-        applyChanges(*next, conn);
-        install(std::move(next));
-        m_sync->opened = QStringLiteral("rebuilt: a search found its base file damaged");
-        return 0;
-    }
-    if (missedPrunedDeletions(conn, m_state->syncWatermark)) {
-        qCWarning(lcSearchIndex).noquote()
-            << "rebuilding the index of" << m_model
-            << "from the database: deletions it had not seen were pruned from the log";
-        auto next = buildFromDatabase(conn, {});
-        applyChanges(*next, conn);
-        install(std::move(next));
-        m_sync->opened = QStringLiteral("rebuilt: deletions it had not seen were pruned");
-        return 0;
-    }
-    const std::size_t n = applyChanges(*m_state, conn);
-    m_sync->pruner.pruneIfDue(
-        [&] { EmbeddingSource::pruneDeletionLog(conn, m_options.deletionLogDays); });
-    if (mergeDue())
-        startMerge(conn);
-    return n;
+    qCWarning(lcSearchIndex).noquote() << "renewing the index of" << m_model << "-" << renewal;
+    QString reason;
+    std::unique_ptr<State> next = loadFromDisk(conn, &reason, damagedBase);
+    if (next && next->manifest.baseFile == m_state->manifest.baseFile && damagedBase.isEmpty())
+        next.reset(); // the same base as before: it still misses the pruned deletions
+    if (!next)
+        next = buildFromDatabase(conn, {});
+    applyChanges(*next, conn);
+    install(std::move(next));
+    m_sync->opened = QStringLiteral("rebuilt: ") + renewal;
+    return 0;
 }
 
 void SearchIndex::waitForMerge() {
@@ -687,6 +809,17 @@ IndexStatus SearchIndex::status() const {
 }
 
 void SearchIndex::recordRecall(double recall, int sample) {
+    // The manifest on disk is only rewritten when it still names this index's base and no other
+    // process is writing it; the figure is kept in memory either way.
+    QString key;
+    {
+        const std::lock_guard serial(m_sync->serial);
+        key = m_key;
+    }
+    FileLock files;
+    QString error;
+    const bool mayWrite =
+        !key.isEmpty() && files.acquire(lockPath(key), false, &error) == FileLock::Result::Locked;
     const std::lock_guard serial(m_sync->serial);
     const std::unique_lock lock(m_sync->state);
     if (!m_state)
@@ -694,8 +827,15 @@ void SearchIndex::recordRecall(double recall, int sample) {
     m_state->manifest.recall = recall;
     m_state->manifest.recallSample = sample;
     m_state->manifest.recallMeasuredAt = QDateTime::currentDateTimeUtc();
-    if (m_state->base)
-        m_state->manifest.save(manifestPath());
+    if (!mayWrite || !m_state->base)
+        return;
+    try {
+        if (IndexManifest::load(manifestPath()).baseFile != m_state->manifest.baseFile)
+            return;
+    } catch (const std::exception&) {
+        return;
+    }
+    m_state->manifest.save(manifestPath());
 }
 
 } // namespace quiver

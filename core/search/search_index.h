@@ -18,7 +18,9 @@
 
 namespace quiver {
 
+class FileLock;
 class PgConnection;
+struct IndexManifest;
 
 // Raised when an index build is cancelled through its progress callback.
 class IndexCancelled : public std::runtime_error {
@@ -78,6 +80,11 @@ struct IndexStatus {
 // options.connect is set; a full build from the database in exact mode, or when the merge
 // fails) and swaps it in atomically while searches go on with the old one.
 //
+// Processes: several programs (two windows, a CLI worker) may use one index folder. Writing an
+// index's files (a build, a merge, the manifest, removing unused bases) takes a lock file per
+// index, always before the serial lock below; a process that waited loads what the other wrote
+// instead of building it again, and a base file another process has open is never removed.
+//
 // Threads: search() and status() may run concurrently with everything; open, rebuild and sync
 // are serialised internally. Each call that takes a PgConnection uses it on the calling thread.
 class SearchIndex {
@@ -119,6 +126,20 @@ public:
 
 private:
     std::unique_ptr<State> buildFromDatabase(PgConnection& conn, const Progress& progress);
+    // The index the manifest on disk describes, when it is sound, of this database and model,
+    // and up to date enough to sync; null with the reason otherwise. notThisBase: a base file
+    // known to be damaged.
+    std::unique_ptr<State> loadFromDisk(PgConnection& conn, QString* reason,
+                                        const QString& notThisBase);
+    // The base another process wrote after `current`, loaded; null when there is none.
+    std::unique_ptr<State> newerBaseOnDisk(PgConnection& conn, const IndexManifest& current);
+    // Reads the database's identity, makes the folder, returns the index's file key.
+    QString keyFor(PgConnection& conn, DatabaseIdentity* identity) const;
+    // Takes the lock on this index's files (one writer among all processes), reporting the
+    // wait through progress; throws IndexCancelled when progress cancels.
+    void waitForFiles(FileLock& files, const QString& key, const Progress& progress);
+    QString lockPath(const QString& key) const;
+    QString freshBaseName(std::uint64_t watermark) const;
     void install(std::unique_ptr<State> next);
     std::size_t applyChanges(State& state, PgConnection& conn);
     bool mergeDue() const;

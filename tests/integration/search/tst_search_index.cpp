@@ -14,8 +14,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <optional>
 #include <random>
+#include <thread>
 
 using namespace quiver;
 using quiver::test::TestPostgres;
@@ -44,6 +46,7 @@ private slots:
     void buildCanBeCancelled();
     void copyOutCancelLeavesConnectionUsable();
     void vectorsOfAnotherLengthAreLeftOut();
+    void twoProgramsShareOneIndexFolder();
 
 private:
     SearchIndexOptions options() const;
@@ -545,3 +548,78 @@ void TestSearchIndex::copyOutCancelLeavesConnectionUsable() {
 
 QTEST_GUILESS_MAIN(TestSearchIndex)
 #include "tst_search_index.moc"
+
+void TestSearchIndex::twoProgramsShareOneIndexFolder() {
+    // Two programs (two windows, a window and a CLI worker) on one index folder, each with its
+    // own connections and threads. Nothing is left for them to load: one of them builds.
+    for (const QString& f : QDir(m_dir.path()).entryList(QDir::Files))
+        QVERIFY(QFile::remove(m_dir.filePath(f)));
+    SearchIndexOptions o = options();
+    o.mergeAbove = 50;
+    const QString conninfo = m_conninfo;
+    o.connect = [conninfo]() { return PgConnection::open(conninfo); };
+    SearchIndex a(kModel, o);
+    SearchIndex b(kModel, o);
+    std::atomic<int> waits{0};
+    const auto openOn = [&](SearchIndex* index) {
+        PgConnection c = PgConnection::open(conninfo);
+        index->open(c, [&](double, const QString& step) {
+            if (step.startsWith(QLatin1String("Waiting for another")))
+                ++waits;
+            return true;
+        });
+    };
+    std::thread first(openOn, &a);
+    std::thread second(openOn, &b);
+    first.join();
+    second.join();
+    // One built the index; the other waited for it and loaded it instead of building it too
+    // and removing the first one's file.
+    QStringList opened{a.status().opened, b.status().opened};
+    opened.sort();
+    QCOMPARE(opened, (QStringList{QStringLiteral("built"), QStringLiteral("loaded")}));
+    QVERIFY(waits > 0);
+    QVERIFY(!a.status().baseFile.isEmpty());
+    QCOMPARE(a.status().baseFile, b.status().baseFile);
+
+    // Both see enough changes to merge. One streams them into a new base; the other loads that
+    // base rather than merging the same changes again, and no base either uses is removed.
+    const qint64 doc = addVectors(m_collections[2], 200);
+    const qint64 added =
+        m_conn
+            ->exec(QStringLiteral("SELECT max(id) FROM quiver.chunks WHERE document_id = $1"),
+                   {doc})
+            .toInt64(0, 0);
+    waitForHorizonPast(m_conn
+                           ->exec(QStringLiteral("SELECT max(e.txid)::text FROM quiver.embeddings "
+                                                 "e JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                                 "WHERE c.document_id = $1"),
+                                  {doc})
+                           .text(0, 0));
+    const QString oldBase = a.status().baseFile;
+    a.sync(*m_conn);
+    b.sync(*m_conn);
+    a.waitForMerge();
+    b.waitForMerge();
+    QStringList merges{a.status().lastMerge, b.status().lastMerge};
+    merges.sort();
+    QCOMPARE(merges.size(), 2);
+    QCOMPARE(merges[0], QStringLiteral("loaded the base another process wrote"));
+    QVERIFY2(merges[1].startsWith(QLatin1String("streamed: ")), qPrintable(merges[1]));
+    QCOMPARE(a.status().baseFile, b.status().baseFile);
+    QVERIFY(QFile::exists(a.status().baseFile));
+    QVERIFY(!QFile::exists(oldBase));
+    QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.qdx")}).size(), 1);
+    for (SearchIndex* index : {&a, &b}) {
+        QCOMPARE(index->search(storedVector(added), 1).front().chunkId, added);
+        QCOMPARE(index->status().baseVectors, EmbeddingSource::count(*m_conn, kModel));
+    }
+
+    // A base another program still searches is never removed, even when this one renews its
+    // own: a rebuild here leaves the other's file in place until it lets go of it.
+    const QString shared = a.status().baseFile;
+    a.rebuild(*m_conn);
+    QVERIFY(a.status().baseFile != shared);
+    QVERIFY(QFile::exists(shared));
+    QCOMPARE(b.search(storedVector(added), 1).front().chunkId, added);
+}
