@@ -28,6 +28,9 @@ packages=(
   liburing-dev
   # keyword search's stemmers (Snowball)
   libstemmer-dev
+  # portability stages: the index engine cross-built for ARM64 (run by qemu-user) and for
+  # Windows (run by wine)
+  g++-aarch64-linux-gnu qemu-user-static g++-mingw-w64-x86-64-posix wine64
 )
 [[ "${1:-}" == "--run-only" ]] && packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-svg-dev
   libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev libpq-dev postgresql gnome-keyring dbus-x11 xauth

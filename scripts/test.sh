@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sets up and runs the whole test suite: installs what is missing, checks formatting, builds
-# the Release configuration that packages are made from (GCC, warnings as errors) and runs every
-# test, builds the DEB and RPM and checks them installed, then builds with Clang under
+# Sets up and runs the whole test suite: installs what is missing, checks formatting and that
+# core/ keeps POSIX-only headers behind platform guards, builds the Release configuration that
+# packages are made from (GCC, warnings as errors) and runs every test, cross-builds the index
+# engine for ARM64 and Windows and runs its checks under qemu-user and wine, builds the DEB and
+# RPM and checks them installed, then builds with Clang under
 # AddressSanitizer and UndefinedBehaviorSanitizer and runs every test again, and finally runs the
 # index engine's concurrency tests under ThreadSanitizer. Exits non-zero on the first failure.
 set -euo pipefail
@@ -12,10 +14,16 @@ jobs=$(nproc)
 echo "== configure, check formatting, build (Release, GCC)"
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DQUIVER_WERROR=ON >/dev/null
 cmake --build build-test --target format-check
+scripts/check-portability.py
 cmake --build build-test --parallel "$jobs"
 
 echo "== test"
 (cd build-test && ctest --output-on-failure --parallel "$jobs" --timeout 600)
+
+if [[ "${QUIVER_SKIP_PORTABLE:-0}" != 1 ]]; then
+  echo "== the index engine on ARM64 (qemu-user) and Windows (wine)"
+  BUILD_DIR=build-test-portable scripts/test-portable.sh
+fi
 
 if [[ "${QUIVER_SKIP_PACKAGES:-0}" != 1 ]]; then
   echo "== packages (DEB, RPM)"
