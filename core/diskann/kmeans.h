@@ -9,6 +9,9 @@ namespace quiver::diskann {
 struct KMeansOptions {
     std::uint32_t iterations = 12; // Lloyd iterations after k-means++ seeding
     std::uint64_t seed = 42;
+    // Threads for the assignment steps; 1 where the caller already runs many k-means at once
+    // (PQ trains its sub-spaces in parallel). The result does not depend on it.
+    unsigned threads = 1;
 };
 
 // Clusters n points of `dim` floats (row-major) into k centroids: k-means++ seeding, then Lloyd
@@ -17,8 +20,22 @@ struct KMeansOptions {
 std::vector<float> trainKMeans(const float* data, std::size_t n, std::size_t dim, std::uint32_t k,
                                const KMeansOptions& options = {});
 
-// Index of the centroid nearest to v (squared L2); optionally its distance.
+// Index of the centroid nearest to v (squared L2); optionally its distance. Ties go to the
+// lowest index.
 std::uint32_t nearestCentroid(const float* v, const float* centroids, std::uint32_t k,
                               std::size_t dim, float* distance = nullptr);
+
+// Centroids laid out one dimension after the other (t[d * k + c]) for nearestTransposed.
+std::vector<float> transposeCentroids(const float* centroids, std::uint32_t k, std::size_t dim);
+
+// nearestCentroid over transposed centroids: the loop over centroids reads contiguous memory and
+// is vectorised, which on short vectors (PQ's sub-spaces of a few floats) is several times faster
+// than one distance call per centroid. scratch holds k floats. Same answer as nearestCentroid up
+// to float rounding.
+std::uint32_t nearestTransposed(const float* v, const float* transposed, std::uint32_t k,
+                                std::size_t dim, float* scratch, float* distance = nullptr);
+
+// Vectors up to this many floats are best served by the transposed layout.
+constexpr std::size_t kTransposedMaxDim = 32;
 
 } // namespace quiver::diskann

@@ -102,22 +102,42 @@ std::size_t ProductQuantizer::memoryBytes() const {
            sizeof(*this);
 }
 
-void ProductQuantizer::encode(const float* vector, std::uint8_t* code) const {
+std::vector<float> ProductQuantizer::transposedCodebook() const {
+    std::vector<float> t(centroids_.size());
     for (std::uint32_t m = 0; m < subspaces(); ++m) {
         const std::size_t begin = offsets_[m];
         const std::size_t width = offsets_[m + 1] - begin;
-        code[m] = static_cast<std::uint8_t>(nearestCentroid(
-            vector + begin, centroids_.data() + kCentroids * begin, kCentroids, width));
+        const std::vector<float> block =
+            transposeCentroids(centroids_.data() + kCentroids * begin, kCentroids, width);
+        std::copy(block.begin(), block.end(),
+                  t.begin() + static_cast<std::ptrdiff_t>(kCentroids * begin));
+    }
+    return t;
+}
+
+void ProductQuantizer::encode(const float* vector, std::uint8_t* code,
+                              const float* transposed) const {
+    float scratch[kCentroids];
+    for (std::uint32_t m = 0; m < subspaces(); ++m) {
+        const std::size_t begin = offsets_[m];
+        const std::size_t width = offsets_[m + 1] - begin;
+        code[m] = static_cast<std::uint8_t>(
+            transposed && width <= kTransposedMaxDim
+                ? nearestTransposed(vector + begin, transposed + kCentroids * begin, kCentroids,
+                                    width, scratch)
+                : nearestCentroid(vector + begin, centroids_.data() + kCentroids * begin,
+                                  kCentroids, width));
     }
 }
 
 void ProductQuantizer::encodeBatch(const float* vectors, std::size_t n, std::uint8_t* codes,
                                    std::uint32_t threads) const {
+    const std::vector<float> transposed = transposedCodebook();
     constexpr std::size_t kBlock = 1024;
     const std::size_t blocks = (n + kBlock - 1) / kBlock;
     parallelFor(blocks, threadCount(threads, blocks), [&](std::size_t b) {
         for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
-            encode(vectors + i * dimension_, codes + i * subspaces());
+            encode(vectors + i * dimension_, codes + i * subspaces(), transposed.data());
     });
 }
 

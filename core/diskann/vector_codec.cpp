@@ -158,6 +158,7 @@ VectorCodec VectorCodec::train(const float* data, std::size_t n, std::uint32_t d
     KMeansOptions km;
     km.iterations = options.iterations;
     km.seed = options.seed + 2;
+    km.threads = resolveThreadCount(options.threads);
     std::vector<float> coarse = trainKMeans(y.data(), sn, dimension, k, km);
     // Residuals, in place.
     std::vector<std::uint32_t> assigned(sn);
@@ -188,6 +189,11 @@ std::size_t VectorCodec::memoryBytes() const {
 }
 
 VectorCodec::PointTerms VectorCodec::encode(const float* vector, std::uint8_t* code) const {
+    return encode(vector, code, nullptr);
+}
+
+VectorCodec::PointTerms VectorCodec::encode(const float* vector, std::uint8_t* code,
+                                            const float* transposedCodebook) const {
     const std::uint32_t dim = dimension();
     std::vector<float> y(dim), r(dim);
     rotation_.apply(vector, y.data());
@@ -195,7 +201,7 @@ VectorCodec::PointTerms VectorCodec::encode(const float* vector, std::uint8_t* c
     const float* centroid = coarse_.data() + std::size_t{c} * dim;
     for (std::uint32_t d = 0; d < dim; ++d)
         y[d] -= centroid[d];
-    pq_.encode(y.data(), code);
+    pq_.encode(y.data(), code, transposedCodebook);
     pq_.decode(code, r.data());
     PointTerms terms;
     terms.coarse = static_cast<std::uint16_t>(c);
@@ -207,11 +213,13 @@ VectorCodec::PointTerms VectorCodec::encode(const float* vector, std::uint8_t* c
 
 void VectorCodec::encodeBatch(const float* vectors, std::size_t n, std::uint8_t* codes,
                               PointTerms* terms, std::uint32_t threads) const {
+    const std::vector<float> transposed = pq_.transposedCodebook();
     parallelFor(
         n, resolveThreadCount(threads), 256,
         [&](std::size_t begin, std::size_t end, unsigned) {
             for (std::size_t i = begin; i < end; ++i)
-                terms[i] = encode(vectors + i * dimension(), codes + i * codeBytes());
+                terms[i] =
+                    encode(vectors + i * dimension(), codes + i * codeBytes(), transposed.data());
         },
         [](std::size_t) { return true; });
 }

@@ -69,6 +69,10 @@ public:
         float bias = 0.0f;
     };
     PointTerms encode(const float* vector, std::uint8_t* code) const;
+    // The same, with the PQ codebook laid out for fast encoding (ProductQuantizer::
+    // transposedCodebook()), as encodeBatch does.
+    PointTerms encode(const float* vector, std::uint8_t* code,
+                      const float* transposedCodebook) const;
     void encodeBatch(const float* vectors, std::size_t n, std::uint8_t* codes, PointTerms* terms,
                      std::uint32_t threads = 0) const;
     // The reconstruction c + r, rotated back to the input space.

@@ -16,6 +16,8 @@ private slots:
     void moreCentroidsThanPoints();
     void deterministicForSeed();
     void rejectsEmptyInput();
+    void transposedNearestMatchesScan();
+    void threadsDoNotChangeTheResult();
 };
 
 void TestKMeans::recoversSeparatedClusters() {
@@ -69,6 +71,68 @@ void TestKMeans::rejectsEmptyInput() {
     const float x = 1.0f;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainKMeans(&x, 0, 1, 4));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainKMeans(&x, 1, 1, 0));
+}
+
+void TestKMeans::transposedNearestMatchesScan() {
+    // Every width PQ uses, centroid counts on and off the vector widths, and exact ties (repeated
+    // centroids) that must go to the lowest index as in the plain scan.
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (const std::uint32_t k : {1u, 7u, 8u, 16u, 17u, 100u, 256u}) {
+        for (std::size_t dim = 1; dim <= kTransposedMaxDim; ++dim) {
+            std::vector<float> centroids(k * dim);
+            for (float& v : centroids)
+                v = u(rng);
+            if (k > 3) // a repeated centroid: a tie for any point
+                std::copy_n(centroids.begin(), dim, centroids.begin() + 3 * std::ptrdiff_t(dim));
+            const std::vector<float> t = transposeCentroids(centroids.data(), k, dim);
+            std::vector<float> scratch(k);
+            for (int trial = 0; trial < 50; ++trial) {
+                std::vector<float> v(dim);
+                for (float& x : v)
+                    x = u(rng);
+                if (trial == 0) // exactly on the repeated centroid
+                    std::copy_n(centroids.begin(), dim, v.begin());
+                float want = 0;
+                float got = 0;
+                const std::uint32_t a = nearestCentroid(v.data(), centroids.data(), k, dim, &want);
+                const std::uint32_t b =
+                    nearestTransposed(v.data(), t.data(), k, dim, scratch.data(), &got);
+                const QByteArray what = QByteArray::number(k) + " centroids of " +
+                                        QByteArray::number(static_cast<qulonglong>(dim));
+                QVERIFY2(std::abs(got - want) <= 1e-5f * std::max(1.0f, want), what);
+                // Rounding may order two nearly equal distances differently; then both are
+                // (nearly) the nearest.
+                if (a != b) {
+                    float da = 0;
+                    float db = 0;
+                    for (std::size_t d = 0; d < dim; ++d) {
+                        da += (v[d] - centroids[a * dim + d]) * (v[d] - centroids[a * dim + d]);
+                        db += (v[d] - centroids[b * dim + d]) * (v[d] - centroids[b * dim + d]);
+                    }
+                    QVERIFY2(std::abs(da - db) <= 1e-5f * std::max(1.0f, da), what);
+                }
+                if (trial == 0 && k > 3)
+                    QCOMPARE(b, 0u);
+            }
+        }
+    }
+}
+
+void TestKMeans::threadsDoNotChangeTheResult() {
+    std::mt19937 rng(9);
+    std::normal_distribution<float> g;
+    for (const std::size_t dim : {std::size_t{4}, std::size_t{64}}) {
+        std::vector<float> data(3000 * dim);
+        for (float& v : data)
+            v = g(rng);
+        KMeansOptions one;
+        one.iterations = 5;
+        KMeansOptions three = one;
+        three.threads = 3;
+        QCOMPARE(trainKMeans(data.data(), 3000, dim, 40, three),
+                 trainKMeans(data.data(), 3000, dim, 40, one));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestKMeans)
