@@ -11,6 +11,7 @@
 #include <QSettings>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace {
@@ -57,20 +58,30 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName(QStringLiteral("io.quiver.Quiver"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/quiver.svg")));
 
-    // Destroyed in reverse: the window, then the worker (it releases its batch), then the
-    // session (it leaves the private database, which stops when no other Quiver uses it).
-    quiver::DatabaseSession session;
-    quiver::BackgroundWorker worker;
-    quiver::MainWindow window(&session);
-    window.setBackgroundWorker(&worker);
-    // A logout, `kill` or Ctrl+C is Quit.
-    quiver::TerminationSignals termination;
-    QObject::connect(&termination, &quiver::TerminationSignals::received, &window, [&window] {
-        window.close();
-        QApplication::quit();
-    });
-    window.show();
-    session.open(
-        quiver::DatabaseTarget::resolve(dbArgument(QApplication::arguments()), QSettings()));
-    return QApplication::exec();
+    int code = 0;
+    {
+        // Destroyed in reverse: the window, then the worker (it releases its batch), then the
+        // session (it leaves the private database, which stops when no other Quiver uses it).
+        quiver::DatabaseSession session;
+        quiver::BackgroundWorker worker;
+        quiver::MainWindow window(&session);
+        window.setBackgroundWorker(&worker);
+        // A logout, `kill` or Ctrl+C is Quit.
+        quiver::TerminationSignals termination;
+        QObject::connect(&termination, &quiver::TerminationSignals::received, &window, [&window] {
+            window.close();
+            QApplication::quit();
+        });
+        window.show();
+        session.open(
+            quiver::DatabaseTarget::resolve(dbArgument(QApplication::arguments()), QSettings()));
+        code = QApplication::exec();
+    }
+    // A worker thread that did not stop in time is still inside a database or network call:
+    // the process ends here rather than run Qt's and the libraries' destructors under it.
+    if (quiver::BackgroundWorker::threadsStillStopping() > 0) {
+        std::fflush(nullptr);
+        std::_Exit(code);
+    }
+    return code;
 }

@@ -25,9 +25,22 @@ function(quiver_add_test name)
     list(PREPEND command ${PROJECT_SOURCE_DIR}/tests/harness/with_keychain.sh)
   endif()
   add_test(NAME ${name} COMMAND ${command})
+  # Imports read files in the quiver-reader helper, found through QUIVER_READER_PROGRAM. The
+  # index engine's tests need neither it nor the rest of core (the ThreadSanitizer stage builds
+  # only them).
+  set(engine_only TRUE)
+  foreach(lib IN LISTS T_LIBS)
+    if(NOT lib STREQUAL "quiver_diskann")
+      set(engine_only FALSE)
+    endif()
+  endforeach()
+  if(NOT engine_only)
+    add_dependencies(${name} quiver-reader)
+  endif()
 
   set(env "LC_ALL=C.UTF-8" "QT_QPA_PLATFORM=offscreen" "QUIVER_TEST_PG_DIR=${QUIVER_TEST_PG_DIR}"
           "QUIVER_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "QUIVER_BINARY_DIR=${PROJECT_BINARY_DIR}"
+          "QUIVER_READER_PROGRAM=$<TARGET_FILE:quiver-reader>"
           "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1"
           "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/harness/lsan.supp:print_suppressions=0"
           "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")

@@ -36,7 +36,7 @@ $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-rec
 dpkg -L quiver | sort >"$build/installed-paths.txt"
 trap '$sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq quiver >/dev/null 2>&1 || true' EXIT
 
-for f in /usr/bin/quiver /usr/bin/quiver-cli /usr/share/applications/io.quiver.Quiver.desktop \
+for f in /usr/bin/quiver /usr/bin/quiver-cli /usr/bin/quiver-reader /usr/share/applications/io.quiver.Quiver.desktop \
          /usr/share/metainfo/io.quiver.Quiver.metainfo.xml \
          /usr/share/icons/hicolor/scalable/apps/io.quiver.Quiver.svg \
          /usr/share/icons/hicolor/16x16/apps/io.quiver.Quiver.png \
@@ -47,6 +47,8 @@ for f in /usr/bin/quiver /usr/bin/quiver-cli /usr/share/applications/io.quiver.Q
 done
 /usr/bin/quiver --version | grep -q "^quiver " || fail "installed quiver --version"
 /usr/bin/quiver-cli --version | grep -q "^quiver-cli " || fail "installed quiver-cli --version"
+# The helper every import reads its files in, found next to quiver and quiver-cli.
+/usr/bin/quiver-reader --version | grep -q "^quiver-reader " || fail "installed quiver-reader --version"
 echo "installed: $(/usr/bin/quiver --version), $(/usr/bin/quiver-cli --version)"
 
 echo "== desktop file, metainfo, man page, completion, user unit"

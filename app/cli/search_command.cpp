@@ -22,12 +22,18 @@ const char* const kUsage =
     "[--after DATE] [--before DATE] [--mode hybrid|semantic|keyword] [--model M] "
     "[--per-document N] [--explain] [--json]";
 
-// An ISO 8601 date (local midnight) or date and time; an invalid QDateTime when neither.
+// An ISO 8601 date (the start of that day) or date and time, in this computer's time zone
+// unless it names one (Z or an offset); an invalid QDateTime when neither. Returned in UTC: a
+// time without a zone would be read in the database session's TimeZone, not the user's.
 QDateTime parseWhen(const QString& text) {
-    const QDate day = QDate::fromString(text, Qt::ISODate);
-    if (day.isValid())
-        return QDateTime(day, QTime(0, 0));
-    return QDateTime::fromString(text, Qt::ISODate);
+    // QDate's ISO reading stops after the day and ignores what follows, a time included.
+    constexpr qsizetype kDateLength = 10; // YYYY-MM-DD
+    if (text.size() == kDateLength) {
+        const QDate day = QDate::fromString(text, Qt::ISODate);
+        return day.isValid() ? day.startOfDay().toUTC() : QDateTime();
+    }
+    const QDateTime when = QDateTime::fromString(text, Qt::ISODate);
+    return when.isValid() ? when.toUTC() : QDateTime();
 }
 
 void warn(const QString& text) {

@@ -1,5 +1,6 @@
 #include "core/db/connection_settings.h"
 
+#include <QHostAddress>
 #include <QSettings>
 #include <QStringList>
 
@@ -20,6 +21,30 @@ bool ConnectionSettings::isValidSslMode(const QString& mode) {
                                       QStringLiteral("prefer"),    QStringLiteral("require"),
                                       QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
     return modes.contains(mode);
+}
+
+bool ConnectionSettings::isLocalHost(const QString& host) {
+    const QStringList hosts = host.split(QLatin1Char(','));
+    for (const QString& entry : hosts) {
+        const QString h = entry.trimmed();
+        if (h.isEmpty() || h.startsWith(QLatin1Char('/')) || h.startsWith(QLatin1Char('@')))
+            continue; // a Unix socket (directory, or Linux's abstract namespace)
+        if (h.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 ||
+            h.compare(QLatin1String("localhost."), Qt::CaseInsensitive) == 0)
+            continue;
+        const QHostAddress address(h);
+        if (address.isNull() || !address.isLoopback())
+            return false;
+    }
+    return true;
+}
+
+QString ConnectionSettings::effectiveSslMode() const {
+    if (isValidSslMode(sslMode))
+        return sslMode;
+    if (!sslRootCert.isEmpty())
+        return QStringLiteral("verify-full");
+    return isLocalHost(host) ? QStringLiteral("prefer") : QStringLiteral("require");
 }
 
 QString ConnectionSettings::quoteConninfoValue(const QString& value) {
@@ -59,7 +84,7 @@ QString ConnectionSettings::conninfo(const QString& password) const {
     add("dbname", database);
     add("user", user);
     if (mode == Mode::Server) {
-        add("sslmode", sslMode);
+        add("sslmode", effectiveSslMode());
         add("sslrootcert", sslRootCert);
     }
     add("password", password);
@@ -81,7 +106,8 @@ ConnectionSettings ConnectionSettings::load(const QSettings& s) {
         c.port = port;
     c.database = s.value(key("database"), c.database).toString();
     c.user = s.value(key("user"), c.user).toString();
-    const QString ssl = s.value(key("sslMode"), c.sslMode).toString();
+    // An unknown value counts as never chosen: the automatic mode is the safe reading.
+    const QString ssl = s.value(key("sslMode")).toString();
     if (isValidSslMode(ssl))
         c.sslMode = ssl;
     c.sslRootCert = s.value(key("sslRootCert"), c.sslRootCert).toString();
@@ -95,7 +121,10 @@ void ConnectionSettings::save(QSettings& s) const {
     s.setValue(key("port"), port);
     s.setValue(key("database"), database);
     s.setValue(key("user"), user);
-    s.setValue(key("sslMode"), sslMode);
+    if (isValidSslMode(sslMode))
+        s.setValue(key("sslMode"), sslMode);
+    else
+        s.remove(key("sslMode"));
     s.setValue(key("sslRootCert"), sslRootCert);
     // Passwords belong in the keychain; clear one an older or hand-edited file may hold.
     s.remove(key("password"));

@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStringList>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 #ifdef Q_OS_UNIX
 #include <signal.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -48,27 +50,40 @@ PidOwner classifyPid(qint64 pid, const QString& canonicalDataDir) {
     }
 #ifdef Q_OS_LINUX
     const QString proc = QStringLiteral("/proc/%1/").arg(pid);
-    QFile stat(proc + QStringLiteral("stat"));
-    if (stat.open(QIODevice::ReadOnly)) {
-        const QByteArray s = stat.readAll();
+    QFile state(proc + QStringLiteral("stat"));
+    if (state.open(QIODevice::ReadOnly)) {
+        const QByteArray s = state.readAll();
         const qsizetype close = s.lastIndexOf(')');
         if (close >= 0 && close + 2 < s.size() &&
             (s.at(close + 2) == 'Z' || s.at(close + 2) == 'X'))
             return PidOwner::None; // killed, not yet reaped
     }
-    // A postmaster works in its data directory.
-    const QString cwd = QFileInfo(proc + QStringLiteral("cwd")).symLinkTarget();
-    if (cwd.isEmpty())
-        return PidOwner::Unknown;
-    if (!canonicalDataDir.isEmpty() && cwd == canonicalDataDir)
-        return PidOwner::ThisCluster;
-    QFile comm(proc + QStringLiteral("comm"));
-    if (comm.open(QIODevice::ReadOnly)) {
-        const QByteArray name = comm.readAll().trimmed();
-        if (name == "postgres" || name == "postmaster")
-            return PidOwner::Unknown; // some other server; not ours to judge
+    // The program: the executable when it can be read (an upgraded binary reads "... (deleted)"),
+    // else the name the kernel keeps, which a postmaster never changes.
+    QString program = QFile::symLinkTarget(proc + QStringLiteral("exe"));
+    program.remove(QRegularExpression(QStringLiteral(" \\(deleted\\)$")));
+    program = QFileInfo(program).fileName();
+    if (program.isEmpty()) {
+        QFile comm(proc + QStringLiteral("comm"));
+        if (comm.open(QIODevice::ReadOnly))
+            program = QString::fromLocal8Bit(comm.readAll().trimmed());
     }
-    return PidOwner::Unrelated;
+    const bool server =
+        program == QLatin1String("postgres") || program == QLatin1String("postmaster");
+    if (!program.isEmpty() && !server)
+        return PidOwner::Unrelated; // a shell or an editor, even one sitting in the data directory
+    // A postmaster changes to its data directory at start and stays there. Compared as files,
+    // so that a symlink or a bind mount of the same directory still matches.
+    struct ::stat cwd;
+    struct ::stat ours;
+    if (::stat(QFile::encodeName(proc + QStringLiteral("cwd")).constData(), &cwd) != 0)
+        return PidOwner::Unknown; // not ours to inspect (it may have made itself undumpable)
+    if (canonicalDataDir.isEmpty() ||
+        ::stat(QFile::encodeName(canonicalDataDir).constData(), &ours) != 0)
+        return PidOwner::Unknown;
+    if (cwd.st_dev != ours.st_dev || cwd.st_ino != ours.st_ino)
+        return PidOwner::Unrelated; // a server, maybe, but of another data directory
+    return server ? PidOwner::ThisCluster : PidOwner::Unknown;
 #else
     Q_UNUSED(canonicalDataDir);
     return PidOwner::Unknown;
@@ -81,6 +96,21 @@ PidOwner classifyPid(qint64 pid, const QString& canonicalDataDir) {
 
 bool isLive(PidOwner o) {
     return o == PidOwner::ThisCluster || o == PidOwner::Unknown;
+}
+
+bool serverMayBeRunning(const PidFile& pidFile, PidOwner owner) {
+    if (!pidFile.present)
+        return false;
+    switch (owner) {
+    case PidOwner::ThisCluster:
+        return true;
+    case PidOwner::Unknown:
+        return pidFile.shmId < 0 || sharedMemoryInUse(pidFile.shmId);
+    case PidOwner::None:
+    case PidOwner::Unrelated:
+        break;
+    }
+    return false;
 }
 
 bool sharedMemoryInUse(qint64 shmId) {

@@ -185,6 +185,7 @@ struct PrivateCluster::Private {
     bool otherClientsAlive() const;
     void stopServer();
     QString logTailSince(qint64 offset) const;
+    QString unidentifiedServerMessage(qint64 pid, const QString& socket) const;
 };
 
 QString PrivateCluster::Private::plannedSocketDir() const {
@@ -375,7 +376,8 @@ void PrivateCluster::Private::writeServerConfig() const {
 void PrivateCluster::Private::recoverStaleLockFiles() const {
     const QString canonical = canonicalDataDir();
     const PidFile pf = readPidFile(pidFilePath());
-    if (pf.present && !isLive(classifyPid(pf.pid, canonical))) {
+    const bool stale = pf.present && !serverMayBeRunning(pf, classifyPid(pf.pid, canonical));
+    if (stale) {
         if (sharedMemoryInUse(pf.shmId)) {
             // No event tells us when the orphaned server processes have exited: poll briefly.
             QDeadlineTimer deadline(kOrphanTimeoutMs);
@@ -390,7 +392,8 @@ void PrivateCluster::Private::recoverStaleLockFiles() const {
         }
         if (!QFile::remove(pidFilePath()) && QFile::exists(pidFilePath()))
             throw ClusterError(QStringLiteral("Cannot remove the stale %1.").arg(pidFilePath()));
-        qInfo("quiver: removed stale postmaster.pid (pid %lld no longer runs a server)", pf.pid);
+        qInfo("quiver: removed stale postmaster.pid (pid %lld is no server of this data directory)",
+              pf.pid);
     }
 
     const QString socketLock =
@@ -399,8 +402,8 @@ void PrivateCluster::Private::recoverStaleLockFiles() const {
     if (lock.open(QIODevice::ReadOnly)) {
         const qint64 pid = QString::fromLatin1(lock.readLine()).trimmed().toLongLong();
         lock.close();
-        const PidOwner owner = classifyPid(pid, canonical);
-        if (!isLive(owner)) {
+        // The server that wrote the stale pid file wrote this one too.
+        if ((stale && pid == pf.pid) || !isLive(classifyPid(pid, canonical))) {
             QFile::remove(socketLock);
             QFile::remove(socketDir + QLatin1Char('/') + socketFileName(kPort));
         }
@@ -409,7 +412,8 @@ void PrivateCluster::Private::recoverStaleLockFiles() const {
 
 bool PrivateCluster::Private::joinRunningServer() {
     const PidFile pf = readPidFile(pidFilePath());
-    if (!pf.present || !isLive(classifyPid(pf.pid, canonicalDataDir())))
+    const PidOwner owner = classifyPid(pf.pid, canonicalDataDir());
+    if (!serverMayBeRunning(pf, owner))
         return false;
     const QString socket = pf.socketDir.isEmpty() ? socketDir : pf.socketDir;
     const int serverPort = pf.port > 0 ? pf.port : kPort;
@@ -421,8 +425,10 @@ bool PrivateCluster::Private::joinRunningServer() {
     for (;;) {
         if (PQping(ping.constData()) == PQPING_OK)
             break;
-        if (!isLive(classifyPid(pf.pid, canonicalDataDir())))
+        if (!serverMayBeRunning(pf, classifyPid(pf.pid, canonicalDataDir())))
             return false; // it went away: start it again
+        if (deadline.hasExpired() && owner != PidOwner::ThisCluster)
+            throw ClusterError(unidentifiedServerMessage(pf.pid, socket));
         if (deadline.hasExpired())
             throw ClusterError(
                 QStringLiteral("A database server (pid %1) is running on %2 but does not accept "
@@ -435,6 +441,22 @@ bool PrivateCluster::Private::joinRunningServer() {
     socketDir = socket;
     port = serverPort;
     return true;
+}
+
+// The pid is alive but cannot be shown to be this data directory's server: advice to stop or
+// kill it could end an unrelated process, so the way out offered is the lock file itself.
+QString PrivateCluster::Private::unidentifiedServerMessage(qint64 pid,
+                                                           const QString& socket) const {
+    const QString file = QDir::toNativeSeparators(pidFilePath());
+    return QStringLiteral(
+               "%1 names process %2, which is running, but Quiver cannot tell whether it "
+               "is the database server of %3, and no server answers on %4. Do not stop "
+               "or kill process %2 because of this file. If no PostgreSQL server is "
+               "using %3 (see `ps -o pid,args -p %2`), the file is left over from a "
+               "crash and is safe to remove: delete %1, then start Quiver again.")
+        .arg(file)
+        .arg(pid)
+        .arg(QDir::toNativeSeparators(dataDir), socket);
 }
 
 QString PrivateCluster::Private::logTailSince(qint64 offset) const {
@@ -535,7 +557,7 @@ bool PrivateCluster::Private::otherClientsAlive() const {
 
 void PrivateCluster::Private::stopServer() {
     const PidFile pf = readPidFile(pidFilePath());
-    if (!pf.present || !isLive(classifyPid(pf.pid, canonicalDataDir())))
+    if (!serverMayBeRunning(pf, classifyPid(pf.pid, canonicalDataDir())))
         return; // not running; a stale pid file is dealt with at the next start
     const PgBinaries& bin = serverBinaries(dataMajorVersion());
     auto stop = [&](const QString& mode) {
@@ -654,7 +676,7 @@ void PrivateCluster::release() {
 
 bool PrivateCluster::isRunning() const {
     const PidFile pf = readPidFile(d->pidFilePath());
-    return pf.present && isLive(classifyPid(pf.pid, d->canonicalDataDir()));
+    return serverMayBeRunning(pf, classifyPid(pf.pid, d->canonicalDataDir()));
 }
 
 QString PrivateCluster::socketDirectory() const {

@@ -83,7 +83,10 @@ public:
         if (m_texts.isEmpty())
             return {};
         makeBatches();
+        m_markAt = m_d.clock.elapsed();
         m_wake.setSingleShot(true);
+        // A coarse timer may fire 5% late: on every wait for the bucket, 5% of the budget lost.
+        m_wake.setTimerType(Qt::PreciseTimer);
         QObject::connect(&m_wake, &QTimer::timeout, &m_context, [this]() { pump(); });
         QObject::connect(&m_cancelPoll, &QTimer::timeout, &m_context, [this]() {
             if (m_cancel.isCancelled())
@@ -92,6 +95,7 @@ public:
         m_cancelPoll.start(50);
         QTimer::singleShot(0, &m_context, [this]() { pump(); });
         m_loop.exec();
+        account(m_d.clock.elapsed());
         m_cancelPoll.stop();
         m_wake.stop();
         cleanUp();
@@ -109,6 +113,7 @@ private:
         qint64 tokens = 0;
         int attempt = 0;
         qint64 notBefore = 0;
+        qint64 ticket = 0; // the limiter's name for its latest start
     };
     struct InFlight {
         Batch batch;
@@ -143,14 +148,19 @@ private:
         return std::max<qint64>(cap, 1);
     }
 
-    // Greedy, in input order: a batch closes at the batch size or the token cap.
+    // Greedy, in input order: a batch closes at the batch size or the token cap, which is also
+    // what the tokens bucket holds at once (priced at what the server counts), so that no request
+    // waits for more than a full bucket nor gets refused for it.
     void makeBatches() {
         const qint64 cap = tokenCap();
+        const qint64 bucket = m_limiter.largestRequestTokens();
+        const qint64 batchCap = bucket > 0 ? std::min(cap, bucket) : cap;
         Batch current;
         for (int i = 0; i < m_texts.size(); ++i) {
             qint64 tokens = estimateTokens(m_texts[i]);
             // Longer than the model takes, or than one request may carry: shorten it now
-            // rather than have the server refuse the whole batch.
+            // rather than have the server refuse the whole batch. (Longer than the bucket holds
+            // is no reason: it goes alone once the bucket is full.)
             const qint64 limit = std::min<qint64>(cap, profile().maxInputTokens);
             if (tokens > limit) {
                 truncateTo(i, std::max<qsizetype>(1, prefixWithinTokens(m_texts[i], limit)));
@@ -158,7 +168,7 @@ private:
             }
             if (!current.indexes.empty() &&
                 (static_cast<int>(current.indexes.size()) >= profile().batchSize ||
-                 current.tokens + tokens > cap)) {
+                 current.tokens + tokens > batchCap)) {
                 m_pending.push_back(std::move(current));
                 current = Batch{};
             }
@@ -193,12 +203,23 @@ private:
         return current;
     }
 
+    // Adds the time since the last event to where it went: requests in flight, or none.
+    void account(qint64 now) {
+        const qint64 spent = std::max<qint64>(0, now - m_markAt);
+        if (m_inFlight.empty())
+            m_d.stats.heldMs += spent;
+        else
+            m_d.stats.inFlightMs += spent;
+        m_markAt = now;
+    }
+
     void pump() {
         if (m_failure || m_remaining == 0) {
             m_loop.quit();
             return;
         }
         const qint64 now = m_d.clock.elapsed();
+        account(now);
         qint64 wake = kNoWake;
         while (static_cast<int>(m_inFlight.size()) < profile().concurrency && !m_pending.empty()) {
             auto it = std::min_element(
@@ -213,7 +234,8 @@ private:
                 wake = std::min(wake, delay);
                 break;
             }
-            m_limiter.consume(it->tokens, now);
+            it->ticket = m_limiter.consume(it->tokens, now);
+            ++m_d.stats.requests;
             Batch b = std::move(*it);
             m_pending.erase(it);
             start(std::move(b));
@@ -266,6 +288,7 @@ private:
         auto it = m_inFlight.find(reply);
         if (it == m_inFlight.end())
             return;
+        account(m_d.clock.elapsed());
         InFlight f = std::move(it->second);
         m_inFlight.erase(it);
         delete f.timer;
@@ -275,11 +298,16 @@ private:
         const qint64 now = m_d.clock.elapsed();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
-        m_limiter.observe(
-            headerInt(reply, "x-ratelimit-remaining-requests"),
-            RateLimiter::parseDurationMs(reply->rawHeader("x-ratelimit-reset-requests")),
-            headerInt(reply, "x-ratelimit-remaining-tokens"),
-            RateLimiter::parseDurationMs(reply->rawHeader("x-ratelimit-reset-tokens")), now);
+        RateLimiter::ServerReport report;
+        report.limitRequests = headerInt(reply, "x-ratelimit-limit-requests");
+        report.remainingRequests = headerInt(reply, "x-ratelimit-remaining-requests");
+        report.resetRequestsMs =
+            RateLimiter::parseDurationMs(reply->rawHeader("x-ratelimit-reset-requests"));
+        report.limitTokens = headerInt(reply, "x-ratelimit-limit-tokens");
+        report.remainingTokens = headerInt(reply, "x-ratelimit-remaining-tokens");
+        report.resetTokensMs =
+            RateLimiter::parseDurationMs(reply->rawHeader("x-ratelimit-reset-tokens"));
+        const qint64 ticket = f.batch.ticket;
         const QString who =
             QStringLiteral("The embeddings server of profile %1").arg(quotedName(profile().name));
         if (f.oversized) {
@@ -303,12 +331,13 @@ private:
                             .arg(quotedName(profile().name), profile().effectiveBaseUrl(),
                                  reply->errorString()));
         } else if (status >= 200 && status < 300) {
-            accept(f.batch, body);
+            report.tokensCounted = accept(f.batch, body);
         } else {
             const QString message = scrub(m_self.serverMessage(body));
             const QString said =
                 message.isEmpty() ? QString() : QStringLiteral(": %1").arg(message);
             if (status == 429) {
+                ++m_d.stats.rateLimited;
                 const std::optional<qint64> after = retryAfterMs(reply);
                 if (after)
                     m_limiter.holdFor(*after, now);
@@ -367,6 +396,12 @@ private:
                                              : QStringLiteral("the model's own"))));
             }
         }
+        // Without an answer the server may or may not have counted the request: its charge
+        // stays, and nothing is learnt from it.
+        if (status == 0)
+            m_limiter.forget(ticket);
+        else
+            m_limiter.observe(ticket, report, now);
         pump();
     }
 
@@ -409,11 +444,15 @@ private:
                          what + QStringLiteral(", for some inputs"));
     }
 
-    void accept(const Batch& batch, const QByteArray& body) {
+    // Returns what the server says the request cost, when it says.
+    std::optional<qint64> accept(const Batch& batch, const QByteArray& body) {
         const int count = static_cast<int>(batch.indexes.size());
         std::vector<std::vector<float>> vectors;
+        std::optional<qint64> counted;
         try {
-            vectors = m_self.parseResponse(body, count);
+            HttpEmbedder::Answer answer = m_self.parseResponse(body, count);
+            vectors = std::move(answer.vectors);
+            counted = answer.tokensCounted;
             check(vectors, count);
         } catch (const EmbedError& e) {
             const bool oneInput = e.kind() == EmbedError::Kind::InputRejected;
@@ -423,7 +462,7 @@ private:
                                            "answer (%2); nothing was stored. Check that the "
                                            "model \"%3\" is an embedding model")
                                 .arg(quotedName(profile().name), e.message(), profile().model)));
-            return;
+            return counted;
         }
         if (m_d.dimensions == 0)
             m_d.dimensions = static_cast<int>(vectors.front().size());
@@ -432,6 +471,11 @@ private:
                 std::move(vectors[static_cast<std::size_t>(k)]);
         }
         m_remaining -= count;
+        if (counted) {
+            m_d.stats.tokensEstimated += batch.tokens;
+            m_d.stats.tokensCounted += *counted;
+        }
+        return counted;
     }
 
     void tooLong(Batch batch, const QString& message) {
@@ -503,6 +547,7 @@ private:
     void cleanUp() {
         for (auto& [reply, f] : m_inFlight) {
             QObject::disconnect(reply, nullptr, &m_context, nullptr);
+            m_limiter.forget(f.batch.ticket);
             reply->abort();
             delete f.timer;
             delete reply;
@@ -528,6 +573,7 @@ private:
     QEventLoop m_loop;
     QTimer m_wake;
     QTimer m_cancelPoll;
+    qint64 m_markAt = 0; // when account() last ran
 };
 
 std::vector<std::vector<float>> runHttpEmbed(HttpEmbedder& embedder, const QStringList& texts,

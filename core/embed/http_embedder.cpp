@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace quiver {
 
 HttpEmbedder::HttpEmbedder(EmbeddingProfile profile, QString apiKey, Options options)
@@ -51,6 +53,17 @@ std::vector<TruncatedInput> HttpEmbedder::lastTruncations() const {
 
 const EmbeddingProfile& HttpEmbedder::profile() const {
     return d->profile;
+}
+
+HttpEmbedder::PacingStats HttpEmbedder::pacingStats() const {
+    return d->stats;
+}
+
+std::optional<qint64> HttpEmbedder::tokenCount(const QJsonValue& value) {
+    const double n = value.toDouble(-1);
+    if (!value.isDouble() || n < 0 || n > 1e12 || n != std::floor(n))
+        return std::nullopt;
+    return static_cast<qint64>(n);
 }
 
 QString HttpEmbedder::serverMessage(const QByteArray& body) const {

@@ -25,6 +25,7 @@ struct HttpEmbedder::Private {
     // limiter each time would start every call with a full allowance the provider no longer has.
     std::optional<RateLimiter> limiter;
     QElapsedTimer clock; // the limiter's time base, started with the first call
+    PacingStats stats;
 
     RateLimiter& pacing() {
         if (!limiter)

@@ -34,8 +34,7 @@ QByteArray OllamaEmbedder::requestBody(const QStringList& texts) const {
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
-std::vector<std::vector<float>> OllamaEmbedder::parseResponse(const QByteArray& body,
-                                                              int count) const {
+HttpEmbedder::Answer OllamaEmbedder::parseResponse(const QByteArray& body, int count) const {
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
@@ -71,7 +70,8 @@ std::vector<std::vector<float>> OllamaEmbedder::parseResponse(const QByteArray& 
         // Every row bad: the answer as a whole is; else some inputs' are.
         throw badRows == count && count > 1 ? bad(problem) : badItem(problem);
     }
-    return out;
+    // Ollama counts the tokens it read as prompt_eval_count.
+    return {std::move(out), tokenCount(doc.object().value(QLatin1String("prompt_eval_count")))};
 }
 
 } // namespace quiver

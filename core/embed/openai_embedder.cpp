@@ -69,8 +69,7 @@ QByteArray OpenAiEmbedder::requestBody(const QStringList& texts) const {
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
-std::vector<std::vector<float>> OpenAiEmbedder::parseResponse(const QByteArray& body,
-                                                              int count) const {
+HttpEmbedder::Answer OpenAiEmbedder::parseResponse(const QByteArray& body, int count) const {
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
@@ -111,7 +110,12 @@ std::vector<std::vector<float>> OpenAiEmbedder::parseResponse(const QByteArray& 
     if (itemError)
         // Every item bad: the answer as a whole is; else some inputs' are.
         throw badItems == count && count > 1 ? bad(itemError->message()) : *itemError;
-    return out;
+    // usage.prompt_tokens, or total_tokens: an embedding has no completion.
+    const QJsonObject usage = doc.object().value(QLatin1String("usage")).toObject();
+    std::optional<qint64> counted = tokenCount(usage.value(QLatin1String("prompt_tokens")));
+    if (!counted)
+        counted = tokenCount(usage.value(QLatin1String("total_tokens")));
+    return {std::move(out), counted};
 }
 
 } // namespace quiver

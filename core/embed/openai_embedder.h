@@ -14,7 +14,7 @@ public:
 protected:
     QString path() const override;
     QByteArray requestBody(const QStringList& texts) const override;
-    std::vector<std::vector<float>> parseResponse(const QByteArray& body, int count) const override;
+    Answer parseResponse(const QByteArray& body, int count) const override;
 };
 
 } // namespace quiver

@@ -51,8 +51,14 @@ std::unique_ptr<FormatReader> readerFor(DocumentFormat format) {
 
 ExtractedDocument DocumentReader::read(const QByteArray& bytes, const QString& fileName,
                                        const ReadContext& context) {
+    return read(bytes, fileName, ContentSniffer::sniff(bytes, QFileInfo(fileName).suffix()),
+                context);
+}
+
+ExtractedDocument DocumentReader::read(const QByteArray& bytes, const QString& fileName,
+                                       const ContentSniffer::Result& sniffed,
+                                       const ReadContext& context) {
     const QFileInfo info(fileName);
-    const ContentSniffer::Result sniffed = ContentSniffer::sniff(bytes, info.suffix());
     const std::unique_ptr<FormatReader> reader = readerFor(sniffed.format);
     if (!reader)
         throw ReadError(sniffed.reason, sniffed.deliberate);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/ingest/content_sniffer.h"
 #include "core/ingest/extracted_document.h"
 #include "core/ingest/read_context.h"
 
@@ -14,6 +15,11 @@ namespace quiver {
 class DocumentReader {
 public:
     static ExtractedDocument read(const QByteArray& bytes, const QString& fileName,
+                                  const ReadContext& context);
+    // The same, with the format already found by ContentSniffer::sniff (quiver-reader tells
+    // the importer the format before it starts reading).
+    static ExtractedDocument read(const QByteArray& bytes, const QString& fileName,
+                                  const ContentSniffer::Result& sniffed,
                                   const ReadContext& context);
 };
 

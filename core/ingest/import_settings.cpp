@@ -2,6 +2,8 @@
 
 #include <QSettings>
 
+#include <algorithm>
+
 namespace quiver {
 
 ImportSettings ImportSettings::load(const QSettings& s) {
@@ -22,6 +24,11 @@ ImportSettings ImportSettings::load(const QSettings& s) {
         r.maxTextChars = d.maxTextChars;
     if (r.maxReadSeconds <= 0)
         r.maxReadSeconds = d.maxReadSeconds;
+    r.readerMemoryMiB =
+        s.value(QStringLiteral("import/readerMemoryMiB"), d.readerMemoryMiB).toInt();
+    if (r.readerMemoryMiB <= 0)
+        r.readerMemoryMiB = d.readerMemoryMiB;
+    r.readerMemoryMiB = std::max(r.readerMemoryMiB, 256);
     r.ignorePatterns = s.value(QStringLiteral("import/ignorePatterns")).toStringList();
     r.embedTemplate = s.value(QStringLiteral("import/embedTemplate"), d.embedTemplate).toString();
     r.writerConnections =
@@ -56,6 +63,7 @@ void ImportSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("import/ocrLanguage"), ocrLanguage);
     s.setValue(QStringLiteral("import/maxTextChars"), maxTextChars);
     s.setValue(QStringLiteral("import/maxReadSeconds"), maxReadSeconds);
+    s.setValue(QStringLiteral("import/readerMemoryMiB"), readerMemoryMiB);
     s.setValue(QStringLiteral("import/followOutsideLinks"), followOutsideLinks);
     s.setValue(QStringLiteral("import/ignorePatterns"), ignorePatterns);
     s.setValue(QStringLiteral("import/embedTemplate"), embedTemplate);

@@ -24,6 +24,10 @@ struct ImportSettings {
     // Time one file may take to read: this many seconds plus one per 100 KiB of file (OCR of a
     // long scan takes its time; a small file that takes minutes is a hostile one).
     int maxReadSeconds = 120;
+    // Files are read in quiver-reader processes (ReaderClient); each may use this much address
+    // space, and a file that needs more fails with a reason. Below 256 MiB the libraries alone
+    // would not fit.
+    int readerMemoryMiB = 1024;
     // Symbolic links that lead out of an imported folder are not followed unless this is set.
     bool followOutsideLinks = false;
     QStringList ignorePatterns; // gitignore syntax, applied below every imported folder

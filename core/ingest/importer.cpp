@@ -3,12 +3,12 @@
 #include "core/db/db_error.h"
 #include "core/db/pg_connection.h"
 #include "core/ingest/document_preparer.h"
-#include "core/ingest/document_reader.h"
 #include "core/ingest/document_store.h"
 #include "core/ingest/folder_walker.h"
 #include "core/ingest/import_run_store.h"
 #include "core/ingest/missing_file_remover.h"
 #include "core/ingest/read_error.h"
+#include "core/ingest/reader_client.h"
 #include "core/ingest/safe_file_reader.h"
 #include "core/ingest/writer_pool.h"
 #include "core/util/sha256.h"
@@ -333,7 +333,8 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
     pipe.activeReaders = readers;
     const DocumentPreparer preparer(m_settings);
 
-    const auto readOne = [&](const FolderWalker::File& f, int slot) -> WorkResult {
+    const auto readOne = [&](const FolderWalker::File& f, int slot,
+                             ReaderClient& reader) -> WorkResult {
         WorkResult w;
         ImportFileResult& r = w.result;
         r.path = f.path;
@@ -370,7 +371,9 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
             partial.store(static_cast<qint64>(fraction * double(size)));
         };
         try {
-            const ExtractedDocument doc = DocumentReader::read(bytes, f.path, ctx);
+            // In this thread's quiver-reader process: a crash, hang or memory exhaustion there
+            // fails this file with a reason and the import goes on.
+            const ExtractedDocument doc = reader.read(bytes, f.path, ctx);
             PreparedDocument prepared =
                 preparer.prepare(doc, f.path, sha, bytes.size(), file.status.modified());
             r.title = prepared.title;
@@ -401,6 +404,8 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
     threads.reserve(static_cast<size_t>(readers));
     for (int slot = 0; slot < readers; ++slot) {
         threads.emplace_back([&, slot]() {
+            // Started on the first file, reused for the next, killed when this thread ends.
+            ReaderClient reader({{}, qint64(m_settings.readerMemoryMiB) * 1024 * 1024});
             for (;;) {
                 if (m_cancelled.load())
                     break;
@@ -409,7 +414,7 @@ void Importer::importGroup(const Group& group, Pipeline& pipe, ImportSummary& su
                     break;
                 WorkResult w;
                 try {
-                    w = readOne(todo[i], slot);
+                    w = readOne(todo[i], slot, reader);
                 } catch (const ReadCancelled&) {
                     break;
                 } catch (const std::exception& e) {

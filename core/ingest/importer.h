@@ -19,8 +19,10 @@ class WriterPool;
 // Imports files and folders into collections. Readers and the chunker run on a pool of
 // threads while batches are written to the database (DocumentStore), so reading and writing
 // overlap: on the calling thread's connection, or, given openConnection, on several
-// connections of their own in parallel (WriterPool). run() blocks until done or cancelled; call
-// it off the GUI thread. The callbacks run on the calling thread. One bad file never stops the
+// connections of their own in parallel (WriterPool). Each reader thread opens and checks its
+// files itself and has their text extracted in a quiver-reader process of its own
+// (ReaderClient), killed on cancel and when the run ends. run() blocks until done or cancelled;
+// call it off the GUI thread. The callbacks run on the calling thread. One bad file never stops the
 // others; a lost database connection ends the run, and the next run of the same paths resumes it.
 class Importer {
 public:

@@ -6,23 +6,23 @@
 
 #include <memory>
 
-class QThread;
-
 namespace quiver {
-
-class EmbedWorker;
-class JobRunner;
 
 // The GUI's embedding worker: an EmbedWorker on a thread of its own, with its own connection,
 // embedding with the default profile (or the one named) whatever lands in the database, and a
 // JobRunner on another thread running the other scheduled jobs (reembed, sync_index,
 // rescan_watched) as they come due. Its news comes back as queued signals. stop() (and the
-// destructor) waits until the worker has released its batch and closed its run and heartbeat,
-// which takes at most a few hundred milliseconds plus one database round trip, and until a
-// running job has been cancelled and recorded (an import stops within a second).
+// destructor) asks both to stop and waits until the worker has released its batch and closed
+// its run and heartbeat (a few hundred milliseconds plus one database round trip) and a running
+// job has been cancelled and recorded (an import stops within a second), but never longer than
+// the stop timeout: a thread still stuck past it (a database call that does not return, as with
+// a server gone silent) is left to end on its own and reported through message().
 class BackgroundWorker : public QObject {
     Q_OBJECT
 public:
+    // Far above a normal stop, short enough that quitting never looks hung.
+    static constexpr int kDefaultStopTimeoutMs = 5000;
+
     explicit BackgroundWorker(QObject* parent = nullptr);
     ~BackgroundWorker() override;
 
@@ -30,6 +30,9 @@ public:
     void start(const QString& conninfo, const QString& profile = {});
     void stop();
     bool isRunning() const;
+    void setStopTimeoutMs(int ms) { m_stopTimeoutMs = ms; }
+    // Threads of this process that a stop() left behind and that have not ended yet.
+    static int threadsStillStopping();
     // Records the user's approval of `origin` for the API key of `profile` in this machine's
     // settings (ApprovedOrigins): what keyApprovalNeeded asked for, as it was shown. Quick.
     static void approveKeyOrigin(const QString& profile, const QString& origin);
@@ -48,10 +51,9 @@ signals:
     void keyApprovalNeeded(const QString& profile, const QString& origin);
 
 private:
-    QThread* m_thread = nullptr;
-    std::unique_ptr<EmbedWorker> m_worker;
-    QThread* m_jobsThread = nullptr;
-    std::unique_ptr<JobRunner> m_jobs;
+    class Run;
+    std::unique_ptr<Run> m_run;
+    int m_stopTimeoutMs = kDefaultStopTimeoutMs;
 };
 
 } // namespace quiver

@@ -3,8 +3,6 @@
 #include "core/db/db_error.h"
 #include "core/db/pg_connection.h"
 #include "core/embed/profile_repository.h"
-#include "core/embed/rate_limiter.h"
-#include "core/embed/token_estimate.h"
 #include "core/jobs/embedding_queue.h"
 #include "core/jobs/job_repository.h"
 #include "core/jobs/lease_keeper.h"
@@ -76,7 +74,8 @@ public:
 private:
     void log(const QString& message);
     void noteError(const QString& message);
-    void connect(bool first);
+    // keepClaims: a batch whose vectors are in hand survives the reconnect (see writeHeld).
+    void connect(bool first, bool keepClaims = false);
     void loadJob();
     EmbeddingQueue queue();
     // Waits up to ms for a notification (returns true) or stop; drains what arrives.
@@ -87,15 +86,12 @@ private:
     void endRun(const QString& status, const QString& error = {});
     void process(const QList<EmbeddingQueue::Chunk>& chunks);
     void embedAndWrite(const QList<EmbeddingQueue::Chunk>& chunks);
-    int writeHeld(const QList<qint64>& ids, const std::vector<std::vector<float>>& vectors);
+    int writeHeld(const QList<EmbeddingQueue::Chunk>& chunks, const QList<qint64>& ids,
+                  const std::vector<std::vector<float>>& vectors);
     int maxAttempts() const { return job.maxRetries < 0 ? 5 : job.maxRetries + 1; }
 
     std::optional<PgConnection> conn;
     std::unique_ptr<LeaseKeeper> leases;
-    // Paces whole embed() calls at the profile's limits: each call paces its own requests, but
-    // starts with a full budget, so back-to-back calls would overrun the provider's limits.
-    std::optional<RateLimiter> pace;
-    QElapsedTimer clock;
     EmbeddingProfile profile;
     std::unique_ptr<Embedder> embedder;
     QString model;
@@ -137,7 +133,7 @@ EmbeddingQueue EmbedWorker::Loop::queue() {
     return q;
 }
 
-void EmbedWorker::Loop::connect(bool first) {
+void EmbedWorker::Loop::connect(bool first, bool keepClaims) {
     qint64 delay = 250;
     for (;;) {
         if (stopping.load())
@@ -169,8 +165,9 @@ void EmbedWorker::Loop::connect(bool first) {
                 interruptedRun = 0;
             }
             // A batch cut off by a lost connection is abandoned; its rows are still claimed by
-            // this worker, whose lease keeper would renew them forever. Give them back.
-            if (!first)
+            // this worker, whose lease keeper would renew them forever. Give them back, unless
+            // the caller holds vectors for them: those are written first.
+            if (!first && !keepClaims)
                 queue().releaseAll();
             loadJob();
             log(QStringLiteral("connected to %1").arg(conn->describe()));
@@ -266,25 +263,31 @@ void EmbedWorker::Loop::endRun(const QString& status, const QString& error) {
     runId = 0;
 }
 
-int EmbedWorker::Loop::writeHeld(const QList<qint64>& ids,
+int EmbedWorker::Loop::writeHeld(const QList<EmbeddingQueue::Chunk>& chunks,
+                                 const QList<qint64>& ids,
                                  const std::vector<std::vector<float>>& vectors) {
     try {
         return queue().write(ids, vectors);
     } catch (const DbError& e) {
         if (conn && conn->isOpen())
             throw;
-        // The claim outlives the connection: write the vectors after reconnecting, while the
-        // lease still names this worker, instead of asking the provider again.
+        // The provider has been paid for these vectors: reconnect without giving the claims
+        // back, write what is still this worker's to write, and only then release the rest.
         interruptedRun = runId;
         interruption =
             QStringLiteral("the connection to the database was lost: %1").arg(e.message());
         runId = 0;
         noteError(interruption);
-        connect(false);
+        connect(false, true);
         if (!conn)
-            return 0; // stopping
+            return 0; // stopping: unrenewed, the claims expire with their lease
         ensureRun();
-        return queue().write(ids, vectors);
+        const int written = queue().writeRevalidated(chunks, vectors);
+        queue().release(ids);
+        log(QStringLiteral("wrote %1 of %2 vectors embedded before the reconnect")
+                .arg(written)
+                .arg(ids.size()));
+        return written;
     }
 }
 
@@ -303,15 +306,6 @@ void EmbedWorker::Loop::embedAndWrite(const QList<EmbeddingQueue::Chunk>& chunks
             texts.append(c.text);
         }
         positions.append(*it);
-    }
-    if (pace) {
-        qint64 tokens = 0;
-        for (const QString& t : texts)
-            tokens += estimateTokens(t);
-        // RateLimiter reads a time of 0 as "not yet started": count from 1.
-        if (const qint64 wait = pace->delayFor(tokens, clock.elapsed() + 1); wait > 0)
-            pause(wait);
-        pace->consume(tokens, clock.elapsed() + 1);
     }
     std::vector<std::vector<float>> unique;
     try {
@@ -361,7 +355,7 @@ void EmbedWorker::Loop::embedAndWrite(const QList<EmbeddingQueue::Chunk>& chunks
         vectors.push_back(unique[static_cast<std::size_t>(s)]);
     int written = 0;
     try {
-        written = writeHeld(ids, vectors);
+        written = writeHeld(chunks, ids, vectors);
     } catch (const EmbedError& e) {
         // Vectors of another length than the model's: the next batches would be the same.
         queue().release(ids);
@@ -412,9 +406,6 @@ int EmbedWorker::Loop::run() {
         paced.tokensPerMinute = under(profile.tokensPerMinute);
         embedder = factory(paced);
         model = embedder->modelId();
-        clock.start();
-        if (paced.requestsPerMinute > 0 || paced.tokensPerMinute > 0)
-            pace.emplace(paced.requestsPerMinute, paced.tokensPerMinute);
         log(QStringLiteral("embedding with profile \"%1\" (model %2) as %3")
                 .arg(profile.name, model, claimer));
     } catch (const FatalError& e) {

@@ -198,6 +198,48 @@ int EmbeddingQueue::write(const QList<qint64>& chunkIds,
     return static_cast<int>(m_conn.exec(sql, params).affectedRows());
 }
 
+int EmbeddingQueue::writeRevalidated(const QList<Chunk>& chunks,
+                                     const std::vector<std::vector<float>>& vectors) {
+    if (chunks.isEmpty())
+        return 0;
+    checkLengths(vectors);
+    // A chunk's text never changes under its id (edits replace the rows), yet the hash is
+    // compared too: a vector is only ever stored for the content that was sent.
+    QString sql = QStringLiteral("WITH v (chunk_id, sha256, vec) AS (VALUES ");
+    QVariantList params{m_model, m_claimer};
+    params.reserve(2 + chunks.size() * 3);
+    for (qsizetype i = 0; i < chunks.size(); ++i) {
+        if (i)
+            sql += QLatin1Char(',');
+        const auto p = params.size();
+        sql += QStringLiteral("($%1::bigint, $%2::text, $%3::real[])")
+                   .arg(p + 1)
+                   .arg(p + 2)
+                   .arg(p + 3);
+        params.append(chunks[i].id);
+        params.append(chunks[i].sha256);
+        params.append(QVariant::fromValue(vectors[static_cast<std::size_t>(i)]));
+    }
+    sql += QStringLiteral(
+        "), ok AS ("
+        "  SELECT v.chunk_id, v.vec FROM v"
+        "  JOIN quiver.chunks c ON c.id = v.chunk_id"
+        "  LEFT JOIN quiver.embedding_queue q ON q.chunk_id = v.chunk_id AND q.model = $1"
+        "  WHERE (q.claimed_by = $2"
+        "         OR (v.sha256 <> '' AND c.sha256 = v.sha256"
+        "             AND (q.chunk_id IS NULL"
+        "                  OR (q.failed_at IS NULL"
+        "                      AND (q.lease_until IS NULL OR q.lease_until <= now())))))"
+        "    AND NOT EXISTS (SELECT 1 FROM quiver.embeddings e"
+        "                    WHERE e.chunk_id = v.chunk_id AND e.model = $1)), "
+        "ended AS (DELETE FROM quiver.embedding_queue q USING ok"
+        "          WHERE q.chunk_id = ok.chunk_id AND q.model = $1) "
+        "INSERT INTO quiver.embeddings (chunk_id, model, dimensions, vector) "
+        "SELECT ok.chunk_id, $1, cardinality(ok.vec), ok.vec FROM ok "
+        "ON CONFLICT (chunk_id, model) DO NOTHING");
+    return static_cast<int>(m_conn.exec(sql, params).affectedRows());
+}
+
 void EmbeddingQueue::release(const QList<qint64>& chunkIds) {
     if (chunkIds.isEmpty())
         return;

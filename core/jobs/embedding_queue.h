@@ -66,6 +66,14 @@ public:
     // expectDimensions): one model's vectors must all have one length for the index to use them.
     int write(const QList<qint64>& chunkIds, const std::vector<std::vector<float>>& vectors);
 
+    // write() for a worker whose connection was lost while the provider worked: stores the
+    // vectors of the chunks it still holds, and of those whose claim it lost (a lease that ran
+    // out) when no other worker holds a live claim, the chunk still has the content hash that
+    // was embedded and no embedding for the model exists yet. Ends their queue rows; returns how
+    // many were written. Chunks without a hash are written only while held. Throws like write().
+    int writeRevalidated(const QList<Chunk>& chunks,
+                         const std::vector<std::vector<float>>& vectors);
+
     // Gives claimed chunks back untouched (the provider is unavailable, the worker stops).
     void release(const QList<qint64>& chunkIds);
 

@@ -234,6 +234,9 @@ private:
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
+    // Files are read in this build's quiver-reader, as in the app, unless told another.
+    if (!qEnvironmentVariableIsSet("QUIVER_READER_PROGRAM"))
+        qputenv("QUIVER_READER_PROGRAM", QUIVER_BENCH_READER_PROGRAM);
     Args a;
     if (!parse(app.arguments(), a)) {
         std::fprintf(stderr, "usage: import_bench --db CONNINFO [--files N] [--kb K] "

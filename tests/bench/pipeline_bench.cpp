@@ -4,14 +4,23 @@
 //
 //   pipeline_bench --db CONNINFO [--chunks 20000] [--chunk-chars 200] [--latency-ms 100]
 //                  [--rpm 3000] [--tpm 1000000] [--batch 240] [--concurrency 8] [--workers 1]
+//                  [--server-tokens-per-estimate 1.0]
 //
 // CONNINFO (key=value form) names a server where the user may create databases: the bench
 // makes a throwaway database there, fills it with chunks, runs `--workers` embedding workers
 // (each an EmbedWorker on its own thread and connection, as `quiver-cli worker --once` runs)
-// against the fake embeddings server of the tests (real HTTP on loopback), and drops it.
+// against the fake embeddings server of the tests (real HTTP on loopback), and drops it. The
+// server counts tokens with a tokenizer of its own: --server-tokens-per-estimate of them per
+// token of Quiver's estimate, against its tpm limit and in the usage of its answers.
+//
+// Where the workers' time went is printed beside the rate: inside embed() with requests in
+// flight, inside embed() with none in flight (held back by the pacing), writing the vectors to
+// the database, and the rest of the worker's loop (claiming the next chunks, the worker's own
+// pacing between embed() calls).
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
 #include "core/embed/embedder_factory.h"
+#include "core/embed/http_embedder.h"
 #include "core/embed/profile_repository.h"
 #include "core/embed/token_estimate.h"
 #include "core/jobs/embed_worker.h"
@@ -23,6 +32,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 using namespace quiver;
@@ -39,6 +49,7 @@ struct Args {
     int batch = 240;
     int concurrency = 8;
     int workers = 1;
+    double serverTokensPerEstimate = 1.0;
 };
 
 bool parse(const QStringList& argv, Args& a) {
@@ -65,12 +76,66 @@ bool parse(const QStringList& argv, Args& a) {
             a.concurrency = v.toInt();
         else if (k == QLatin1String("--workers"))
             a.workers = v.toInt();
+        else if (k == QLatin1String("--server-tokens-per-estimate"))
+            a.serverTokensPerEstimate = v.toDouble();
         else
             return false;
     }
     return !a.db.isEmpty() && a.chunks > 0 && a.chunkChars > 20 && a.batch > 0 &&
-           a.concurrency > 0 && a.workers > 0;
+           a.concurrency > 0 && a.workers > 0 && a.serverTokensPerEstimate > 0;
 }
+
+// One worker's time, split at the edges of its embed() calls and of its progress reports
+// (which follow the write of each batch's vectors). Touched only on the worker's thread.
+struct Timeline {
+    const QElapsedTimer* clock = nullptr;
+    qint64 mark = 0;    // when the current phase began
+    qint64 embedMs = 0; // inside embed()
+    qint64 writeMs = 0; // from the end of embed() to the progress report
+    qint64 loopMs = 0;  // from a progress report (or the start) to the next embed()
+    HttpEmbedder::PacingStats pacing;
+    qint64 lap() {
+        const qint64 now = clock->elapsed();
+        const qint64 spent = now - mark;
+        mark = now;
+        return spent;
+    }
+};
+
+// Times the embed() calls of the embedder the worker makes, and keeps its pacing figures.
+class TimedEmbedder : public Embedder {
+public:
+    TimedEmbedder(std::unique_ptr<Embedder> inner, Timeline& timeline)
+        : m_inner(std::move(inner))
+        , m_timeline(timeline) {}
+    QString modelId() const override { return m_inner->modelId(); }
+    int dimensions() const override { return m_inner->dimensions(); }
+    std::vector<TruncatedInput> lastTruncations() const override {
+        return m_inner->lastTruncations();
+    }
+    std::vector<std::vector<float>> embed(const QStringList& texts,
+                                          const CancelToken& cancel) override {
+        m_timeline.loopMs += m_timeline.lap();
+        std::vector<std::vector<float>> out;
+        try {
+            out = m_inner->embed(texts, cancel);
+        } catch (...) {
+            note();
+            throw;
+        }
+        note();
+        return out;
+    }
+
+private:
+    void note() {
+        m_timeline.embedMs += m_timeline.lap();
+        if (const auto* http = dynamic_cast<const HttpEmbedder*>(m_inner.get()))
+            m_timeline.pacing = http->pacingStats();
+    }
+    std::unique_ptr<Embedder> m_inner;
+    Timeline& m_timeline;
+};
 
 // Distinct texts of about `chars` characters, like a chunker's output.
 QString chunkText(int n, int chars) {
@@ -91,7 +156,7 @@ int main(int argc, char** argv) {
     if (!parse(QCoreApplication::arguments(), a)) {
         std::fprintf(stderr, "usage: pipeline_bench --db CONNINFO [--chunks N] [--chunk-chars N] "
                              "[--latency-ms N] [--rpm N] [--tpm N] [--batch N] [--concurrency N] "
-                             "[--workers N]\n");
+                             "[--workers N] [--server-tokens-per-estimate X]\n");
         return 2;
     }
     const QString dbName =
@@ -111,6 +176,7 @@ int main(int argc, char** argv) {
         config.latencyMs = a.latencyMs;
         config.rpm = a.rpm;
         config.tpm = a.tpm;
+        config.tokensPerEstimate = a.serverTokensPerEstimate;
         test::FakeEmbeddingsServer server(config);
 
         qint64 tokensPerChunk = 0;
@@ -154,14 +220,23 @@ int main(int argc, char** argv) {
             timer.start();
             std::vector<std::unique_ptr<EmbedWorker>> workers;
             std::vector<QThread*> threads;
+            std::vector<std::unique_ptr<Timeline>> timelines;
             for (int w = 0; w < a.workers; ++w) {
                 EmbedWorker::Options o;
                 o.conninfo = conninfo;
                 o.profile = QStringLiteral("bench");
                 o.once = true;
-                workers.push_back(std::make_unique<EmbedWorker>(
-                    o, [](const EmbeddingProfile& p) { return createEmbedder(p, QString()); }));
+                timelines.push_back(std::make_unique<Timeline>());
+                Timeline* timeline = timelines.back().get();
+                timeline->clock = &timer;
+                workers.push_back(std::make_unique<EmbedWorker>(o, [timeline](
+                                                                       const EmbeddingProfile& p) {
+                    return std::make_unique<TimedEmbedder>(createEmbedder(p, QString()), *timeline);
+                }));
                 EmbedWorker* worker = workers.back().get();
+                worker->onProgress = [timeline](const EmbedWorker::Counters&) {
+                    timeline->writeMs += timeline->lap();
+                };
                 threads.push_back(QThread::create([worker] { worker->run(); }));
                 threads.back()->start();
             }
@@ -174,12 +249,14 @@ int main(int argc, char** argv) {
                     std::fprintf(stderr, "pipeline_bench: worker: %s\n",
                                  workers[w]->lastError().toUtf8().constData());
             }
-            const double seconds = static_cast<double>(timer.elapsed()) / 1000.0;
+            const qint64 wallMs = timer.elapsed();
+            const double seconds = static_cast<double>(wallMs) / 1000.0;
             const double rate = static_cast<double>(done) / seconds;
             // What the limits allow: requests/s times inputs per request, and tokens/s over the
             // tokens of one chunk; the smaller wins.
             const double byRequests = a.rpm / 60.0 * a.batch;
-            const double byTokens = a.tpm / 60.0 / static_cast<double>(tokensPerChunk);
+            const double byTokens =
+                a.tpm / 60.0 / (static_cast<double>(tokensPerChunk) * a.serverTokensPerEstimate);
             const double ceiling = std::min(byRequests, byTokens);
             const test::FakeEmbeddingsServer::Stats stats = server.stats();
             std::printf("pipeline_bench: %d chunks of %d chars (~%lld tokens), server latency %d "
@@ -194,6 +271,32 @@ int main(int argc, char** argv) {
             std::printf("ceiling:   %.1f chunks/s (requests allow %.1f, tokens allow %.1f): "
                         "%.0f%% of it\n",
                         ceiling, byRequests, byTokens, 100.0 * rate / ceiling);
+            Timeline sum;
+            for (const auto& t : timelines) {
+                sum.embedMs += t->embedMs;
+                sum.writeMs += t->writeMs;
+                sum.loopMs += t->loopMs + (wallMs - t->mark); // the tail: the last empty claim
+                sum.pacing.heldMs += t->pacing.heldMs;
+                sum.pacing.inFlightMs += t->pacing.inFlightMs;
+                sum.pacing.tokensEstimated += t->pacing.tokensEstimated;
+                sum.pacing.tokensCounted += t->pacing.tokensCounted;
+            }
+            const auto share = [&](qint64 ms) {
+                return 100.0 * static_cast<double>(ms) / static_cast<double>(wallMs * a.workers);
+            };
+            std::printf("time:      in flight %.1f%%, held by the pacing %.1f%%, writing %.1f%%, "
+                        "claiming and worker pacing %.1f%% (of %d worker(s) x %.1f s)\n",
+                        share(sum.pacing.inFlightMs), share(sum.pacing.heldMs), share(sum.writeMs),
+                        share(sum.loopMs), a.workers, seconds);
+            std::printf("tokens:    the server counted %lld = %.0f/s of %.0f/s allowed (%.0f%%); "
+                        "%.2f per estimated token\n",
+                        static_cast<long long>(stats.tokensCounted),
+                        static_cast<double>(stats.tokensCounted) / seconds, a.tpm / 60.0,
+                        100.0 * static_cast<double>(stats.tokensCounted) / seconds / (a.tpm / 60.0),
+                        sum.pacing.tokensEstimated > 0
+                            ? static_cast<double>(sum.pacing.tokensCounted) /
+                                  static_cast<double>(sum.pacing.tokensEstimated)
+                            : 0.0);
             std::printf("recipe:    0.1 chunks/s (one row per 10 s): %.0fx slower, %.1f h for "
                         "these chunks\n",
                         rate / 0.1, a.chunks * 10.0 / 3600.0);

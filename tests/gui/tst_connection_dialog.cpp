@@ -128,6 +128,8 @@ private slots:
     void fieldsFollowMode();
     void rootCertificateFollowsSslMode_data();
     void rootCertificateFollowsSslMode();
+    void automaticSslModeShowsWhatItAmountsTo();
+    void explicitSslModeIsKept();
     void validationMessages();
     void testSucceedsWithRightPassword();
     void testFailsWithWrongPassword();
@@ -158,7 +160,10 @@ void TestConnectionDialog::defaultsToPrivateDatabase() {
     QVERIFY(f.privateDescription->text().contains(QLatin1String("Nothing to set up")));
     QCOMPARE(dialog.target().source, DatabaseTarget::Source::PrivateCluster);
     QCOMPARE(f.port->value(), 5432);
-    QCOMPARE(f.sslMode->currentData().toString(), QStringLiteral("prefer"));
+    // Never chosen: the automatic mode, which names what it amounts to.
+    QCOMPARE(f.sslMode->currentData().toString(), QString());
+    QVERIFY2(f.sslMode->currentText().startsWith(QLatin1String("automatic")),
+             qPrintable(f.sslMode->currentText()));
     QCOMPARE(f.password->echoMode(), QLineEdit::Password);
 }
 
@@ -186,6 +191,7 @@ void TestConnectionDialog::fieldsFollowMode() {
 void TestConnectionDialog::rootCertificateFollowsSslMode_data() {
     QTest::addColumn<QString>("mode");
     QTest::addColumn<bool>("certEnabled");
+    QTest::newRow("automatic") << QString() << true; // verifies once a certificate is given
     QTest::newRow("disable") << QStringLiteral("disable") << false;
     QTest::newRow("allow") << QStringLiteral("allow") << false;
     QTest::newRow("prefer") << QStringLiteral("prefer") << false;
@@ -204,6 +210,50 @@ void TestConnectionDialog::rootCertificateFollowsSslMode() {
     QCOMPARE(f.rootCert->isEnabled(), certEnabled);
     QCOMPARE(f.rootCertBrowse->isEnabled(), certEnabled);
     QCOMPARE(dialog.settings().sslMode, mode);
+}
+
+void TestConnectionDialog::automaticSslModeShowsWhatItAmountsTo() {
+    ConnectionDialog dialog;
+    Fields f(dialog);
+    f.serverRadio->click();
+    setText(f.host, QStringLiteral("db.example.com"));
+    QCOMPARE(f.sslMode->currentData().toString(), QString());
+    QVERIFY2(f.sslMode->currentText().contains(QLatin1String("require")),
+             qPrintable(f.sslMode->currentText()));
+    QVERIFY(dialog.settings().sslMode.isEmpty());
+    QCOMPARE(dialog.settings().effectiveSslMode(), QStringLiteral("require"));
+    QVERIFY2(dialog.settings().conninfo().contains(QLatin1String("sslmode=require")),
+             qPrintable(dialog.settings().conninfo()));
+
+    setText(f.host, QStringLiteral("127.0.0.1"));
+    QVERIFY2(f.sslMode->currentText().contains(QLatin1String("prefer")),
+             qPrintable(f.sslMode->currentText()));
+    QCOMPARE(dialog.settings().effectiveSslMode(), QStringLiteral("prefer"));
+
+    setText(f.host, QStringLiteral("db.example.com"));
+    setText(f.rootCert, QStringLiteral("/etc/ssl/quiver-root.crt"));
+    QVERIFY2(f.sslMode->currentText().contains(QLatin1String("verify-full")),
+             qPrintable(f.sslMode->currentText()));
+    QCOMPARE(dialog.settings().sslRootCert, QStringLiteral("/etc/ssl/quiver-root.crt"));
+    QCOMPARE(dialog.settings().effectiveSslMode(), QStringLiteral("verify-full"));
+}
+
+void TestConnectionDialog::explicitSslModeIsKept() {
+    ConnectionSettings saved;
+    saved.mode = ConnectionSettings::Mode::Server;
+    saved.host = QStringLiteral("db.example.com");
+    saved.user = QStringLiteral("alice");
+    saved.sslMode = QStringLiteral("prefer"); // the user's own choice, weak as it is
+    {
+        QSettings settings;
+        saved.save(settings);
+    }
+    ConnectionDialog dialog;
+    Fields f(dialog);
+    QCOMPARE(f.sslMode->currentData().toString(), QStringLiteral("prefer"));
+    QCOMPARE(dialog.settings().sslMode, QStringLiteral("prefer"));
+    QCOMPARE(dialog.settings().effectiveSslMode(), QStringLiteral("prefer"));
+    QCOMPARE(dialog.settings(), saved);
 }
 
 void TestConnectionDialog::validationMessages() {

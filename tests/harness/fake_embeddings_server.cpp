@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -79,6 +80,8 @@ public:
     std::deque<Fault> faults;
     Stats stats;
     int inFlight = 0;
+    bool holding = false;
+    std::vector<std::function<void()>> held; // answers kept back while holding
     Bucket requests;
     Bucket tokens;
     QElapsedTimer clock;
@@ -100,6 +103,7 @@ public:
     }
 
     void stop() {
+        held.clear(); // answers never released go with their connections
         delete server;
         server = nullptr;
     }
@@ -138,24 +142,33 @@ public:
         Reply reply = answer(inputs, dims, base64, ollama, fault, request, now);
         const int latency = config.latencyMs;
         lock.unlock();
-        QTimer::singleShot(latency, this, [this, shared, socket, reply]() {
-            {
-                QMutexLocker l(&mutex);
-                --inFlight;
-            }
-            if (!socket)
+        QTimer::singleShot(latency, this,
+                           [this, shared, socket, reply]() { send(shared, socket, reply); });
+    }
+
+    struct Reply;
+    void send(const std::shared_ptr<QHttpServerResponder>& shared,
+              const QPointer<QTcpSocket>& socket, const Reply& reply) {
+        {
+            QMutexLocker l(&mutex);
+            if (holding) {
+                held.push_back([this, shared, socket, reply] { send(shared, socket, reply); });
                 return;
-            if (reply.drop) {
-                socket->abort();
-                return;
             }
-            shared->writeStatusLine(reply.status);
-            shared->writeHeader("Content-Type", "application/json");
-            for (const auto& [name, value] : reply.headers)
-                shared->writeHeader(name, value);
-            shared->writeHeader("Content-Length", QByteArray::number(reply.body.size()));
-            shared->writeBody(reply.body);
-        });
+            --inFlight;
+        }
+        if (!socket)
+            return;
+        if (reply.drop) {
+            socket->abort();
+            return;
+        }
+        shared->writeStatusLine(reply.status);
+        shared->writeHeader("Content-Type", "application/json");
+        for (const auto& [name, value] : reply.headers)
+            shared->writeHeader(name, value);
+        shared->writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+        shared->writeBody(reply.body);
     }
 
     struct Reply {
@@ -203,9 +216,11 @@ public:
             r.drop = true;
             return r;
         }
-        qint64 tokenCount = 0;
+        qint64 estimated = 0;
         for (const QString& t : inputs)
-            tokenCount += estimateTokens(t);
+            estimated += estimateTokens(t);
+        const qint64 tokenCount =
+            std::llround(static_cast<double>(estimated) * config.tokensPerEstimate);
         const bool limited =
             !requests.take(1, now, 1.0) ||
             !tokens.take(static_cast<double>(tokenCount), now, tokens.capacity * 0.05);
@@ -244,6 +259,7 @@ public:
             }
         }
         stats.inputs += static_cast<int>(inputs.size());
+        stats.tokensCounted += tokenCount;
         for (const QString& t : inputs)
             ++stats.inputCounts[t];
         Reply r;
@@ -274,9 +290,11 @@ public:
                     row[0] = QStringLiteral("NaN");
                 rows.append(row);
             }
-            r.body = QJsonDocument(QJsonObject{{QStringLiteral("model"), QStringLiteral("fake")},
-                                               {QStringLiteral("embeddings"), rows}})
-                         .toJson(QJsonDocument::Compact);
+            QJsonObject answer{{QStringLiteral("model"), QStringLiteral("fake")},
+                               {QStringLiteral("embeddings"), rows}};
+            if (config.reportUsage)
+                answer.insert(QStringLiteral("prompt_eval_count"), tokenCount);
+            r.body = QJsonDocument(answer).toJson(QJsonDocument::Compact);
             return r;
         }
         QJsonArray data;
@@ -304,6 +322,10 @@ public:
         QJsonObject answer{{QStringLiteral("object"), QStringLiteral("list")},
                            {QStringLiteral("model"), QStringLiteral("fake")},
                            {QStringLiteral("data"), data}};
+        if (config.reportUsage)
+            answer.insert(QStringLiteral("usage"),
+                          QJsonObject{{QStringLiteral("prompt_tokens"), tokenCount},
+                                      {QStringLiteral("total_tokens"), tokenCount}});
         if (config.replyPaddingBytes > 0)
             answer.insert(
                 QStringLiteral("padding"),
@@ -374,6 +396,27 @@ void FakeEmbeddingsServer::queueFaults(const QList<Fault>& faults) {
     QMutexLocker lock(&d->mutex);
     for (Fault f : faults)
         d->faults.push_back(f);
+}
+
+void FakeEmbeddingsServer::holdAnswers() {
+    QMutexLocker lock(&d->mutex);
+    d->holding = true;
+}
+
+void FakeEmbeddingsServer::releaseAnswers() {
+    QMetaObject::invokeMethod(
+        d.get(),
+        [this]() {
+            std::vector<std::function<void()>> answers;
+            {
+                QMutexLocker lock(&d->mutex);
+                d->holding = false;
+                answers.swap(d->held);
+            }
+            for (const auto& answer : answers)
+                answer();
+        },
+        Qt::BlockingQueuedConnection);
 }
 
 FakeEmbeddingsServer::Stats FakeEmbeddingsServer::stats() const {

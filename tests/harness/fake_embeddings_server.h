@@ -27,6 +27,11 @@ struct FakeEmbeddingsConfig {
     int forcedDimensions = 0;     // answers have this length whatever was asked (0: as asked)
     qint64 replyPaddingBytes = 0; // answers carry this many bytes of padding beyond the vectors
     QByteArray retryAfter;        // the Retry-After of every 429 as sent (empty: retryAfterSeconds)
+    // The server's own tokenizer: a request costs this many tokens per token of the client's
+    // estimate (estimateTokens), for the tpm limit and in the usage it reports.
+    double tokensPerEstimate = 1.0;
+    bool reportUsage = true; // answers say what they cost: OpenAI's usage, Ollama's
+                             // prompt_eval_count
 };
 
 // An embeddings server for the tests: real HTTP on 127.0.0.1 at a free port, on a thread of its
@@ -59,6 +64,7 @@ public:
         int inputs = 0;                   // inputs of requests that got vectors
         int rateLimited = 0;              // 429s sent because of rpm/tpm (not queued faults)
         int maxInFlight = 0;              // most requests waiting for their answer at once
+        qint64 tokensCounted = 0;         // what the requests that got vectors cost
         QList<int> batchSizes;            // inputs per request, in arrival order
         QList<QByteArray> authorizations; // Authorization header of each request ("" if none)
         QList<qint64> arrivalMs;          // ms since the server started, per request
@@ -76,6 +82,10 @@ public:
     void setConfig(const Config& config);
     // The next requests get these faults, one per request, in order; then normal answers.
     void queueFaults(const QList<Fault>& faults);
+    // While held, answers are kept back (after their latency) until releaseAnswers() sends
+    // them; requests are still counted when they arrive. Lets a test act while a client waits.
+    void holdAnswers();
+    void releaseAnswers();
     Stats stats() const;
     void resetStats();
 

@@ -22,6 +22,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace quiver {
 
 namespace {
@@ -49,6 +51,12 @@ const SslModeChoice kSslModes[] = {
 
 bool needsRootCert(const QString& sslMode) {
     return sslMode == QLatin1String("verify-ca") || sslMode == QLatin1String("verify-full");
+}
+
+// The root certificate field counts for the verifying modes, and for the automatic one, which
+// verifies once a certificate is given.
+bool usesRootCert(const QString& sslMode) {
+    return sslMode.isEmpty() || needsRootCert(sslMode);
 }
 
 QString privateDataDir() {
@@ -171,6 +179,9 @@ void ConnectionDialog::buildUi() {
 
     m_sslMode = new QComboBox(m_serverFields);
     m_sslMode->setObjectName(QStringLiteral("sslModeCombo"));
+    // First, the mode nobody chose: its text says what it amounts to for the host (see
+    // updateAutomaticSslMode).
+    m_sslMode->addItem(QString(), QString());
     for (const SslModeChoice& choice : kSslModes)
         m_sslMode->addItem(tr(choice.label), QString::fromLatin1(choice.mode));
 
@@ -284,6 +295,8 @@ void ConnectionDialog::buildUi() {
         connect(edit, &QLineEdit::textEdited, error, &QLabel::hide);
     for (QLineEdit* edit : {m_host, m_database, m_user})
         connect(edit, &QLineEdit::textChanged, this, &ConnectionDialog::updatePasswordPlaceholder);
+    for (QLineEdit* edit : {m_host, m_rootCert})
+        connect(edit, &QLineEdit::textChanged, this, &ConnectionDialog::updateAutomaticSslMode);
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectionDialog::updatePasswordPlaceholder);
 }
 
@@ -294,7 +307,7 @@ void ConnectionDialog::load(const ConnectionSettings& saved) {
     m_database->setText(saved.database);
     m_user->setText(saved.user.isEmpty() ? qEnvironmentVariable("USER") : saved.user);
     const int ssl = m_sslMode->findData(saved.sslMode);
-    m_sslMode->setCurrentIndex(ssl >= 0 ? ssl : m_sslMode->findData(QStringLiteral("prefer")));
+    m_sslMode->setCurrentIndex(std::max(ssl, 0)); // not a known mode: the automatic one
     m_rootCert->setText(saved.sslRootCert);
     m_password->clear();
     (saved.mode == ConnectionSettings::Mode::Server ? m_serverRadio : m_privateRadio)
@@ -312,7 +325,7 @@ ConnectionSettings ConnectionDialog::settings() const {
     s.database = m_database->text().trimmed();
     s.user = m_user->text().trimmed();
     s.sslMode = m_sslMode->currentData().toString();
-    s.sslRootCert = needsRootCert(s.sslMode) ? m_rootCert->text().trimmed() : QString();
+    s.sslRootCert = usesRootCert(s.sslMode) ? m_rootCert->text().trimmed() : QString();
     return s;
 }
 
@@ -332,12 +345,29 @@ void ConnectionDialog::updateEnabled() {
     const bool server = m_serverRadio->isChecked();
     m_serverFields->setEnabled(server);
     m_privateDescription->setEnabled(!server);
-    const bool cert = needsRootCert(m_sslMode->currentData().toString());
+    updateAutomaticSslMode();
+    const bool cert = usesRootCert(m_sslMode->currentData().toString());
     m_rootCert->setEnabled(cert);
     m_rootCertBrowse->setEnabled(cert);
     if (!cert)
         m_rootCertError->hide();
     m_testButton->setEnabled(server && !m_testing);
+}
+
+void ConnectionDialog::updateAutomaticSslMode() {
+    ConnectionSettings s;
+    s.mode = ConnectionSettings::Mode::Server;
+    s.host = m_host->text().trimmed();
+    s.sslRootCert = m_rootCert->text().trimmed();
+    const QString mode = s.effectiveSslMode();
+    QString why;
+    if (!s.sslRootCert.isEmpty())
+        why = tr("a root certificate is given");
+    else if (mode == QLatin1String("require"))
+        why = tr("the server is on another computer");
+    else
+        why = tr("the server is on this computer");
+    m_sslMode->setItemText(0, tr("automatic — %1, since %2").arg(mode, why));
 }
 
 bool ConnectionDialog::storedPasswordApplies() const {
@@ -379,7 +409,7 @@ bool ConnectionDialog::validate() {
         fail(m_databaseError, m_database, tr("Enter the name of the database, e.g. quiver."));
     if (s.user.isEmpty())
         fail(m_userError, m_user, tr("Enter the user name to log in with."));
-    if (needsRootCert(s.sslMode) && !s.sslRootCert.isEmpty()) {
+    if (usesRootCert(s.sslMode) && !s.sslRootCert.isEmpty()) {
         const QFileInfo cert(s.sslRootCert);
         if (!cert.isFile() || !cert.isReadable())
             fail(m_rootCertError, m_rootCert,

@@ -45,6 +45,8 @@ private:
     void load(const ConnectionSettings& saved);
     void updateEnabled();
     void updatePasswordPlaceholder();
+    // The automatic sslmode's entry names the mode it amounts to for the host typed.
+    void updateAutomaticSslMode();
     bool validate();
     void clearErrors();
     void setFieldError(QLabel* label, const QString& message);

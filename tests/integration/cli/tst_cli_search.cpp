@@ -30,6 +30,7 @@ private slots:
     void wrongUsage_data();
     void wrongUsage();
     void indexStatusRebuildVerify();
+    void datesWithoutZoneAreTheUsersLocalTime();
 
 private:
     test::CliRun cli(QStringList args) const;
@@ -267,6 +268,71 @@ void TestCliSearch::indexStatusRebuildVerify() {
              QStringLiteral("3")});
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.startsWith("recall@10 = 1.0000 over 3 sampled queries"), r.out.constData());
+}
+
+void TestCliSearch::datesWithoutZoneAreTheUsersLocalTime() {
+    // Two documents imported two hours apart around midnight of 1 November in Tokyo.
+    {
+        PgConnection c = PgConnection::open(m_conninfo);
+        const qint64 logbook = test::addCollection(c, QStringLiteral("Logbook"));
+        const struct {
+            const char* title;
+            const char* importedAt;
+        } docs[] = {{"early", "2026-10-31T14:00:00Z"}, {"late", "2026-10-31T16:00:00Z"}};
+        for (const auto& d : docs) {
+            const qint64 doc = test::addDocument(
+                c, logbook, QStringLiteral("/logbook/%1.txt").arg(QLatin1String(d.title)),
+                QString::fromLatin1(d.title));
+            c.exec(QStringLiteral("UPDATE quiver.documents SET imported_at = $2::timestamptz "
+                                  "WHERE id = $1"),
+                   {doc, QString::fromLatin1(d.importedAt)});
+            test::addChunk(c, doc, 0, QStringLiteral("The ship crossed the meridian."));
+        }
+    }
+    // The user is in Tokyo (UTC+9, a POSIX zone that needs no tz database); the database
+    // session reads times without a zone as UTC.
+    QProcessEnvironment env = test::isolatedEnvironment(m_home.path());
+    env.insert(QStringLiteral("TZ"), QStringLiteral("JST-9"));
+    env.insert(QStringLiteral("PGTZ"), QStringLiteral("UTC"));
+    const auto titles = [&](const QString& option, const QString& when) {
+        const auto r = test::runCli({QStringLiteral("search"), QStringLiteral("meridian"),
+                                     QStringLiteral("--mode"), QStringLiteral("keyword"),
+                                     QStringLiteral("--json"), option, when, QStringLiteral("--db"),
+                                     m_conninfo},
+                                    env);
+        QStringList found;
+        if (r.exitCode != 0)
+            return QStringList{QStringLiteral("exit %1: ").arg(r.exitCode) +
+                               QString::fromUtf8(r.err)};
+        for (const QJsonObject& line : jsonLines(r.out))
+            found << line.value(QStringLiteral("title")).toString();
+        found.sort();
+        return found;
+    };
+    const QStringList early{QStringLiteral("early")};
+    const QStringList late{QStringLiteral("late")};
+    // A date is the start of that day in Tokyo: 2026-10-31T15:00Z.
+    QCOMPARE(titles(QStringLiteral("--after"), QStringLiteral("2026-11-01")), late);
+    QCOMPARE(titles(QStringLiteral("--before"), QStringLiteral("2026-11-01")), early);
+    // A time without a zone too (and not only its day): 00:30 in Tokyo is 15:30Z.
+    QCOMPARE(titles(QStringLiteral("--before"), QStringLiteral("2026-11-01T00:30")), early);
+    QCOMPARE(titles(QStringLiteral("--after"), QStringLiteral("2026-11-01T00:30:00")), late);
+    QCOMPARE(titles(QStringLiteral("--after"), QStringLiteral("2026-11-01T01:30")), QStringList());
+    QCOMPARE(titles(QStringLiteral("--before"), QStringLiteral("2026-10-31T23:30")), early);
+    QCOMPARE(titles(QStringLiteral("--before"), QStringLiteral("2026-10-31 23:30")), early);
+    // A stated zone is kept.
+    QCOMPARE(titles(QStringLiteral("--after"), QStringLiteral("2026-10-31T15:30Z")), late);
+    QCOMPARE(titles(QStringLiteral("--after"), QStringLiteral("2026-10-31T13:00:00Z")),
+             (QStringList{QStringLiteral("early"), QStringLiteral("late")}));
+    QCOMPARE(titles(QStringLiteral("--before"), QStringLiteral("2026-11-01T00:30+09:00")), early);
+    QCOMPARE(titles(QStringLiteral("--after"), QStringLiteral("2026-11-01T01:30+11:00")), late);
+    // Whatever follows a day must be a time.
+    const auto r = test::runCli({QStringLiteral("search"), QStringLiteral("meridian"),
+                                 QStringLiteral("--after"), QStringLiteral("2026-11-01 noon"),
+                                 QStringLiteral("--db"), m_conninfo},
+                                env);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("--after needs a date"), r.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCliSearch)

@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -18,7 +19,9 @@
 #include <memory>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace quiver;
@@ -112,6 +115,9 @@ private slots:
     void startIsIdempotentAndJoinsTheRunningServer();
     void restartsAfterPostmasterKilled();
     void recoversPidFileNamingAnUnrelatedProcess();
+    void recoversPidFileNamingAProgramInTheDataDirectory();
+    void recoversPidFileNamingAnotherClustersServer();
+    void recoversPidFileNamingAProcessItCannotInspect();
     void survivesKillOfTheApp();
     void twoProcessesShareOneCluster();
     void refusesRoot();
@@ -122,10 +128,17 @@ private slots:
 private:
     QProcess* startClient(const QStringList& args);
     int pgCtlStatus(const QString& dataDir) const;
+    // The postmaster.pid of m_data as a server wrote it, taken from a start and a clean stop.
+    QByteArrayList stoppedServerPidFile();
+    // Writes it back naming `pid`: what a crash leaves once the pid is reused.
+    bool writePidFile(QByteArrayList lines, qint64 pid) const;
+    // Starts m_data, which must succeed, and stops it again.
+    void startsDespiteStalePidFile();
 
     QTemporaryDir m_root;
     QString m_data;
     QString m_longData;
+    QString m_otherData;
     PgBinaries m_bin;
     std::vector<std::unique_ptr<QProcess>> m_clients;
 };
@@ -137,6 +150,7 @@ void TestPrivateCluster::initTestCase() {
     // Long enough that its socket cannot live beside it.
     m_longData =
         m_root.path() + QLatin1Char('/') + QString(90, QLatin1Char('d')) + QStringLiteral("/data");
+    m_otherData = m_root.path() + QStringLiteral("/other");
     try {
         m_bin = PgBinaries::locate();
     } catch (const ClusterError& e) {
@@ -152,7 +166,7 @@ void TestPrivateCluster::cleanupTestCase() {
             client->waitForFinished();
         }
     }
-    for (const QString& dir : {m_data, m_longData}) {
+    for (const QString& dir : {m_data, m_longData, m_otherData}) {
         if (QFile::exists(dir + QStringLiteral("/postmaster.pid")))
             QProcess::execute(m_bin.program(QStringLiteral("pg_ctl")),
                               {QStringLiteral("stop"), QStringLiteral("-D"), dir,
@@ -339,6 +353,113 @@ void TestPrivateCluster::recoversPidFileNamingAnUnrelatedProcess() {
     QVERIFY(!again.isRunning());
     unrelated.closeWriteChannel();
     QVERIFY(unrelated.waitForFinished());
+}
+
+QByteArrayList TestPrivateCluster::stoppedServerPidFile() {
+    PrivateCluster cluster(m_data);
+    try {
+        cluster.start();
+    } catch (const ClusterError& e) {
+        qWarning("%s", qPrintable(e.userMessage()));
+        return {};
+    }
+    QFile pidFile(m_data + QStringLiteral("/postmaster.pid"));
+    QByteArrayList lines;
+    if (pidFile.open(QIODevice::ReadOnly))
+        lines = pidFile.readAll().split('\n');
+    cluster.release();
+    return lines;
+}
+
+bool TestPrivateCluster::writePidFile(QByteArrayList lines, qint64 pid) const {
+    if (lines.isEmpty())
+        return false;
+    lines[0] = QByteArray::number(pid);
+    QFile pidFile(m_data + QStringLiteral("/postmaster.pid"));
+    return pidFile.open(QIODevice::WriteOnly) && pidFile.write(lines.join('\n')) > 0;
+}
+
+void TestPrivateCluster::startsDespiteStalePidFile() {
+    const qint64 stalePid = postmasterPid(m_data);
+    PrivateCluster cluster(m_data);
+    QString conninfo;
+    try {
+        conninfo = cluster.start();
+    } catch (const ClusterError& e) {
+        QFAIL(qPrintable(e.userMessage()));
+    }
+    QVERIFY(postmasterPid(m_data) != stalePid);
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SELECT count(*) FROM survivor")),
+             QStringLiteral("1"));
+    cluster.release();
+    QVERIFY(!cluster.isRunning());
+}
+
+void TestPrivateCluster::recoversPidFileNamingAProgramInTheDataDirectory() {
+    const QByteArrayList lines = stoppedServerPidFile();
+    // A reused pid may belong to a shell that sits in the data directory: it is no server.
+    QProcess shell;
+    shell.setWorkingDirectory(m_data);
+    shell.start(QStringLiteral("cat"), QStringList{});
+    QVERIFY(shell.waitForStarted());
+    QVERIFY(writePidFile(lines, shell.processId()));
+    startsDespiteStalePidFile();
+    QCOMPARE(shell.state(), QProcess::Running); // never signalled
+    shell.closeWriteChannel();
+    QVERIFY(shell.waitForFinished());
+    QCOMPARE(shell.exitStatus(), QProcess::NormalExit);
+}
+
+void TestPrivateCluster::recoversPidFileNamingAnotherClustersServer() {
+    const QByteArrayList lines = stoppedServerPidFile();
+    // After a crash the pid can be another PostgreSQL server's: that of another data directory.
+    PrivateCluster other(m_otherData);
+    QString otherConninfo;
+    try {
+        otherConninfo = other.start();
+    } catch (const ClusterError& e) {
+        QFAIL(qPrintable(e.userMessage()));
+    }
+    const qint64 otherPid = postmasterPid(m_otherData);
+    QVERIFY(otherPid > 0);
+    QVERIFY(writePidFile(lines, otherPid));
+    startsDespiteStalePidFile();
+    // The other server was left alone and still serves.
+    QVERIFY(!processGone(otherPid));
+    QCOMPARE(postmasterPid(m_otherData), otherPid);
+    QCOMPARE(queryOne(otherConninfo, QStringLiteral("SELECT 1")), QStringLiteral("1"));
+    other.release();
+    QTRY_VERIFY(processGone(otherPid));
+}
+
+void TestPrivateCluster::recoversPidFileNamingAProcessItCannotInspect() {
+    const QByteArrayList lines = stoppedServerPidFile();
+    // A process of ours called `postgres` whose working directory cannot be read (it made
+    // itself undumpable): it cannot be identified, but the shared memory its server would keep
+    // attached is gone, so the file is provably stale.
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        ::prctl(PR_SET_NAME, "postgres", 0, 0, 0);
+        ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        for (;;)
+            ::pause();
+    }
+    const auto reap = qScopeGuard([child] {
+        ::kill(child, SIGKILL);
+        ::waitpid(child, nullptr, 0);
+    });
+    const QString proc = QStringLiteral("/proc/%1/").arg(child);
+    const auto disguised = [&] {
+        QFile comm(proc + QStringLiteral("comm"));
+        struct stat st;
+        return comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == "postgres" &&
+               ::stat(QFile::encodeName(proc + QStringLiteral("cwd")).constData(), &st) != 0;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(disguised(), 30'000);
+    QVERIFY(writePidFile(lines, child));
+    startsDespiteStalePidFile();
+    QVERIFY(!processGone(child)); // never signalled
 }
 
 void TestPrivateCluster::survivesKillOfTheApp() {

@@ -54,6 +54,11 @@ private slots:
     void saveLoadRoundTrip();
     void saveRemovesStrayPassword();
     void loadRejectsBadValues();
+    void automaticSslModeFollowsTheHost_data();
+    void automaticSslModeFollowsTheHost();
+    void explicitSslModeIsKept_data();
+    void explicitSslModeIsKept();
+    void automaticSslModeIsNotWritten();
 };
 
 void TestConnectionSettings::quotingRoundTripsThroughLibpq_data() {
@@ -198,10 +203,111 @@ void TestConnectionSettings::loadRejectsBadValues() {
     settings.setValue(QStringLiteral("connection/port"), QStringLiteral("99999"));
     const ConnectionSettings loaded = ConnectionSettings::load(settings);
     QCOMPARE(loaded.mode, ConnectionSettings::Mode::Server);
-    QCOMPARE(loaded.sslMode, QStringLiteral("prefer"));
+    QVERIFY2(loaded.sslMode.isEmpty(), qPrintable(loaded.sslMode)); // never chosen: automatic
     QCOMPARE(loaded.port, 5432);
     QVERIFY(ConnectionSettings::isValidSslMode(QStringLiteral("verify-ca")));
     QVERIFY(!ConnectionSettings::isValidSslMode(QStringLiteral("VERIFY-CA")));
+}
+
+void TestConnectionSettings::automaticSslModeFollowsTheHost_data() {
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QString>("rootCert");
+    QTest::addColumn<QString>("expected");
+    const QString none;
+    const QString cert = QStringLiteral("/etc/ssl/quiver-root.crt");
+    // Traffic that leaves this computer is never sent in plaintext by default.
+    QTest::newRow("host name") << QStringLiteral("db.example.com") << none
+                               << QStringLiteral("require");
+    QTest::newRow("private address")
+        << QStringLiteral("10.0.0.5") << none << QStringLiteral("require");
+    QTest::newRow("IPv6 address") << QStringLiteral("2001:db8::7") << none
+                                  << QStringLiteral("require");
+    QTest::newRow("a remote host in a list")
+        << QStringLiteral("localhost,db.example.com") << none << QStringLiteral("require");
+    QTest::newRow("not quite loopback")
+        << QStringLiteral("localhost.example.com") << none << QStringLiteral("require");
+    // A named root certificate: the authority is checked, and the host name with it.
+    QTest::newRow("host name with root certificate")
+        << QStringLiteral("db.example.com") << cert << QStringLiteral("verify-full");
+    QTest::newRow("loopback with root certificate")
+        << QStringLiteral("127.0.0.1") << cert << QStringLiteral("verify-full");
+    // Sockets and loopback stay as they were.
+    QTest::newRow("localhost") << QStringLiteral("localhost") << none << QStringLiteral("prefer");
+    QTest::newRow("LOCALHOST") << QStringLiteral("LOCALHOST") << none << QStringLiteral("prefer");
+    QTest::newRow("127.0.0.1") << QStringLiteral("127.0.0.1") << none << QStringLiteral("prefer");
+    QTest::newRow("127.8.9.10") << QStringLiteral("127.8.9.10") << none << QStringLiteral("prefer");
+    QTest::newRow("::1") << QStringLiteral("::1") << none << QStringLiteral("prefer");
+    QTest::newRow("socket directory")
+        << QStringLiteral("/var/run/postgresql") << none << QStringLiteral("prefer");
+    QTest::newRow("abstract socket")
+        << QStringLiteral("@quiver") << none << QStringLiteral("prefer");
+    QTest::newRow("libpq's default socket") << QString() << none << QStringLiteral("prefer");
+    QTest::newRow("local list") << QStringLiteral("/tmp, 127.0.0.1,localhost") << none
+                                << QStringLiteral("prefer");
+}
+
+void TestConnectionSettings::automaticSslModeFollowsTheHost() {
+    QFETCH(QString, host);
+    QFETCH(QString, rootCert);
+    QFETCH(QString, expected);
+    ConnectionSettings s;
+    s.mode = ConnectionSettings::Mode::Server;
+    s.host = host;
+    s.user = QStringLiteral("alice");
+    s.sslRootCert = rootCert;
+    QVERIFY(s.sslMode.isEmpty()); // a new server's mode is the automatic one
+    QCOMPARE(s.effectiveSslMode(), expected);
+    QCOMPARE(parseWithLibpq(s.conninfo()).value(QStringLiteral("sslmode")), expected);
+}
+
+void TestConnectionSettings::explicitSslModeIsKept_data() {
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QString>("mode");
+    for (const char* mode : {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}) {
+        for (const char* host : {"db.example.com", "127.0.0.1", "/var/run/postgresql"})
+            QTest::addRow("%s on %s", mode, host)
+                << QString::fromLatin1(host) << QString::fromLatin1(mode);
+    }
+}
+
+void TestConnectionSettings::explicitSslModeIsKept() {
+    QFETCH(QString, host);
+    QFETCH(QString, mode);
+    ConnectionSettings s = serverSettings();
+    s.host = host;
+    s.sslMode = mode;
+    QCOMPARE(s.effectiveSslMode(), mode);
+    QCOMPARE(parseWithLibpq(s.conninfo()).value(QStringLiteral("sslmode")), mode);
+    // And it survives being saved.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QSettings settings(dir.filePath(QStringLiteral("quiver.ini")), QSettings::IniFormat);
+    s.save(settings);
+    QCOMPARE(ConnectionSettings::load(settings).sslMode, mode);
+}
+
+void TestConnectionSettings::automaticSslModeIsNotWritten() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("quiver.ini"));
+    ConnectionSettings s = serverSettings();
+    s.sslMode.clear();
+    s.sslRootCert.clear();
+    {
+        QSettings settings(path, QSettings::IniFormat);
+        settings.setValue(QStringLiteral("connection/sslMode"), QStringLiteral("verify-ca"));
+        s.save(settings); // a mode chosen earlier and taken back
+        settings.sync();
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray contents = file.readAll();
+    QVERIFY2(!contents.contains("sslMode"), contents.constData());
+    const QSettings settings(path, QSettings::IniFormat);
+    const ConnectionSettings loaded = ConnectionSettings::load(settings);
+    QVERIFY(loaded == s);
+    QCOMPARE(parseWithLibpq(loaded.conninfo()).value(QStringLiteral("sslmode")),
+             QStringLiteral("require"));
 }
 
 QTEST_GUILESS_MAIN(TestConnectionSettings)

@@ -2,9 +2,11 @@
 // fake embeddings server (real HTTP on loopback): several workers share one queue with no chunk
 // embedded twice, a killed worker's chunks are finished by another once its lease expires,
 // provider faults slow the job down without losing work, one input the provider always refuses
-// fails alone, and new chunks are embedded within a second of their NOTIFY.
+// fails alone, new chunks are embedded within a second of their NOTIFY, and vectors that came back
+// while the database connection was lost are written after reconnecting, not asked for again.
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
+#include "core/embed/profile_repository.h"
 #include "core/jobs/job_repository.h"
 #include "tests/harness/fake_embeddings_server.h"
 #include "tests/harness/test_postgres.h"
@@ -43,6 +45,7 @@ private slots:
     void slowProviderKeepsTheLease();
     void refusalOfTheRequestStopsAfterOneRequest();
     void vectorsOfAnotherLengthStopTheRun();
+    void reconnectWritesVectorsAlreadyPaidFor();
 
 private:
     QString model();
@@ -385,6 +388,66 @@ void TestEmbedWorkers::vectorsOfAnotherLengthStopTheRun() {
     QCOMPARE(m_server->stats().requests, before + 1);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), 30);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+}
+
+void TestEmbedWorkers::reconnectWritesVectorsAlreadyPaidFor() {
+    constexpr int kChunks = 40;
+    constexpr int kLost = 10; // claims that lapsed while the worker was away
+    addProfile(kChunks, 1);
+    {
+        // The answer is held for as long as the test needs: the client must not time out.
+        ProfileRepository profiles(*m_conn);
+        EmbeddingProfile p = *profiles.find(QStringLiteral("fake"));
+        p.timeoutMs = 300000;
+        profiles.update(p);
+    }
+    test::insertChunks(*m_conn, kChunks);
+    m_server->holdAnswers();
+    auto worker = test::startWorker(m_conninfo, {QStringLiteral("--profile"),
+                                                 QStringLiteral("fake"), QStringLiteral("--once"),
+                                                 QStringLiteral("--api-key-file"), m_keyFile});
+    // The whole batch is claimed and its one request waits at the provider.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->stats().requests == 1, 60000);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue "
+                                  "WHERE lease_until > now()")),
+             kChunks);
+
+    // The database drops every connection of the worker (its lease keeper's too) ...
+    QVERIFY(count(QStringLiteral("SELECT count(*) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() "
+                                 "AND pid <> pg_backend_pid()")) >= 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FILTER (WHERE NOT pg_terminate_backend(pid, "
+                                  "60000)) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() "
+                                  "AND pid <> pg_backend_pid()")),
+             0);
+    // ... and some of its claims lapse meanwhile, with nobody else taking them.
+    m_conn->exec(QStringLiteral("UPDATE quiver.embedding_queue SET claimed_by = NULL,"
+                                "  worker_id = NULL, lease_until = NULL "
+                                "WHERE chunk_id IN (SELECT id FROM quiver.chunks "
+                                "                   ORDER BY id LIMIT $1)"),
+                 {kLost});
+    m_server->releaseAnswers();
+
+    const bool clean = test::finishedCleanly(*worker, 120000);
+    const QByteArray log = worker->readAllStandardError();
+    QVERIFY2(clean, log.constData());
+    QVERIFY2(log.contains("connection to the database was lost"), log.constData());
+    // Every vector the provider gave was stored; none was asked for twice.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embeddings")), kChunks);
+    const FakeEmbeddingsServer::Stats stats = m_server->stats();
+    QCOMPARE(stats.requests, 1);
+    QCOMPARE(stats.inputs, kChunks);
+    for (auto it = stats.inputCounts.cbegin(); it != stats.inputCounts.cend(); ++it)
+        QCOMPARE(it.value(), 1);
+    QCOMPARE(lastJson(*worker).value(QStringLiteral("embedded")).toInteger(), kChunks);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM quiver.embedding_queue")), 0);
+    // The vectors are the provider's, for the texts that were sent.
+    const PgResult r = m_conn->exec(QStringLiteral("SELECT c.text, e.vector FROM quiver.embeddings "
+                                                   "e JOIN quiver.chunks c ON c.id = e.chunk_id "
+                                                   "ORDER BY c.id LIMIT 1"));
+    const std::vector<float> expected = FakeEmbeddingsServer::vectorFor(r.text(0, 0), 8);
+    QCOMPARE(r.toFloatArray(0, 1), QList<float>(expected.begin(), expected.end()));
 }
 
 QTEST_GUILESS_MAIN(TestEmbedWorkers)

@@ -22,6 +22,14 @@ private slots:
     void retryAfterIsCapped_data();
     void retryAfterIsCapped();
     void hugeWaitsHoldForTheCapOnly();
+    void usageCorrectsTheBucketAndThePrice();
+    void usageBelowTheEstimateGivesTokensBack();
+    void absurdUsageIsBounded();
+    void headersLowerALevelAboveTheServers();
+    void headersCountWhatWasSentSince();
+    void headersRaiseTheLevelOnlyUnderTheServersLimit();
+    void noLimitOfOurOwnTakesTheServers();
+    void aServerLimitBelowOursSetsThePace();
 };
 
 void TestRateLimiter::parsesDurations_data() {
@@ -153,6 +161,139 @@ void TestRateLimiter::hugeWaitsHoldForTheCapOnly() {
                   RateLimiter::parseDurationMs("99999999999999h"), t0);
     QCOMPARE(reset.delayFor(10, t0), qint64{2000});
     QCOMPARE(reset.delayFor(10, t0 + 2000), qint64{0});
+}
+
+// The server counted twice what we estimated: the bucket pays the difference at once, and the
+// next requests are priced at twice their estimate (and so carry half as much).
+void TestRateLimiter::usageCorrectsTheBucketAndThePrice() {
+    RateLimiter r(0, 6000); // 100 tokens a second, a second's worth at once
+    const qint64 t0 = 1000;
+    QCOMPARE(r.largestRequestTokens(), qint64{100});
+    const qint64 ticket = r.consume(50, t0);
+    RateLimiter::ServerReport usage;
+    usage.tokensCounted = 100;
+    r.observe(ticket, usage, t0);
+    QCOMPARE(r.tokenRatio(), 2.0);
+    QCOMPARE(r.largestRequestTokens(), qint64{50});
+    // Empty now, and 50 estimated tokens cost 100: a full second.
+    QCOMPARE(r.delayFor(50, t0), qint64{1000});
+    QCOMPARE(r.delayFor(50, t0 + 1000), qint64{0});
+}
+
+// Half of the estimate: half the bucket comes back and the next batches may be twice as large,
+// so the throughput is the server's, not halved by a cautious guess.
+void TestRateLimiter::usageBelowTheEstimateGivesTokensBack() {
+    RateLimiter r(0, 6000);
+    const qint64 t0 = 1000;
+    const qint64 ticket = r.consume(100, t0);
+    QCOMPARE(r.delayFor(100, t0), qint64{1000});
+    RateLimiter::ServerReport usage;
+    usage.tokensCounted = 50;
+    r.observe(ticket, usage, t0);
+    QCOMPARE(r.tokenRatio(), 0.5);
+    QCOMPARE(r.largestRequestTokens(), qint64{200});
+    QCOMPARE(r.delayFor(100, t0), qint64{0}); // 50 left, and 100 estimated now cost 50
+}
+
+// A server's figures are untrusted: "no tokens at all" or "10^12 tokens" move the price by at most
+// a factor of 16, and no wait grows past the cap.
+void TestRateLimiter::absurdUsageIsBounded() {
+    RateLimiter r(0, 6000, 60000);
+    const qint64 t0 = 1000;
+    RateLimiter::ServerReport usage;
+    usage.tokensCounted = qint64{1000000000000};
+    r.observe(r.consume(10, t0), usage, t0);
+    QCOMPARE(r.tokenRatio(), 16.0);
+    QVERIFY(r.delayFor(10, t0) <= 60000);
+    for (int i = 0; i < 20; ++i) { // many "free" answers after it
+        usage.tokensCounted = 0;
+        r.observe(r.consume(10, t0), usage, t0);
+    }
+    QVERIFY(r.tokenRatio() >= 1.0 / 16);
+    QVERIFY(r.largestRequestTokens() <= 1600);
+}
+
+// The answer says the server holds nothing and refills in a second: our bucket, which thought it
+// held everything but the request, is lowered to what the server can have regained since the
+// request left (100 ms at 100 a second), and the next request waits for the rest, not for the
+// whole reset counted from the answer's arrival.
+void TestRateLimiter::headersLowerALevelAboveTheServers() {
+    RateLimiter r(0, 6000);
+    const qint64 t0 = 1000;
+    const qint64 ticket = r.consume(10, t0);
+    RateLimiter::ServerReport headers;
+    headers.limitTokens = 6000;
+    headers.remainingTokens = 0;
+    headers.resetTokensMs = 1000;
+    r.observe(ticket, headers, t0 + 100);
+    QCOMPARE(r.delayFor(50, t0 + 100), qint64{400}); // at most 10 there, 40 more to come
+    QCOMPARE(r.delayFor(50, t0 + 500), qint64{0});
+}
+
+// Two requests left together; the first one's answer does not count the second, which the
+// server had not seen yet: its cost comes off the server's figure.
+void TestRateLimiter::headersCountWhatWasSentSince() {
+    RateLimiter r(0, 6000);
+    const qint64 t0 = 1000;
+    const qint64 first = r.consume(40, t0);
+    r.consume(40, t0);
+    RateLimiter::ServerReport headers;
+    headers.limitTokens = 6000;
+    headers.remainingTokens = 20; // others share the key: less than the 60 we think are left
+    headers.resetTokensMs = 800;
+    r.observe(first, headers, t0);
+    // At most 20 - 40 = -20 left: 10 more need 300 ms.
+    QCOMPARE(r.delayFor(10, t0), qint64{300});
+}
+
+// The server has more left than we think. With its limit no higher than ours, what it holds is
+// ours to use; with a higher one, ours is the user's choice and stands.
+void TestRateLimiter::headersRaiseTheLevelOnlyUnderTheServersLimit() {
+    const qint64 t0 = 1000;
+    RateLimiter::ServerReport headers;
+    headers.remainingTokens = 100;
+    headers.resetTokensMs = 0;
+
+    RateLimiter same(0, 6000);
+    const qint64 a = same.consume(100, t0);
+    headers.limitTokens = 6000;
+    same.observe(a, headers, t0);
+    QCOMPARE(same.delayFor(100, t0), qint64{0});
+
+    RateLimiter below(0, 6000); // the provider allows ten times more
+    const qint64 b = below.consume(100, t0);
+    headers.limitTokens = 60000;
+    headers.remainingTokens = 1000;
+    below.observe(b, headers, t0);
+    QCOMPARE(below.delayFor(100, t0), qint64{1000});
+}
+
+// No limit in the profile: the server's headers set up the bucket (600 a minute, 9 left of 10),
+// instead of only stopping once the server says none are left.
+void TestRateLimiter::noLimitOfOurOwnTakesTheServers() {
+    RateLimiter r(0, 0);
+    const qint64 t0 = 1000;
+    RateLimiter::ServerReport headers;
+    headers.limitRequests = 600;
+    headers.remainingRequests = 9;
+    headers.resetRequestsMs = 100;
+    r.observe(r.consume(1, t0), headers, t0);
+    for (int i = 0; i < 9; ++i) {
+        QCOMPARE(r.delayFor(1, t0), qint64{0});
+        r.consume(1, t0);
+    }
+    QCOMPARE(r.delayFor(1, t0), qint64{100});
+}
+
+// The profile says 6,000 tokens a minute, the server 3,000: refills come at the server's rate.
+void TestRateLimiter::aServerLimitBelowOursSetsThePace() {
+    RateLimiter r(0, 6000);
+    const qint64 t0 = 1000;
+    RateLimiter::ServerReport headers;
+    headers.limitTokens = 3000;
+    headers.remainingTokens = 0;
+    r.observe(r.consume(100, t0), headers, t0);
+    QCOMPARE(r.delayFor(100, t0), qint64{2000});
 }
 
 QTEST_GUILESS_MAIN(TestRateLimiter)
