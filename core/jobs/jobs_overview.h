@@ -18,7 +18,7 @@ struct ProfileBacklog {
     QString profile;
     QString model; // Embedder::modelId() of the profile
     EmbeddingQueue::Backlog backlog;
-    double chunksPerSecond = 0; // over the last five minutes
+    double chunksPerSecond = 0; // over the time the last five minutes' work took
     qint64 etaSeconds = -1;     // -1: unknown (nothing moving) ; 0: done
 };
 

@@ -32,6 +32,7 @@ private slots:
     void cleanup();
     void showsJobsBacklogHistoryWorkersAndFailures();
     void buttonsDriveTheJobs();
+    void rateIsOverTheTimeTheWorkTook();
 
 private:
     qint64 count(const QString& sql) { return m_conn->exec(sql).toInt64(0, 0); }
@@ -75,6 +76,14 @@ void TestJobsPage::init() {
     jobs.addProgress(run, 6, 1);
     jobs.finishRun(run, QStringLiteral("failed"), QStringLiteral("one chunk failed"));
     WorkerRegistry(*m_conn).beat(worker, 6, 1, QStringLiteral("HTTP 400: not valid"));
+    if (QLatin1String(QTest::currentTestFunction()) ==
+        QLatin1String("rateIsOverTheTimeTheWorkTook"))
+        // The six were embedded over the last three seconds, half a second apart.
+        m_conn->exec(QStringLiteral(
+            "UPDATE quiver.embeddings e SET created_at = now() - interval '3 seconds' "
+            "+ (n.rn - 1) * interval '500 milliseconds' FROM (SELECT chunk_id, row_number() "
+            "OVER (ORDER BY chunk_id) AS rn FROM quiver.embeddings) n "
+            "WHERE n.chunk_id = e.chunk_id"));
 
     m_page = std::make_unique<JobsPage>();
     for (RowsModel* m : {m_page->jobsModel(), m_page->backlogModel(), m_page->historyModel(),
@@ -174,6 +183,24 @@ void TestJobsPage::buttonsDriveTheJobs() {
     child<QPushButton>("deleteJobButton")->click();
     QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("SELECT count(*) FROM quiver.jobs")), 1, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(jobs->rowCount(), 1, 10000);
+}
+
+// Six chunks in three seconds (three still waiting, so the work runs until now) are about two
+// a second, not six spread over five minutes (0.0).
+void TestJobsPage::rateIsOverTheTimeTheWorkTook() {
+    RowsModel* backlog = m_page->backlogModel();
+    QTRY_VERIFY_WITH_TIMEOUT(backlog->rowCount() >= 1, 15000);
+    int row = -1;
+    for (int r = 0; r < backlog->rowCount(); ++r)
+        if (backlog->index(r, 0).data().toString() == QLatin1String("lexical"))
+            row = r;
+    QVERIFY(row >= 0);
+    const QString text = backlog->index(row, 6).data().toString();
+    QVERIFY2(text.endsWith(QLatin1String(" chunks/s")), qPrintable(text));
+    const double rate = text.section(QLatin1Char(' '), 0, 0).toDouble();
+    // At most 6 / 3 s; at least what a reader that came ten seconds late would see.
+    QVERIFY2(rate >= 0.5 && rate <= 2.05, qPrintable(text));
+    QVERIFY2(child<QLabel>("backlogSummary")->text().endsWith(text), qPrintable(text));
 }
 
 QTEST_MAIN(TestJobsPage)

@@ -1,12 +1,16 @@
 // Drops a folder on the real MainWindow (a real QDropEvent with file URLs), with a real
 // DatabaseSession on the shared test server, and watches the documents appear in the Library.
+#include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
+#include "core/embed/profile_repository.h"
 #include "core/ingest/background_import.h"
+#include "core/jobs/background_worker.h"
 #include "core/session/database_session.h"
 #include "tests/harness/test_postgres.h"
 #include "ui/library/library_model.h"
 #include "ui/library/library_page.h"
 #include "ui/mainwindow/main_window.h"
+#include "ui/mainwindow/worker_status_widget.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -14,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
@@ -21,8 +26,10 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeView>
 
 using namespace quiver;
@@ -77,6 +84,7 @@ private slots:
     void watchedFolderFollowsChanges();
     void libraryErrorsReachTheUser();
     void watchedFolderAsksBeforeMassRemoval();
+    void libraryFollowsEmbeddingAndStatusBarSettles();
 
 private:
     QString m_conninfo;
@@ -134,7 +142,13 @@ void TestLibraryImport::dropFolderImportsAndDeleteRemoves() {
     QTRY_VERIFY_WITH_TIMEOUT(results->count() == 4, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(progress->value(), progress->maximum(), kTimeoutMs);
     QCOMPARE(statusBar->value(), statusBar->maximum());
-    QVERIFY(statusBar->isVisible());
+    // Finished: no bar and no Cancel are left behind, on the page or in the status bar.
+    QVERIFY(!progress->isVisible());
+    QVERIFY(!child<QPushButton>(page, "cancelImportButton")->isVisible());
+    QVERIFY(!statusBar->isVisible());
+    QVERIFY(!child<QToolButton>(&window, "statusCancelImport")->isVisible());
+    QCOMPARE(child<QLabel>(&window, "statusImportText")->text(),
+             QStringLiteral("Imported 3 file(s)"));
     QVERIFY(
         child<QLabel>(page, "importProgressLabel")->text().contains(QLatin1String("3 imported")));
     QVERIFY(!results->findItems(QStringLiteral("empty.txt: skipped"), Qt::MatchContains).isEmpty());
@@ -359,6 +373,92 @@ void TestLibraryImport::watchedFolderFollowsChanges() {
         QVERIFY(findTitle(view->model(), QStringLiteral("keep")).isValid());
         QSettings().remove(QStringLiteral("import/watchFolders"));
         QSettings().remove(QStringLiteral("import/rootIdentities"));
+    }
+    test::TestPostgres::instance().dropDatabase(conninfo);
+}
+
+// The library follows the background worker while the page stays open: the cards, and each
+// document's Embedded share, reach 100% without leaving the page. The status bar keeps one line
+// per activity and lets finished work go.
+void TestLibraryImport::libraryFollowsEmbeddingAndStatusBarSettles() {
+    const QString conninfo =
+        test::TestPostgres::instance().createDatabase(QStringLiteral("gui_follow"));
+    {
+        {
+            PgConnection conn = PgConnection::open(conninfo);
+            Migrations::apply(conn);
+            ProfileRepository(conn).setDefault(QStringLiteral("lexical"));
+        }
+        BackgroundWorker worker; // outlives the window, as in the application
+        DatabaseSession session;
+        MainWindow window(&session);
+        window.resize(1280, 720);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(openOn(session, conninfo));
+
+        QTemporaryDir tmp;
+        const QString folder = tmp.filePath(QStringLiteral("Field Notes"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString title =
+            QStringLiteral("Observations of migrating birds along the northern coast");
+        QByteArray body = "# " + title.toUtf8() + "\n\n";
+        for (int i = 0; i < 40; ++i)
+            body += "Paragraph " + QByteArray::number(i) +
+                    " records the flocks seen at dawn, their number and their heading.\n\n";
+        write(folder + QStringLiteral("/birds.md"), body);
+        QSignalSpy finished(window.backgroundImport(), &BackgroundImport::finished);
+        window.importPaths({folder});
+        QVERIFY(finished.wait(kTimeoutMs));
+        const qint64 chunks = finished.first().first().value<ImportSummary>().chunks;
+        QVERIFY(chunks > 1);
+
+        auto* page = window.findChild<LibraryPage*>(QStringLiteral("libraryPage"));
+        auto* view = child<QTreeView>(page, "libraryView");
+        auto* pending = child<QLabel>(page, "pendingCount");
+        auto* embeddings = child<QLabel>(page, "embeddingsCount");
+        QVERIFY(page && view && pending && embeddings);
+        QTRY_VERIFY_WITH_TIMEOUT(findTitle(view->model(), title).isValid(), kTimeoutMs);
+        const auto embeddedCell = [&]() {
+            const QModelIndex doc = findTitle(view->model(), title);
+            return doc.siblingAtColumn(LibraryModel::Embedded).data().toString();
+        };
+        QCOMPARE(embeddedCell(), QStringLiteral("0%"));
+        QTRY_COMPARE_WITH_TIMEOUT(pending->text(), QLocale().toString(chunks), kTimeoutMs);
+
+        // The title has room: the figures take what they need, the title the rest.
+        view->expandAll();
+        const QModelIndex doc = findTitle(view->model(), title);
+        const int needed = view->fontMetrics().horizontalAdvance(title) + view->indentation() * 2 +
+                           view->style()->pixelMetric(QStyle::PM_SmallIconSize);
+        QVERIFY2(
+            view->columnWidth(LibraryModel::Title) >= needed,
+            qPrintable(
+                QStringLiteral("%1 < %2").arg(view->columnWidth(LibraryModel::Title)).arg(needed)));
+        QVERIFY(doc.isValid());
+
+        // The worker starts now, with the page open; nothing but its progress refreshes it.
+        window.setBackgroundWorker(&worker);
+        worker.start(conninfo, QStringLiteral("lexical"));
+        QTRY_COMPARE_WITH_TIMEOUT(embeddedCell(), QStringLiteral("100%"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(pending->text(), QStringLiteral("0"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(embeddings->text(), QLocale().toString(chunks), kTimeoutMs);
+        const QModelIndex collection = findTitle(view->model(), title).parent();
+        QCOMPARE(collection.siblingAtColumn(LibraryModel::Embedded).data().toString(),
+                 QStringLiteral("100%"));
+        const QString shots = qEnvironmentVariable("QUIVER_BINARY_DIR", QDir::currentPath()) +
+                              QStringLiteral("/screenshots");
+        QDir().mkpath(shots);
+        QCoreApplication::processEvents();
+        QVERIFY(window.grab().save(shots + QStringLiteral("/library_embedded.png")));
+
+        // Finished work leaves the status bar: the import's summary, then the worker's count.
+        auto* worked = window.findChild<WorkerStatusWidget*>();
+        QVERIFY(worked);
+        QVERIFY2(worked->text().startsWith(QLatin1String("Embedded ")), qPrintable(worked->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(!child<QWidget>(&window, "importStatus")->isVisible(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!worked->isVisible(), kTimeoutMs);
+        worker.stop();
     }
     test::TestPostgres::instance().dropDatabase(conninfo);
 }

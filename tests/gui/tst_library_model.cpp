@@ -78,6 +78,11 @@ private slots:
         // The collection row sums its documents: 3 of 16 passages embedded.
         QCOMPARE(model.index(0, LibraryModel::Chunks).data().toString(), QStringLiteral("16"));
         QCOMPARE(model.index(0, LibraryModel::Embedded).data().toString(), QStringLiteral("18%"));
+        // A collection's figures are aligned as its documents' are.
+        for (const QModelIndex& i :
+             {model.index(0, LibraryModel::Chunks), model.index(0, LibraryModel::Chunks, papers)})
+            QCOMPARE(i.data(Qt::TextAlignmentRole).value<Qt::Alignment>(),
+                     Qt::AlignRight | Qt::AlignVCenter);
         model.setLibrary({});
         QCOMPARE(model.rowCount(), 0);
     }

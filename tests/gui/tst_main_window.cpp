@@ -17,6 +17,7 @@
 #include <QFile>
 #include <QIcon>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSettings>
@@ -78,6 +79,8 @@ private slots:
     void failingTargetShowsError();
     void menuShortcutsOpenDialogs();
     void stoppedWorkerShowsWhyWithRetry();
+    void searchTakesTheKeyboard();
+    void importDialogsStartAtHomeOrTheLastFolder();
 
 private:
     QString m_conninfo;
@@ -325,6 +328,60 @@ void TestMainWindow::stoppedWorkerShowsWhyWithRetry() {
     QVERIFY(!status->showsError());
     QVERIFY(worker.isRunning());
     QVERIFY2(!status->text().contains(QLatin1String("stopped")), qPrintable(status->text()));
+}
+
+// Going to Search puts the keyboard in its box; Ctrl+K and Ctrl+F go there from any page.
+void TestMainWindow::searchTakesTheKeyboard() {
+    DatabaseSession session;
+    MainWindow window(&session);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QSignalSpy opened(&session, &DatabaseSession::opened);
+    session.open(commandLineTarget(m_conninfo));
+    QVERIFY(opened.wait(kOpenTimeoutMs));
+    auto* query = child<QLineEdit>(&window, "searchQueryEdit");
+    QVERIFY(query);
+    QTRY_VERIFY_WITH_TIMEOUT(query->isEnabled(), kOpenTimeoutMs);
+
+    window.showPage(MainWindow::Page::Search);
+    QTRY_VERIFY(query->hasFocus());
+    window.showPage(MainWindow::Page::Library);
+    QVERIFY(!query->hasFocus());
+    QTest::keyClick(&window, Qt::Key_K, Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), MainWindow::Page::Search);
+    QTRY_VERIFY(query->hasFocus());
+    window.showPage(MainWindow::Page::Jobs);
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QCOMPARE(window.currentPage(), MainWindow::Page::Search);
+    QTRY_VERIFY(query->hasFocus());
+    QVERIFY(!query->accessibleName().isEmpty());
+
+    // A click on Search in the sidebar too; arrowing through the sidebar stays in the sidebar.
+    auto* sidebar = child<QListWidget>(&window, "sidebar");
+    window.showPage(MainWindow::Page::Library);
+    QTest::mouseClick(sidebar->viewport(), Qt::LeftButton, {},
+                      sidebar->visualItemRect(sidebar->item(1)).center());
+    QCOMPARE(window.currentPage(), MainWindow::Page::Search);
+    QTRY_VERIFY(query->hasFocus());
+    window.showPage(MainWindow::Page::Library);
+    sidebar->setFocus();
+    QTest::keyClick(sidebar, Qt::Key_Down);
+    QCOMPARE(window.currentPage(), MainWindow::Page::Search);
+    QVERIFY(sidebar->hasFocus());
+    QTest::keyClick(sidebar, Qt::Key_Down);
+    QCOMPARE(window.currentPage(), MainWindow::Page::Jobs);
+}
+
+// Not the directory the app was started in: the last folder imported from, or home.
+void TestMainWindow::importDialogsStartAtHomeOrTheLastFolder() {
+    QCOMPARE(MainWindow::importStartDir(), QDir::homePath());
+    const QString last = QDir::tempPath();
+    QSettings().setValue(QStringLiteral("mainWindow/lastImportDir"), last);
+    QCOMPARE(MainWindow::importStartDir(), last);
+    // A folder that is gone (an unplugged disk) is not offered.
+    QSettings().setValue(QStringLiteral("mainWindow/lastImportDir"),
+                         last + QStringLiteral("/quiver-no-such-folder"));
+    QCOMPARE(MainWindow::importStartDir(), QDir::homePath());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -126,6 +126,9 @@ QVariant LibraryModel::collectionData(const LibraryCollection& c, int column, in
         }
     } else if (role == Qt::ToolTipRole && column == Title) {
         return plainToolTip(c.name);
+    } else if (role == Qt::TextAlignmentRole && column >= Size && column <= Embedded) {
+        // Figures line up with their documents' below.
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     }
     return {};
 }

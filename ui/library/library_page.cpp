@@ -68,8 +68,14 @@ QTreeView* listView(QWidget* parent, const QString& objectName, QAbstractItemMod
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setUniformRowHeights(true);
     view->setAlternatingRowColors(true);
+    // Paths keep their start and their file name; the title takes what the figures leave.
+    view->setTextElideMode(Qt::ElideMiddle);
+    view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view->header()->setSectionResizeMode(titleColumn, QHeaderView::Stretch);
     view->header()->setStretchLastSection(false);
+    view->setAccessibleName(objectName == QLatin1String("trashView")
+                                ? QObject::tr("Documents in the trash")
+                                : QObject::tr("Documents in the library"));
     return view;
 }
 
@@ -160,6 +166,7 @@ LibraryPage::LibraryPage(QWidget* parent)
     m_filter->setPlaceholderText(tr("Filter by title or path"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setAcceptDrops(false); // dropped files import, they are not filter text
+    m_filter->setAccessibleName(tr("Filter documents"));
     m_showInFolder = new QPushButton(tr("Show in Folder"), listPage);
     m_showInFolder->setObjectName(QStringLiteral("showInFolderButton"));
     m_delete = new QPushButton(tr("Delete…"), listPage);
@@ -244,6 +251,17 @@ LibraryPage::LibraryPage(QWidget* parent)
     m_resultsTimer->setInterval(200);
     m_resultsTimer->setSingleShot(true);
     connect(m_resultsTimer, &QTimer::timeout, this, &LibraryPage::flushResults);
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setInterval(kRefreshMs);
+    m_refreshTimer->setSingleShot(true);
+    connect(m_refreshTimer, &QTimer::timeout, this, [this]() {
+        if (!isVisible()) {
+            m_stale = true;
+            return;
+        }
+        reload();
+        emit libraryChanged(); // the cards' counts come from the session's status
+    });
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(24, 20, 24, 20);
@@ -272,7 +290,10 @@ LibraryPage::LibraryPage(QWidget* parent)
     updateButtons();
 }
 
-LibraryPage::~LibraryPage() = default;
+LibraryPage::~LibraryPage() {
+    // Results not yet listed belong to no list widget.
+    qDeleteAll(m_pendingResults);
+}
 
 QLabel* LibraryPage::addCount(const QString& objectName, const QString& caption,
                               const QString& tip) {
@@ -328,13 +349,28 @@ void LibraryPage::setImport(BackgroundImport* import) {
     connect(import, &BackgroundImport::finished, this, &LibraryPage::onImportFinished);
     connect(import, &BackgroundImport::failed, this, [this](const QString& message) {
         m_progressLabel->setText(tr("The import could not start: %1").arg(message));
-        m_cancel->setEnabled(false);
+        m_progress->hide();
+        m_cancel->hide();
     });
     connect(m_cancel, &QPushButton::clicked, import, &BackgroundImport::cancel);
 }
 
 void LibraryPage::reload() {
+    m_stale = false;
     load({});
+}
+
+void LibraryPage::refreshSoon() {
+    if (!m_haveTarget)
+        return;
+    if (!m_refreshTimer->isActive())
+        m_refreshTimer->start();
+}
+
+void LibraryPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale)
+        reload();
 }
 
 void LibraryPage::load(const Change& change) {
@@ -403,8 +439,10 @@ void LibraryPage::onImportStarted() {
     m_pendingResults.clear();
     m_results->clear();
     m_progress->setValue(0);
+    m_progress->show();
     m_progressLabel->setText(tr("Looking for files…"));
     m_cancel->setEnabled(true);
+    m_cancel->show();
 }
 
 void LibraryPage::onImportProgress(const ImportProgress& p) {
@@ -419,6 +457,9 @@ void LibraryPage::onImportFile(const ImportFileResult& r) {
     m_pendingResults.append(item);
     if (!m_resultsTimer->isActive())
         m_resultsTimer->start();
+    // Documents appear in the list while the import runs.
+    if (!r.isFailure())
+        refreshSoon();
 }
 
 void LibraryPage::flushResults() {
@@ -436,8 +477,10 @@ void LibraryPage::onImportFinished(const ImportSummary& s) {
     m_resultsTimer->stop();
     flushResults();
     m_progress->setValue(m_progress->maximum());
+    // Nothing runs any more: the summary and the per-file results stay, the bar and Cancel go.
+    m_progress->hide();
+    m_cancel->hide();
     m_progressLabel->setText(importSummaryText(s));
-    m_cancel->setEnabled(false);
     reload();
     emit libraryChanged();
 }

@@ -44,6 +44,11 @@ public:
     void setDatabase(const DatabaseTarget& target);
     void setImport(BackgroundImport* import);
     void reload();
+    // Reads the library again soon: at most once per kRefreshMs however often it is asked (the
+    // worker reports every batch), and only when the page is seen; a hidden page reads it when
+    // shown.
+    void refreshSoon();
+    static constexpr int kRefreshMs = 1000;
 
     LibraryModel* model() const { return m_model; }
     TrashModel* trashModel() const { return m_trashModel; }
@@ -52,6 +57,9 @@ public:
 
 signals:
     void libraryChanged(); // after an import or a delete: counts elsewhere may be stale
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     QLabel* addCount(const QString& objectName, const QString& caption, const QString& tip);
@@ -108,6 +116,8 @@ private:
     bool m_haveTarget = false;
     BackgroundImport* m_import = nullptr;
     int m_loadGeneration = 0;
+    QTimer* m_refreshTimer = nullptr;
+    bool m_stale = false; // asked to refresh while hidden
 };
 
 } // namespace quiver

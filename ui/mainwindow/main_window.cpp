@@ -150,6 +150,8 @@ void MainWindow::setBackgroundWorker(BackgroundWorker* worker) {
                                              30000);
                 askAboutHeldRemovals(held);
             });
+    // Embedded passages change the library's counts and each document's share embedded.
+    connect(worker, &BackgroundWorker::progress, m_library, &LibraryPage::refreshSoon);
     auto* status = new WorkerStatusWidget(worker, this);
     connect(status, &WorkerStatusWidget::retryRequested, this, [this, worker]() {
         if (!m_workerConninfo.isEmpty())
@@ -199,8 +201,20 @@ void MainWindow::buildPages() {
             m_pages->setCurrentIndex(row);
         // Counts shown on the library page age while other pages are used.
         if (row == static_cast<int>(Page::Library) &&
-            m_session->state() == DatabaseSession::State::Open)
+            m_session->state() == DatabaseSession::State::Open) {
             m_session->refreshStatus();
+            m_library->reload();
+        }
+    });
+    // A click (or Enter) on Search puts the keyboard in its box; arrowing through the sidebar
+    // leaves it in the sidebar.
+    connect(m_sidebar, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        if (m_sidebar->row(item) == static_cast<int>(Page::Search))
+            m_search->focusQuery();
+    });
+    connect(m_sidebar, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        if (m_sidebar->row(item) == static_cast<int>(Page::Search))
+            m_search->focusQuery();
     });
     m_sidebar->setCurrentRow(0);
 
@@ -271,6 +285,13 @@ void MainWindow::buildActions() {
         connect(action, &QAction::triggered, this, [this, i] { showPage(static_cast<Page>(i)); });
         m_pageActions << action;
     }
+    // Ctrl+K as in most launchers, Ctrl+F as in most applications: both go to the search box.
+    m_findAction = new QAction(QIcon(QStringLiteral(":/icons/search.svg")), tr("&Find…"), this);
+    m_findAction->setObjectName(QStringLiteral("findAction"));
+    m_findAction->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_K), QKeySequence(Qt::CTRL | Qt::Key_F)});
+    m_findAction->setStatusTip(tr("Search your documents"));
+    connect(m_findAction, &QAction::triggered, this, [this]() { showPage(Page::Search); });
 }
 
 void MainWindow::buildMenus() {
@@ -288,6 +309,8 @@ void MainWindow::buildMenus() {
     QMenu* go = menuBar()->addMenu(tr("&Go"));
     go->setObjectName(QStringLiteral("goMenu"));
     go->addActions(m_pageActions);
+    go->addSeparator();
+    go->addAction(m_findAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
@@ -300,6 +323,8 @@ MainWindow::Page MainWindow::currentPage() const {
 
 void MainWindow::showPage(Page page) {
     m_sidebar->setCurrentRow(static_cast<int>(page));
+    if (page == Page::Search)
+        m_search->focusQuery();
 }
 
 void MainWindow::showConnectionDialog() {
@@ -337,10 +362,17 @@ void MainWindow::importPaths(const QStringList& paths) {
     showPage(Page::Library);
 }
 
+// Where an import dialog opens: the last folder imported from while it exists, else home (not
+// the directory the app happened to start in).
+QString MainWindow::importStartDir() {
+    const QString last = QSettings().value(kImportDirKey).toString();
+    return !last.isEmpty() && QFileInfo(last).isDir() ? last : QDir::homePath();
+}
+
 void MainWindow::showImportFilesDialog() {
     QSettings settings;
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Import Files"), settings.value(kImportDirKey).toString());
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Import Files"), importStartDir());
     if (files.isEmpty())
         return;
     settings.setValue(kImportDirKey, QFileInfo(files.first()).absolutePath());
@@ -349,8 +381,8 @@ void MainWindow::showImportFilesDialog() {
 
 void MainWindow::showImportFolderDialog() {
     QSettings settings;
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Import Folder"),
-                                                          settings.value(kImportDirKey).toString());
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Import Folder"), importStartDir());
     if (dir.isEmpty())
         return;
     settings.setValue(kImportDirKey, dir);
@@ -358,9 +390,8 @@ void MainWindow::showImportFolderDialog() {
 }
 
 void MainWindow::showWatchFolderDialog() {
-    QSettings settings;
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Watch Folder"),
-                                                          settings.value(kImportDirKey).toString());
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Watch Folder"), importStartDir());
     if (!dir.isEmpty())
         watchFolder(dir);
 }

@@ -34,6 +34,7 @@ public:
     ~MainWindow() override;
 
     Page currentPage() const;
+    // Shows a page; Search also takes the keyboard into its box.
     void showPage(Page page);
 
     void showConnectionDialog();
@@ -44,6 +45,8 @@ public:
     void showImportFilesDialog();
     void showImportFolderDialog();
     void showWatchFolderDialog();
+    // The folder the import dialogs open in.
+    static QString importStartDir();
     // Keeps a folder's collection in step with the folder: changes are re-imported, files
     // deleted there move their documents to the trash (unless the folder looks unmounted,
     // unreadable or replaced, or too much would go at once: then it asks). Remembered in the
@@ -92,6 +95,7 @@ private:
     QAction* m_settingsAction = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_aboutAction = nullptr;
+    QAction* m_findAction = nullptr;
     QList<QAction*> m_pageActions;
 };
 

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QTimer>
 
 namespace quiver {
 
@@ -27,11 +28,17 @@ WorkerStatusWidget::WorkerStatusWidget(BackgroundWorker* worker, QWidget* parent
     m_approve->setToolTip(tr("Let the profile's API key go to its new address"));
     m_approve->hide();
     connect(m_approve, &QPushButton::clicked, this, &WorkerStatusWidget::confirmApproval);
+    m_fade = new QTimer(this);
+    m_fade->setObjectName(QStringLiteral("workerStatusFade"));
+    m_fade->setSingleShot(true);
+    m_fade->setInterval(kFadeMs);
+    connect(m_fade, &QTimer::timeout, this, &QWidget::hide);
     connect(m_retry, &QPushButton::clicked, this, [this]() {
         m_retry->hide();
         m_approve->hide();
         m_label->setStyleSheet(QString());
         m_label->setText(tr("Embedding: starting again…"));
+        m_fade->start();
         emit retryRequested();
     });
 
@@ -85,9 +92,15 @@ void WorkerStatusWidget::showProgress(qint64 done, qint64 failed) {
     m_retry->hide();
     m_approve->hide();
     show();
+    // Failures need the user (see Jobs): they stay; a plain count is news and goes.
+    if (failed > 0)
+        m_fade->stop();
+    else
+        m_fade->start();
 }
 
 void WorkerStatusWidget::showStopped(int status, const QString& error) {
+    m_fade->stop(); // a reason to act stays until acted on
     if (status == 0) {
         hide(); // stopped as asked: closing, or another database
         return;

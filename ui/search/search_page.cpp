@@ -4,6 +4,7 @@
 #include "core/search/query_terms.h"
 #include "ui/common/empty_state.h"
 #include "ui/search/search_filter_bar.h"
+#include "ui/search/search_preview.h"
 #include "ui/search/search_result_delegate.h"
 #include "ui/search/search_results_model.h"
 
@@ -12,17 +13,26 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QSettings>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
 namespace quiver {
+
+namespace {
+const QString kSplitterKey = QStringLiteral("search/splitter");
+// Enough for several documents with a few passages each once grouped.
+constexpr int kResults = 50;
+} // namespace
 
 SearchPage::SearchPage(QWidget* parent)
     : QWidget(parent)
@@ -49,6 +59,9 @@ SearchPage::SearchPage(QWidget* parent)
     m_query->setMinimumHeight(m_query->sizeHint().height() + 8);
     m_query->setEnabled(false);
     m_query->installEventFilter(this);
+    m_query->setAccessibleName(tr("Search"));
+    m_query->setToolTip(tr("Ctrl+K or Ctrl+F from anywhere; Down moves to the results, Esc "
+                           "clears"));
 
     m_mode = new QComboBox(this);
     m_mode->setObjectName(QStringLiteral("searchModeCombo"));
@@ -56,6 +69,7 @@ SearchPage::SearchPage(QWidget* parent)
     m_mode->addItem(tr("Meaning"), static_cast<int>(SearchMode::Semantic));
     m_mode->addItem(tr("Keywords"), static_cast<int>(SearchMode::Keyword));
     m_mode->setToolTip(tr("Hybrid combines search by meaning with search by keywords"));
+    m_mode->setAccessibleName(tr("Search mode"));
 
     m_filters = new SearchFilterBar(this);
     connect(m_filters, &SearchFilterBar::filtersChanged, this, &SearchPage::startSearch);
@@ -100,10 +114,35 @@ SearchPage::SearchPage(QWidget* parent)
     // Enter and double-click both activate an item.
     connect(m_results, &QListView::activated, this, &SearchPage::openCurrent);
 
+    auto* showInFolder = new QAction(tr("Show in &Folder"), m_results);
+    showInFolder->setObjectName(QStringLiteral("searchShowInFolderAction"));
+    connect(showInFolder, &QAction::triggered, this, &SearchPage::showInFolderCurrent);
+    m_results->addAction(showInFolder);
+
     m_stack = new QStackedWidget(this);
     m_stack->setObjectName(QStringLiteral("searchStack"));
     m_stack->addWidget(m_empty);
     m_stack->addWidget(m_results);
+
+    m_preview = new SearchPreview(this);
+    connect(m_preview, &SearchPreview::openRequested, this, &SearchPage::openCurrent);
+    connect(m_preview, &SearchPreview::copyRequested, this, &SearchPage::copyCurrent);
+    connect(m_preview, &SearchPreview::showInFolderRequested, this,
+            &SearchPage::showInFolderCurrent);
+    connect(m_results->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &SearchPage::previewCurrent);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &SearchPage::previewCurrent);
+
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setObjectName(QStringLiteral("searchSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_stack);
+    m_splitter->addWidget(m_preview);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->restoreState(QSettings().value(kSplitterKey).toByteArray());
+    connect(m_splitter, &QSplitter::splitterMoved, this,
+            [this]() { QSettings().setValue(kSplitterKey, m_splitter->saveState()); });
 
     m_debounce = new QTimer(this);
     m_debounce->setObjectName(QStringLiteral("searchDebounce"));
@@ -132,16 +171,24 @@ SearchPage::SearchPage(QWidget* parent)
     layout->addLayout(row);
     layout->addWidget(m_filters);
     layout->addWidget(m_status);
-    layout->addWidget(m_stack, 1);
+    layout->addWidget(m_splitter, 1);
     showEmpty(tr("Search your documents"),
               tr("Ask in your own words; Quiver finds the passages that mean the same thing. "
                  "Search becomes available once a database is open."));
 }
 
-SearchPage::~SearchPage() = default;
+SearchPage::~SearchPage() {
+    QSettings().setValue(kSplitterKey, m_splitter->saveState());
+}
 
 void SearchPage::setDatabase(const DatabaseTarget& target) {
+    m_preview->setDatabase(target);
     m_service->open(target);
+}
+
+void SearchPage::focusQuery() {
+    m_query->setFocus(Qt::ShortcutFocusReason);
+    m_query->selectAll();
 }
 
 void SearchPage::showEvent(QShowEvent* event) {
@@ -185,7 +232,7 @@ void SearchPage::onServiceState(SearchService::State state, const QString& messa
         if (m_query->text().trimmed().isEmpty())
             showEmpty(tr("Search your documents"),
                       tr("Type a question or a few words. Enter opens the selected passage's "
-                         "file; Ctrl+C copies it; Ctrl+M finds passages like it."));
+                         "file; Ctrl+C copies it; Ctrl+M finds passages like it; Esc clears."));
         else
             startSearch();
         break;
@@ -213,7 +260,7 @@ void SearchPage::startSearch() {
         return;
     SearchRequest r;
     r.text = text;
-    r.k = 30;
+    r.k = kResults;
     r.mode = static_cast<SearchMode>(m_mode->currentData().toInt());
     r.filters = m_filters->filters();
     m_pendingText = text;
@@ -226,7 +273,9 @@ void SearchPage::onResults(int id, const QList<SearchHit>& hits, const QString& 
         return; // an answer to an older query
     TextAnalyzer analyzer;
     m_model->setResults(hits, highlightTerms(m_pendingText, analyzer).values());
-    QString status = tr("%n result(s)", nullptr, static_cast<int>(hits.size()));
+    QString status = tr("%n passage(s)", nullptr, static_cast<int>(hits.size()));
+    if (!hits.isEmpty())
+        status += tr(" in %n document(s)", nullptr, m_model->documentCount());
     if (!notice.isEmpty())
         status += QStringLiteral(" · ") + notice;
     else if (!m_indexMessage.isEmpty())
@@ -269,36 +318,67 @@ bool SearchPage::eventFilter(QObject* watched, QEvent* event) {
             m_query->setFocus();
             return true;
         }
+        if (watched == m_query && key->key() == Qt::Key_Escape && !m_query->text().isEmpty()) {
+            m_query->clear();
+            m_debounce->stop();
+            startSearch(); // shows the empty state at once
+            return true;
+        }
     }
     return QWidget::eventFilter(watched, event);
 }
 
+const SearchHit* SearchPage::currentHit() const {
+    const QModelIndex i = m_results->currentIndex();
+    return i.isValid() ? m_model->hitAt(i.row()) : nullptr;
+}
+
+void SearchPage::previewCurrent() {
+    if (const SearchHit* h = currentHit())
+        m_preview->showHit(*h, m_model->terms());
+    else
+        m_preview->clear();
+}
+
 void SearchPage::openCurrent() {
     const QModelIndex i = m_results->currentIndex();
-    if (!i.isValid())
+    if (i.isValid() && m_model->isMore(i.row())) {
+        const int row = m_model->expand(i.row());
+        m_results->setCurrentIndex(m_model->index(row, 0));
         return;
-    const SearchHit& h = m_model->hit(i.row());
-    QUrl url = QUrl::fromLocalFile(h.path);
+    }
+    const SearchHit* h = currentHit();
+    if (!h)
+        return;
+    QUrl url = QUrl::fromLocalFile(h->path);
     // PDF viewers that understand it (browsers, Okular, Evince) open at the page.
-    if (h.page && h.mime == QLatin1String("application/pdf"))
-        url.setFragment(QStringLiteral("page=%1").arg(*h.page));
+    if (h->page && h->mime == QLatin1String("application/pdf"))
+        url.setFragment(QStringLiteral("page=%1").arg(*h->page));
     if (!m_openUrl(url))
-        m_status->setText(tr("No application could open %1").arg(h.path));
+        m_status->setText(tr("No application could open %1").arg(h->path));
+}
+
+void SearchPage::showInFolderCurrent() {
+    const SearchHit* h = currentHit();
+    if (!h)
+        return;
+    const QString folder = QFileInfo(h->path).absolutePath();
+    if (!m_openUrl(QUrl::fromLocalFile(folder)))
+        m_status->setText(tr("No application could show the folder %1").arg(folder));
 }
 
 void SearchPage::copyCurrent() {
-    const QModelIndex i = m_results->currentIndex();
-    if (i.isValid())
-        QGuiApplication::clipboard()->setText(m_model->hit(i.row()).text);
+    if (const SearchHit* h = currentHit())
+        QGuiApplication::clipboard()->setText(h->text);
 }
 
 void SearchPage::moreLikeCurrent() {
-    const QModelIndex i = m_results->currentIndex();
-    if (!i.isValid())
+    const SearchHit* current = currentHit();
+    if (!current)
         return;
-    const SearchHit h = m_model->hit(i.row());
+    const SearchHit h = *current;
     m_pendingText.clear();
-    m_pending = m_service->moreLikeThis(h.chunkId, 30);
+    m_pending = m_service->moreLikeThis(h.chunkId, kResults);
     m_status->setText(tr("Finding passages like “%1”…").arg(h.title.isEmpty() ? h.path : h.title));
 }
 

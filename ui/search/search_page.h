@@ -11,6 +11,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListView;
+class QSplitter;
 class QStackedWidget;
 class QTimer;
 
@@ -18,15 +19,18 @@ namespace quiver {
 
 class EmptyState;
 class SearchFilterBar;
+class SearchPreview;
 class SearchResultsModel;
 struct DatabaseTarget;
 
 // Search as you type. The query is sent to the SearchService a moment after the last key
-// (debounced); answers to anything but the newest query are dropped. Results show title,
-// collection, page, score and the passage with the query's words marked; Enter or a double
-// click opens the file, Ctrl+C copies the passage, "More like this" searches around it. A filter
-// row narrows the search to a collection, a document type or a time of import. Empty,
-// no-results, index-building and error states each say what is happening and what to do.
+// (debounced); answers to anything but the newest query are dropped. Results are grouped by
+// document and show title, collection, page, relevance and the passage with the query's words
+// marked; beside them a preview shows the selected passage among its neighbours. Enter or a
+// double click opens the file (or shows a document's further passages), Esc in the box clears
+// it, Ctrl+C copies the passage, "More like this" searches around it. A filter row narrows the
+// search to a collection, a document type or a time of import. Empty, no-results,
+// index-building and error states each say what is happening and what to do.
 class SearchPage : public QWidget {
     Q_OBJECT
 public:
@@ -38,6 +42,8 @@ public:
     void setDatabase(const DatabaseTarget& target);
     // How files are opened; QDesktopServices::openUrl unless replaced (tests).
     void setUrlOpener(std::function<bool(const QUrl&)> opener) { m_openUrl = std::move(opener); }
+    // Puts the keyboard in the search box, its text selected (switching to the page, Ctrl+K).
+    void focusQuery();
 
     static constexpr int kDebounceMs = 250;
 
@@ -54,6 +60,9 @@ private:
     void openCurrent();
     void copyCurrent();
     void moreLikeCurrent();
+    void showInFolderCurrent();
+    void previewCurrent();
+    const SearchHit* currentHit() const;
 
     SearchService* m_service = nullptr;
     SearchResultsModel* m_model = nullptr;
@@ -64,6 +73,8 @@ private:
     QStackedWidget* m_stack = nullptr;
     EmptyState* m_empty = nullptr;
     QListView* m_results = nullptr;
+    QSplitter* m_splitter = nullptr;
+    SearchPreview* m_preview = nullptr;
     QTimer* m_debounce = nullptr;
     int m_pending = 0; // id of the newest request; answers to others are stale
     QString m_pendingText;
