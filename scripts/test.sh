@@ -15,6 +15,7 @@ echo "== configure, check formatting, build (Release, GCC)"
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DQUIVER_WERROR=ON >/dev/null
 cmake --build build-test --target format-check
 scripts/check-portability.py
+scripts/check-dependency-manifests.py
 cmake --build build-test --parallel "$jobs"
 
 echo "== test"
