@@ -11,6 +11,7 @@
 #include "core/diskann/disk_index_merger.h"
 #include "core/diskann/disk_index_writer.h"
 #include "core/diskann/distance.h"
+#include "core/diskann/kmeans.h"
 #include "core/diskann/vamana_index.h"
 
 #include <algorithm>
@@ -145,6 +146,29 @@ void checkKernels() {
                 require(close(k.l2Squared(pa, row, dim), l2b, l2b), "bf16 l2Squared of " + what);
                 require(close(k.innerProduct(pa, row, dim), ipb, absIp),
                         "bf16 innerProduct of " + what);
+            }
+        }
+    }
+    // The nearest of k centroids on short vectors (PQ's sub-spaces), dimension-major: the same
+    // distance as the plain scan.
+    for (const std::uint32_t k : {7u, 16u, 256u}) {
+        for (std::size_t dim = 1; dim <= kTransposedMaxDim; ++dim) {
+            std::vector<float> centroids(k * dim);
+            for (float& c : centroids)
+                c = 2.0f * unitFloat(rng) - 1.0f;
+            const std::vector<float> t = transposeCentroids(centroids.data(), k, dim);
+            std::vector<float> v(dim);
+            std::vector<float> scratch(k);
+            for (int trial = 0; trial < 20; ++trial) {
+                for (float& x : v)
+                    x = 2.0f * unitFloat(rng) - 1.0f;
+                float want = 0;
+                float got = 0;
+                nearestCentroid(v.data(), centroids.data(), k, dim, &want);
+                nearestTransposed(v.data(), t.data(), k, dim, scratch.data(), &got);
+                require(close(got, want, want), "nearest of " + std::to_string(k) +
+                                                    " transposed centroids at " +
+                                                    std::to_string(dim));
             }
         }
     }
