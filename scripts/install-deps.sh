@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   g++ cmake ninja-build pkg-config file dpkg-dev fakeroot clang-format
+  # the checks of scripts/ (portability, dependency manifests)
+  python3
   # a second compiler (the sanitizer build), with its sanitizer runtimes
   clang libclang-rt-14-dev
   # Qt 6, keychain, PostgreSQL (client library and server binaries for the private cluster)
