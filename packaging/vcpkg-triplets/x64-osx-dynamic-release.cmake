@@ -1,6 +1,6 @@
 # macOS on x86_64, shared libraries, release builds only. Shared rather than vcpkg's default
 # static: pkg-config's plain link lines (core/ingest) then suffice, Qt stays replaceable under the
-# LGPL, and macdeployqt copies the libraries into Quiver.app. The deployment target matches the
+# LGPL, and macdeployqt copies the libraries into quiver.app. The deployment target matches the
 # one the workflow gives CMake for Quiver itself.
 set(VCPKG_TARGET_ARCHITECTURE x64)
 set(VCPKG_CRT_LINKAGE dynamic)
