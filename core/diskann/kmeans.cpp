@@ -2,6 +2,7 @@
 
 #include "core/diskann/distance.h"
 #include "core/diskann/parallel_for.h"
+#include "core/diskann/rotation.h"
 
 #include <algorithm>
 #include <atomic>
@@ -14,15 +15,6 @@ namespace quiver::diskann {
 namespace {
 
 constexpr std::size_t kSeedBlock = 256;
-
-// Rows of `dim` floats, laid out one dimension after the other.
-std::vector<float> columnsOf(const float* rows, std::size_t n, std::size_t dim) {
-    std::vector<float> t(n * dim);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t d = 0; d < dim; ++d)
-            t[d * n + i] = rows[i * dim + d];
-    return t;
-}
 
 // nearest[i] = min(nearest[i], |x_i - centroid|^2) for points [begin, end) (at most kSeedBlock)
 // of dimension-major data: the loops run over contiguous points and vectorise.
@@ -68,11 +60,7 @@ std::uint32_t nearestCentroid(const float* v, const float* centroids, std::uint3
 }
 
 std::vector<float> transposeCentroids(const float* centroids, std::uint32_t k, std::size_t dim) {
-    std::vector<float> t(std::size_t{k} * dim);
-    for (std::uint32_t c = 0; c < k; ++c)
-        for (std::size_t d = 0; d < dim; ++d)
-            t[d * k + c] = centroids[std::size_t{c} * dim + d];
-    return t;
+    return linalg::transpose(centroids, k, dim);
 }
 
 std::vector<float> trainKMeans(const float* data, std::size_t n, std::size_t dim, std::uint32_t k,
@@ -89,7 +77,8 @@ std::vector<float> trainKMeans(const float* data, std::size_t n, std::size_t dim
 
     // k-means++ seeding: each next centroid drawn with probability proportional to D(x)^2,
     // found through per-block sums. Short vectors are read dimension-major here.
-    const std::vector<float> columns = transposed ? columnsOf(data, n, dim) : std::vector<float>();
+    const std::vector<float> columns =
+        transposed ? linalg::transpose(data, n, dim) : std::vector<float>();
     std::vector<float> nearest(n, std::numeric_limits<float>::infinity());
     const std::size_t blocks = (n + kSeedBlock - 1) / kSeedBlock;
     std::vector<double> blockSum(blocks);

@@ -55,6 +55,22 @@ std::uint32_t nearestPortable(const float* __restrict v, const float* __restrict
 }
 
 #if defined(QUIVER_DISKANN_X86)
+// The smallest of the lanes' minima, the lowest centroid index among equals.
+std::uint32_t mergeLanes(const float* lane, const std::uint32_t* laneAt, int lanes,
+                         float* distance) {
+    float min = std::numeric_limits<float>::infinity();
+    std::uint32_t index = 0;
+    for (int j = 0; j < lanes; ++j) {
+        if (lane[j] < min || (lane[j] == min && laneAt[j] < index)) {
+            min = lane[j];
+            index = laneAt[j];
+        }
+    }
+    if (distance)
+        *distance = min;
+    return index;
+}
+
 // k a multiple of 8. Per lane the running minimum and its centroid index; a strict compare keeps
 // the first of equal distances in each lane, and the lanes are merged lowest index first.
 __attribute__((target("avx2,fma"))) std::uint32_t
@@ -79,17 +95,7 @@ nearestAvx2(const float* v, const float* t, std::uint32_t k, std::size_t dim, fl
     alignas(32) std::uint32_t laneAt[8];
     _mm256_store_ps(lane, best);
     _mm256_store_si256(reinterpret_cast<__m256i*>(laneAt), bestAt);
-    float min = std::numeric_limits<float>::infinity();
-    std::uint32_t index = 0;
-    for (int j = 0; j < 8; ++j) {
-        if (lane[j] < min || (lane[j] == min && laneAt[j] < index)) {
-            min = lane[j];
-            index = laneAt[j];
-        }
-    }
-    if (distance)
-        *distance = min;
-    return index;
+    return mergeLanes(lane, laneAt, 8, distance);
 }
 
 // k a multiple of 16: sixteen centroids at a time, as nearestAvx2.
@@ -114,17 +120,7 @@ nearestAvx512(const float* v, const float* t, std::uint32_t k, std::size_t dim, 
     alignas(64) std::uint32_t laneAt[16];
     _mm512_store_ps(lane, best);
     _mm512_store_si512(laneAt, bestAt);
-    float min = std::numeric_limits<float>::infinity();
-    std::uint32_t index = 0;
-    for (int j = 0; j < 16; ++j) {
-        if (lane[j] < min || (lane[j] == min && laneAt[j] < index)) {
-            min = lane[j];
-            index = laneAt[j];
-        }
-    }
-    if (distance)
-        *distance = min;
-    return index;
+    return mergeLanes(lane, laneAt, 16, distance);
 }
 
 bool hasAvx512() {

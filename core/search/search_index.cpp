@@ -415,8 +415,6 @@ std::unique_ptr<SearchIndex::State> SearchIndex::loadFromDisk(PgConnection& conn
         return st;
     } catch (const std::exception& e) {
         *reason = QString::fromUtf8(e.what());
-        qCWarning(lcSearchIndex).noquote()
-            << "rebuilding the index of" << m_model << "from the database:" << *reason;
         return nullptr;
     }
 }
@@ -463,6 +461,9 @@ void SearchIndex::open(PgConnection& conn, const Progress& progress) {
     if (st) {
         m_sync->opened = QStringLiteral("loaded");
     } else {
+        if (!reason.isEmpty())
+            qCWarning(lcSearchIndex).noquote()
+                << "rebuilding the index of" << m_model << "from the database:" << reason;
         st = buildFromDatabase(conn, progress);
         m_sync->opened =
             reason.isEmpty() ? QStringLiteral("built") : QStringLiteral("rebuilt: ") + reason;
@@ -687,8 +688,8 @@ std::size_t SearchIndex::sync(PgConnection& conn) {
     qCWarning(lcSearchIndex).noquote() << "renewing the index of" << m_model << "-" << renewal;
     QString reason;
     std::unique_ptr<State> next = loadFromDisk(conn, &reason, damagedBase);
-    if (next && next->manifest.baseFile == m_state->manifest.baseFile && damagedBase.isEmpty())
-        next.reset(); // the same base as before: it still misses the pruned deletions
+    // loadFromDisk refuses a damaged base and one older than the pruned deletions: what it loads
+    // was written by another program since.
     if (!next)
         next = buildFromDatabase(conn, {});
     applyChanges(*next, conn);

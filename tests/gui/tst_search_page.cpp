@@ -4,6 +4,7 @@
 #include "core/db/migrations.h"
 #include "core/db/pg_connection.h"
 #include "core/session/database_target.h"
+#include "tests/harness/stall_monitor.h"
 #include "tests/harness/test_postgres.h"
 #include "tests/integration/search/search_fixture.h"
 #include "ui/common/empty_state.h"
@@ -52,52 +53,6 @@ T* child(QObject* parent, const char* name) {
 }
 } // namespace
 
-// Measures the gaps between ticks of a 5 ms timer on the GUI thread: their distribution, and the
-// longest with the phase it fell in.
-class StallMonitor : public QObject {
-public:
-    StallMonitor() {
-        m_timer.setInterval(5);
-        connect(&m_timer, &QTimer::timeout, this, [this]() {
-            const qint64 gap = m_clock.restart();
-            m_gaps.push_back(gap);
-            if (gap > m_worst) {
-                m_worst = gap;
-                m_worstPhase = m_phase;
-            }
-        });
-    }
-    // The gap that this share of all gaps does not exceed.
-    qint64 percentileMs(double share) const {
-        if (m_gaps.empty())
-            return 0;
-        std::vector<qint64> sorted = m_gaps;
-        const auto at = static_cast<std::ptrdiff_t>(share * static_cast<double>(sorted.size() - 1));
-        std::nth_element(sorted.begin(), sorted.begin() + at, sorted.end());
-        return sorted[static_cast<std::size_t>(at)];
-    }
-    void setPhase(const QString& phase) { m_phase = phase; }
-    QString worstPhase() const { return m_worstPhase; }
-    void start() {
-        m_clock.start();
-        m_timer.start();
-    }
-    void pause() { m_timer.stop(); }
-    void resume() {
-        m_clock.restart();
-        m_timer.start();
-    }
-    qint64 worstGapMs() const { return m_worst; }
-
-private:
-    std::vector<qint64> m_gaps;
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_worst = 0;
-    QString m_phase;
-    QString m_worstPhase;
-};
-
 class TestSearchPage : public QObject {
     Q_OBJECT
 private slots:
@@ -123,7 +78,7 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<SearchPage> m_page;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
-    StallMonitor m_monitor;
+    test::StallMonitor m_monitor;
     QList<QUrl> m_opened;
 };
 
@@ -424,18 +379,10 @@ void TestSearchPage::guiThreadNeverStalls() {
     // Work done on the GUI thread shows in the distribution: one slow call per search would
     // put a tenth of the gaps above the bound. A loaded machine may keep the thread off the CPU
     // for a moment now and then, so the longest gap has a bound of its own, far above any
-    // scheduling delay and far below a blocking database or index call. A sanitizer build runs
-    // the same GUI code several times slower and is held to proportionally longer bounds.
-#ifdef QUIVER_SANITIZED_BUILD
-    constexpr qint64 kTypicalMs = 200;
-    constexpr qint64 kLongestMs = 2000;
-#else
-    constexpr qint64 kTypicalMs = 50;
-    constexpr qint64 kLongestMs = 500;
-#endif
-    QVERIFY2(p99 < kTypicalMs,
+    // scheduling delay and far below a blocking database or index call.
+    QVERIFY2(p99 < test::kTypicalGapMs,
              qPrintable(QStringLiteral("1% of the GUI thread's gaps exceeded %1 ms").arg(p99)));
-    QVERIFY2(m_monitor.worstGapMs() < kLongestMs,
+    QVERIFY2(m_monitor.worstGapMs() < test::kLongestGapMs,
              qPrintable(QStringLiteral("the GUI thread stalled for %1 ms while %2")
                             .arg(m_monitor.worstGapMs())
                             .arg(m_monitor.worstPhase())));

@@ -5,6 +5,7 @@
 #include "core/ingest/folder_fingerprint.h"
 #include "core/ingest/folder_scanner.h"
 #include "core/ingest/folder_watcher.h"
+#include "tests/harness/stall_monitor.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -28,15 +29,8 @@ namespace {
 constexpr int kManyFiles = 50000;
 constexpr int kWalkTimeoutMs = 300000;
 
-// A sanitizer build runs the same GUI-thread code several times slower and is held to
-// proportionally longer bounds.
-#ifdef QUIVER_SANITIZED_BUILD
-constexpr qint64 kTypicalGapMs = 200;
-constexpr qint64 kLongestGapMs = 2000;
-#else
-constexpr qint64 kTypicalGapMs = 50;
-constexpr qint64 kLongestGapMs = 500;
-#endif
+using test::kLongestGapMs;
+using test::kTypicalGapMs;
 
 void write(const QString& path, const QByteArray& bytes) {
     QFile f(path);
@@ -60,38 +54,6 @@ bool writeManyFiles(const QString& dir, int count) {
     }
     return true;
 }
-
-// The gaps between ticks of a 5 ms timer on this (the GUI) thread.
-class GapMonitor {
-public:
-    GapMonitor() {
-        m_timer.setInterval(5);
-        QObject::connect(&m_timer, &QTimer::timeout,
-                         [this]() { m_gaps.push_back(m_clock.restart()); });
-    }
-    void start() {
-        m_clock.start();
-        m_timer.start();
-    }
-    void stop() { m_timer.stop(); }
-    qsizetype count() const { return static_cast<qsizetype>(m_gaps.size()); }
-    qint64 percentileMs(double share) const {
-        if (m_gaps.empty())
-            return 0;
-        std::vector<qint64> sorted = m_gaps;
-        const auto at = static_cast<std::ptrdiff_t>(share * static_cast<double>(sorted.size() - 1));
-        std::nth_element(sorted.begin(), sorted.begin() + at, sorted.end());
-        return sorted[static_cast<std::size_t>(at)];
-    }
-    qint64 longestMs() const {
-        return m_gaps.empty() ? 0 : *std::max_element(m_gaps.begin(), m_gaps.end());
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    std::vector<qint64> m_gaps;
-};
 
 } // namespace
 
@@ -159,7 +121,7 @@ private slots:
     // The whole walk of 50,000 files runs while the GUI thread's timer keeps ticking: a walk on
     // that thread would show as one gap as long as the walk.
     void guiThreadKeepsTickingWhileABigFolderIsWalked() {
-        GapMonitor monitor;
+        test::StallMonitor monitor;
         FolderWatcher watcher;
         watcher.setRescanIntervalMs(0);
         QSignalSpy scanned(&watcher, &FolderWatcher::folderScanned);
@@ -168,20 +130,20 @@ private slots:
         walk.start();
         watcher.watch(QStringLiteral("Many"), m_many.path());
         QVERIFY(scanned.wait(kWalkTimeoutMs));
-        monitor.stop();
+        monitor.pause();
         const qint64 p99 = monitor.percentileMs(0.99);
         qInfo("walk of %d files: %lld ms; GUI thread gaps: %lld ticks, 99th percentile %lld ms, "
               "longest %lld ms",
               kManyFiles, walk.elapsed(), static_cast<qint64>(monitor.count()), p99,
-              monitor.longestMs());
+              monitor.worstGapMs());
         QCOMPARE(scanned.first().at(0).toString(), QDir::cleanPath(m_many.path()));
         // The distribution shows work done on the GUI thread; the longest gap has a bound of
         // its own for a loaded machine keeping the thread off the CPU now and then.
         QVERIFY2(p99 < kTypicalGapMs,
                  qPrintable(QStringLiteral("1% of the GUI thread's gaps exceeded %1 ms").arg(p99)));
-        QVERIFY2(monitor.longestMs() < kLongestGapMs,
+        QVERIFY2(monitor.worstGapMs() < kLongestGapMs,
                  qPrintable(QStringLiteral("the GUI thread stalled for %1 ms during the walk")
-                                .arg(monitor.longestMs())));
+                                .arg(monitor.worstGapMs())));
     }
 
     // After the baseline walk of a big folder, one file more is still reported, once.
