@@ -18,6 +18,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QThread>
 #include <QtDebug>
 
@@ -114,11 +115,37 @@ QString conninfoValue(const QString& v) {
     return QLatin1Char('\'') + escaped + QLatin1Char('\'');
 }
 
-QString makeConninfo(const QString& socketDir, int port, const QString& user, const QString& db) {
-    return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
-        .arg(conninfoValue(socketDir))
-        .arg(port)
-        .arg(conninfoValue(user), conninfoValue(db));
+QString makeConninfo(const QString& socketDir, int port, const QString& user, const QString& db,
+                     const QString& passFile) {
+    QString info = QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
+                       .arg(conninfoValue(socketDir))
+                       .arg(port)
+                       .arg(conninfoValue(user), conninfoValue(db));
+    if (!passFile.isEmpty())
+        info += QStringLiteral(" passfile=") + conninfoValue(passFile);
+    return info;
+}
+
+// 256 random bits; hexadecimal needs no escaping in a password file.
+QByteArray newPassword() {
+    QByteArray bytes(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32*>(bytes.data()),
+                                         reinterpret_cast<quint32*>(bytes.data() + bytes.size()));
+    return bytes.toHex();
+}
+
+constexpr QFileDevice::Permissions kOwnerReadWrite =
+    QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+
+// Created with the owner's permissions only, never over an existing file.
+bool writePrivateFile(const QString& path, const QByteArray& content, QString* error) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerReadWrite) ||
+        file.write(content) != content.size() || !file.flush()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
 }
 
 // A value for postgresql.conf: a single-quoted string.
@@ -152,6 +179,7 @@ struct PrivateCluster::Private {
     QString baseName;
     QString socketDir; // planned; replaced by the running server's when joining
     int port = kPort;
+    PrivateCluster::Auth auth = PrivateCluster::Auth::Peer;
     QString osUser;
     QString conninfo;
     PgBinaries binaries;
@@ -167,6 +195,13 @@ struct PrivateCluster::Private {
         return parentDir + QLatin1Char('/') + baseName + QStringLiteral("-clients");
     }
     QString pidFilePath() const { return dataDir + QStringLiteral("/postmaster.pid"); }
+    QString passFilePath() const { return dataDir + QStringLiteral("/quiver.pgpass"); }
+    // The password file goes into every conninfo of a cluster that has one, whichever Auth this
+    // object was made with: the cluster's own pg_hba.conf decides.
+    QString conninfoFor(const QString& socket, int serverPort, const QString& db) const {
+        return makeConninfo(socket, serverPort, osUser, db,
+                            QFileInfo::exists(passFilePath()) ? passFilePath() : QString());
+    }
     QString logPath() const { return dataDir + QStringLiteral("/server.log"); }
     QString canonicalDataDir() const { return QFileInfo(dataDir).canonicalFilePath(); }
 
@@ -175,6 +210,7 @@ struct PrivateCluster::Private {
     int dataMajorVersion() const;
     const PgBinaries& serverBinaries(int preferredMajor);
     void initdb(const PgBinaries& bin);
+    QStringList authArguments(const QString& passwordPath) const;
     void ensureSocketDir() const;
     void writeServerConfig() const;
     void recoverStaleLockFiles() const;
@@ -282,6 +318,20 @@ void PrivateCluster::Private::initdb(const PgBinaries& bin) {
 #endif
     locales.removeDuplicates();
 
+    // initdb reads the superuser's password from a file; it lives beside the data directory (in
+    // the user's private application folder) only while initdb runs.
+    const QString passwordPath =
+        parentDir + QLatin1Char('/') + baseName + QStringLiteral(".initdb-password");
+    const auto removePassword = qScopeGuard([&] { QFile::remove(passwordPath); });
+    QByteArray password;
+    if (auth == PrivateCluster::Auth::Password) {
+        password = newPassword();
+        QFile::remove(passwordPath); // left by an initdb that was killed
+        if (QString error; !writePrivateFile(passwordPath, password + '\n', &error))
+            throw ClusterError(QStringLiteral("Cannot write %1: %2")
+                                   .arg(QDir::toNativeSeparators(passwordPath), error));
+    }
+
     ToolRun run;
     for (const QString& locale : std::as_const(locales)) {
         QDir(work).removeRecursively();
@@ -292,11 +342,7 @@ void PrivateCluster::Private::initdb(const PgBinaries& bin) {
                          QStringLiteral("-E"),
                          QStringLiteral("UTF8"),
                          QStringLiteral("--data-checksums")};
-#ifdef Q_OS_WIN
-        args << QStringLiteral("--auth=trust");
-#else
-        args << QStringLiteral("--auth-local=peer") << QStringLiteral("--auth-host=reject");
-#endif
+        args << authArguments(passwordPath);
         if (!locale.isEmpty())
             args << QStringLiteral("--locale=") + locale;
         run = runTool(bin.program(QStringLiteral("initdb")), args, parentDir, kInitdbTimeoutMs);
@@ -311,6 +357,16 @@ void PrivateCluster::Private::initdb(const PgBinaries& bin) {
                 .arg(QDir::toNativeSeparators(dataDir),
                      run.failure.isEmpty() ? QString() : QStringLiteral(": ") + run.failure,
                      lastLines(run.output, kLogTailLines)));
+    }
+
+    if (auth == PrivateCluster::Auth::Password) {
+        // Written before the rename: a cluster in place always has the password it was made with.
+        QString error;
+        if (!writePrivateFile(work + QStringLiteral("/quiver.pgpass"),
+                              QByteArrayLiteral("*:*:*:*:") + password + '\n', &error))
+            throw ClusterError(
+                QStringLiteral("Cannot write the password file of the new database in %1: %2")
+                    .arg(QDir::toNativeSeparators(work), error));
     }
 
     QFile conf(work + QStringLiteral("/postgresql.conf"));
@@ -328,6 +384,18 @@ void PrivateCluster::Private::initdb(const PgBinaries& bin) {
         throw ClusterError(
             QStringLiteral("Cannot move the new database cluster from %1 to %2.")
                 .arg(QDir::toNativeSeparators(work), QDir::toNativeSeparators(dataDir)));
+}
+
+// TCP is off (listen_addresses is empty) and refused by pg_hba.conf as well.
+QStringList PrivateCluster::Private::authArguments(const QString& passwordPath) const {
+    switch (auth) {
+    case PrivateCluster::Auth::Peer:
+        return {QStringLiteral("--auth-local=peer"), QStringLiteral("--auth-host=reject")};
+    case PrivateCluster::Auth::Password:
+        return {QStringLiteral("--auth-local=scram-sha-256"), QStringLiteral("--auth-host=reject"),
+                QStringLiteral("--pwfile=") + passwordPath};
+    }
+    return {};
 }
 
 void PrivateCluster::Private::ensureSocketDir() const {
@@ -417,7 +485,7 @@ bool PrivateCluster::Private::joinRunningServer() {
         return false;
     const QString socket = pf.socketDir.isEmpty() ? socketDir : pf.socketDir;
     const int serverPort = pf.port > 0 ? pf.port : kPort;
-    const QByteArray ping = (makeConninfo(socket, serverPort, osUser, QStringLiteral("postgres")) +
+    const QByteArray ping = (conninfoFor(socket, serverPort, QStringLiteral("postgres")) +
                              QStringLiteral(" connect_timeout=10"))
                                 .toUtf8();
     // A server that is still starting (or was started by hand) may not accept connections yet.
@@ -494,7 +562,7 @@ void PrivateCluster::Private::startServer(const PgBinaries& bin) {
 }
 
 void PrivateCluster::Private::ensureDatabase() const {
-    const QByteArray info = (makeConninfo(socketDir, port, osUser, QStringLiteral("postgres")) +
+    const QByteArray info = (conninfoFor(socketDir, port, QStringLiteral("postgres")) +
                              QStringLiteral(" connect_timeout=30"))
                                 .toUtf8();
     ConnPtr conn(PQconnectdb(info.constData()));
@@ -580,8 +648,17 @@ void PrivateCluster::Private::stopServer() {
         qWarning("quiver: immediate stop failed too: %s", qUtf8Printable(immediate.output));
 }
 
-PrivateCluster::PrivateCluster(QString dataDir)
+PrivateCluster::Auth PrivateCluster::defaultAuth() {
+#ifdef Q_OS_WIN
+    return Auth::Password; // no peer authentication on Windows
+#else
+    return Auth::Peer;
+#endif
+}
+
+PrivateCluster::PrivateCluster(QString dataDir, Auth auth)
     : d(std::make_unique<Private>()) {
+    d->auth = auth;
     const QFileInfo info(dataDir);
     d->dataDir = QDir::cleanPath(info.absoluteFilePath());
     d->parentDir = QFileInfo(d->dataDir).absolutePath();
@@ -653,7 +730,7 @@ QString PrivateCluster::start() {
             d->stopServer();
         throw;
     }
-    d->conninfo = makeConninfo(d->socketDir, d->port, d->osUser, QStringLiteral("quiver"));
+    d->conninfo = d->conninfoFor(d->socketDir, d->port, QStringLiteral("quiver"));
     return d->conninfo;
 }
 
@@ -685,6 +762,10 @@ QString PrivateCluster::socketDirectory() const {
 
 QString PrivateCluster::dataDirectory() const {
     return d->dataDir;
+}
+
+QString PrivateCluster::passwordFile() const {
+    return d->passFilePath();
 }
 
 } // namespace quiver

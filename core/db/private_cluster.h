@@ -15,7 +15,14 @@ namespace quiver {
 // Errors are thrown as ClusterError (core/db/cluster_error.h).
 class PrivateCluster {
 public:
-    explicit PrivateCluster(QString dataDir = defaultDataDir());
+    // How the server authenticates its users, fixed when the cluster is created. Peer asks the
+    // kernel who is on the other end of the socket; where there is no peer authentication
+    // (Windows), a random password is set at initdb and kept in a password file inside the data
+    // directory, which only its owner can read. Never trust.
+    enum class Auth { Peer, Password };
+    static Auth defaultAuth();
+
+    explicit PrivateCluster(QString dataDir = defaultDataDir(), Auth auth = defaultAuth());
     ~PrivateCluster(); // release()
     PrivateCluster(const PrivateCluster&) = delete;
     PrivateCluster& operator=(const PrivateCluster&) = delete;
@@ -25,8 +32,9 @@ public:
 
     // Creates the cluster if needed, starts the server or joins the one already running for this
     // data directory, creates the database `quiver`, and registers this object as a user of the
-    // server. Idempotent. Returns the libpq conninfo of the database `quiver` (socket, port and
-    // the OS user as database user, authenticated by peer).
+    // server. Idempotent. Returns the libpq conninfo of the database `quiver` (socket, port, the
+    // OS user as database user and, for a cluster with a password, the password file's path:
+    // never the password itself).
     QString start();
     // Leaves the cluster; stops the server when no other user (in any process) is left.
     // Never throws: problems are logged.
@@ -36,6 +44,8 @@ public:
     // Valid before start(): where the server's socket is (to be) created.
     QString socketDirectory() const;
     QString dataDirectory() const;
+    // <dataDirectory()>/quiver.pgpass; it exists only for a cluster created with Auth::Password.
+    QString passwordFile() const;
 
     // Called with a short, translatable description of the step being taken ("Creating the
     // database…", "Starting the database…"), from the thread that called start().

@@ -113,6 +113,7 @@ private slots:
     void cleanupTestCase();
     void firstStartCreatesClusterServingOnlyTheSocket();
     void startIsIdempotentAndJoinsTheRunningServer();
+    void passwordClusterTrustsNobodyWithoutItsPassword();
     void restartsAfterPostmasterKilled();
     void recoversPidFileNamingAnUnrelatedProcess();
     void recoversPidFileNamingAProgramInTheDataDirectory();
@@ -139,6 +140,7 @@ private:
     QString m_data;
     QString m_longData;
     QString m_otherData;
+    QString m_passwordData;
     PgBinaries m_bin;
     std::vector<std::unique_ptr<QProcess>> m_clients;
 };
@@ -151,6 +153,7 @@ void TestPrivateCluster::initTestCase() {
     m_longData =
         m_root.path() + QLatin1Char('/') + QString(90, QLatin1Char('d')) + QStringLiteral("/data");
     m_otherData = m_root.path() + QStringLiteral("/other");
+    m_passwordData = m_root.path() + QStringLiteral("/scram");
     try {
         m_bin = PgBinaries::locate();
     } catch (const ClusterError& e) {
@@ -166,7 +169,7 @@ void TestPrivateCluster::cleanupTestCase() {
             client->waitForFinished();
         }
     }
-    for (const QString& dir : {m_data, m_longData, m_otherData}) {
+    for (const QString& dir : {m_data, m_longData, m_otherData, m_passwordData}) {
         if (QFile::exists(dir + QStringLiteral("/postmaster.pid")))
             QProcess::execute(m_bin.program(QStringLiteral("pg_ctl")),
                               {QStringLiteral("stop"), QStringLiteral("-D"), dir,
@@ -272,6 +275,68 @@ void TestPrivateCluster::startIsIdempotentAndJoinsTheRunningServer() {
     first.release(); // idempotent too
     QVERIFY(!first.isRunning());
     QCOMPARE(pgCtlStatus(m_data), 3);
+}
+
+// The way the cluster is made where there is no peer authentication (Windows), run here so that
+// it is tested: a password set at initdb, kept in a file only the owner reads, named (not
+// quoted) by the conninfo; no connection without it.
+void TestPrivateCluster::passwordClusterTrustsNobodyWithoutItsPassword() {
+    PrivateCluster cluster(m_passwordData, PrivateCluster::Auth::Password);
+    QString conninfo;
+    try {
+        conninfo = cluster.start();
+    } catch (const ClusterError& e) {
+        QFAIL(qPrintable(e.userMessage()));
+    }
+    const auto release = qScopeGuard([&] { cluster.release(); });
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SELECT current_user")), userName());
+    QCOMPARE(queryOne(conninfo, QStringLiteral("SHOW password_encryption")),
+             QStringLiteral("scram-sha-256"));
+
+    QFile passFile(cluster.passwordFile());
+    QVERIFY(passFile.open(QIODevice::ReadOnly));
+    const QByteArray line = passFile.readAll().trimmed();
+    const QByteArray password = line.mid(line.lastIndexOf(':') + 1);
+    QCOMPARE(password.size(), 64);
+    QVERIFY2(conninfo.contains(QStringLiteral("passfile=") + cluster.passwordFile()),
+             qPrintable(conninfo));
+    QVERIFY(!conninfo.toUtf8().contains(password));
+    struct stat st;
+    QCOMPARE(::stat(QFile::encodeName(cluster.passwordFile()).constData(), &st), 0);
+    QCOMPARE(st.st_mode & 07777, 0600u);
+    const QStringList leftovers =
+        QDir(m_root.path()).entryList({QStringLiteral("*initdb-password*")}, QDir::Files);
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
+
+    QFile hba(m_passwordData + QStringLiteral("/pg_hba.conf"));
+    QVERIFY(hba.open(QIODevice::ReadOnly | QIODevice::Text));
+    int localRules = 0;
+    for (const QByteArray& raw : hba.readAll().split('\n')) {
+        const qsizetype comment = raw.indexOf('#');
+        const QByteArray rule = (comment < 0 ? raw : raw.left(comment)).simplified();
+        if (rule.isEmpty())
+            continue;
+        const QByteArray method = rule.split(' ').last();
+        QVERIFY2(method == "scram-sha-256" || method == "reject", rule.constData());
+        localRules += rule.startsWith("local ") && method == "scram-sha-256";
+    }
+    QVERIFY(localRules > 0);
+
+    // The same socket and user without the file: refused for want of a password.
+    QString without = conninfo;
+    without.replace(cluster.passwordFile(), m_root.path() + QStringLiteral("/no-such-pgpass"));
+    std::unique_ptr<PGconn, decltype(&PQfinish)> refused(PQconnectdb(without.toUtf8().constData()),
+                                                         &PQfinish);
+    QCOMPARE(PQstatus(refused.get()), CONNECTION_BAD);
+    QVERIFY2(QByteArray(PQerrorMessage(refused.get())).contains("password"),
+             PQerrorMessage(refused.get()));
+
+    // A process that does not know how the cluster was made still gets in: the file decides.
+    PrivateCluster other(m_passwordData, PrivateCluster::Auth::Peer);
+    const QString otherInfo = other.start();
+    QCOMPARE(queryOne(otherInfo, QStringLiteral("SELECT 1")), QStringLiteral("1"));
+    other.release();
+    QVERIFY(cluster.isRunning());
 }
 
 void TestPrivateCluster::restartsAfterPostmasterKilled() {
