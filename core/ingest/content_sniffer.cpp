@@ -1,5 +1,8 @@
 #include "core/ingest/content_sniffer.h"
 
+#include "core/ingest/bundled_data.h"
+
+#include <QFile>
 #include <QSet>
 
 #include <magic.h>
@@ -39,7 +42,8 @@ namespace {
 struct MagicCookie {
     explicit MagicCookie(int flags) {
         cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | flags);
-        if (!cookie || magic_load(cookie, nullptr) != 0)
+        const QByteArray database = QFile::encodeName(bundledMagicDatabase(programDir()));
+        if (!cookie || magic_load(cookie, database.isEmpty() ? nullptr : database.constData()) != 0)
             throw std::runtime_error("libmagic could not load its database");
     }
     ~MagicCookie() {

@@ -1,6 +1,10 @@
 #include "core/ingest/ocr_engine.h"
 
+#include "core/ingest/bundled_data.h"
 #include "core/ingest/read_error.h"
+
+#include <QDir>
+#include <QFile>
 
 #include <cmath>
 #include <map>
@@ -13,13 +17,20 @@ struct OcrEngine::Impl {
     tesseract::TessBaseAPI api;
 };
 
-OcrEngine::OcrEngine(const QString& language)
+OcrEngine::OcrEngine(const QString& language, const QString& dataDir)
     : d(std::make_unique<Impl>()) {
     const QByteArray lang = language.toUtf8();
-    if (d->api.Init(nullptr, lang.constData(), tesseract::OEM_LSTM_ONLY) != 0)
-        throw ReadError(QStringLiteral("OCR is unavailable: Tesseract has no data for language "
-                                       "'%1' (install tesseract-ocr-%1)")
-                            .arg(language));
+    const QByteArray path = QFile::encodeName(dataDir);
+    if (d->api.Init(path.isEmpty() ? nullptr : path.constData(), lang.constData(),
+                    tesseract::OEM_LSTM_ONLY) != 0)
+        throw ReadError(
+            dataDir.isEmpty()
+                ? QStringLiteral("OCR is unavailable: Tesseract has no data for language "
+                                 "'%1' (install tesseract-ocr-%1)")
+                      .arg(language)
+                : QStringLiteral("OCR is unavailable: Tesseract has no data for language '%1' in "
+                                 "%2 (add %1.traineddata there, or reinstall Quiver)")
+                      .arg(language, QDir::toNativeSeparators(dataDir)));
     d->api.SetPageSegMode(tesseract::PSM_AUTO);
 }
 
@@ -69,7 +80,7 @@ OcrEngine& OcrEngine::forThisThread(const QString& language) {
     thread_local std::map<QString, std::unique_ptr<OcrEngine>> engines;
     auto& engine = engines[language];
     if (!engine)
-        engine = std::make_unique<OcrEngine>(language);
+        engine = std::make_unique<OcrEngine>(language, bundledTessdata(programDir()));
     return *engine;
 }
 

@@ -13,7 +13,9 @@ namespace quiver {
 // reuse the engine of their thread. Throws ReadError when the language data is missing.
 class OcrEngine {
 public:
-    explicit OcrEngine(const QString& language);
+    // dataDir: the tessdata folder; empty for Tesseract's own default (TESSDATA_PREFIX, or
+    // where the system's package put it).
+    OcrEngine(const QString& language, const QString& dataDir);
     ~OcrEngine();
     OcrEngine(const OcrEngine&) = delete;
     OcrEngine& operator=(const OcrEngine&) = delete;
@@ -28,6 +30,7 @@ public:
     Recognition recognize(const QImage& image, double dpi, const std::atomic<bool>* cancelled,
                           int timeLimitMs);
 
+    // With the language data bundled beside the program, if any (core/ingest/bundled_data.h).
     static OcrEngine& forThisThread(const QString& language);
 
 private:

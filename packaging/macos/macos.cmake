@@ -9,6 +9,7 @@
 # `cmake --install` never deletes anything. PostgreSQL's server programs come from Homebrew or
 # Postgres.app (found at run time) unless QUIVER_BUNDLE_PG_DIR names an installation to copy in.
 set(QUIVER_BUNDLE_PG_DIR "" CACHE PATH "PostgreSQL installation whose bin/lib/share to bundle")
+set(QUIVER_BUNDLE_TESSDATA_DIR "" CACHE PATH "Folder of Tesseract .traineddata files to bundle")
 
 # The staging tree is the disk image's root (packaging/CMakeLists.txt's /usr is Linux's).
 set(CPACK_PACKAGING_INSTALL_PREFIX "/")
@@ -44,6 +45,16 @@ install(CODE "set(QUIVER_ICON_PNG_DIR \"${PROJECT_BINARY_DIR}/resources/icons\")
               set(QUIVER_ICONSET_DIR \"${CMAKE_CURRENT_BINARY_DIR}/quiver.iconset\")
               set(QUIVER_ICNS_DESTINATION \"${_quiver_resources}\")")
 install(SCRIPT "${CMAKE_CURRENT_LIST_DIR}/make-icns.cmake")
+
+# Tesseract's language data, when the build is given a folder of it (the workflows fetch
+# eng.traineddata); OcrEngine looks in <exe dir>/../Resources/tessdata. Without it OCR needs TESSDATA_PREFIX.
+if(QUIVER_BUNDLE_TESSDATA_DIR)
+  file(GLOB _quiver_traineddata "${QUIVER_BUNDLE_TESSDATA_DIR}/*.traineddata")
+  if(NOT _quiver_traineddata)
+    message(FATAL_ERROR "QUIVER_BUNDLE_TESSDATA_DIR (${QUIVER_BUNDLE_TESSDATA_DIR}) holds no .traineddata")
+  endif()
+  install(FILES ${_quiver_traineddata} DESTINATION "${_quiver_resources}/tessdata")
+endif()
 
 if(QUIVER_BUNDLE_PG_DIR)
   install(DIRECTORY "${QUIVER_BUNDLE_PG_DIR}/bin" "${QUIVER_BUNDLE_PG_DIR}/lib"

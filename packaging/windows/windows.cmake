@@ -6,6 +6,7 @@
 # PostgreSQL's server programs for the private database are found on the system (QUIVER_PG_BINDIR,
 # then the EnterpriseDB installer's folders) unless QUIVER_BUNDLE_PG_DIR names one to bundle.
 set(QUIVER_BUNDLE_PG_DIR "" CACHE PATH "PostgreSQL installation whose bin/lib/share to bundle")
+set(QUIVER_BUNDLE_TESSDATA_DIR "" CACHE PATH "Folder of Tesseract .traineddata files to bundle")
 
 # The staging tree is the installation folder itself (packaging/CMakeLists.txt's /usr is Linux's).
 set(CPACK_PACKAGING_INSTALL_PREFIX "/")
@@ -61,6 +62,16 @@ if(QUIVER_MAGIC_DATABASE)
 else()
   message(WARNING "libmagic's magic.mgc not found near ${QUIVER_LIBMAGIC}: the installed Quiver "
                   "will not recognise file types")
+endif()
+
+# Tesseract's language data, when the build is given a folder of it (the workflows fetch
+# eng.traineddata); OcrEngine looks in <exe dir>/../share/tessdata. Without it OCR needs TESSDATA_PREFIX.
+if(QUIVER_BUNDLE_TESSDATA_DIR)
+  file(GLOB _quiver_traineddata "${QUIVER_BUNDLE_TESSDATA_DIR}/*.traineddata")
+  if(NOT _quiver_traineddata)
+    message(FATAL_ERROR "QUIVER_BUNDLE_TESSDATA_DIR (${QUIVER_BUNDLE_TESSDATA_DIR}) holds no .traineddata")
+  endif()
+  install(FILES ${_quiver_traineddata} DESTINATION share/tessdata)
 endif()
 
 if(QUIVER_BUNDLE_PG_DIR)

@@ -1,4 +1,4 @@
-// Fuzz entry point for the parsers that read untrusted files (issue 19): whatever the bytes, each
+// Fuzz entry point for the parsers that read untrusted files: whatever the bytes, each
 // returns or throws ReadError, within its bounds; it never crashes, hangs or reads out of bounds.
 //
 // The first input byte picks the parser (modulo 5), the rest is its input:
