@@ -4,6 +4,7 @@
 #include "core/util/core_dumps.h"
 #include "core/util/termination_signals.h"
 #include "quiver_version.h"
+#include "ui/common/translations.h"
 #include "ui/mainwindow/main_window.h"
 
 #include <QApplication>
@@ -52,6 +53,8 @@ int main(int argc, char** argv) {
     }
 
     QApplication app(argc, argv);
+    // Before any widget exists: every tr() call from here on is translated.
+    quiver::installTranslations();
     QApplication::setOrganizationName(QStringLiteral(QUIVER_ORGANIZATION_NAME));
     QApplication::setApplicationName(QStringLiteral(QUIVER_APPLICATION_NAME));
     QApplication::setApplicationVersion(QStringLiteral(QUIVER_VERSION_STRING));

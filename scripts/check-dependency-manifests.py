@@ -32,6 +32,8 @@ DEPENDENCIES = {
     'Qt6::Charts': ('qtcharts', ()),
     'Qt6::Svg': ('qtsvg', ()),
     'Qt6::HttpServer': ('qthttpserver', ()),
+    # lupdate and lrelease (resources/CMakeLists.txt), build tools only.
+    'Qt6::LinguistTools': ('qttools', ('linguist',)),
     'Qt6Keychain': ('qtkeychain-qt6', ()),
     'PostgreSQL': ('libpq', ()),
     'OpenSSL': ('openssl', ()),

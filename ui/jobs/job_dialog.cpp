@@ -10,6 +10,7 @@
 namespace quiver {
 
 namespace {
+// PostgreSQL's interval syntax, which the server parses: not translated.
 QString intervalText(qint64 ms) {
     return ms % 1000 == 0 ? QStringLiteral("%1 seconds").arg(ms / 1000)
                           : QStringLiteral("%1 milliseconds").arg(ms);
@@ -43,6 +44,9 @@ JobDialog::JobDialog(const Job& job, QWidget* parent)
     m_maxRetries->setValue(job.maxRetries);
     m_retryPeriod = new QLineEdit(intervalText(job.retryPeriodMs), this);
     m_retryPeriod->setObjectName(QStringLiteral("jobRetryPeriod"));
+    for (QLineEdit* interval : {m_interval, m_retryPeriod})
+        interval->setAccessibleDescription(
+            tr("A PostgreSQL interval in English, e.g. 30 seconds or 5 minutes"));
     m_scheduled = new QCheckBox(tr("Scheduled (not paused)"), this);
     m_scheduled->setObjectName(QStringLiteral("jobScheduled"));
     m_scheduled->setChecked(job.scheduled);

@@ -48,9 +48,14 @@ QString duration(qint64 seconds) {
     return QObject::tr("%1 h %2 min").arg(seconds / 3600).arg(seconds / 60 % 60);
 }
 
-QTableView* tableFor(RowsModel* model, const char* name, QWidget* parent) {
+// A table's name and description are what a screen reader says on reaching it: its tab's
+// title is not announced with it.
+QTableView* tableFor(RowsModel* model, const char* name, const QString& accessibleName,
+                     const QString& description, QWidget* parent) {
     auto* view = new QTableView(parent);
     view->setObjectName(QString::fromLatin1(name));
+    view->setAccessibleName(accessibleName);
+    view->setAccessibleDescription(description);
     view->setModel(model);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -115,9 +120,12 @@ JobsPage::JobsPage(QWidget* parent)
 
     auto* tabs = new QTabWidget(this);
     tabs->setObjectName(QStringLiteral("jobsTabs"));
+    tabs->setAccessibleName(tr("Job views"));
 
     auto* jobsTab = new QWidget(tabs);
-    m_jobsView = tableFor(m_jobsModel, "jobsTable", jobsTab);
+    m_jobsView =
+        tableFor(m_jobsModel, "jobsTable", tr("Jobs"),
+                 tr("The scheduled jobs, when they run next and how their last run went"), jobsTab);
     auto* add = button(tr("Add…"), "addJobButton", jobsTab);
     auto* edit = button(tr("Edit…"), "editJobButton", jobsTab);
     auto* pause = button(tr("Pause"), "pauseJobButton", jobsTab);
@@ -133,12 +141,20 @@ JobsPage::JobsPage(QWidget* parent)
     jobsLayout->addLayout(jobButtons);
     tabs->addTab(jobsTab, tr("Jobs"));
 
-    tabs->addTab(tableFor(m_backlogModel, "backlogTable", tabs), tr("Backlog"));
-    tabs->addTab(tableFor(m_historyModel, "historyTable", tabs), tr("History"));
-    tabs->addTab(tableFor(m_workersModel, "workersTable", tabs), tr("Workers"));
+    tabs->addTab(tableFor(m_backlogModel, "backlogTable", tr("Backlog"),
+                          tr("Passages embedded and still waiting, per embedding profile"), tabs),
+                 tr("Backlog"));
+    tabs->addTab(tableFor(m_historyModel, "historyTable", tr("History"),
+                          tr("The latest runs of the jobs"), tabs),
+                 tr("History"));
+    tabs->addTab(tableFor(m_workersModel, "workersTable", tr("Workers"),
+                          tr("The programs embedding passages, on this and other computers"), tabs),
+                 tr("Workers"));
 
     auto* failedTab = new QWidget(tabs);
-    m_failedView = tableFor(m_failedModel, "failedTable", failedTab);
+    m_failedView = tableFor(
+        m_failedModel, "failedTable", tr("Failed chunks"),
+        tr("Passages whose embedding failed, with the error; they can be retried"), failedTab);
     auto* retry = button(tr("Retry selected"), "retryFailedButton", failedTab);
     auto* retryAll = button(tr("Retry all"), "retryAllFailedButton", failedTab);
     auto* failedButtons = new QHBoxLayout;
@@ -167,6 +183,8 @@ JobsPage::JobsPage(QWidget* parent)
     m_series->attachAxis(y);
     m_chart = new QChartView(chart, tabs);
     m_chart->setObjectName(QStringLiteral("throughputChart"));
+    m_chart->setAccessibleName(tr("Throughput"));
+    m_chart->setAccessibleDescription(tr("Chunks embedded per minute over the last 30 minutes"));
     tabs->addTab(m_chart, tr("Throughput"));
 
     auto* layout = new QVBoxLayout(this);

@@ -8,9 +8,10 @@
 namespace quiver {
 
 namespace {
-QString tr(const char* text, int n = -1) {
-    return QCoreApplication::translate("ImportProgress", text, nullptr, n);
-}
+// The context these strings are looked up in, and that lupdate files them under.
+struct ImportProgressText {
+    Q_DECLARE_TR_FUNCTIONS(ImportProgressText)
+};
 } // namespace
 
 int importProgressPermille(const ImportProgress& p) {
@@ -23,9 +24,9 @@ int importProgressPermille(const ImportProgress& p) {
 
 QString importProgressText(const ImportProgress& p) {
     if (p.walking)
-        return tr("Looking for files…");
+        return ImportProgressText::tr("Looking for files…");
     const QLocale l;
-    return tr("%1 of %2 files · %3 of %4 · %5 passages")
+    return ImportProgressText::tr("%1 of %2 files · %3 of %4 · %5 passages")
         .arg(l.toString(p.filesDone), l.toString(p.filesTotal), l.formattedDataSize(p.bytesDone),
              l.formattedDataSize(p.bytesTotal), l.toString(p.chunks));
 }
@@ -33,28 +34,35 @@ QString importProgressText(const ImportProgress& p) {
 QString importSummaryText(const ImportSummary& s) {
     QString text;
     if (s.databaseLost)
-        text = tr("Stopped: the database connection was lost (%1). Import again to resume.")
+        text = ImportProgressText::tr(
+                   "Stopped: the database connection was lost (%1). Import again to resume.")
                    .arg(s.databaseError);
     else if (s.cancelled)
-        text = tr("Cancelled. What was imported stays; import again to resume.");
+        text =
+            ImportProgressText::tr("Cancelled. What was imported stays; import again to resume.");
     else
-        text = tr("Import finished.");
-    text += QLatin1Char(' ') + tr("%1 imported, %2 unchanged, %3 skipped, %4 failed; %5 passages")
-                                   .arg(s.imported)
-                                   .arg(s.unchanged)
-                                   .arg(s.skipped)
-                                   .arg(s.failed)
-                                   .arg(s.chunks);
+        text = ImportProgressText::tr("Import finished.");
+    text += QLatin1Char(' ') +
+            ImportProgressText::tr("%1 imported, %2 unchanged, %3 skipped, %4 failed; %5 passages")
+                .arg(s.imported)
+                .arg(s.unchanged)
+                .arg(s.skipped)
+                .arg(s.failed)
+                .arg(s.chunks);
     if (s.removed > 0)
         text +=
-            QLatin1Char(' ') + tr("%1 moved to the trash (their files are gone).").arg(s.removed);
+            QLatin1Char(' ') +
+            ImportProgressText::tr("%1 moved to the trash (their files are gone).").arg(s.removed);
     // What a rescan did not do, and why: the user may need to reconnect a disk.
     for (const RemovalRefusal& r : s.removalRefusals)
-        text += QLatin1Char(' ') + tr("Nothing removed under %1: %2.").arg(r.root, r.reason);
+        text += QLatin1Char(' ') +
+                ImportProgressText::tr("Nothing removed under %1: %2.").arg(r.root, r.reason);
     for (const HeldRemoval& h : s.heldRemovals)
-        text += QLatin1Char(' ') + tr("%1 document(s) of \"%2\" not removed until you confirm: %3.")
-                                       .arg(h.documents)
-                                       .arg(h.collection, h.reason);
+        text +=
+            QLatin1Char(' ') +
+            ImportProgressText::tr("%n document(s) of \"%1\" not removed until you confirm: %2.",
+                                   nullptr, h.documents)
+                .arg(h.collection, h.reason);
     return text;
 }
 

@@ -73,9 +73,13 @@ QTreeView* listView(QWidget* parent, const QString& objectName, QAbstractItemMod
     view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view->header()->setSectionResizeMode(titleColumn, QHeaderView::Stretch);
     view->header()->setStretchLastSection(false);
-    view->setAccessibleName(objectName == QLatin1String("trashView")
-                                ? QObject::tr("Documents in the trash")
-                                : QObject::tr("Documents in the library"));
+    const bool trash = objectName == QLatin1String("trashView");
+    view->setAccessibleName(trash ? QObject::tr("Documents in the trash")
+                                  : QObject::tr("Documents in the library"));
+    view->setAccessibleDescription(
+        trash ? QObject::tr("Removed documents, when and why; select some to restore them")
+              : QObject::tr("Collections and their documents; select documents to show them "
+                            "in their folder or delete them"));
     return view;
 }
 
@@ -169,8 +173,10 @@ LibraryPage::LibraryPage(QWidget* parent)
     m_filter->setAccessibleName(tr("Filter documents"));
     m_showInFolder = new QPushButton(tr("Show in Folder"), listPage);
     m_showInFolder->setObjectName(QStringLiteral("showInFolderButton"));
+    m_showInFolder->setToolTip(tr("Open the folder that holds the selected document"));
     m_delete = new QPushButton(tr("Delete…"), listPage);
     m_delete->setObjectName(QStringLiteral("deleteDocumentsButton"));
+    m_delete->setToolTip(tr("Move the selected documents to the trash"));
     auto* tools = new QHBoxLayout;
     tools->addWidget(m_filter, 1);
     tools->addWidget(m_showInFolder);
@@ -236,6 +242,8 @@ LibraryPage::LibraryPage(QWidget* parent)
     m_results = new QListWidget(m_importPanel);
     m_results->setObjectName(QStringLiteral("importResults"));
     m_results->setMaximumHeight(140);
+    m_results->setAccessibleName(tr("Import results"));
+    m_results->setAccessibleDescription(tr("What the import did with each file"));
     auto* progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_cancel);

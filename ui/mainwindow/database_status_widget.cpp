@@ -41,6 +41,8 @@ DatabaseStatusWidget::DatabaseStatusWidget(DatabaseSession* session, QWidget* pa
 
     m_settingsButton = new QPushButton(tr("Connection settings…"), this);
     m_settingsButton->setObjectName(QStringLiteral("connectionSettingsButton"));
+    m_settingsButton->setAccessibleDescription(
+        tr("Choose the database Quiver uses, or fix the connection to it"));
     connect(m_settingsButton, &QPushButton::clicked, this,
             &DatabaseStatusWidget::connectionSettingsRequested);
 

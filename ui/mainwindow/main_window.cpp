@@ -169,6 +169,7 @@ void MainWindow::buildPages() {
     m_sidebar->setSpacing(2);
     m_sidebar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_sidebar->setAccessibleName(tr("Pages"));
+    m_sidebar->setAccessibleDescription(tr("Choose the page to show: Library, Search or Jobs"));
     m_sidebar->setStyleSheet(QStringLiteral(
         "QListWidget#sidebar { background: palette(window); padding: 10px 8px; outline: 0; }"
         "QListWidget#sidebar::item { padding: 7px 8px; border-radius: 6px; color: palette(text); }"

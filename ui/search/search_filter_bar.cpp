@@ -35,12 +35,14 @@ SearchFilterBar::SearchFilterBar(QWidget* parent)
     m_collection->addItem(tr("All collections"));
     m_collection->setToolTip(tr("Search one collection only"));
     m_collection->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_collection->setAccessibleName(tr("Collection filter"));
 
     m_type = new QComboBox(this);
     m_type->setObjectName(QStringLiteral("searchTypeCombo"));
     m_type->addItem(tr("All types"));
     m_type->setToolTip(tr("Search one kind of document only"));
     m_type->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_type->setAccessibleName(tr("Document type filter"));
 
     m_imported = new QComboBox(this);
     m_imported->setObjectName(QStringLiteral("searchImportedCombo"));
@@ -50,6 +52,7 @@ SearchFilterBar::SearchFilterBar(QWidget* parent)
     m_imported->addItem(tr("Imported in the last 30 days"), 30);
     m_imported->addItem(tr("Imported in the last year"), 365);
     m_imported->setToolTip(tr("Search documents imported recently only"));
+    m_imported->setAccessibleName(tr("Import date filter"));
 
     auto* label = new QLabel(tr("Filter:"), this);
     label->setForegroundRole(QPalette::PlaceholderText);

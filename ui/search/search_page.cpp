@@ -96,6 +96,8 @@ SearchPage::SearchPage(QWidget* parent)
     m_results->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_results->installEventFilter(this);
     m_results->setAccessibleName(tr("Search results"));
+    m_results->setAccessibleDescription(
+        tr("Passages that match the search, best first; Enter opens the document"));
 
     auto* open = new QAction(tr("&Open"), m_results);
     open->setObjectName(QStringLiteral("searchOpenAction"));

@@ -233,6 +233,19 @@ void ConnectionDialog::buildUi() {
         label->setBuddy(buddy);
         form->addRow(label, field);
     };
+    // These fields sit in containers of their own (with their error, or a button beside), out
+    // of reach of Qt's lookup of a form label as a sibling: they are named here.
+    m_host->setAccessibleName(tr("Host"));
+    m_host->setAccessibleDescription(tr("The name or address of the PostgreSQL server"));
+    m_database->setAccessibleName(tr("Database"));
+    m_user->setAccessibleName(tr("User"));
+    m_rootCert->setAccessibleName(tr("Root certificate"));
+    m_rootCert->setAccessibleDescription(
+        tr("The certificate authority's certificate that the server's certificate is checked "
+           "against; empty for the default"));
+    m_rootCertBrowse->setAccessibleName(tr("Choose the root certificate file"));
+    m_sslMode->setAccessibleDescription(
+        tr("Whether the connection is encrypted and how the server's certificate is checked"));
     addRow(tr("&Host:"), m_host, withError(hostRow, m_hostError, m_serverFields));
     addRow(tr("&Database:"), m_database, withError(m_database, m_databaseError, m_serverFields));
     addRow(tr("&User:"), m_user, withError(m_user, m_userError, m_serverFields));

@@ -28,6 +28,10 @@ EmbeddingsPage::EmbeddingsPage(const DatabaseTarget& target, QWidget* parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->verticalHeader()->hide();
+    m_view->setAccessibleName(tr("Embedding profiles"));
+    m_view->setAccessibleDescription(
+        tr("The services that turn passages into embeddings; the default one embeds new "
+           "passages"));
 
     const auto button = [this](const char* name, const QString& text) {
         auto* b = new QPushButton(text, this);
@@ -41,6 +45,8 @@ EmbeddingsPage::EmbeddingsPage(const DatabaseTarget& target, QWidget* parent)
     m_test = button("testProfileButton", tr("&Test"));
     m_approve = button("approveOriginButton", tr("A&pprove address…"));
     m_approve->setToolTip(tr("Let the stored API key go to the profile's current address"));
+    m_default->setToolTip(tr("Embed new passages with the selected profile"));
+    m_test->setToolTip(tr("Embed a sample text with the selected profile to check it works"));
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("embeddingsStatusLabel"));
     m_status->setWordWrap(true);
