@@ -307,17 +307,16 @@ std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* ta
     return results;
 }
 
-std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* table, std::uint32_t k,
-                                               std::uint32_t L, std::uint32_t W,
-                                               const SearchFilter& f, const LabelEntry& label,
-                                               ReadQueue& queue, SearchStats& stats) const {
-    // Rank every carrier of the label by PQ distance, then re-rank the best exactly. Carriers
-    // are sorted only as far as they are read: most searches stop after the best L.
-    std::vector<Scored> ranked(label.size);
-    for (std::uint32_t i = 0; i < label.size; ++i) {
-        const std::uint32_t slot = labelSlots[label.start + i];
-        ranked[i] = {pqDistance(table, slot), slot};
-    }
+std::vector<Result> DiskIndex::Impl::slotScan(const float* q, const float* table, std::uint32_t k,
+                                              std::uint32_t L, std::uint32_t W,
+                                              const SearchFilter& f,
+                                              std::span<const std::uint32_t> slots,
+                                              ReadQueue& queue, SearchStats& stats) const {
+    // Rank every slot by PQ distance, then re-rank the best exactly. Slots are sorted only as
+    // far as they are read: most searches stop after the best L.
+    std::vector<Scored> ranked(slots.size());
+    for (std::size_t i = 0; i < slots.size(); ++i)
+        ranked[i] = {pqDistance(table, slots[i]), slots[i]};
     const std::size_t atLeast = std::min<std::size_t>(ranked.size(), std::max(L, k));
     std::size_t sorted = atLeast;
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(sorted),
@@ -329,9 +328,8 @@ std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* tabl
     std::vector<char> keepFound;
     SectorBuffer buffer;
     std::vector<float> v(dim());
-    // Deleted (or otherwise refused) carriers do not count: reading goes on past the best L
-    // while fewer than k were accepted, so a rare label keeps k results while k live carriers
-    // exist.
+    // Deleted (or otherwise refused) slots do not count: reading goes on past the best L while
+    // fewer than k were accepted, so a rare filter keeps k results while k live matches exist.
     for (std::size_t first = 0; first < ranked.size(); first += W) {
         if (first >= atLeast && results.size() >= k)
             break;
@@ -358,6 +356,43 @@ std::vector<Result> DiskIndex::Impl::labelScan(const float* q, const float* tabl
             if (keepFound[i])
                 results.push_back(found[i]);
     }
+    return results;
+}
+
+std::vector<Result> DiskIndex::Impl::filteredSearch(const float* q, const float* table,
+                                                    std::uint32_t k, std::uint32_t L,
+                                                    std::uint32_t W, const SearchFilter& f,
+                                                    const LabelFilter& wanted, ReadQueue& queue,
+                                                    SearchStats& stats) const {
+    const std::optional<std::uint32_t> single = wanted.singleLabel();
+    const LabelEntry* label = single ? findLabel(*single) : nullptr;
+    if (single && !label)
+        return {};
+    // One label's carriers are listed in the file; for several groups the list is made only
+    // when it is needed (a scan).
+    std::vector<std::uint32_t> computed;
+    const auto passing = [&]() -> std::span<const std::uint32_t> {
+        if (label)
+            return carriers(*single);
+        if (computed.empty())
+            computed =
+                slotsPassing(wanted, header.count, [this](std::uint32_t l) { return carriers(l); });
+        return computed;
+    };
+    const double expected = label ? static_cast<double>(label->size)
+                                  : estimatedShare(wanted, header.count, [this](std::uint32_t l) {
+                                        return carriers(l).size();
+                                    }) * static_cast<double>(header.count);
+    const bool rare =
+        expected * 8 <= static_cast<double>(header.count) || expected <= static_cast<double>(L) * 4;
+    if (rare)
+        return slotScan(q, table, k, L, W, f, passing(), queue, stats);
+    const double widened = std::ceil(static_cast<double>(L) * header.count / expected);
+    std::vector<Result> results =
+        graphSearch(q, table, static_cast<std::uint32_t>(std::min<double>(widened, header.count)),
+                    W, f, label, queue, stats);
+    if (results.size() < k)
+        results = slotScan(q, table, k, L, W, f, passing(), queue, stats);
     return results;
 }
 
@@ -401,31 +436,13 @@ std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k,
     // Per thread: a ring is never shared between searching threads.
     ReadQueue& queue = readQueueForThisThread(d.parallelReads);
     std::vector<Result> results;
-    const LabelEntry* label = nullptr;
-    if (filter.label) {
-        label = d.findLabel(*filter.label);
-        if (!label) {
-            if (statsOut)
-                *statsOut = stats;
-            return hits;
-        }
-        // A rare label is searched by scanning its carriers' codes: the graph would have to be
-        // walked far to meet enough of them. A common one widens the list in proportion.
-        const bool rare =
-            std::uint64_t{label->size} * 8 <= d.header.count || label->size <= std::uint64_t{L} * 4;
-        if (rare) {
-            results = d.labelScan(q.data(), table.data(), k, L, W, filter, *label, queue, stats);
-        } else {
-            const std::uint64_t widened =
-                (std::uint64_t{L} * d.header.count + label->size - 1) / label->size;
-            results = d.graphSearch(
-                q.data(), table.data(),
-                static_cast<std::uint32_t>(std::min<std::uint64_t>(widened, d.header.count)), W,
-                filter, label, queue, stats);
-            if (results.size() < k)
-                results =
-                    d.labelScan(q.data(), table.data(), k, L, W, filter, *label, queue, stats);
-        }
+    LabelFilter wanted = filter.labels;
+    if (filter.label)
+        wanted.anyOf({*filter.label});
+    if (!wanted.passesAll()) {
+        if (!wanted.passesNone())
+            results =
+                d.filteredSearch(q.data(), table.data(), k, L, W, filter, wanted, queue, stats);
     } else {
         results = d.graphSearch(q.data(), table.data(), L, W, filter, nullptr, queue, stats);
         // Deleted nodes are walked through but not returned: where they crowd the list, a

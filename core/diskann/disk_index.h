@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/diskann/label_filter.h"
 #include "core/diskann/metric.h"
 #include "core/diskann/search_result.h"
 
@@ -28,6 +29,8 @@ struct DiskIndexOpenOptions {
 struct SearchFilter {
     // Only points carrying this label are returned; the search may pass through others.
     std::optional<std::uint32_t> label;
+    // Only points that pass these label groups too (core/diskann/label_filter.h).
+    LabelFilter labels = {};
     // External ids that must never be returned (deleted since the file was written).
     const std::unordered_set<std::uint64_t>* deleted = nullptr;
 };

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -238,7 +239,15 @@ struct DiskIndex::Impl {
 
     bool accepted(const NodeRecord& r, const SearchFilter& f) const {
         return (!f.label || r.hasLabel(*f.label)) &&
+               f.labels.passes(r.labelCount,
+                               [&r](std::size_t i) { return loadLe32(r.labels + 4 * i); }) &&
                (!f.deleted || !f.deleted->count(r.externalId));
+    }
+    // The carriers of a label (sorted slots); empty for a label no point carries.
+    std::span<const std::uint32_t> carriers(std::uint32_t label) const {
+        const LabelEntry* e = findLabel(label);
+        return e ? std::span<const std::uint32_t>(labelSlots.data() + e->start, e->size)
+                 : std::span<const std::uint32_t>();
     }
 
     void load(const DiskIndexOpenOptions& options);
@@ -250,12 +259,20 @@ struct DiskIndex::Impl {
                                     std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
                                     ReadQueue& queue, SearchStats& stats,
                                     std::vector<float>* vectors = nullptr) const;
-    // Reads the label's carriers best PQ distance first: at least the best L, then on until k
-    // of them are accepted (deleted carriers are read but not kept) or none are left.
-    std::vector<Result> labelScan(const float* q, const float* table, std::uint32_t k,
-                                  std::uint32_t L, std::uint32_t W, const SearchFilter& f,
-                                  const LabelEntry& label, ReadQueue& queue,
-                                  SearchStats& stats) const;
+    // Reads the given slots best PQ distance first: at least the best L, then on until k of
+    // them are accepted (deleted ones are read but not kept) or none are left.
+    std::vector<Result> slotScan(const float* q, const float* table, std::uint32_t k,
+                                 std::uint32_t L, std::uint32_t W, const SearchFilter& f,
+                                 std::span<const std::uint32_t> slots, ReadQueue& queue,
+                                 SearchStats& stats) const;
+    // A search for what passes `wanted` (the filter's labels, neither passing all nor none): a
+    // rare set is scanned, since the graph would have to be walked far to meet enough of it; a
+    // common one widens the list in proportion, and is scanned after all if that finds fewer
+    // than k. A single label's entry point seeds the walk.
+    std::vector<Result> filteredSearch(const float* q, const float* table, std::uint32_t k,
+                                       std::uint32_t L, std::uint32_t W, const SearchFilter& f,
+                                       const LabelFilter& wanted, ReadQueue& queue,
+                                       SearchStats& stats) const;
     // Reads the nodes section in large chunks: onChunk(data, bytes) per chunk, visit(slot,
     // record) per node.
     template <typename Visit, typename OnChunk>

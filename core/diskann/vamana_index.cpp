@@ -784,14 +784,14 @@ BuildStatus VamanaIndex::build(std::span<const float> vectors, std::span<const s
 }
 
 std::size_t VamanaIndex::finishSearch(SearchScratch& s, std::size_t k, SearchResult* out,
-                                      std::optional<std::uint32_t> label,
+                                      FunctionRef<bool(std::uint32_t)> keep,
                                       const float* rerankQuery) const {
     if (rerankQuery) {
         auto& ranked = s.rerank;
         ranked.clear();
         for (std::size_t i = 0; i < s.list.size(); ++i) {
             const std::uint32_t slot = s.list[i].slot;
-            if (state_[slot] != SlotState::Live || (label && !hasLabel(slot, *label)))
+            if (state_[slot] != SlotState::Live || !keep(slot))
                 continue;
             ranked.push_back({slot, queryDistance_(rerankQuery, vectorAt(slot), rowFloats_)});
         }
@@ -808,9 +808,7 @@ std::size_t VamanaIndex::finishSearch(SearchScratch& s, std::size_t k, SearchRes
     std::size_t written = 0;
     for (std::size_t i = 0; i < s.list.size() && written < k; ++i) {
         const Neighbor& n = s.list[i];
-        if (state_[n.slot] != SlotState::Live)
-            continue;
-        if (label && !hasLabel(n.slot, *label))
+        if (state_[n.slot] != SlotState::Live || !keep(n.slot))
             continue;
         out[written++] = SearchResult{externalIds_[n.slot], n.distance};
     }
@@ -832,7 +830,20 @@ std::size_t VamanaIndex::exactSearch(const float* query, std::size_t k, SearchRe
     } else {
         bruteForceTopK(SlotSequence(usedSlots_), k, distanceOf, s.list, live);
     }
-    return finishSearch(s, k, out, label);
+    return finishSearch(s, k, out,
+                        [&](std::uint32_t slot) { return !label || hasLabel(slot, *label); });
+}
+
+std::size_t VamanaIndex::exactSearchOf(const float* query, std::size_t k, SearchResult* out,
+                                       std::span<const std::uint32_t> slots,
+                                       FunctionRef<bool(std::uint32_t)> keep) const {
+    SearchScratch& s = threadScratch();
+    const auto distanceOf = [&](std::uint32_t slot) {
+        return queryDistance_(query, vectorAt(slot), rowFloats_);
+    };
+    bruteForceTopK(slots, k, distanceOf, s.list,
+                   [&](std::uint32_t slot) { return state_[slot] == SlotState::Live; });
+    return finishSearch(s, k, out, keep);
 }
 
 namespace {
@@ -886,7 +897,55 @@ std::size_t VamanaIndex::search(const float* query, std::size_t k, std::uint32_t
         greedySearch<false>(q, entry, listSize, queryDistance_, compactQueryDistance_, acceptAll, s,
                             false);
     }
-    return finishSearch(s, k, out, label, compactQueryDistance_ ? q : nullptr);
+    return finishSearch(
+        s, k, out, [&](std::uint32_t slot) { return !label || hasLabel(slot, *label); },
+        compactQueryDistance_ ? q : nullptr);
+}
+
+std::size_t VamanaIndex::search(const float* query, std::size_t k, std::uint32_t searchListSize,
+                                SearchResult* out, const LabelFilter& filter) const {
+    if (filter.passesAll() || filter.singleLabel())
+        return search(query, k, searchListSize, out, filter.singleLabel());
+    if (filter.passesNone())
+        return 0;
+    const std::shared_lock lock(mutex_);
+    if (k == 0 || liveCount_ == 0)
+        return 0;
+    SearchScratch& s = threadScratch();
+    const float* q = prepareQuery(s, query, dimension_, rowFloats_, metric_);
+    static const std::vector<std::uint32_t> kNone;
+    const auto carriers = [this](std::uint32_t l) -> const std::vector<std::uint32_t>& {
+        const auto it = labelIndex_.find(l);
+        return it == labelIndex_.end() ? kNone : it->second.members;
+    };
+    const auto keepAll = [](std::uint32_t) { return true; };
+    const auto scan = [&] {
+        const std::vector<std::uint32_t> passing = slotsPassing(filter, usedSlots_, carriers);
+        return exactSearchOf(q, k, out, passing, keepAll);
+    };
+    // Listing the matches costs a pass over their labels' members: only a scan needs it.
+    const double expected =
+        estimatedShare(filter, liveCount_, [&](std::uint32_t l) { return carriers(l).size(); }) *
+        static_cast<double>(liveCount_);
+    if (liveCount_ <= params_.exactSearchBelow || expected <= params_.filterBruteForceBelow ||
+        expected * 8 <= static_cast<double>(liveCount_))
+        return scan();
+    // Common enough to meet on the way: walk the whole graph with a list widened by the
+    // filter's rarity (at most 8x), keeping only what passes.
+    const double widened = std::ceil(static_cast<double>(std::max<std::size_t>(k, searchListSize)) *
+                                     static_cast<double>(liveCount_) / expected);
+    const auto listSize = static_cast<std::uint32_t>(std::min<double>(widened, liveCount_));
+    std::array<std::uint32_t, kSeeds> seeds{};
+    const auto acceptAll = [](std::uint32_t) { return true; };
+    const std::span<const std::uint32_t> entry(
+        seeds.data(), nearestEntryPoints(q, queryDistance_, acceptAll, seeds.data()));
+    greedySearch<false>(q, entry, listSize, queryDistance_, compactQueryDistance_, acceptAll, s,
+                        false);
+    const auto keep = [&](std::uint32_t slot) { return passes(slot, filter); };
+    const std::size_t found = finishSearch(s, k, out, keep, compactQueryDistance_ ? q : nullptr);
+    if (found >= k)
+        return found;
+    return scan();
 }
 
 std::vector<SearchResult> VamanaIndex::search(std::span<const float> query, std::size_t k,
@@ -896,6 +955,16 @@ std::vector<SearchResult> VamanaIndex::search(std::span<const float> query, std:
         throw std::invalid_argument("query dimension mismatch");
     std::vector<SearchResult> out(k);
     out.resize(search(query.data(), k, searchListSize, out.data(), label));
+    return out;
+}
+
+std::vector<SearchResult> VamanaIndex::search(std::span<const float> query, std::size_t k,
+                                              std::uint32_t searchListSize,
+                                              const LabelFilter& filter) const {
+    if (query.size() != dimension_)
+        throw std::invalid_argument("query dimension mismatch");
+    std::vector<SearchResult> out(k);
+    out.resize(search(query.data(), k, searchListSize, out.data(), filter));
     return out;
 }
 

@@ -4,7 +4,9 @@
 #include "core/diskann/bf16_distance.h"
 #include "core/diskann/build_params.h"
 #include "core/diskann/distance.h"
+#include "core/diskann/function_ref.h"
 #include "core/diskann/graph_view.h"
+#include "core/diskann/label_filter.h"
 #include "core/diskann/metric.h"
 #include "core/diskann/search_result.h"
 #include "core/diskann/writer_priority_mutex.h"
@@ -65,6 +67,13 @@ public:
     std::vector<SearchResult> search(std::span<const float> query, std::size_t k,
                                      std::uint32_t searchListSize,
                                      std::optional<std::uint32_t> label = {}) const;
+    // The k nearest live points that pass `filter` (core/diskann/label_filter.h). One label is
+    // the search above; a rare set of matches is scanned exactly; a common one is searched with
+    // a list widened in proportion to its rarity, then scanned if that finds fewer than k.
+    std::size_t search(const float* query, std::size_t k, std::uint32_t searchListSize,
+                       SearchResult* out, const LabelFilter& filter) const;
+    std::vector<SearchResult> search(std::span<const float> query, std::size_t k,
+                                     std::uint32_t searchListSize, const LabelFilter& filter) const;
     // Exact answer by scanning every live point (with the label when given).
     std::vector<SearchResult> searchExact(std::span<const float> query, std::size_t k,
                                           std::optional<std::uint32_t> label = {}) const;
@@ -136,10 +145,18 @@ private:
     // The k best of the search list that are live (and carry label). rerankQuery: the list was
     // steered by bf16 rows, so its entries are ranked again by float distances to it first.
     std::size_t finishSearch(SearchScratch& s, std::size_t k, SearchResult* out,
-                             std::optional<std::uint32_t> label,
+                             FunctionRef<bool(std::uint32_t)> keep,
                              const float* rerankQuery = nullptr) const;
     std::size_t exactSearch(const float* query, std::size_t k, SearchResult* out,
                             std::optional<std::uint32_t> label) const;
+    // Exact top k of `slots` that are live and pass keep.
+    std::size_t exactSearchOf(const float* query, std::size_t k, SearchResult* out,
+                              std::span<const std::uint32_t> slots,
+                              FunctionRef<bool(std::uint32_t)> keep) const;
+    bool passes(std::uint32_t slot, const LabelFilter& filter) const {
+        const std::vector<std::uint32_t>& mine = labels_[slot];
+        return filter.passes(mine.size(), [&mine](std::size_t i) { return mine[i]; });
+    }
 
     Metric metric_;
     std::uint32_t dimension_;

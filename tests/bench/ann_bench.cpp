@@ -64,7 +64,9 @@ struct Args {
                  "  dimensions: bf16 copies, re-ranked with the floats).\n"
                  "--mode merge [--churn 0.3]: a base file merged with churn x its size of\n"
                  "  deletions and as many inserts (--L, --alpha, --W place them), beside a fresh\n"
-                 "  build of the same final set.\n",
+                 "  build of the same final set.\n"
+                 "--filter-selectivity 0.5,0.1,0.01,0.001 (memory or ssd mode): searches whose\n"
+                 "  label filter passes each share of the points, beside unfiltered ones.\n",
                  why);
     std::exit(2);
 }
@@ -109,7 +111,18 @@ Args parseArgs(int argc, char** argv) {
             a.options.pqBytes = static_cast<std::uint32_t>(std::stoul(value()));
         else if (arg == "--coarse")
             a.options.coarseCentroids = static_cast<std::uint32_t>(std::stoul(value()));
-        else if (arg == "--no-rotate")
+        else if (arg == "--filter-selectivity") {
+            const std::string list = value();
+            std::size_t pos = 0;
+            while (pos <= list.size()) {
+                const std::size_t comma = std::min(list.find(',', pos), list.size());
+                const double share = std::stod(list.substr(pos, comma - pos));
+                if (!(share > 0.0 && share < 1.0))
+                    usage("--filter-selectivity wants shares between 0 and 1");
+                a.options.filterSelectivities.push_back(share);
+                pos = comma + 1;
+            }
+        } else if (arg == "--no-rotate")
             a.options.rotate = false;
         else if (arg == "--float-steering")
             a.options.compactSteering = false;
@@ -289,7 +302,9 @@ int runEngines(const BenchData& data, const Args& args) {
                  data.name.c_str(), data.name.empty() ? "" : ": ", data.baseCount, data.dimension,
                  data.queryCount, diskann::activeKernels().name);
     int rc = 0;
-    if (args.options.mode == "memory")
+    if (!args.options.filterSelectivities.empty())
+        rc = runFilterMode(data, args.options);
+    else if (args.options.mode == "memory")
         rc = runMemoryMode(data, args.options);
     else if (args.options.mode == "ssd")
         rc = runSsdMode(data, args.options);

@@ -36,4 +36,11 @@ out=$("$bench" "${common[@]}" --mode merge --churn 0.3 --index-dir "$dir")
 echo "$out"
 check merge 4 "$out"
 check merge_fresh 2 "$out"
+# Filtered searches at two selectivities beside the unfiltered one, in memory and on disk.
+out=$("$bench" "${common[@]}" --mode memory --filter-selectivity 0.3,0.02)
+echo "$out"
+check memory_filtered 6 "$out"
+out=$("$bench" "${common[@]}" --mode ssd --filter-selectivity 0.3,0.02 --index-dir "$dir")
+echo "$out"
+check ssd_filtered 6 "$out"
 echo "ann_bench smoke: ok"

@@ -200,4 +200,21 @@ void exactTopK(BenchData& data, const float* base, std::size_t rows, const float
         });
 }
 
+void exactTopKOver(BenchData& data, const std::vector<std::uint32_t>& rows, std::size_t k) {
+    const std::uint32_t dim = data.dimension;
+    std::vector<float> base(rows.size() * dim);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        std::copy_n(data.base.data() + std::size_t{rows[i]} * dim, dim, base.data() + i * dim);
+    std::vector<float> queries = data.queries;
+    if (data.metric == diskann::Metric::Cosine) {
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            diskann::normalize(base.data() + i * dim, dim);
+        for (std::size_t q = 0; q < data.queryCount; ++q)
+            diskann::normalize(queries.data() + q * dim, dim);
+    }
+    exactTopK(data, base.data(), rows.size(), queries.data(), k);
+    for (std::uint32_t& row : data.truth)
+        row = rows[row];
+}
+
 } // namespace quiver::bench

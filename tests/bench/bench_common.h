@@ -42,6 +42,7 @@ struct BenchOptions {
     bool hnswlib = false;
     bool parallelReads = true; // --io uring (default) or pread: how the SSD index reads a round
     double churn = 0.3;        // --mode merge: deleted and inserted, each as a share of the base
+    std::vector<double> filterSelectivities; // --filter-selectivity: shares of points passing
 };
 
 // One line of output: one search setting of one engine.
@@ -98,10 +99,18 @@ timeQueries(const BenchData& data, unsigned threads,
 void exactTopK(BenchData& data, const float* base, std::size_t rows, const float* queries,
                std::size_t k);
 
+// exactTopK over the given rows of data.base only; data.truth then holds row numbers of
+// data.base, as recallAtK wants.
+void exactTopKOver(BenchData& data, const std::vector<std::uint32_t>& rows, std::size_t k);
+
 int runSsdMode(const BenchData& data, const BenchOptions& options);
 
 // The streaming merge beside a fresh build of the same final set; returns the exit code.
 int runMergeMode(const BenchData& data, const BenchOptions& options);
+
+// Filtered searches at each of options.filterSelectivities, beside the unfiltered search of the
+// same index (tests/bench/filter_mode.cpp); returns the exit code.
+int runFilterMode(const BenchData& data, const BenchOptions& options);
 
 // Builds hnswlib on the same data and prints one line per search list size (as ef).
 int runHnswlib(const BenchData& data, const BenchOptions& options);

@@ -44,24 +44,6 @@ double buildFile(const BenchData& data, const BenchOptions& options,
     return secondsSince(start);
 }
 
-// The exact top-k over the final rows only (ids = row numbers).
-void truthOver(BenchData& data, const std::vector<std::uint32_t>& rows, std::size_t k) {
-    const std::uint32_t dim = data.dimension;
-    std::vector<float> base(rows.size() * dim);
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        std::copy_n(data.base.data() + std::size_t{rows[i]} * dim, dim, base.data() + i * dim);
-    std::vector<float> queries = data.queries;
-    if (data.metric == diskann::Metric::Cosine) {
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            diskann::normalize(base.data() + i * dim, dim);
-        for (std::size_t q = 0; q < data.queryCount; ++q)
-            diskann::normalize(queries.data() + q * dim, dim);
-    }
-    exactTopK(data, base.data(), rows.size(), queries.data(), k);
-    for (std::uint32_t& row : data.truth)
-        row = rows[row];
-}
-
 } // namespace
 
 // --mode merge: the data's rows are split into kept, deleted and inserted points (deleted and
@@ -95,7 +77,7 @@ int runMergeMode(const BenchData& input, const BenchOptions& options) {
     std::vector<std::uint32_t> finalRows = keptRows;
     finalRows.insert(finalRows.end(), insertedRows.begin(), insertedRows.end());
     std::sort(finalRows.begin(), finalRows.end());
-    truthOver(data, finalRows, std::max<std::size_t>(options.k, 10));
+    exactTopKOver(data, finalRows, std::max<std::size_t>(options.k, 10));
 
     const std::filesystem::path dir = options.indexDir.empty()
                                           ? std::filesystem::temp_directory_path()

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <unordered_map>
@@ -39,18 +40,25 @@ public:
     void remove(std::uint64_t id) { points_.erase(id); }
     std::size_t size() const { return points_.size(); }
 
+    // Whether a point with these labels may be returned.
+    using Keep = std::function<bool(const std::vector<std::uint32_t>& labels)>;
+
     // The k nearest (distance, id), closest first; ties broken by id.
     std::vector<std::pair<double, std::uint64_t>>
     nearest(std::span<const float> q, std::size_t k,
             std::optional<std::uint32_t> label = {}) const {
+        return nearestIf(q, k, carrying(label));
+    }
+    std::vector<std::pair<double, std::uint64_t>> nearestIf(std::span<const float> q, std::size_t k,
+                                                            const Keep& keep) const {
         std::vector<std::pair<double, std::uint64_t>> all;
         all.reserve(points_.size());
         for (const auto& [id, p] : points_)
-            if (!label || std::find(p.labels.begin(), p.labels.end(), *label) != p.labels.end())
+            if (keep(p.labels))
                 all.emplace_back(distance(p.v, q), id);
-        const std::size_t keep = std::min(k, all.size());
-        std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end());
-        all.resize(keep);
+        const std::size_t n = std::min(k, all.size());
+        std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end());
+        all.resize(n);
         return all;
     }
 
@@ -58,7 +66,11 @@ public:
     // exact one counts as a hit (ties); a point the reference does not hold never does.
     double recall(const std::vector<SearchResult>& found, std::span<const float> q, std::size_t k,
                   std::optional<std::uint32_t> label = {}) const {
-        const auto exact = nearest(q, k, label);
+        return recallIf(found, q, k, carrying(label));
+    }
+    double recallIf(const std::vector<SearchResult>& found, std::span<const float> q, std::size_t k,
+                    const Keep& keep) const {
+        const auto exact = nearestIf(q, k, keep);
         if (exact.empty())
             return found.empty() ? 1.0 : 0.0;
         std::unordered_set<std::uint64_t> truth;
@@ -73,7 +85,8 @@ public:
                 continue;
             }
             const auto it = points_.find(r.id);
-            if (it != points_.end() && distance(it->second.v, q) <= kth + slack)
+            if (it != points_.end() && keep(it->second.labels) &&
+                distance(it->second.v, q) <= kth + slack)
                 ++hits;
         }
         return static_cast<double>(std::min(hits, exact.size())) /
@@ -81,6 +94,12 @@ public:
     }
 
 private:
+    static Keep carrying(std::optional<std::uint32_t> label) {
+        return [label](const std::vector<std::uint32_t>& labels) {
+            return !label || std::find(labels.begin(), labels.end(), *label) != labels.end();
+        };
+    }
+
     struct Point {
         std::vector<float> v;
         std::vector<std::uint32_t> labels;

@@ -20,6 +20,8 @@ private slots:
     void filteredRecall_data();
     void filteredRecall();
     void unknownLabelFindsNothing();
+    void labelGroups_data();
+    void labelGroups();
     void filtersSurviveUpdates();
     void graphViewExposesLabels();
 
@@ -106,6 +108,60 @@ void TstVamanaFilters::filteredRecall() {
 void TstVamanaFilters::unknownLabelFindsNothing() {
     QVERIFY(index_->search(std::span(queries_.data(), kDim), 10, 40, 12345u).empty());
     QVERIFY(index_->searchExact(std::span(queries_.data(), kDim), 10, 12345u).empty());
+}
+
+void TstVamanaFilters::labelGroups_data() {
+    QTest::addColumn<std::vector<std::vector<std::uint32_t>>>("groups");
+    QTest::addColumn<double>("floor");
+    // Written out again below as plain predicates for the reference.
+    QTest::newRow("1 or 2 (56%, widened walk)")
+        << std::vector<std::vector<std::uint32_t>>{{1, 2}} << 0.95;
+    QTest::newRow("2 or 3 (16%, widened walk)")
+        << std::vector<std::vector<std::uint32_t>>{{2, 3}} << 0.93;
+    QTest::newRow("1 and 2 (6%, scanned)")
+        << std::vector<std::vector<std::uint32_t>>{{1}, {2}} << 1.0;
+    QTest::newRow("(1 or 2) and (3 or 4) (3%, scanned)")
+        << std::vector<std::vector<std::uint32_t>>{{1, 2}, {3, 4}} << 1.0;
+    QTest::newRow("unknown labels add nothing")
+        << std::vector<std::vector<std::uint32_t>>{{2, 3, 777}, {1, 2, 3, 4, 778}} << 0.93;
+    QTest::newRow("1 and 2 and 3 and 4 (no point)")
+        << std::vector<std::vector<std::uint32_t>>{{1}, {2}, {3}, {4}} << 1.0;
+    QTest::newRow("an empty group passes nothing")
+        << std::vector<std::vector<std::uint32_t>>{{1}, {}} << 1.0;
+}
+
+void TstVamanaFilters::labelGroups() {
+    QFETCH(std::vector<std::vector<std::uint32_t>>, groups);
+    QFETCH(double, floor);
+    LabelFilter filter;
+    for (const auto& g : groups)
+        filter.anyOf(g);
+    // The reference's own reading of the groups: every group met by some label of the point.
+    const BruteForceReference::Keep keep = [&groups](const std::vector<std::uint32_t>& mine) {
+        for (const auto& g : groups) {
+            bool met = false;
+            for (const std::uint32_t l : g)
+                met = met || std::find(mine.begin(), mine.end(), l) != mine.end();
+            if (!met)
+                return false;
+        }
+        return true;
+    };
+    std::size_t matching = 0;
+    for (const auto& mine : labels_)
+        matching += keep(mine);
+    double recall = 0.0;
+    for (std::size_t q = 0; q < 100; ++q) {
+        const std::span<const float> query(queries_.data() + q * kDim, kDim);
+        const auto hits = index_->search(query, 10, 40, filter);
+        QCOMPARE(hits.size(), std::min<std::size_t>(10, matching));
+        for (const auto& h : hits)
+            QVERIFY2(keep(labels_[h.id]), "a hit that does not pass the filter");
+        recall += truth_->recallIf(hits, query, 10, keep);
+    }
+    recall /= 100.0;
+    qInfo("label groups, %zu matching points: recall@10 %.4f", matching, recall);
+    QVERIFY2(recall >= floor, qPrintable(QString::number(recall)));
 }
 
 void TstVamanaFilters::filtersSurviveUpdates() {

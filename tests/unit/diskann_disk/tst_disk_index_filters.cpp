@@ -22,6 +22,8 @@ private slots:
     void rareLabelWithFewerLiveCarriersThanK();
     void commonLabelWithNearestCarriersDeleted();
     void unfilteredSearchWithMostPointsDeleted();
+    void labelGroups_data();
+    void labelGroups();
 
 private:
     QTemporaryDir dir_;
@@ -37,6 +39,7 @@ constexpr std::uint32_t kCount = 2000;
 constexpr std::uint32_t kQueries = 12;
 constexpr std::uint32_t kRare = 7;   // on 60 points
 constexpr std::uint32_t kCommon = 8; // on every other point
+constexpr std::uint32_t kFifth = 9;  // on every fifth point
 
 struct Reference {
     test::BruteForceReference truth{Metric::L2, kDim};
@@ -74,6 +77,8 @@ void TestDiskIndexFilters::initTestCase() {
             graph_.labels[i].push_back(kRare);
         if (i % 2 == 1)
             graph_.labels[i].push_back(kCommon);
+        if (i % 5 == 2)
+            graph_.labels[i].push_back(kFifth);
     }
     const std::string file = dir_.filePath(QStringLiteral("filters.qdx")).toStdString();
     DiskIndexBuildOptions o;
@@ -182,6 +187,64 @@ void TestDiskIndexFilters::unfilteredSearchWithMostPointsDeleted() {
     recall /= kQueries;
     qInfo("90%% deleted: recall@10 %.3f", recall);
     QVERIFY2(recall >= 0.8, qPrintable(QString::number(recall)));
+}
+
+void TestDiskIndexFilters::labelGroups_data() {
+    QTest::addColumn<std::vector<std::vector<std::uint32_t>>>("groups");
+    QTest::addColumn<double>("floor");
+    QTest::newRow("common or fifth (60%, widened walk)")
+        << std::vector<std::vector<std::uint32_t>>{{kCommon, kFifth}} << 0.9;
+    QTest::newRow("rare or fifth (23%, widened walk)")
+        << std::vector<std::vector<std::uint32_t>>{{kRare, kFifth}} << 0.9;
+    QTest::newRow("common and fifth (10%, scanned)")
+        << std::vector<std::vector<std::uint32_t>>{{kCommon}, {kFifth}} << 0.9;
+    QTest::newRow("common and (rare or fifth) (11%, scanned)")
+        << std::vector<std::vector<std::uint32_t>>{{kCommon}, {kRare, kFifth}} << 0.9;
+    QTest::newRow("unknown labels add nothing")
+        << std::vector<std::vector<std::uint32_t>>{{kCommon, 4242}, {kFifth}} << 0.9;
+    QTest::newRow("an empty group passes nothing")
+        << std::vector<std::vector<std::uint32_t>>{{kCommon}, {}} << 1.0;
+}
+
+// Groups of labels against the independent brute force, with the nearest matches of each query
+// deleted: every hit passes, and k come back while k live matches exist.
+void TestDiskIndexFilters::labelGroups() {
+    QFETCH(std::vector<std::vector<std::uint32_t>>, groups);
+    QFETCH(double, floor);
+    LabelFilter filter;
+    for (const auto& g : groups)
+        filter.anyOf(g);
+    const test::BruteForceReference::Keep keep = [&groups](const std::vector<std::uint32_t>& l) {
+        for (const auto& g : groups)
+            if (std::none_of(g.begin(), g.end(), [&l](std::uint32_t x) {
+                    return std::find(l.begin(), l.end(), x) != l.end();
+                }))
+                return false;
+        return true;
+    };
+    const auto all = referenceWithout(graph_, {});
+    double recall = 0.0;
+    for (std::uint32_t q = 0; q < kQueries; ++q) {
+        const float* query = queries_.data() + std::size_t{q} * kDim;
+        std::unordered_set<std::uint64_t> deleted;
+        for (const auto& [d, id] : all.truth.nearestIf({query, kDim}, 5, keep))
+            deleted.insert(id);
+        const auto live = referenceWithout(graph_, deleted);
+        const std::size_t matching = live.truth.nearestIf({query, kDim}, kCount, keep).size();
+        SearchFilter f;
+        f.labels = filter;
+        f.deleted = &deleted;
+        const auto hits = index_->search(query, 10, 40, 4, f);
+        QCOMPARE(hits.size(), std::min<std::size_t>(10, matching));
+        for (const auto& h : hits) {
+            QVERIFY2(!deleted.count(h.id), "a deleted id was returned");
+            QVERIFY2(keep(live.labelsOf.at(h.id)), "a hit that does not pass the filter");
+        }
+        recall += live.truth.recallIf(hits, {query, kDim}, 10, keep);
+    }
+    recall /= kQueries;
+    qInfo("label groups: recall@10 %.3f", recall);
+    QVERIFY2(recall >= floor, qPrintable(QString::number(recall)));
 }
 
 QTEST_GUILESS_MAIN(TestDiskIndexFilters)
