@@ -22,6 +22,12 @@ struct BuildParams {
     // the memory traffic per distance, for a quarter more RAM; answers are re-ranked with the
     // float vectors. Only where the CPU has vector kernels for it, from 256 dimensions.
     bool compactSteering = true;
+    // Filtered-DiskANN edges: every point is also linked through a search among the points
+    // sharing a label with it, and pruning keeps a path per label. Searches for one label then
+    // walk only its carriers. Off, labels are kept for filtering alone: the build costs one
+    // search per point instead of two, and filtered searches scan a rare match set or walk the
+    // whole graph with a widened list (as they do for several label groups in any case).
+    bool labelAwareEdges = true;
 };
 
 // Observes and steers a long build. progress receives the fraction done, monotonically

@@ -499,7 +499,7 @@ void VamanaIndex::robustPrune(std::uint32_t slot, std::vector<Neighbor>& pool, f
     if (pool.size() > kMaxPool)
         pool.resize(kMaxPool);
     const auto& mine = labels_[slot];
-    const bool filtered = hasLabels_ && !mine.empty();
+    const bool filtered = hasLabels_ && params_.labelAwareEdges && !mine.empty();
     // Filtered-DiskANN: a candidate may only be shadowed by a node that carries every label
     // the candidate shares with slot, so each label keeps a path.
     const auto mayOcclude = [&](std::size_t i, std::size_t j) {
@@ -570,7 +570,7 @@ void VamanaIndex::linkNode(std::uint32_t slot, float alpha, std::uint32_t listSi
     pool.insert(pool.end(), s.expanded.begin(), s.expanded.end());
 
     const auto& mine = labels_[slot];
-    if (hasLabels_ && !mine.empty()) {
+    if (hasLabels_ && params_.labelAwareEdges && !mine.empty()) {
         const auto acceptShared = [&](std::uint32_t n) { return sharesAny(labels_[n], mine); };
         std::vector<std::uint32_t> starts;
         starts.reserve(mine.size() + kSeeds);
@@ -870,6 +870,8 @@ std::size_t VamanaIndex::search(const float* query, std::size_t k, std::uint32_t
     const float* q = prepareQuery(s, query, dimension_, rowFloats_, metric_);
     if (liveCount_ <= params_.exactSearchBelow)
         return exactSearch(q, k, out, label);
+    if (label && !params_.labelAwareEdges)
+        return searchLabelGroups(q, k, searchListSize, out, LabelFilter(*label));
     const auto listSize =
         static_cast<std::uint32_t>(std::max<std::size_t>(k, std::max(1u, searchListSize)));
     if (label) {
@@ -912,7 +914,14 @@ std::size_t VamanaIndex::search(const float* query, std::size_t k, std::uint32_t
     if (k == 0 || liveCount_ == 0)
         return 0;
     SearchScratch& s = threadScratch();
-    const float* q = prepareQuery(s, query, dimension_, rowFloats_, metric_);
+    return searchLabelGroups(prepareQuery(s, query, dimension_, rowFloats_, metric_), k,
+                             searchListSize, out, filter);
+}
+
+std::size_t VamanaIndex::searchLabelGroups(const float* q, std::size_t k,
+                                           std::uint32_t searchListSize, SearchResult* out,
+                                           const LabelFilter& filter) const {
+    SearchScratch& s = threadScratch();
     static const std::vector<std::uint32_t> kNone;
     const auto carriers = [this](std::uint32_t l) -> const std::vector<std::uint32_t>& {
         const auto it = labelIndex_.find(l);

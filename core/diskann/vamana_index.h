@@ -149,6 +149,10 @@ private:
                              const float* rerankQuery = nullptr) const;
     std::size_t exactSearch(const float* query, std::size_t k, SearchResult* out,
                             std::optional<std::uint32_t> label) const;
+    // search() for a filter that passes neither all points nor none, under the read lock, with
+    // the query prepared: the walk or the scan of the matches, chosen by their estimated share.
+    std::size_t searchLabelGroups(const float* q, std::size_t k, std::uint32_t searchListSize,
+                                  SearchResult* out, const LabelFilter& filter) const;
     // Exact top k of `slots` that are live and pass keep.
     std::size_t exactSearchOf(const float* query, std::size_t k, SearchResult* out,
                               std::span<const std::uint32_t> slots,

@@ -17,11 +17,11 @@ EmbeddingCopyParser::EmbeddingCopyParser(RowFn onRow)
 
 void EmbeddingCopyParser::decode(std::span<const BinaryCopyReader::Field> fields) {
     using R = BinaryCopyReader;
-    if (fields.size() != 3)
-        R::malformed("expected 3 fields");
-    const std::int64_t chunk = R::toInt64(fields[0]);
-    const std::int64_t collection = R::toInt64(fields[1]);
-    const R::Field& array = fields[2];
+    if (fields.size() != 5)
+        R::malformed("expected 5 fields");
+    const PassageKeys keys{R::toInt64(fields[0]), R::toInt64(fields[1]), R::toInt64(fields[2]),
+                           R::toInt64(fields[3])};
+    const R::Field& array = fields[4];
     if (array.isNull())
         R::malformed("NULL vector");
     const char* a = array.data;
@@ -50,7 +50,7 @@ void EmbeddingCopyParser::decode(std::span<const BinaryCopyReader::Field> fields
         const std::uint32_t bits = R::readU32(e + 4);
         std::memcpy(&m_vector[static_cast<std::size_t>(i)], &bits, 4);
     }
-    m_onRow(chunk, collection, m_vector);
+    m_onRow(keys, m_vector);
 }
 
 } // namespace quiver

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/db/binary_copy_reader.h"
+#include "core/search/index_labels.h"
 
 #include <cstdint>
 #include <functional>
@@ -8,14 +9,13 @@
 
 namespace quiver {
 
-// Decodes the rows of `COPY (SELECT chunk_id bigint, collection_id bigint, vector real[]) TO
+// Decodes the rows of `COPY (SELECT <kPassageKeyColumns: four bigints>, vector real[]) TO
 // STDOUT (FORMAT binary)` as they stream in, whatever way the stream is cut into pieces.
 // Each row comes with its own vector length. Throws std::runtime_error on a malformed stream
 // (wrong signature, field count or type, a NULL, a multi-dimensional array).
 class EmbeddingCopyParser {
 public:
-    using RowFn = std::function<void(std::int64_t chunkId, std::int64_t collectionId,
-                                     const std::vector<float>& vector)>;
+    using RowFn = std::function<void(const PassageKeys& keys, const std::vector<float>& vector)>;
     explicit EmbeddingCopyParser(RowFn onRow);
 
     void feed(const char* data, int size) { m_reader.feed(data, size); }

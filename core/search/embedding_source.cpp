@@ -17,20 +17,20 @@ std::optional<std::uint64_t> EmbeddingSource::readAll(PgConnection& conn, const 
     conn.exec(QStringLiteral("SELECT set_config('quiver.index_model', $1, true)"), {model});
     qint64 done = 0;
     bool cancelled = false;
-    EmbeddingCopyParser parser(
-        [&](std::int64_t chunk, std::int64_t collection, const std::vector<float>& v) {
-            onRow(chunk, collection, v);
-            ++done;
-            if (progress && done % 1024 == 0 && !progress(done, total))
-                cancelled = true;
-        });
+    EmbeddingCopyParser parser([&](const PassageKeys& keys, const std::vector<float>& v) {
+        onRow(keys, v);
+        ++done;
+        if (progress && done % 1024 == 0 && !progress(done, total))
+            cancelled = true;
+    });
     const qint64 copied =
-        conn.copyOut(QStringLiteral("COPY (SELECT e.chunk_id, d.collection_id, e.vector "
+        conn.copyOut(QStringLiteral("COPY (SELECT %1, e.vector "
                                     "FROM quiver.embeddings e "
                                     "JOIN quiver.chunks c ON c.id = e.chunk_id "
                                     "JOIN quiver.documents d ON d.id = c.document_id "
                                     "WHERE e.model = current_setting('quiver.index_model')) "
-                                    "TO STDOUT (FORMAT binary)"),
+                                    "TO STDOUT (FORMAT binary)")
+                         .arg(QLatin1String(kPassageKeyColumns)),
                      [&](const char* data, int size) {
                          parser.feed(data, size);
                          return !cancelled;
@@ -49,17 +49,19 @@ EmbeddingChanges EmbeddingSource::readChanges(PgConnection& conn, const QString&
     changes.watermark = snapshot.xmin();
     const QString mark = QString::number(since);
     const PgResult rows =
-        conn.exec(QStringLiteral("SELECT e.chunk_id, d.collection_id, e.vector "
+        conn.exec(QStringLiteral("SELECT %1, e.vector "
                                  "FROM quiver.embeddings e "
                                  "JOIN quiver.chunks c ON c.id = e.chunk_id "
                                  "JOIN quiver.documents d ON d.id = c.document_id "
-                                 "WHERE e.model = $1 AND e.txid >= $2::text::xid8"),
+                                 "WHERE e.model = $1 AND e.txid >= $2::text::xid8")
+                      .arg(QLatin1String(kPassageKeyColumns)),
                   {model, mark});
     changes.upserts.reserve(static_cast<std::size_t>(rows.rows()));
     for (int i = 0; i < rows.rows(); ++i) {
-        const QList<float> v = rows.toFloatArray(i, 2);
+        const QList<float> v = rows.toFloatArray(i, 4);
         changes.upserts.push_back(
-            {rows.toInt64(i, 0), rows.toInt64(i, 1), std::vector<float>(v.begin(), v.end())});
+            {{rows.toInt64(i, 0), rows.toInt64(i, 1), rows.toInt64(i, 2), rows.toInt64(i, 3)},
+             std::vector<float>(v.begin(), v.end())});
     }
     // A logged deletion counts only if the embedding is still gone: it may have been
     // written again since, and that newer row is among the upserts.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/search/index_labels.h"
+
 #include <QString>
 
 #include <cstdint>
@@ -11,11 +13,9 @@ namespace quiver {
 
 class PgConnection;
 
-// One stored vector as an index sees it: the chunk, its collection (the index label) and the
-// vector.
+// One stored vector as an index sees it: the chunk, what its labels are made of, the vector.
 struct IndexedVector {
-    qint64 chunkId = 0;
-    qint64 collectionId = 0;
+    PassageKeys keys;
     std::vector<float> vector;
 };
 
@@ -33,8 +33,7 @@ class EmbeddingSource {
 public:
     // Streams every embedding of model with COPY (binary). progress(rowsDone, rowsTotal) is
     // called every few thousand rows; returning false cancels, and readAll returns nullopt.
-    using RowFn =
-        std::function<void(qint64 chunkId, qint64 collectionId, const std::vector<float>& vector)>;
+    using RowFn = std::function<void(const PassageKeys& keys, const std::vector<float>& vector)>;
     using ProgressFn = std::function<bool(qint64 done, qint64 total)>;
     static std::optional<std::uint64_t> readAll(PgConnection& conn, const QString& model,
                                                 const RowFn& onRow, const ProgressFn& progress);

@@ -33,12 +33,9 @@ std::vector<RankedChunk> HybridSearch::semantic(const std::vector<float>& query,
     if (!m_index || !m_index->isOpen())
         throw SearchError("semantic search needs the vector index, which is not open yet");
     m_index->sync(m_conn);
-    // One collection is the index's label filter; several are filtered while hydrating, so
-    // more candidates are taken.
-    if (filters.collectionIds.size() == 1)
-        return m_index->search(query, candidates, filters.collectionIds.front());
-    const int factor = filters.isEmpty() ? 1 : 4;
-    return m_index->search(query, candidates * factor);
+    // Every filter is a label filter inside the index's search, so a selective one still yields
+    // its candidates; hydration applies the exact conditions.
+    return m_index->search(query, candidates, filters);
 }
 
 ArmRankings HybridSearch::rankings(const SearchRequest& request, int candidates) {

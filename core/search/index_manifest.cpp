@@ -24,8 +24,11 @@ IndexManifest IndexManifest::load(const QString& path) {
     if (err.error != QJsonParseError::NoError || !doc.isObject())
         bad(path, QStringLiteral("not valid JSON"));
     const QJsonObject o = doc.object();
-    if (o.value(QStringLiteral("format")).toInt() != kFormat)
-        bad(path, QStringLiteral("unknown format"));
+    if (const int format = o.value(QStringLiteral("format")).toInt(); format != kFormat)
+        bad(path, QStringLiteral("format %1, this version of Quiver reads format %2: the index is "
+                                 "built again")
+                      .arg(format)
+                      .arg(kFormat));
     IndexManifest m;
     m.database = DatabaseIdentity::fromJson(o.value(QStringLiteral("database")).toObject());
     m.model = o.value(QStringLiteral("model")).toString();

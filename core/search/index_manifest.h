@@ -14,7 +14,9 @@ namespace quiver {
 // for, from which snapshot (watermark), and what the base file must look like. An index whose
 // manifest, base file and database do not agree is rebuilt, never trusted.
 struct IndexManifest {
-    static constexpr int kFormat = 1;
+    // 2: passages carry type and import-day labels beside their collection's; older bases are
+    // rebuilt.
+    static constexpr int kFormat = 2;
 
     DatabaseIdentity database;
     QString model;

@@ -80,12 +80,12 @@ RecallReport measureRecall(PgConnection& conn, SearchIndex& index, int sample, i
         batchIds.clear();
     };
     EmbeddingSource::readAll(conn, index.model(),
-                             [&](qint64 chunk, qint64, const std::vector<float>& v) {
+                             [&](const PassageKeys& keys, const std::vector<float>& v) {
                                  if (v.size() != d)
                                      return;
                                  batch.insert(batch.end(), v.begin(), v.end());
                                  diskann::normalize(batch.data() + batchIds.size() * d, d);
-                                 batchIds.push_back(chunk);
+                                 batchIds.push_back(keys.chunkId);
                                  ++report.vectors;
                                  if (batchIds.size() == kBatch)
                                      flush();

@@ -59,7 +59,7 @@ struct SearchIndex::MergeInput {
     std::uint32_t dimension = 0;
     std::vector<float> vectors; // dimension floats per point (unit length)
     std::vector<std::uint64_t> ids;
-    std::vector<std::uint32_t> labels; // one per point: its collection
+    std::vector<std::vector<std::uint32_t>> labels; // per point (passageLabels)
     std::unordered_set<std::uint64_t> deleted;
     std::unordered_set<std::uint64_t> skipped;
 };
@@ -76,12 +76,6 @@ struct SearchIndex::Sync {
 };
 
 namespace {
-
-std::uint32_t labelOf(qint64 collectionId) {
-    if (collectionId < 0 || collectionId > std::numeric_limits<std::uint32_t>::max())
-        throw std::runtime_error("collection id out of the index's label range");
-    return static_cast<std::uint32_t>(collectionId);
-}
 
 // True when the deletion log has lost rows this index has not read: rows at or above its
 // watermark were pruned.
@@ -175,15 +169,15 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
     std::unordered_set<std::uint64_t> unusable;
     const auto watermark = EmbeddingSource::readAll(
         conn, m_model,
-        [&](qint64 chunk, qint64 collection, const std::vector<float>& v) {
+        [&](const PassageKeys& keys, const std::vector<float>& v) {
             if (v.empty()) {
-                unusable.insert(static_cast<std::uint64_t>(chunk));
+                unusable.insert(static_cast<std::uint64_t>(keys.chunkId));
                 return;
             }
             Rows& rows = byLength[v.size()];
             rows.flat.insert(rows.flat.end(), v.begin(), v.end());
-            rows.ids.push_back(static_cast<std::uint64_t>(chunk));
-            rows.labels.push_back({labelOf(collection)});
+            rows.ids.push_back(static_cast<std::uint64_t>(keys.chunkId));
+            rows.labels.push_back(passageLabels(keys));
         },
         [&](qint64 done, qint64 total) {
             return report(0.4 * static_cast<double>(done) /
@@ -222,8 +216,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::buildFromDatabase(PgConnection&
     if (ids.empty())
         return st;
 
-    diskann::BuildParams params = m_options.build;
-    params.exactSearchBelow = m_options.exactBelow;
+    const diskann::BuildParams params = graphParams();
     auto graph = std::make_unique<VamanaIndex>(Metric::Cosine,
                                                static_cast<std::uint32_t>(st->dimensions), params);
     diskann::BuildControl control;
@@ -313,8 +306,7 @@ void SearchIndex::removeStaleFiles(const QString& keep) const {
 std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
     EmbeddingChanges changes = EmbeddingSource::readChanges(conn, m_model, st.syncWatermark);
     const std::unique_lock lock(m_sync->state);
-    diskann::BuildParams params = m_options.build;
-    params.exactSearchBelow = m_options.exactBelow;
+    const diskann::BuildParams params = graphParams();
     for (const qint64 id : changes.deleted) {
         const auto key = static_cast<std::uint64_t>(id);
         if (st.base)
@@ -326,7 +318,7 @@ std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
     for (const IndexedVector& row : changes.upserts) {
         if (st.dimensions == 0)
             st.dimensions = static_cast<int>(row.vector.size());
-        const auto key = static_cast<std::uint64_t>(row.chunkId);
+        const auto key = static_cast<std::uint64_t>(row.keys.chunkId);
         if (row.vector.empty() || static_cast<int>(row.vector.size()) != st.dimensions) {
             // Left out and counted, never a reason to stop: an older copy of the row is hidden,
             // since the chunk's embedding is now this one.
@@ -336,7 +328,7 @@ std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
                 st.delta->remove(key);
             if (st.skipped.insert(key).second)
                 qCWarning(lcSearchIndex).noquote()
-                    << "left the embedding of chunk" << row.chunkId << "out of the index of"
+                    << "left the embedding of chunk" << row.keys.chunkId << "out of the index of"
                     << m_model << "- it has" << row.vector.size() << "dimensions, not"
                     << st.dimensions;
             continue;
@@ -344,14 +336,13 @@ std::size_t SearchIndex::applyChanges(State& st, PgConnection& conn) {
         if (!st.delta)
             st.delta = std::make_unique<VamanaIndex>(
                 Metric::Cosine, static_cast<std::uint32_t>(st.dimensions), params);
-        // The row may be new, rewritten, or moved to another collection: the delta's copy is
-        // the current one, the base's is hidden.
+        // The row may be new, rewritten, or moved to another collection: the delta's copy (with
+        // its labels as they are now) is the current one, the base's is hidden.
         if (st.base)
             st.mask.insert(key);
         st.delta->remove(key);
         st.skipped.erase(key);
-        const std::uint32_t label = labelOf(row.collectionId);
-        st.delta->insert(key, row.vector, std::span<const std::uint32_t>(&label, 1));
+        st.delta->insert(key, row.vector, passageLabels(row.keys));
     }
     if (st.delta && st.delta->pendingDeletes() > 256 &&
         st.delta->pendingDeletes() > st.delta->size() / 4)
@@ -408,8 +399,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::loadFromDisk(PgConnection& conn
         st->dimensions = m.dimensions;
         st->syncWatermark = m.watermark;
         st->manifest = m;
-        diskann::BuildParams params = m_options.build;
-        params.exactSearchBelow = m_options.exactBelow;
+        const diskann::BuildParams params = graphParams();
         st->delta = std::make_unique<VamanaIndex>(Metric::Cosine,
                                                   static_cast<std::uint32_t>(m.dimensions), params);
         return st;
@@ -525,7 +515,7 @@ std::shared_ptr<const SearchIndex::MergeInput> SearchIndex::mergeInput() {
             in->vectors.insert(in->vectors.end(), v, v + view.dimension);
             in->ids.push_back(view.externalId(i));
             const auto labels = view.labels(i);
-            in->labels.push_back(labels.empty() ? 0u : labels.front());
+            in->labels.emplace_back(labels.begin(), labels.end());
         }
     }
     return in;
@@ -539,9 +529,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::mergedBase(const MergeInput& in
     delta.vector = [&in](std::uint32_t i) {
         return in.vectors.data() + std::size_t{i} * in.dimension;
     };
-    delta.labels = [&in](std::uint32_t i) {
-        return std::span<const std::uint32_t>(&in.labels[i], 1);
-    };
+    delta.labels = [&in](std::uint32_t i) { return std::span<const std::uint32_t>(in.labels[i]); };
     delta.externalId = [&in](std::uint32_t i) { return in.ids[i]; };
     diskann::DiskIndexMergeOptions options;
     options.L = m_options.build.buildListSize;
@@ -584,8 +572,7 @@ std::unique_ptr<SearchIndex::State> SearchIndex::mergedBase(const MergeInput& in
     st->manifest.recallSample = 0;
     st->manifest.recallMeasuredAt = {};
     st->manifest.save(manifestPath());
-    diskann::BuildParams params = m_options.build;
-    params.exactSearchBelow = m_options.exactBelow;
+    const diskann::BuildParams params = graphParams();
     st->delta = std::make_unique<VamanaIndex>(Metric::Cosine, in.dimension, params);
     st->lastMerge = QStringLiteral("streamed: %1 kept, %2 deleted, %3 inserted in %4 s")
                         .arg(report.kept)
@@ -710,8 +697,17 @@ void SearchIndex::waitForMerge() {
         merger.join();
 }
 
+// Labels serve the Search page's filters only: a filtered search walks the whole graph or scans
+// the matches, so the build skips Filtered-DiskANN's second search per point.
+diskann::BuildParams SearchIndex::graphParams() const {
+    diskann::BuildParams params = m_options.build;
+    params.exactSearchBelow = m_options.exactBelow;
+    params.labelAwareEdges = false;
+    return params;
+}
+
 std::vector<RankedChunk> SearchIndex::search(std::span<const float> query, int k,
-                                             std::optional<qint64> collection) const {
+                                             const SearchFilters& filters) const {
     const std::shared_lock lock(m_sync->state);
     if (!m_state || m_state->dimensions == 0 || k <= 0)
         return {};
@@ -725,15 +721,13 @@ std::vector<RankedChunk> SearchIndex::search(std::span<const float> query, int k
                                         .toStdString());
     std::vector<float> q(query.begin(), query.end());
     diskann::normalize(q.data(), q.size());
-    std::optional<std::uint32_t> label;
-    if (collection)
-        label = labelOf(*collection);
+    const diskann::LabelFilter labels = labelFilterFor(filters);
     const auto kk = static_cast<std::uint32_t>(k);
     const std::uint32_t listSize = std::max(m_options.searchListSize, kk);
     std::vector<diskann::SearchResult> all;
     if (st.base) {
         diskann::SearchFilter filter;
-        filter.label = label;
+        filter.labels = labels;
         filter.deleted = &st.mask;
         try {
             all = st.base->search(q.data(), kk, listSize, m_options.beamWidth, filter);
@@ -745,7 +739,7 @@ std::vector<RankedChunk> SearchIndex::search(std::span<const float> query, int k
         }
     }
     if (st.delta && st.delta->size() > 0) {
-        const auto more = st.delta->search(q, kk, listSize, label);
+        const auto more = st.delta->search(q, kk, listSize, labels);
         all.insert(all.end(), more.begin(), more.end());
     }
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {

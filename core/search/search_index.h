@@ -108,10 +108,12 @@ public:
     // Applies embeddings written and deleted since the last sync; returns how many changes.
     std::size_t sync(PgConnection& conn);
 
-    // The k nearest chunks to query (cosine similarity as score, best first); only chunks of
-    // collection when given.
+    // The k nearest chunks to query (cosine similarity as score, best first) among those the
+    // filters may let through: collections exactly, types by a hash of the MIME type and import
+    // dates by whole days (core/search/index_labels.h), so a caller applies the exact filters
+    // to what it reads.
     std::vector<RankedChunk> search(std::span<const float> query, int k,
-                                    std::optional<qint64> collection = {}) const;
+                                    const SearchFilters& filters = {}) const;
 
     bool isOpen() const;
     const QString& model() const { return m_model; }
@@ -125,6 +127,7 @@ public:
     struct State;
 
 private:
+    diskann::BuildParams graphParams() const;
     std::unique_ptr<State> buildFromDatabase(PgConnection& conn, const Progress& progress);
     // The index the manifest on disk describes, when it is sound, of this database and model,
     // and up to date enough to sync; null with the reason otherwise. notThisBase: a base file

@@ -13,9 +13,11 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 #include <optional>
 #include <random>
+#include <set>
 #include <thread>
 
 using namespace quiver;
@@ -25,6 +27,12 @@ namespace {
 const QString kModel = QStringLiteral("test-random-32");
 constexpr int kDims = 32;
 constexpr int kPerCollection = 600;
+
+SearchFilters inCollection(qint64 collection) {
+    SearchFilters f;
+    f.collectionIds = {collection};
+    return f;
+}
 } // namespace
 
 class TestSearchIndex : public QObject {
@@ -46,6 +54,7 @@ private slots:
     void copyOutCancelLeavesConnectionUsable();
     void vectorsOfAnotherLengthAreLeftOut();
     void twoProgramsShareOneIndexFolder();
+    void typeAndDateFiltersFindRarePassages();
 
 private:
     SearchIndexOptions options() const;
@@ -191,7 +200,7 @@ void TestSearchIndex::collectionFilterNeverLeaks() {
     index.open(*m_conn);
     const qint64 b = m_collections[1];
     for (int q = 0; q < 20; ++q) {
-        const auto hits = index.search(test::randomVector(m_rng, kDims), 10, b);
+        const auto hits = index.search(test::randomVector(m_rng, kDims), 10, inCollection(b));
         QCOMPARE(hits.size(), std::size_t{10});
         QStringList ids;
         for (const RankedChunk& h : hits)
@@ -292,7 +301,7 @@ void TestSearchIndex::insertsAndDeletionsReachTheIndexAndSurviveARestart() {
     const auto check = [&](SearchIndex& idx) {
         QCOMPARE(idx.search(replacement, 1).front().chunkId, old);
         QVERIFY(idx.search(replacement, 1).front().score > 0.999);
-        QVERIFY(idx.search(deletedProbe, 20, m_collections[0]).empty());
+        QVERIFY(idx.search(deletedProbe, 20, inCollection(m_collections[0])).empty());
         for (const RankedChunk& h : idx.search(deletedProbe, 50))
             QVERIFY(m_conn
                         ->exec(QStringLiteral("SELECT count(*) FROM quiver.embeddings "
@@ -484,7 +493,7 @@ void TestSearchIndex::backgroundMergeSwapsInANewBase() {
         QCOMPARE(idx.search(replacement, 1).front().chunkId, rewritten);
         for (const RankedChunk& h : idx.search(goneProbe, 30))
             QVERIFY(h.chunkId != goneChunk);
-        QVERIFY(idx.search(goneProbe, 30, m_collections[1]).size() == 30);
+        QVERIFY(idx.search(goneProbe, 30, inCollection(m_collections[1])).size() == 30);
     };
     check(index);
     const RecallReport r = measureRecall(*m_conn, index, 50);
@@ -531,7 +540,7 @@ void TestSearchIndex::buildCanBeCancelled() {
 void TestSearchIndex::copyOutCancelLeavesConnectionUsable() {
     qint64 seen = 0;
     const auto result = EmbeddingSource::readAll(
-        *m_conn, kModel, [&](qint64, qint64, const std::vector<float>&) { ++seen; },
+        *m_conn, kModel, [&](const PassageKeys&, const std::vector<float>&) { ++seen; },
         [](qint64 done, qint64) { return done < 1024; });
     QVERIFY(!result.has_value());
     QCOMPARE(seen, qint64{1024}); // rows already in flight are dropped, not handed on
@@ -539,14 +548,11 @@ void TestSearchIndex::copyOutCancelLeavesConnectionUsable() {
     QCOMPARE(m_conn->exec(QStringLiteral("SELECT 2")).toInt64(0, 0), qint64{2});
     // A complete read sees every row and returns a watermark.
     seen = 0;
-    QVERIFY(EmbeddingSource::readAll(*m_conn, kModel,
-                                     [&](qint64, qint64, const std::vector<float>&) { ++seen; }, {})
+    QVERIFY(EmbeddingSource::readAll(
+                *m_conn, kModel, [&](const PassageKeys&, const std::vector<float>&) { ++seen; }, {})
                 .has_value());
     QCOMPARE(seen, EmbeddingSource::count(*m_conn, kModel));
 }
-
-QTEST_GUILESS_MAIN(TestSearchIndex)
-#include "tst_search_index.moc"
 
 void TestSearchIndex::twoProgramsShareOneIndexFolder() {
     // Two programs (two windows, a window and a CLI worker) on one index folder, each with its
@@ -616,3 +622,67 @@ void TestSearchIndex::twoProgramsShareOneIndexFolder() {
     QVERIFY(QFile::exists(shared));
     QCOMPARE(b.search(storedVector(added), 1).front().chunkId, added);
 }
+
+void TestSearchIndex::typeAndDateFiltersFindRarePassages() {
+    // Six passages of one PDF imported on 15 January, among some two thousand of text imported
+    // now: a filter on its type, its day or both finds all six whatever the query (the old
+    // search took a few candidates more and filtered them afterwards, and found none).
+    const qint64 pdf = addVectors(m_collections[0], 6);
+    const auto mark = [&](qint64 doc) {
+        m_conn->exec(QStringLiteral("UPDATE quiver.documents SET mime = 'application/pdf', "
+                                    "imported_at = '2026-01-15 10:00:00+00' WHERE id = $1"),
+                     {doc});
+    };
+    mark(pdf);
+    SearchIndex index(kModel, options());
+    index.rebuild(*m_conn);
+    QVERIFY(!index.status().exact);
+    const auto chunksOf = [&](qint64 doc) {
+        std::set<qint64> out;
+        const PgResult r = m_conn->exec(
+            QStringLiteral("SELECT id FROM quiver.chunks WHERE document_id = $1"), {doc});
+        for (int i = 0; i < r.rows(); ++i)
+            out.insert(r.toInt64(i, 0));
+        return out;
+    };
+    SearchFilters byType;
+    byType.mimeTypes = {QStringLiteral("application/pdf")};
+    SearchFilters byDay;
+    byDay.importedAfter = QDateTime(QDate(2026, 1, 15), QTime(0, 0), Qt::UTC);
+    byDay.importedBefore = byDay.importedAfter.addDays(1);
+    SearchFilters all = byType;
+    all.importedAfter = byDay.importedAfter;
+    all.importedBefore = byDay.importedBefore;
+    all.collectionIds = {m_collections[0]};
+    SearchFilters elsewhere = byType;
+    elsewhere.collectionIds = {m_collections[1]};
+    SearchFilters later;
+    later.importedAfter = QDateTime::currentDateTimeUtc().addDays(2);
+
+    const auto check = [&](const std::set<qint64>& expected) {
+        for (int q = 0; q < 10; ++q) {
+            const std::vector<float> query = test::randomVector(m_rng, kDims);
+            for (const SearchFilters& f : {byType, byDay, all}) {
+                std::set<qint64> got;
+                for (const RankedChunk& h : index.search(query, 20, f))
+                    got.insert(h.chunkId);
+                QCOMPARE(got, expected);
+            }
+            QVERIFY(index.search(query, 20, elsewhere).empty());
+            QVERIFY(index.search(query, 20, later).empty());
+        }
+    };
+    check(chunksOf(pdf));
+
+    // One more passage of that kind arrives after the build: the delta holds it, labelled by
+    // its document as it is when the change is read.
+    const qint64 more = addVectors(m_collections[0], 1);
+    mark(more);
+    QCOMPARE(index.sync(*m_conn), std::size_t{1});
+    std::set<qint64> expected = chunksOf(pdf);
+    expected.merge(chunksOf(more));
+    check(expected);
+}
+
+QTEST_GUILESS_MAIN(TestSearchIndex)
+#include "tst_search_index.moc"

@@ -22,6 +22,7 @@ private slots:
     void unknownLabelFindsNothing();
     void labelGroups_data();
     void labelGroups();
+    void labelsForFilteringOnly();
     void filtersSurviveUpdates();
     void graphViewExposesLabels();
 
@@ -162,6 +163,32 @@ void TstVamanaFilters::labelGroups() {
     recall /= 100.0;
     qInfo("label groups, %zu matching points: recall@10 %.4f", matching, recall);
     QVERIFY2(recall >= floor, qPrintable(QString::number(recall)));
+}
+
+// Labels kept for filtering only (no label-aware edges, one search per point at build): single
+// labels are answered by the widened walk or the scan, with the same recall floors.
+void TstVamanaFilters::labelsForFilteringOnly() {
+    BuildParams params = testParams();
+    params.labelAwareEdges = false;
+    VamanaIndex index(Metric::L2, kDim, params);
+    QCOMPARE(index.build(base_, sequentialIds(kN), labels_), BuildStatus::Completed);
+    for (const auto& [label, floor] :
+         std::vector<std::pair<std::uint32_t, double>>{{1, 0.95}, {2, 0.93}, {3, 0.95}, {4, 1.0}}) {
+        double recall = 0.0;
+        for (std::size_t q = 0; q < 100; ++q) {
+            const std::span<const float> query(queries_.data() + q * kDim, kDim);
+            const auto hits = index.search(query, 10, 40, label);
+            QCOMPARE(hits.size(), std::min<std::size_t>(10, labelCount_[label]));
+            for (const auto& h : hits) {
+                const auto& mine = labels_[h.id];
+                QVERIFY(std::find(mine.begin(), mine.end(), label) != mine.end());
+            }
+            recall += truth_->recall(hits, query, 10, label);
+        }
+        recall /= 100.0;
+        qInfo("label %u without label-aware edges: recall@10 %.4f", label, recall);
+        QVERIFY2(recall >= floor, qPrintable(QString::number(recall)));
+    }
 }
 
 void TstVamanaFilters::filtersSurviveUpdates() {

@@ -30,14 +30,16 @@ QByteArray header() {
     return b;
 }
 
+// A row as kPassageKeyColumns and the vector make it: chunk, collection, type hash, day.
 QByteArray tuple(std::int64_t chunk, std::int64_t collection, const std::vector<float>& v,
-                 std::uint32_t elemType = 700) {
+                 std::uint32_t elemType = 700, std::int64_t typeHash = 0xdeadbeef,
+                 std::int64_t day = 20500) {
     QByteArray b;
-    put16(b, 3);
-    put32(b, 8);
-    put64(b, static_cast<std::uint64_t>(chunk));
-    put32(b, 8);
-    put64(b, static_cast<std::uint64_t>(collection));
+    put16(b, 5);
+    for (const std::int64_t key : {chunk, collection, typeHash, day}) {
+        put32(b, 8);
+        put64(b, static_cast<std::uint64_t>(key));
+    }
     put32(b, static_cast<std::uint32_t>(20 + 8 * v.size()));
     put32(b, 1);
     put32(b, 0);
@@ -72,13 +74,13 @@ private slots:
     }
     void decodesRowsWhateverTheCuts() {
         QFETCH(int, piece);
-        const QByteArray stream = header() + tuple(42, 3, {1.5f, -2.0f, 0.25f}) +
-                                  tuple(-1, 9'000'000'000, {0.0f, 1e-30f, 3.0e38f}) + trailer();
+        const QByteArray stream =
+            header() + tuple(42, 3, {1.5f, -2.0f, 0.25f}) +
+            tuple(-1, 9'000'000'000, {0.0f, 1e-30f, 3.0e38f}, 700, 0xffffffff, -3) + trailer();
         std::vector<std::int64_t> chunks;
         std::vector<std::vector<float>> vectors;
-        EmbeddingCopyParser p([&](std::int64_t c, std::int64_t coll, const std::vector<float>& v) {
-            chunks.push_back(c);
-            chunks.push_back(coll);
+        EmbeddingCopyParser p([&](const PassageKeys& k, const std::vector<float>& v) {
+            chunks.insert(chunks.end(), {k.chunkId, k.collectionId, k.typeHash, k.importDay});
             vectors.push_back(v);
         });
         for (qsizetype i = 0; i < stream.size(); i += piece)
@@ -87,16 +89,17 @@ private slots:
         QVERIFY(p.finished());
         QCOMPARE(p.rows(), std::int64_t{2});
         QCOMPARE(p.dimensions(), 3);
-        QCOMPARE(chunks, (std::vector<std::int64_t>{42, 3, -1, 9'000'000'000}));
+        QCOMPARE(chunks, (std::vector<std::int64_t>{42, 3, 0xdeadbeef, 20500, -1, 9'000'000'000,
+                                                    0xffffffff, -3}));
         QCOMPARE(vectors[0], (std::vector<float>{1.5f, -2.0f, 0.25f}));
         QCOMPARE(vectors[1], (std::vector<float>{0.0f, 1e-30f, 3.0e38f}));
     }
     void refusesMalformedStreams() {
-        EmbeddingCopyParser p([](std::int64_t, std::int64_t, const std::vector<float>&) {});
+        EmbeddingCopyParser p([](const PassageKeys&, const std::vector<float>&) {});
         const QByteArray bad("NOTCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, p.feed(bad.constData(), bad.size()));
 
-        EmbeddingCopyParser wrongType([](std::int64_t, std::int64_t, const std::vector<float>&) {});
+        EmbeddingCopyParser wrongType([](const PassageKeys&, const std::vector<float>&) {});
         const QByteArray doubles = header() + tuple(1, 1, {1.0f, 2.0f}, 701);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  wrongType.feed(doubles.constData(), doubles.size()));
@@ -105,9 +108,8 @@ private slots:
     // reader (the index) decides what to leave out.
     void deliversRowsOfAnyLength() {
         std::vector<std::size_t> lengths;
-        EmbeddingCopyParser mixed([&](std::int64_t, std::int64_t, const std::vector<float>& v) {
-            lengths.push_back(v.size());
-        });
+        EmbeddingCopyParser mixed(
+            [&](const PassageKeys&, const std::vector<float>& v) { lengths.push_back(v.size()); });
         const QByteArray stream = header() + tuple(1, 1, {1.0f, 2.0f}) + tuple(2, 1, {1.0f}) +
                                   tuple(3, 1, {1.0f, 2.0f}) + trailer();
         mixed.feed(stream.constData(), stream.size());
