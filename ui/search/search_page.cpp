@@ -3,6 +3,7 @@
 #include "core/search/query_embedder_factory.h"
 #include "core/search/query_terms.h"
 #include "ui/common/empty_state.h"
+#include "ui/search/pdf_page_opener.h"
 #include "ui/search/search_filter_bar.h"
 #include "ui/search/search_preview.h"
 #include "ui/search/search_result_delegate.h"
@@ -38,7 +39,8 @@ SearchPage::SearchPage(QWidget* parent)
     : QWidget(parent)
     , m_service(new SearchService(this))
     , m_model(new SearchResultsModel(this))
-    , m_openUrl([](const QUrl& url) { return QDesktopServices::openUrl(url); }) {
+    , m_openUrl([](const QUrl& url) { return QDesktopServices::openUrl(url); })
+    , m_pdfOpener(new PdfPageOpener(this)) {
     setObjectName(QStringLiteral("searchPage"));
     // A query is embedded by the profile that made the index's vectors.
     m_service->setEmbedderFactory([](PgConnection& conn, const QString& model) {
@@ -352,12 +354,27 @@ void SearchPage::openCurrent() {
     const SearchHit* h = currentHit();
     if (!h)
         return;
-    QUrl url = QUrl::fromLocalFile(h->path);
-    // PDF viewers that understand it (browsers, Okular, Evince) open at the page.
-    if (h->page && h->mime == QLatin1String("application/pdf"))
-        url.setFragment(QStringLiteral("page=%1").arg(*h->page));
-    if (!m_openUrl(url))
-        m_status->setText(tr("No application could open %1").arg(h->path));
+    const QString path = h->path;
+    if (h->page && h->mime == QLatin1String("application/pdf")) {
+        // The viewer's own command line says which page, where it can (pdf_page_opener.h).
+        m_pdfOpener->open(path, *h->page, [this, path](bool opened) {
+            if (!opened)
+                m_status->setText(tr("No application could open %1").arg(path));
+        });
+        return;
+    }
+    if (!m_openUrl(QUrl::fromLocalFile(path)))
+        m_status->setText(tr("No application could open %1").arg(path));
+}
+
+void SearchPage::setUrlOpener(std::function<bool(const QUrl&)> opener) {
+    m_openUrl = opener;
+    m_pdfOpener->openUrl = std::move(opener);
+}
+
+void SearchPage::setLauncher(
+    std::function<bool(const QString& program, const QStringList& arguments)> launcher) {
+    m_pdfOpener->launch = std::move(launcher);
 }
 
 void SearchPage::showInFolderCurrent() {

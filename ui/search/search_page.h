@@ -31,6 +31,8 @@ struct DatabaseTarget;
 // it, Ctrl+C copies the passage, "More like this" searches around it. A filter row narrows the
 // search to a collection, a document type or a time of import. Empty, no-results,
 // index-building and error states each say what is happening and what to do.
+class PdfPageOpener;
+
 class SearchPage : public QWidget {
     Q_OBJECT
 public:
@@ -41,7 +43,9 @@ public:
     // Searches this database from now on (called when the session opens one).
     void setDatabase(const DatabaseTarget& target);
     // How files are opened; QDesktopServices::openUrl unless replaced (tests).
-    void setUrlOpener(std::function<bool(const QUrl&)> opener) { m_openUrl = std::move(opener); }
+    // Tests see what would be opened or started instead.
+    void setUrlOpener(std::function<bool(const QUrl&)> opener);
+    void setLauncher(std::function<bool(const QString& program, const QStringList& arguments)> l);
     // Puts the keyboard in the search box, its text selected (switching to the page, Ctrl+K).
     void focusQuery();
 
@@ -80,6 +84,7 @@ private:
     QString m_pendingText;
     QString m_indexMessage;
     std::function<bool(const QUrl&)> m_openUrl;
+    PdfPageOpener* m_pdfOpener = nullptr;
 };
 
 } // namespace quiver
