@@ -39,6 +39,7 @@ constexpr std::array kMigrations{
               ":/quiver/db/migrations/0011_chunk_sha256_hash_index.sql"},
     Migration{12, "keyword_index", ":/quiver/db/migrations/0012_keyword_index.sql"},
     Migration{13, "trash", ":/quiver/db/migrations/0013_trash.sql"},
+    Migration{14, "library_notifications", ":/quiver/db/migrations/0014_library_notifications.sql"},
 };
 
 // Key of the advisory lock that serialises migrations across processes: "quiver" in ASCII.

@@ -85,6 +85,7 @@ private slots:
     void libraryErrorsReachTheUser();
     void watchedFolderAsksBeforeMassRemoval();
     void libraryFollowsEmbeddingAndStatusBarSettles();
+    void libraryFollowsOtherPrograms();
 
 private:
     QString m_conninfo;
@@ -459,6 +460,60 @@ void TestLibraryImport::libraryFollowsEmbeddingAndStatusBarSettles() {
         QTRY_VERIFY_WITH_TIMEOUT(!child<QWidget>(&window, "importStatus")->isVisible(), kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(!worked->isVisible(), kTimeoutMs);
         worker.stop();
+    }
+    test::TestPostgres::instance().dropDatabase(conninfo);
+}
+
+// Another program (a worker on another machine, the command line) writes to the database: the
+// open Library shows its documents and their embedding as they are written, with nothing of
+// this window's own doing.
+void TestLibraryImport::libraryFollowsOtherPrograms() {
+    const QString conninfo =
+        test::TestPostgres::instance().createDatabase(QStringLiteral("gui_others"));
+    {
+        PgConnection other = PgConnection::open(conninfo);
+        Migrations::apply(other);
+        DatabaseSession session;
+        MainWindow window(&session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(openOn(session, conninfo));
+        auto* page = window.findChild<LibraryPage*>(QStringLiteral("libraryPage"));
+        QVERIFY(page && page->isVisible());
+        auto* view = child<QTreeView>(page, "libraryView");
+        QVERIFY(view);
+
+        const QString title = QStringLiteral("Written elsewhere");
+        const qint64 collection =
+            other
+                .exec(QStringLiteral("INSERT INTO quiver.collections (name) VALUES ('Elsewhere') "
+                                     "RETURNING id"))
+                .toInt64(0, 0);
+        const qint64 doc = other
+                               .exec(QStringLiteral("INSERT INTO quiver.documents (collection_id, "
+                                                    "path, title, mime) VALUES ($1, "
+                                                    "'/elsewhere/a.txt', $2, 'text/plain') "
+                                                    "RETURNING id"),
+                                     {collection, title})
+                               .toInt64(0, 0);
+        const qint64 chunk =
+            other
+                .exec(QStringLiteral("INSERT INTO quiver.chunks (document_id, ordinal, text) "
+                                     "VALUES ($1, 0, 'a passage') RETURNING id"),
+                      {doc})
+                .toInt64(0, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(findTitle(view->model(), title).isValid(), kTimeoutMs);
+        const auto embeddedCell = [&]() {
+            return findTitle(view->model(), title)
+                .siblingAtColumn(LibraryModel::Embedded)
+                .data()
+                .toString();
+        };
+        QCOMPARE(embeddedCell(), QStringLiteral("0%"));
+        other.exec(QStringLiteral("INSERT INTO quiver.embeddings (chunk_id, model, dimensions, "
+                                  "vector) VALUES ($1, 'elsewhere', 2, '{1,0}')"),
+                   {chunk});
+        QTRY_COMPARE_WITH_TIMEOUT(embeddedCell(), QStringLiteral("100%"), kTimeoutMs);
     }
     test::TestPostgres::instance().dropDatabase(conninfo);
 }

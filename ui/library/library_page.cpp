@@ -1,5 +1,6 @@
 #include "ui/library/library_page.h"
 
+#include "core/db/change_listener.h"
 #include "core/db/database_status.h"
 #include "core/ingest/background_import.h"
 #include "core/ingest/document_trash.h"
@@ -366,6 +367,15 @@ void LibraryPage::setImport(BackgroundImport* import) {
 void LibraryPage::reload() {
     m_stale = false;
     load({});
+}
+
+void LibraryPage::listenForChanges(const QString& conninfo) {
+    delete m_listener;
+    m_listener = nullptr;
+    if (conninfo.isEmpty())
+        return;
+    m_listener = new ChangeListener(conninfo, {ChangeListener::libraryChannel()}, this);
+    connect(m_listener, &ChangeListener::changed, this, &LibraryPage::refreshSoon);
 }
 
 void LibraryPage::refreshSoon() {

@@ -22,6 +22,7 @@ struct ImportFileResult;
 struct ImportProgress;
 struct ImportSummary;
 class BackgroundImport;
+class ChangeListener;
 class EmptyState;
 class LibraryModel;
 class TrashModel;
@@ -49,6 +50,10 @@ public:
     // shown.
     void refreshSoon();
     static constexpr int kRefreshMs = 1000;
+    // Hears every change of the library in the database, whoever makes it (another window, the
+    // command line, a worker on another machine), and reads it again soon after. An empty
+    // conninfo stops listening.
+    void listenForChanges(const QString& conninfo);
 
     LibraryModel* model() const { return m_model; }
     TrashModel* trashModel() const { return m_trashModel; }
@@ -117,6 +122,7 @@ private:
     BackgroundImport* m_import = nullptr;
     int m_loadGeneration = 0;
     QTimer* m_refreshTimer = nullptr;
+    ChangeListener* m_listener = nullptr;
     bool m_stale = false; // asked to refresh while hidden
 };
 

@@ -114,8 +114,11 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
         if (m_session->state() == DatabaseSession::State::Open)
             m_session->refreshStatus();
     });
+    connect(session, &DatabaseSession::connected, m_library, &LibraryPage::listenForChanges);
     connect(session, &DatabaseSession::failed, m_library, &LibraryPage::clearStatus);
     connect(session, &DatabaseSession::closed, m_library, &LibraryPage::clearStatus);
+    connect(session, &DatabaseSession::closed, m_library,
+            [this] { m_library->listenForChanges({}); });
 
     resize(980, 640);
     restoreWindowState();
