@@ -42,6 +42,18 @@ private slots:
         QCOMPARE(d.title, QStringLiteral("notes"));
         QCOMPARE(d.pageCount(), 0);
     }
+    void plainTextTitleIsItsHeadingLine() {
+        // A first line standing alone above the text is its title.
+        const auto d = readAs("  Minutes of the\tspring meeting \r\n\r\nWe met on Tuesday.\n",
+                              QStringLiteral("/x/2024-04-02.txt"));
+        QCOMPARE(d.title, QStringLiteral("Minutes of the spring meeting"));
+        // A first sentence, a long line, a rule or a lone line are no titles.
+        for (const QByteArray& text :
+             {QByteArray("We met on Tuesday.\n\nThe budget was approved.\n"),
+              QByteArray(120, 'w') + "\n\nmore\n", QByteArray("-----\n\nmore\n"),
+              QByteArray("just one line\n"), QByteArray("Dear Ann,\n\nthank you\n")})
+            QCOMPARE(readAs(text, QStringLiteral("/x/notes.txt")).title, QStringLiteral("notes"));
+    }
     void csvAndJsonAreText() {
         QCOMPARE(readAs("name,age\nann,4\n", QStringLiteral("a.csv")).format, DocumentFormat::Text);
         const auto j = readAs("{\"k\": \"value\"}\n", QStringLiteral("a.json"));
