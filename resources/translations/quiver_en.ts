@@ -2,6 +2,27 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en">
 <context>
+    <name>EtaEstimate</name>
+    <message>
+        <source>about %1 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n min left</source>
+        <translation>
+            <numerusform>about %n min left</numerusform>
+            <numerusform>about %n min left</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n h left</source>
+        <translation>
+            <numerusform>about %n h left</numerusform>
+            <numerusform>about %n h left</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ImportProgressText</name>
     <message>
         <source>Looking for files…</source>
@@ -518,6 +539,17 @@
     </message>
     <message>
         <source>Import failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quiver::IndexStatusWidget</name>
+    <message>
+        <source>Search index progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search index: %1%</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

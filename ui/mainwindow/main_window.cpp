@@ -13,6 +13,7 @@
 #include "ui/mainwindow/database_status_widget.h"
 #include "ui/mainwindow/drop_overlay.h"
 #include "ui/mainwindow/import_status_widget.h"
+#include "ui/mainwindow/index_status_widget.h"
 #include "ui/mainwindow/worker_status_widget.h"
 #include "ui/search/search_page.h"
 #include "ui/settings/connection_dialog.h"
@@ -96,6 +97,7 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
     m_status = new DatabaseStatusWidget(session, this);
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(new ImportStatusWidget(m_import, this));
+    statusBar()->addPermanentWidget(new IndexStatusWidget(m_search->service(), this));
     statusBar()->setSizeGripEnabled(true);
     connect(m_status, &DatabaseStatusWidget::connectionSettingsRequested, this,
             &MainWindow::showConnectionDialog);
