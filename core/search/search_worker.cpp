@@ -16,11 +16,31 @@ SearchWorker::SearchWorker(std::shared_ptr<std::atomic<int>> latest,
     : m_latest(std::move(latest))
     , m_stopping(std::move(stopping)) {}
 
-SearchWorker::~SearchWorker() = default;
+// Shared by the worker and the thread that opens its index.
+struct SearchWorker::IndexBuild {
+    std::atomic<bool> cancel{false};
+    std::atomic<int> percent{0};
+    QString error; // written by the thread before it ends, read after it is joined
+};
+
+SearchWorker::~SearchWorker() {
+    stopIndexBuild();
+}
+
+void SearchWorker::stopIndexBuild() {
+    if (m_build)
+        m_build->cancel.store(true);
+    if (m_buildThread.joinable())
+        m_buildThread.join();
+    m_build.reset();
+}
 
 QString SearchWorker::readyMessage() const {
     if (!m_index)
         return m_semanticUnavailable;
+    if (!m_semanticReady)
+        return tr("Keyword search; meaning-based search joins when its index is built (%1%)")
+            .arg(m_build ? m_build->percent.load() : 0);
     const IndexStatus s = m_index->status();
     const QLocale locale;
     QString msg = tr("%n passage(s) indexed", nullptr,
@@ -38,7 +58,9 @@ QString SearchWorker::readyMessage() const {
 
 void SearchWorker::open(const DatabaseTarget& target, const SearchService::EmbedderFactory& factory,
                         const SearchIndexOptions& options) {
+    stopIndexBuild();
     m_index.reset();
+    m_semanticReady = false;
     m_keywords.reset();
     m_embed = {};
     m_conn.reset();
@@ -54,8 +76,12 @@ void SearchWorker::open(const DatabaseTarget& target, const SearchService::Embed
         sendFacets();
         setUpKeywords();
         setUpSemantic();
-        onState(SearchService::State::Ready, readyMessage(), 1);
+        // With an index to open, Ready comes when it is open; searches are answered by
+        // keywords meanwhile.
+        if (!m_build)
+            onState(SearchService::State::Ready, readyMessage(), 1);
     } catch (const std::exception& e) {
+        stopIndexBuild();
         m_index.reset();
         m_keywords.reset();
         m_conn.reset();
@@ -82,7 +108,9 @@ void SearchWorker::setUpKeywords() {
 }
 
 void SearchWorker::setUpSemantic() {
+    stopIndexBuild();
     m_index.reset();
+    m_semanticReady = false;
     m_embed = {};
     m_semanticUnavailable.clear();
     const QString model = preferredSearchModel(*m_conn);
@@ -103,16 +131,49 @@ void SearchWorker::setUpSemantic() {
         return;
     }
     m_index = std::make_unique<SearchIndex>(model, m_options);
-    // Builds report very often; the GUI hears of each whole percent only.
-    int lastPercent = -1;
-    m_index->open(*m_conn, [this, &lastPercent](double f, const QString& step) {
-        const int percent = static_cast<int>(f * 100);
-        if (percent != lastPercent) {
-            lastPercent = percent;
-            onState(SearchService::State::Building, step, f);
+    auto build = m_build = std::make_shared<IndexBuild>();
+    // The thread uses only what it is given: the worker may be reopened (which cancels and
+    // joins it) while it runs. Its end is reported back on this thread.
+    m_buildThread = std::thread([this, build, index = m_index.get(), conninfo = m_opener.conninfo(),
+                                 stopping = m_stopping, report = onState] {
+        try {
+            PgConnection conn = PgConnection::open(conninfo);
+            // Builds report very often; the GUI hears of each whole percent only.
+            int lastPercent = -1;
+            index->open(conn, [&](double f, const QString& step) {
+                const int p = static_cast<int>(f * 100);
+                if (p != lastPercent) {
+                    lastPercent = p;
+                    build->percent.store(p);
+                    report(SearchService::State::Building, step, f);
+                }
+                return !build->cancel.load() && !stopping->load();
+            });
+        } catch (const IndexCancelled&) {
+            build->error = tr("the index build was cancelled");
+        } catch (const std::exception& e) {
+            build->error = userMessageFor(e);
         }
-        return !m_stopping->load();
+        QMetaObject::invokeMethod(
+            this, [this, build] { finishIndexBuild(build); }, Qt::QueuedConnection);
     });
+}
+
+void SearchWorker::finishIndexBuild(std::shared_ptr<IndexBuild> build) {
+    if (build != m_build)
+        return; // cancelled, or finished already
+    if (m_buildThread.joinable())
+        m_buildThread.join();
+    m_build.reset();
+    if (!build->error.isEmpty()) {
+        // Keyword search goes on; the reason shows in the status line.
+        m_index.reset();
+        m_embed = {};
+        m_semanticUnavailable = tr("Keyword search only: %1").arg(build->error);
+    } else {
+        m_semanticReady = true;
+    }
+    onState(SearchService::State::Ready, readyMessage(), 1);
 }
 
 void SearchWorker::enableSemanticWhenEmbedded() {
@@ -131,7 +192,11 @@ void SearchWorker::enableSemanticWhenEmbedded() {
         m_awaitingEmbeddings = false;
         m_semanticUnavailable = tr("Keyword search only: %1").arg(userMessageFor(e));
     }
-    onState(SearchService::State::Ready, readyMessage(), 1);
+    // The first embeddings make a small index: the search that noticed them waits for it.
+    if (m_build)
+        finishIndexBuild(m_build);
+    else
+        onState(SearchService::State::Ready, readyMessage(), 1);
 }
 
 void SearchWorker::search(int id, const SearchRequest& request) {
@@ -147,6 +212,9 @@ void SearchWorker::search(int id, const SearchRequest& request) {
         QString notice;
         if (r.mode != SearchMode::Keyword && !m_embed) {
             notice = m_semanticUnavailable;
+            r.mode = SearchMode::Keyword;
+        } else if (r.mode != SearchMode::Keyword && !m_semanticReady) {
+            notice = readyMessage();
             r.mode = SearchMode::Keyword;
         }
         HybridSearch search(*m_conn, m_keywords.get(), m_index.get(), m_embed);
@@ -166,6 +234,10 @@ void SearchWorker::moreLikeThis(int id, qint64 chunkId, int k) {
     if (!m_conn || !m_index) {
         onFailed(id, m_semanticUnavailable.isEmpty() ? tr("Search is not available.")
                                                      : m_semanticUnavailable);
+        return;
+    }
+    if (!m_semanticReady) {
+        onFailed(id, readyMessage());
         return;
     }
     try {

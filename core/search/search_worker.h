@@ -8,7 +8,10 @@
 
 #include <QObject>
 
+#include <atomic>
+#include <memory>
 #include <optional>
+#include <thread>
 
 namespace quiver {
 
@@ -39,9 +42,16 @@ private:
     QString readyMessage() const;
     // Opens (or builds) the keyword index, reporting its build like the vector index's.
     void setUpKeywords();
-    // Picks the model, builds its query embedder and opens (or builds) its index; when that is
-    // not possible, m_semanticUnavailable says why.
+    // Picks the model, builds its query embedder and starts opening (or building) its index on a
+    // thread and a connection of its own, so that keyword searches are answered meanwhile; when
+    // that is not possible, m_semanticUnavailable says why.
     void setUpSemantic();
+    struct IndexBuild;
+    // Back on this thread when the build's thread has ended: the index is open, or the reason
+    // it is not becomes m_semanticUnavailable. Reports Ready. Nothing for an older build.
+    void finishIndexBuild(std::shared_ptr<IndexBuild> build); // by value: it resets m_build
+    // Cancels an index build in progress and waits for its thread.
+    void stopIndexBuild();
     // A database opened before any passage had an embedding gets semantic search as soon as
     // the first embeddings arrive, without reopening.
     void enableSemanticWhenEmbedded();
@@ -51,7 +61,10 @@ private:
     DatabaseOpener m_opener;
     std::optional<PgConnection> m_conn;
     std::unique_ptr<KeywordIndex> m_keywords;
-    std::unique_ptr<SearchIndex> m_index;
+    std::unique_ptr<SearchIndex> m_index; // searched only once m_semanticReady
+    bool m_semanticReady = false;
+    std::shared_ptr<IndexBuild> m_build; // the index's opening in progress, if any
+    std::thread m_buildThread;
     QueryEmbedder m_embed;
     SearchSettings m_settings;
     QString m_semanticUnavailable; // why semantic search cannot run, when it cannot

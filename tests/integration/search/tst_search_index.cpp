@@ -273,7 +273,9 @@ void TestSearchIndex::insertsAndDeletionsReachTheIndexAndSurviveARestart() {
             ->exec(QStringLiteral("SELECT min(id) FROM quiver.chunks WHERE document_id = $1"),
                    {doc})
             .toInt64(0, 0);
-    QCOMPARE(index.sync(*m_conn), std::size_t{40});
+    // At least the 40: rows committed while another session's snapshot (another test's, on
+    // the shared server) held the horizon back are read again, which is harmless.
+    QVERIFY(index.sync(*m_conn) >= std::size_t{40});
     QCOMPARE(index.search(storedVector(newChunk), 1).front().chunkId, newChunk);
     // A base vector rewritten: the new vector is what is found.
     const qint64 old = m_conn
@@ -678,7 +680,7 @@ void TestSearchIndex::typeAndDateFiltersFindRarePassages() {
     // its document as it is when the change is read.
     const qint64 more = addVectors(m_collections[0], 1);
     mark(more);
-    QCOMPARE(index.sync(*m_conn), std::size_t{1});
+    QVERIFY(index.sync(*m_conn) >= std::size_t{1}); // more when another snapshot held the horizon
     std::set<qint64> expected = chunksOf(pdf);
     expected.merge(chunksOf(more));
     check(expected);

@@ -19,6 +19,7 @@ class TestSearchService : public QObject {
     Q_OBJECT
 private slots:
     void semanticSearchStartsWhenEmbeddingsArrive();
+    void keywordsAnswerWhileTheIndexIsBuilt();
 };
 
 void TestSearchService::semanticSearchStartsWhenEmbeddingsArrive() {
@@ -81,6 +82,64 @@ void TestSearchService::semanticSearchStartsWhenEmbeddingsArrive() {
     QCOMPARE(hits.front().chunkId, chunks[1]);
     QVERIFY2(states.last().at(1).toString().contains(QLatin1String("3 passage")),
              qPrintable(states.last().at(1).toString()));
+    TestPostgres::instance().dropDatabase(conninfo);
+}
+
+// The vector index is opened on a thread of its own: until it is, searches are answered by
+// keywords (and say so), then by meaning too. The build is held up here by a lock the test takes
+// on the embeddings when the service asks for its query embedder, just before the build starts.
+void TestSearchService::keywordsAnswerWhileTheIndexIsBuilt() {
+    const QString conninfo = TestPostgres::instance().createDatabase(QStringLiteral("searchbuild"));
+    PgConnection c = PgConnection::open(conninfo);
+    Migrations::apply(c);
+    test::WordHashEmbedder embedder(16);
+    const qint64 collection = test::addCollection(c, QStringLiteral("Kitchen"));
+    const QString text = QStringLiteral("Knead the dough and bake the bread.");
+    const qint64 doc =
+        test::addDocument(c, collection, QStringLiteral("/k/bread.txt"), QStringLiteral("bread"));
+    const qint64 chunk = test::addChunk(c, doc, 0, text);
+    test::addEmbedding(c, chunk, embedder.modelId(), embedder.embed({text}).front());
+
+    PgConnection blocker = PgConnection::open(conninfo);
+    bool locked = false;
+    QTemporaryDir dir;
+    SearchService service;
+    SearchIndexOptions options;
+    options.directory = dir.path();
+    service.setIndexOptions(options);
+    service.setEmbedderFactory([&](PgConnection&, const QString&) {
+        // On the service's thread, before the index's thread starts; the test thread uses the
+        // blocker again only after the answer this makes possible has come back.
+        blocker.exec(QStringLiteral("BEGIN"));
+        blocker.exec(QStringLiteral("LOCK TABLE quiver.embeddings IN ACCESS EXCLUSIVE MODE"));
+        locked = true;
+        return QueryEmbedder([&embedder](const QString& t) { return embedder.embed({t}).front(); });
+    });
+    QSignalSpy answers(&service, &SearchService::resultsReady);
+    DatabaseTarget target;
+    target.source = DatabaseTarget::Source::CommandLine;
+    target.conninfo = conninfo;
+    service.open(target);
+
+    SearchRequest r;
+    r.text = QStringLiteral("bread");
+    r.mode = SearchMode::Hybrid;
+    int id = service.search(r);
+    QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 1, 60000);
+    QVERIFY(locked);
+    QCOMPARE(answers.last().at(0).toInt(), id);
+    QVERIFY2(answers.last().at(2).toString().contains(QLatin1String("meaning-based search joins")),
+             qPrintable(answers.last().at(2).toString()));
+    QCOMPARE(answers.last().at(1).value<QList<SearchHit>>().size(), 1);
+    QVERIFY(service.state() != SearchService::State::Ready);
+
+    blocker.exec(QStringLiteral("COMMIT"));
+    QTRY_COMPARE_WITH_TIMEOUT(service.state(), SearchService::State::Ready, 60000);
+    id = service.search(r);
+    QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, 60000);
+    QCOMPARE(answers.last().at(0).toInt(), id);
+    QCOMPARE(answers.last().at(2).toString(), QString());
+    QCOMPARE(answers.last().at(1).value<QList<SearchHit>>().front().chunkId, chunk);
     TestPostgres::instance().dropDatabase(conninfo);
 }
 
