@@ -38,4 +38,25 @@ std::uint32_t nearestTransposed(const float* v, const float* transposed, std::ui
 // Vectors up to this many floats are best served by the transposed layout.
 constexpr std::size_t kTransposedMaxDim = 32;
 
+// The squared norms of k centroids of `dim` floats (row-major), for nearestTransposedMany.
+std::vector<float> centroidNorms(const float* centroids, std::uint32_t k, std::size_t dim);
+
+// nearestTransposed for `count` points of `dim` <= kTransposedMaxDim floats, point i at
+// points + i * stride: out[i] its centroid, distances[i] (optional) the squared distance. norms:
+// centroidNorms() of the centroids. Several points share each load of the centroids and a
+// distance costs one multiply-add per dimension (|c|^2 - 2 <x, c>), about twice the speed of one
+// nearestTransposed a point; the same answer up to float rounding, ties to the lowest index.
+void nearestTransposedMany(const float* points, std::size_t count, std::size_t stride,
+                           const float* transposed, const float* norms, std::uint32_t k,
+                           std::size_t dim, std::uint32_t* out, float* distances = nullptr);
+
+// The nearest of k centroids (squared L2) for each of n points (row-major, `dim` floats):
+// out[i], and distances[i] when asked. Long vectors go through blocked products with the
+// centroids (|x|^2 + |c|^2 - 2 <x, c>), short ones through nearestTransposedMany; on `threads`
+// threads (0: one per hardware thread), the answer independent of their number. The same answer
+// as nearestCentroid up to float rounding.
+void nearestCentroids(const float* points, std::size_t n, const float* centroids, std::uint32_t k,
+                      std::size_t dim, std::uint32_t* out, float* distances = nullptr,
+                      unsigned threads = 1);
+
 } // namespace quiver::diskann

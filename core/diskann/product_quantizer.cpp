@@ -133,12 +133,54 @@ void ProductQuantizer::encode(const float* vector, std::uint8_t* code,
 void ProductQuantizer::encodeBatch(const float* vectors, std::size_t n, std::uint8_t* codes,
                                    std::uint32_t threads) const {
     const std::vector<float> transposed = transposedCodebook();
+    const std::vector<float> norms = codebookNorms();
     constexpr std::size_t kBlock = 1024;
     const std::size_t blocks = (n + kBlock - 1) / kBlock;
     parallelFor(blocks, threadCount(threads, blocks), [&](std::size_t b) {
-        for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
-            encode(vectors + i * dimension_, codes + i * subspaces(), transposed.data());
+        const std::size_t first = b * kBlock;
+        encodeMany(vectors + first * dimension_, std::min(kBlock, n - first),
+                   codes + first * subspaces(), transposed.data(), norms.data());
     });
+}
+
+std::vector<float> ProductQuantizer::codebookNorms() const {
+    std::vector<float> norms(std::size_t{subspaces()} * kCentroids);
+    for (std::uint32_t m = 0; m < subspaces(); ++m) {
+        const std::size_t begin = offsets_[m];
+        const std::vector<float> block = centroidNorms(centroids_.data() + kCentroids * begin,
+                                                       kCentroids, offsets_[m + 1] - begin);
+        std::copy(block.begin(), block.end(),
+                  norms.begin() + static_cast<std::ptrdiff_t>(std::size_t{m} * kCentroids));
+    }
+    return norms;
+}
+
+void ProductQuantizer::encodeMany(const float* vectors, std::size_t n, std::uint8_t* codes,
+                                  const float* transposed, const float* norms) const {
+    // Groups small enough to stay in the L2 cache while every sub-space's centroids go by.
+    constexpr std::size_t kGroup = 64;
+    const std::uint32_t M = subspaces();
+    std::uint32_t nearest[kGroup];
+    for (std::size_t first = 0; first < n; first += kGroup) {
+        const std::size_t count = std::min(kGroup, n - first);
+        const float* group = vectors + first * dimension_;
+        for (std::uint32_t m = 0; m < M; ++m) {
+            const std::size_t begin = offsets_[m];
+            const std::size_t width = offsets_[m + 1] - begin;
+            if (width <= kTransposedMaxDim) {
+                nearestTransposedMany(
+                    group + begin, count, dimension_, transposed + kCentroids * begin,
+                    norms + std::size_t{m} * kCentroids, kCentroids, width, nearest);
+            } else {
+                for (std::size_t i = 0; i < count; ++i)
+                    nearest[i] =
+                        nearestCentroid(group + i * dimension_ + begin,
+                                        centroids_.data() + kCentroids * begin, kCentroids, width);
+            }
+            for (std::size_t i = 0; i < count; ++i)
+                codes[(first + i) * M + m] = static_cast<std::uint8_t>(nearest[i]);
+        }
+    }
 }
 
 void ProductQuantizer::decode(const std::uint8_t* code, float* vector) const {

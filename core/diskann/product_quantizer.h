@@ -50,6 +50,13 @@ public:
     std::vector<float> transposedCodebook() const;
     void encodeBatch(const float* vectors, std::size_t n, std::uint8_t* codes,
                      std::uint32_t threads = 0) const;
+    // The squared norms of the centroids, 256 per sub-space, for encodeMany.
+    std::vector<float> codebookNorms() const;
+    // Codes of n vectors (row-major) on this thread, with transposedCodebook() and
+    // codebookNorms(): a few vectors share each pass over a sub-space's centroids, the fastest
+    // way to encode many (encodeBatch uses it). The same codes as encode up to float rounding.
+    void encodeMany(const float* vectors, std::size_t n, std::uint8_t* codes,
+                    const float* transposed, const float* norms) const;
     void decode(const std::uint8_t* code, float* vector) const;
 
     // Table of subspaces() x 256 floats: the summed entries of a code are its distance to the

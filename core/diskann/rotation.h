@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/diskann/linalg.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -40,19 +42,15 @@ private:
     std::vector<float> matrix_;
 };
 
-// Dense square matrices (row-major, D x D) for learning rotations.
+// Dense square matrices (row-major, D x D) for learning rotations; the products are in
+// linalg.h.
 namespace linalg {
-
-// C = A * B^T for A (n x D) and B (m x D): C[i][j] = <A_i, B_j>, n x m; rows of C on
-// `threads` threads (0: one per hardware thread).
-std::vector<float> multiplyTransposed(const float* a, std::size_t n, const float* b, std::size_t m,
-                                      std::size_t dim, unsigned threads = 1);
-std::vector<float> transpose(const float* a, std::size_t rows, std::size_t cols);
 
 // The orthogonal polar factor Q of a square matrix A = Q P (Q = U V^T for A = U S V^T): the
 // orthogonal matrix nearest to A, which solves the orthogonal Procrustes problem. Newton-Schulz
-// iteration on A scaled to unit Frobenius norm, then a Gram-Schmidt pass that makes the result
-// orthogonal to float precision even where A is singular.
+// iteration (blocked products on `threads` threads) on A scaled by its largest singular value;
+// where that does not converge (A singular), a Gram-Schmidt pass makes the result orthogonal to
+// float precision.
 std::vector<float> orthogonalPolarFactor(const std::vector<float>& a, std::size_t dim,
                                          unsigned threads = 1);
 

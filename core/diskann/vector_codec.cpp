@@ -162,17 +162,14 @@ VectorCodec VectorCodec::train(const float* data, std::size_t n, std::uint32_t d
     std::vector<float> coarse = trainKMeans(y.data(), sn, dimension, k, km);
     // Residuals, in place.
     std::vector<std::uint32_t> assigned(sn);
-    parallelFor(
-        sn, resolveThreadCount(options.threads), 256,
-        [&](std::size_t begin, std::size_t end, unsigned) {
-            for (std::size_t i = begin; i < end; ++i) {
-                float* row = y.data() + i * dimension;
-                const std::uint32_t c = nearestCentroid(row, coarse.data(), k, dimension);
-                for (std::uint32_t d = 0; d < dimension; ++d)
-                    row[d] -= coarse[std::size_t{c} * dimension + d];
-            }
-        },
-        [](std::size_t) { return true; });
+    nearestCentroids(y.data(), sn, coarse.data(), k, dimension, assigned.data(), nullptr,
+                     options.threads);
+    for (std::size_t i = 0; i < sn; ++i) {
+        float* row = y.data() + i * dimension;
+        const float* centroid = coarse.data() + std::size_t{assigned[i]} * dimension;
+        for (std::uint32_t d = 0; d < dimension; ++d)
+            row[d] -= centroid[d];
+    }
     PqTrainOptions pqOptions;
     pqOptions.maxTrainingPoints = static_cast<std::uint32_t>(sn);
     pqOptions.iterations = options.iterations;
@@ -213,13 +210,41 @@ VectorCodec::PointTerms VectorCodec::encode(const float* vector, std::uint8_t* c
 
 void VectorCodec::encodeBatch(const float* vectors, std::size_t n, std::uint8_t* codes,
                               PointTerms* terms, std::uint32_t threads) const {
+    const std::uint32_t dim = dimension();
+    const std::uint32_t M = codeBytes();
     const std::vector<float> transposed = pq_.transposedCodebook();
+    const std::vector<float> norms = pq_.codebookNorms();
+    // Blocks of vectors go through each step together: the rotation and the coarse distances as
+    // blocked matrix products, the PQ codes a few vectors per pass over the codebook.
+    constexpr std::size_t kBlock = 256;
     parallelFor(
-        n, resolveThreadCount(threads), 256,
+        n, resolveThreadCount(threads), kBlock,
         [&](std::size_t begin, std::size_t end, unsigned) {
-            for (std::size_t i = begin; i < end; ++i)
-                terms[i] =
-                    encode(vectors + i * dimension(), codes + i * codeBytes(), transposed.data());
+            const std::size_t count = end - begin;
+            std::vector<float> y(count * dim), r(dim);
+            std::vector<std::uint32_t> nearest(count);
+            rotation_.applyBatch(vectors + begin * dim, count, y.data(), 1);
+            nearestCentroids(y.data(), count, coarse_.data(), coarseCount_, dim, nearest.data(),
+                             nullptr, 1);
+            for (std::size_t i = 0; i < count; ++i) {
+                const float* centroid = coarse_.data() + std::size_t{nearest[i]} * dim;
+                float* row = y.data() + i * dim;
+                for (std::uint32_t d = 0; d < dim; ++d)
+                    row[d] -= centroid[d];
+            }
+            std::uint8_t* blockCodes = codes + begin * M;
+            pq_.encodeMany(y.data(), count, blockCodes, transposed.data(), norms.data());
+            for (std::size_t i = 0; i < count; ++i) {
+                PointTerms& t = terms[begin + i];
+                t = PointTerms{};
+                t.coarse = static_cast<std::uint16_t>(nearest[i]);
+                if (steering_ != Metric::L2)
+                    continue;
+                const float* centroid = coarse_.data() + std::size_t{nearest[i]} * dim;
+                pq_.decode(blockCodes + i * M, r.data());
+                t.bias = innerProduct(r.data(), r.data(), dim) +
+                         2.0f * innerProduct(centroid, r.data(), dim);
+            }
         },
         [](std::size_t) { return true; });
 }

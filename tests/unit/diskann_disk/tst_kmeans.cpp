@@ -17,6 +17,8 @@ private slots:
     void deterministicForSeed();
     void rejectsEmptyInput();
     void transposedNearestMatchesScan();
+    void manyTransposedNearestMatchScan();
+    void blockedNearestMatchesScan();
     void threadsDoNotChangeTheResult();
 };
 
@@ -114,6 +116,96 @@ void TestKMeans::transposedNearestMatchesScan() {
                 }
                 if (trial == 0 && k > 3)
                     QCOMPARE(b, 0u);
+            }
+        }
+    }
+}
+
+void TestKMeans::manyTransposedNearestMatchScan() {
+    // Groups of points (1 to 9: whole and partial groups of four) with a row stride wider than
+    // the vector, as PQ encodes sub-spaces of whole vectors; ties to the lowest index.
+    std::mt19937 rng(6);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (const std::uint32_t k : {7u, 8u, 16u, 24u, 256u}) {
+        for (const std::size_t dim :
+             {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{9}, kTransposedMaxDim}) {
+            std::vector<float> centroids(k * dim);
+            for (float& v : centroids)
+                v = u(rng);
+            std::copy_n(centroids.begin(), dim, centroids.begin() + 3 * std::ptrdiff_t(dim));
+            const std::vector<float> t = transposeCentroids(centroids.data(), k, dim);
+            const std::vector<float> norms = centroidNorms(centroids.data(), k, dim);
+            for (std::size_t count = 1; count <= 9; ++count) {
+                const std::size_t stride = dim + 5;
+                std::vector<float> points(count * stride);
+                for (float& x : points)
+                    x = u(rng);
+                std::copy_n(centroids.begin(), dim, points.begin()); // on the repeated centroid
+                std::vector<std::uint32_t> got(count);
+                std::vector<float> distances(count);
+                nearestTransposedMany(points.data(), count, stride, t.data(), norms.data(), k, dim,
+                                      got.data(), distances.data());
+                const QByteArray what = QByteArray::number(k) + " centroids of " +
+                                        QByteArray::number(static_cast<qulonglong>(dim)) + ", " +
+                                        QByteArray::number(static_cast<qulonglong>(count));
+                QCOMPARE(got[0], 0u);
+                for (std::size_t i = 0; i < count; ++i) {
+                    const float* v = points.data() + i * stride;
+                    float want = 0;
+                    const std::uint32_t a = nearestCentroid(v, centroids.data(), k, dim, &want);
+                    // |x|^2 + |c|^2 - 2 <x, c> rounds at the scale of the norms, not of the
+                    // distance.
+                    QVERIFY2(std::abs(distances[i] - want) <= 1e-5f * (2.0f + 2.0f * dim), what);
+                    if (got[i] != a) {
+                        float da = 0;
+                        float db = 0;
+                        for (std::size_t d = 0; d < dim; ++d) {
+                            da += (v[d] - centroids[a * dim + d]) * (v[d] - centroids[a * dim + d]);
+                            db += (v[d] - centroids[got[i] * dim + d]) *
+                                  (v[d] - centroids[got[i] * dim + d]);
+                        }
+                        QVERIFY2(std::abs(da - db) <= 1e-5f * (2.0f + 2.0f * dim), what);
+                    }
+                }
+            }
+        }
+    }
+}
+
+void TestKMeans::blockedNearestMatchesScan() {
+    // Long vectors go through blocked products (|x|^2 + |c|^2 - 2 <x, c>), more points than one
+    // block; short ones through the transposed search. Same answers as the scan up to rounding,
+    // whatever the threads.
+    std::mt19937 rng(7);
+    std::normal_distribution<float> g;
+    for (const std::size_t dim : {std::size_t{4}, std::size_t{64}, std::size_t{300}}) {
+        for (const std::uint32_t k : {1u, 7u, 33u, 200u}) {
+            const std::size_t n = 450;
+            std::vector<float> points(n * dim), centroids(k * dim);
+            for (float& x : points)
+                x = g(rng);
+            for (float& x : centroids)
+                x = g(rng);
+            std::vector<std::uint32_t> one(n), three(n);
+            std::vector<float> distances(n), distancesThree(n);
+            nearestCentroids(points.data(), n, centroids.data(), k, dim, one.data(),
+                             distances.data(), 1);
+            nearestCentroids(points.data(), n, centroids.data(), k, dim, three.data(),
+                             distancesThree.data(), 3);
+            QCOMPARE(one, three);
+            QCOMPARE(distances, distancesThree);
+            for (std::size_t i = 0; i < n; ++i) {
+                const float* v = points.data() + i * dim;
+                float want = 0;
+                const std::uint32_t a = nearestCentroid(v, centroids.data(), k, dim, &want);
+                const float scale = 4.0f * static_cast<float>(dim);
+                QVERIFY(std::abs(distances[i] - want) <= 1e-5f * scale);
+                if (one[i] != a) {
+                    float dOther = 0;
+                    nearestCentroid(v, centroids.data() + std::size_t{one[i]} * dim, 1, dim,
+                                    &dOther);
+                    QVERIFY(std::abs(dOther - want) <= 1e-5f * scale);
+                }
             }
         }
     }

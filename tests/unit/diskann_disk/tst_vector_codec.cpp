@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <functional>
+#include <random>
 
 using namespace quiver::diskann;
 
@@ -15,7 +16,12 @@ class TestVectorCodec : public QObject {
     Q_OBJECT
 
 private slots:
+    void productMatchesNaive();
+    void productRowDoesNotDependOnItsBatch();
+    void transposeMatchesNaive();
+    void batchRotationMatchesApply();
     void polarFactorRecoversOrthogonalPart();
+    void polarFactorOfIllConditionedMatrix();
     void polarFactorOfSingularMatrixIsOrthogonal();
     void learnedRotationIsOrthogonal();
     void highDimensionsGetBalancedPermutation();
@@ -50,7 +56,105 @@ double meanError(const std::vector<float>& data, std::uint32_t dim,
     return total / static_cast<double>(n);
 }
 
+std::vector<float> gaussianMatrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> gauss(0.0f, 1.0f);
+    std::vector<float> m(rows * cols);
+    for (float& v : m)
+        v = gauss(rng);
+    return m;
+}
+
 } // namespace
+
+void TestVectorCodec::productMatchesNaive() {
+    // Every kernel this CPU has, on shapes off every tile and panel edge (rows of 6, columns of
+    // 8/16/32, passes of 256 floats), into a C wider than the product: the extra columns keep
+    // their value.
+    struct Shape {
+        std::size_t n, m, dim;
+    };
+    const Shape shapes[] = {{1, 1, 1},    {5, 7, 3},     {13, 33, 17},  {6, 32, 256},
+                            {7, 31, 513}, {37, 65, 300}, {64, 40, 1000}};
+    const std::vector<std::string_view> kernels = linalg::productKernels();
+    QVERIFY(!kernels.empty());
+    QCOMPARE(kernels.front(), std::string_view("portable"));
+    for (std::size_t kernel = 0; kernel < kernels.size(); ++kernel)
+        for (const Shape& s : shapes)
+            for (const unsigned threads : {1u, 3u}) {
+                const std::vector<float> a = gaussianMatrix(s.n, s.dim, s.n + s.dim);
+                const std::vector<float> b = gaussianMatrix(s.m, s.dim, s.m * 7 + s.dim);
+                const std::size_t ldc = s.m + 3;
+                std::vector<float> c(s.n * ldc, -7.0f);
+                linalg::multiplyTransposedWith(kernel, a.data(), s.n, b.data(), s.m, s.dim,
+                                               c.data(), ldc, threads);
+                for (std::size_t i = 0; i < s.n; ++i) {
+                    for (std::size_t j = 0; j < s.m; ++j) {
+                        double want = 0.0;
+                        double scale = 0.0;
+                        for (std::size_t d = 0; d < s.dim; ++d) {
+                            const double term = static_cast<double>(a[i * s.dim + d]) *
+                                                static_cast<double>(b[j * s.dim + d]);
+                            want += term;
+                            scale += std::abs(term);
+                        }
+                        const double got = static_cast<double>(c[i * ldc + j]);
+                        QVERIFY2(std::abs(got - want) <= 1e-5 * scale + 1e-6,
+                                 qPrintable(QString("%1 %2x%3x%4 [%5][%6]: %7 vs %8")
+                                                .arg(QString::fromUtf8(
+                                                    kernels[kernel].data(),
+                                                    static_cast<qsizetype>(kernels[kernel].size())))
+                                                .arg(s.n)
+                                                .arg(s.m)
+                                                .arg(s.dim)
+                                                .arg(i)
+                                                .arg(j)
+                                                .arg(got)
+                                                .arg(want)));
+                    }
+                    for (std::size_t j = s.m; j < ldc; ++j)
+                        QCOMPARE(c[i * ldc + j], -7.0f);
+                }
+            }
+}
+
+void TestVectorCodec::productRowDoesNotDependOnItsBatch() {
+    // A row's result is the same bits alone, in a batch and on several threads: k-means and
+    // the codec may then block their rows however they like.
+    const std::size_t n = 50, m = 37, dim = 700;
+    const std::vector<float> a = gaussianMatrix(n, dim, 1);
+    const std::vector<float> b = gaussianMatrix(m, dim, 2);
+    const std::vector<float> all = linalg::multiplyTransposed(a.data(), n, b.data(), m, dim, 3);
+    for (const std::size_t row : {std::size_t{0}, std::size_t{7}, std::size_t{49}}) {
+        const std::vector<float> one =
+            linalg::multiplyTransposed(a.data() + row * dim, 1, b.data(), m, dim);
+        for (std::size_t j = 0; j < m; ++j)
+            QCOMPARE(one[j], all[row * m + j]);
+    }
+}
+
+void TestVectorCodec::transposeMatchesNaive() {
+    const std::size_t rows = 37, cols = 70;
+    const std::vector<float> a = gaussianMatrix(rows, cols, 3);
+    const std::vector<float> t = linalg::transpose(a.data(), rows, cols);
+    QCOMPARE(t.size(), a.size());
+    for (std::size_t i = 0; i < rows; ++i)
+        for (std::size_t j = 0; j < cols; ++j)
+            QCOMPARE(t[j * rows + i], a[i * cols + j]);
+}
+
+void TestVectorCodec::batchRotationMatchesApply() {
+    const std::size_t dim = 48, n = 29;
+    const Rotation r = Rotation::dense(dim, linalg::randomOrthogonal(dim, 4));
+    const std::vector<float> x = gaussianMatrix(n, dim, 5);
+    std::vector<float> batch(n * dim), one(dim);
+    r.applyBatch(x.data(), n, batch.data(), 2);
+    for (std::size_t i = 0; i < n; ++i) {
+        r.apply(x.data() + i * dim, one.data());
+        for (std::size_t d = 0; d < dim; ++d)
+            QVERIFY(std::abs(one[d] - batch[i * dim + d]) < 1e-5f);
+    }
+}
 
 void TestVectorCodec::polarFactorRecoversOrthogonalPart() {
     // A = Q S with S diagonal positive: the polar factor is Q itself.
@@ -64,6 +168,29 @@ void TestVectorCodec::polarFactorRecoversOrthogonalPart() {
     const std::vector<float> p = linalg::orthogonalPolarFactor(a, dim);
     for (std::size_t i = 0; i < a.size(); ++i)
         QVERIFY2(std::abs(p[i] - q[i]) < 1e-3f, qPrintable(QString::number(i)));
+}
+
+void TestVectorCodec::polarFactorOfIllConditionedMatrix() {
+    // A = U S V^T with singular values from 1 down to 1e-4 (as OPQ's cross products of data of
+    // low intrinsic dimension): the factor is U V^T, orthogonal to float accuracy.
+    const std::size_t dim = 96;
+    const std::vector<float> u = linalg::randomOrthogonal(dim, 6);
+    const std::vector<float> v = linalg::randomOrthogonal(dim, 7);
+    std::vector<float> us(u);
+    for (std::size_t i = 0; i < dim; ++i)
+        for (std::size_t j = 0; j < dim; ++j)
+            us[i * dim + j] *= static_cast<float>(
+                3.0 * std::pow(1e-4, static_cast<double>(j) / static_cast<double>(dim - 1)));
+    const std::vector<float> vt = linalg::transpose(v.data(), dim, dim);
+    const std::vector<float> a = linalg::multiplyTransposed(us.data(), dim, vt.data(), dim, dim);
+    const std::vector<float> want = linalg::multiplyTransposed(u.data(), dim, vt.data(), dim, dim);
+    const std::vector<float> got = linalg::orthogonalPolarFactor(a, dim, 2);
+    const double err = orthogonalityError(got, dim);
+    QVERIFY2(err < 1e-5, qPrintable(QString::number(err)));
+    double worst = 0.0;
+    for (std::size_t i = 0; i < got.size(); ++i)
+        worst = std::max(worst, static_cast<double>(std::abs(got[i] - want[i])));
+    QVERIFY2(worst < 1e-2, qPrintable(QString::number(worst)));
 }
 
 void TestVectorCodec::polarFactorOfSingularMatrixIsOrthogonal() {
