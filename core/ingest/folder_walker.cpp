@@ -2,6 +2,7 @@
 
 #include "core/ingest/ignore_rules.h"
 #include "core/ingest/platform_file.h"
+#include "core/util/path_spelling.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -78,7 +79,8 @@ FolderWalker::Result FolderWalker::walk(const QString& rootPath,
                                         const std::atomic<bool>* cancelled) const {
     Result result;
     const QFileInfo root(rootPath);
-    const QString rootClean = QDir::cleanPath(root.absoluteFilePath());
+    // One spelling per folder: on a case-insensitive file system the one it keeps.
+    const QString rootClean = canonicalCase(QDir::cleanPath(root.absoluteFilePath()));
     if (!root.exists()) {
         result.skipped.append({rootClean, root.isSymLink()
                                               ? QStringLiteral("broken symbolic link")

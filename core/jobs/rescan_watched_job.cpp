@@ -5,6 +5,7 @@
 #include "core/ingest/root_identity.h"
 #include "core/jobs/host_id.h"
 #include "core/jobs/job_repository.h"
+#include "core/util/path_spelling.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -15,8 +16,9 @@ namespace quiver {
 
 namespace {
 
+// As the folder walker spells an import root, so that both agree on one folder.
 QString cleanAbsolute(const QString& path) {
-    return QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    return canonicalCase(QDir::cleanPath(QFileInfo(path).absoluteFilePath()));
 }
 
 bool within(const QString& path, const QString& root) {
