@@ -39,7 +39,9 @@
 using namespace quiver;
 
 namespace {
-constexpr int kOpenTimeoutMs = 30000;
+// Generous: a bound on events, not on speed (a keychain call under the sanitizers on a busy
+// machine can take most of D-Bus's 25 s timeout).
+constexpr int kOpenTimeoutMs = 120000;
 
 // A part of a composite control (a spin box's or a combo box's editor, an item view's
 // header or cell editor, a tab bar's scroll arrows, a line edit's clear button, the menu bar's
