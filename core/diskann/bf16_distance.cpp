@@ -1,16 +1,10 @@
 #include "core/diskann/bf16_distance.h"
 
+#include "core/diskann/x86_intrinsics.h"
+
 #include <cstring>
-
-#if defined(__x86_64__) || defined(__i386__)
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#ifdef QUIVER_DISKANN_X86
 #include "core/diskann/simd_sum.h"
-
-#include <immintrin.h>
-#define QUIVER_DISKANN_X86 1
 #endif
 
 namespace quiver::diskann {

@@ -1,18 +1,10 @@
 #include "core/diskann/distance.h"
 
+#include "core/diskann/x86_intrinsics.h"
+
 #include <cmath>
-
-#if defined(__x86_64__) || defined(__i386__)
-// GCC 12's AVX-512 headers initialise "undefined" vectors from themselves, which
-// -Wuninitialized reports inside the header; the kernels read no uninitialised data.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#ifdef QUIVER_DISKANN_X86
 #include "core/diskann/simd_sum.h"
-
-#include <immintrin.h>
-#define QUIVER_DISKANN_X86 1
 #endif
 #if defined(__aarch64__)
 #include <arm_neon.h>

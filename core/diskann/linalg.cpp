@@ -1,21 +1,11 @@
 #include "core/diskann/linalg.h"
 
 #include "core/diskann/parallel_for.h"
+#include "core/diskann/x86_intrinsics.h"
 
 #include <algorithm>
 #include <array>
 #include <stdexcept>
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-// GCC 12's AVX-512 headers initialise "undefined" vectors from themselves, which
-// -Wuninitialized reports inside the header; the kernels read no uninitialised data.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#define QUIVER_DISKANN_X86 1
-#endif
 
 namespace quiver::diskann::linalg {
 

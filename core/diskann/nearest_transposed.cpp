@@ -2,22 +2,12 @@
 // for short vectors (PQ's sub-spaces, a few floats each). Sixteen or eight centroids at a time in
 // AVX-512 or AVX2 registers where the CPU has them; else a loop the compiler vectorises.
 #include "core/diskann/kmeans.h"
+#include "core/diskann/x86_intrinsics.h"
 
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
 #include <vector>
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-// GCC 12's AVX-512 headers initialise "undefined" vectors from themselves, which
-// -Wuninitialized reports inside the header; the kernels read no uninitialised data.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#define QUIVER_DISKANN_X86 1
-#endif
 
 namespace quiver::diskann {
 
