@@ -1,6 +1,5 @@
 #include "core/ingest/bundled_data.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
@@ -36,14 +35,6 @@ QString bundledTessdata(const QString& programDir) {
     if (userChose("TESSDATA_PREFIX"))
         return {};
     return firstExisting(programDir, {"../Resources/tessdata", "../share/tessdata"}, true);
-}
-
-QString programDir() {
-    if (QCoreApplication::instance())
-        return QCoreApplication::applicationDirPath();
-    // Linux only; the installers' layouts it serves are those of macOS and Windows, where every
-    // program of Quiver has a QCoreApplication.
-    return QFileInfo(QStringLiteral("/proc/self/exe")).canonicalPath();
 }
 
 } // namespace quiver

@@ -13,7 +13,4 @@ namespace quiver {
 QString bundledMagicDatabase(const QString& programDir);
 QString bundledTessdata(const QString& programDir);
 
-// The running program's folder, also without a QCoreApplication.
-QString programDir();
-
 } // namespace quiver

@@ -1,6 +1,7 @@
 #include "core/ingest/content_sniffer.h"
 
 #include "core/ingest/bundled_data.h"
+#include "core/util/app_paths.h"
 
 #include <QFile>
 #include <QSet>

@@ -2,6 +2,7 @@
 
 #include "core/ingest/bundled_data.h"
 #include "core/ingest/read_error.h"
+#include "core/util/app_paths.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,5 +1,6 @@
 #include "core/util/app_paths.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -53,6 +54,12 @@ QString migrateLegacyDataDir() {
 bool makePrivateFolder(const QString& path) {
     return QDir().mkpath(path) &&
            QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+}
+
+QString programDir() {
+    if (QCoreApplication::instance())
+        return QCoreApplication::applicationDirPath();
+    return QFileInfo(QStringLiteral("/proc/self/exe")).canonicalPath();
 }
 
 } // namespace quiver

@@ -11,6 +11,10 @@ namespace quiver {
 QString appDataDir();
 QString appCacheDir();
 
+// The running program's folder, also without a QCoreApplication (tools, the fuzz driver: then the
+// process's own path, on Linux): where the installers put the data files beside the programs.
+QString programDir();
+
 // Earlier versions kept their data in <data>/Quiver/Quiver. Moves each entry of that folder up
 // one level unless an entry of that name exists there already or a server is still running
 // from it (its postmaster.pid is present); returns the path of the legacy folder's `postgres`

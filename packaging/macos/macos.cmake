@@ -10,6 +10,7 @@
 # Postgres.app (found at run time) unless QUIVER_BUNDLE_PG_DIR names an installation to copy in.
 set(QUIVER_BUNDLE_PG_DIR "" CACHE PATH "PostgreSQL installation whose bin/lib/share to bundle")
 set(QUIVER_BUNDLE_TESSDATA_DIR "" CACHE PATH "Folder of Tesseract .traineddata files to bundle")
+include(${CMAKE_CURRENT_LIST_DIR}/../bundle-helpers.cmake)
 
 # The staging tree is the disk image's root (packaging/CMakeLists.txt's /usr is Linux's).
 set(CPACK_PACKAGING_INSTALL_PREFIX "/")
@@ -46,33 +47,14 @@ install(CODE "set(QUIVER_ICON_PNG_DIR \"${PROJECT_BINARY_DIR}/resources/icons\")
               set(QUIVER_ICNS_DESTINATION \"${_quiver_resources}\")")
 install(SCRIPT "${CMAKE_CURRENT_LIST_DIR}/make-icns.cmake")
 
-# Tesseract's language data, when the build is given a folder of it (the workflows fetch
-# eng.traineddata); OcrEngine looks in <exe dir>/../Resources/tessdata. Without it OCR needs TESSDATA_PREFIX.
-if(QUIVER_BUNDLE_TESSDATA_DIR)
-  file(GLOB _quiver_traineddata "${QUIVER_BUNDLE_TESSDATA_DIR}/*.traineddata")
-  if(NOT _quiver_traineddata)
-    message(FATAL_ERROR "QUIVER_BUNDLE_TESSDATA_DIR (${QUIVER_BUNDLE_TESSDATA_DIR}) holds no .traineddata")
-  endif()
-  install(FILES ${_quiver_traineddata} DESTINATION "${_quiver_resources}/tessdata")
-endif()
+quiver_bundle_tessdata("${_quiver_resources}/tessdata")
 
 if(QUIVER_BUNDLE_PG_DIR)
   install(DIRECTORY "${QUIVER_BUNDLE_PG_DIR}/bin" "${QUIVER_BUNDLE_PG_DIR}/lib"
                     "${QUIVER_BUNDLE_PG_DIR}/share" DESTINATION "${_quiver_resources}/pgsql")
 endif()
 
-# macdeployqt: Qt's imported tool target where Qt exports it (vcpkg and the Qt installer both do),
-# else found beside Qt's CMake package.
-if(TARGET Qt6::macdeployqt)
-  get_target_property(MACDEPLOYQT_EXE Qt6::macdeployqt IMPORTED_LOCATION_RELEASE)
-  if(NOT MACDEPLOYQT_EXE)
-    get_target_property(MACDEPLOYQT_EXE Qt6::macdeployqt IMPORTED_LOCATION)
-  endif()
-endif()
-if(NOT MACDEPLOYQT_EXE)
-  find_program(MACDEPLOYQT_EXE macdeployqt
-               HINTS "${Qt6_DIR}/../../../bin" "${Qt6_DIR}/../../tools/Qt6/bin")
-endif()
+quiver_find_qt_deploy_tool(MACDEPLOYQT_EXE macdeployqt)
 if(NOT MACDEPLOYQT_EXE)
   message(WARNING "macdeployqt not found: `cpack` will fail to make the disk image")
 endif()

@@ -7,6 +7,7 @@
 # then the EnterpriseDB installer's folders) unless QUIVER_BUNDLE_PG_DIR names one to bundle.
 set(QUIVER_BUNDLE_PG_DIR "" CACHE PATH "PostgreSQL installation whose bin/lib/share to bundle")
 set(QUIVER_BUNDLE_TESSDATA_DIR "" CACHE PATH "Folder of Tesseract .traineddata files to bundle")
+include(${CMAKE_CURRENT_LIST_DIR}/../bundle-helpers.cmake)
 
 # The staging tree is the installation folder itself (packaging/CMakeLists.txt's /usr is Linux's).
 set(CPACK_PACKAGING_INSTALL_PREFIX "/")
@@ -25,19 +26,8 @@ set(CMAKE_INSTALL_SYSTEM_RUNTIME_DESTINATION bin)
 include(InstallRequiredSystemLibraries)
 
 # Qt's DLLs and plugins (platform, styles, image formats, TLS) beside quiver.exe;
-# quiver-cli and quiver-reader share the same folder and so the same Qt. windeployqt is Qt's
-# imported tool target where Qt exports it (vcpkg and the Qt installer both do), else found beside
-# Qt's CMake package.
-if(TARGET Qt6::windeployqt)
-  get_target_property(WINDEPLOYQT_EXE Qt6::windeployqt IMPORTED_LOCATION_RELEASE)
-  if(NOT WINDEPLOYQT_EXE)
-    get_target_property(WINDEPLOYQT_EXE Qt6::windeployqt IMPORTED_LOCATION)
-  endif()
-endif()
-if(NOT WINDEPLOYQT_EXE)
-  find_program(WINDEPLOYQT_EXE windeployqt
-               HINTS "${Qt6_DIR}/../../../bin" "${Qt6_DIR}/../../tools/Qt6/bin")
-endif()
+# quiver-cli and quiver-reader share the same folder and so the same Qt.
+quiver_find_qt_deploy_tool(WINDEPLOYQT_EXE windeployqt)
 if(WINDEPLOYQT_EXE AND TARGET quiver)
   install(CODE "
     execute_process(COMMAND \"${WINDEPLOYQT_EXE}\" --release --no-translations --no-compiler-runtime
@@ -64,15 +54,7 @@ else()
                   "will not recognise file types")
 endif()
 
-# Tesseract's language data, when the build is given a folder of it (the workflows fetch
-# eng.traineddata); OcrEngine looks in <exe dir>/../share/tessdata. Without it OCR needs TESSDATA_PREFIX.
-if(QUIVER_BUNDLE_TESSDATA_DIR)
-  file(GLOB _quiver_traineddata "${QUIVER_BUNDLE_TESSDATA_DIR}/*.traineddata")
-  if(NOT _quiver_traineddata)
-    message(FATAL_ERROR "QUIVER_BUNDLE_TESSDATA_DIR (${QUIVER_BUNDLE_TESSDATA_DIR}) holds no .traineddata")
-  endif()
-  install(FILES ${_quiver_traineddata} DESTINATION share/tessdata)
-endif()
+quiver_bundle_tessdata(share/tessdata)
 
 if(QUIVER_BUNDLE_PG_DIR)
   install(DIRECTORY "${QUIVER_BUNDLE_PG_DIR}/bin" "${QUIVER_BUNDLE_PG_DIR}/lib"

@@ -1,8 +1,8 @@
 #include "core/embed/local/model_locator.h"
 
 #include "core/embed/embedder.h"
+#include "core/util/app_paths.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
@@ -22,10 +22,7 @@ QStringList ModelLocator::candidates(const QString& name) {
     const QString overridden = qEnvironmentVariable(kOverrideVariable);
     if (!overridden.isEmpty())
         return {QDir::cleanPath(overridden)};
-    // Without a QCoreApplication (tools, the fuzz driver) the process's own path on Linux.
-    const QString exeDir = QCoreApplication::instance()
-                               ? QCoreApplication::applicationDirPath()
-                               : QFileInfo(QStringLiteral("/proc/self/exe")).canonicalPath();
+    const QString exeDir = programDir();
     const QString relative = QStringLiteral("models/") + name;
     QStringList out;
     out << QDir::cleanPath(exeDir + QLatin1Char('/') + relative)
