@@ -26,11 +26,11 @@ function(quiver_add_test name)
   endif()
   add_test(NAME ${name} COMMAND ${command})
   # Imports read files in the quiver-reader helper, found through QUIVER_READER_PROGRAM. The
-  # index engine's tests need neither it nor the rest of core (the ThreadSanitizer stage builds
-  # only them).
+  # index engine's and the map's tests need neither it nor the rest of core (the ThreadSanitizer
+  # stage builds only the engine's).
   set(engine_only TRUE)
   foreach(lib IN LISTS T_LIBS)
-    if(NOT lib STREQUAL "quiver_diskann")
+    if(NOT lib STREQUAL "quiver_diskann" AND NOT lib STREQUAL "quiver_map")
       set(engine_only FALSE)
     endif()
   endforeach()
