@@ -1,5 +1,6 @@
 #include "core/map/knn_graph.h"
 
+#include "core/diskann/distance.h"
 #include "core/diskann/kmeans.h"
 
 #include <algorithm>
@@ -14,13 +15,10 @@ namespace {
 
 using Candidate = std::pair<float, std::uint32_t>; // squared distance, index
 
+// The engine's kernel for this CPU (AVX2, AVX-512, NEON): a plain loop would add up one
+// dimension after the other, as floating-point rules demand, several times slower.
 float squaredDistance(const float* a, const float* b, std::size_t dims) {
-    float s = 0;
-    for (std::size_t d = 0; d < dims; ++d) {
-        const float t = a[d] - b[d];
-        s += t * t;
-    }
-    return s;
+    return diskann::l2Squared(a, b, dims);
 }
 
 // The k best candidates seen so far, kept as a max-heap on (distance, index).
@@ -91,8 +89,14 @@ KnnGraph nearestNeighbours(const float* points, std::size_t count, std::size_t d
     km.iterations = 8;
     km.seed = seed;
     km.threads = work.threads();
+    // Trained on an evenly spread sample: cells only need to be roughly right.
+    const std::size_t trainRows = std::min<std::size_t>(count, std::size_t{cells} * 64);
+    std::vector<float> train(trainRows * dims);
+    for (std::size_t r = 0; r < trainRows; ++r)
+        std::copy_n(points + (r * count / trainRows) * dims, dims, train.data() + r * dims);
     work.poll();
-    const std::vector<float> centroids = diskann::trainKMeans(points, count, dims, cells, km);
+    const std::vector<float> centroids =
+        diskann::trainKMeans(train.data(), trainRows, dims, cells, km);
     const double mid = begin + (end - begin) * 0.15;
     work.report(begin, end, 0.15);
     std::vector<std::uint32_t> cellOf(count);

@@ -61,8 +61,8 @@ std::vector<MapPoint> toUnitSquare(const std::vector<float>& positions) {
     for (std::size_t i = 0; i < count; ++i)
         for (std::size_t c = 0; c < 2; ++c)
             if (std::isfinite(positions[i * 2 + c])) {
-                lo[c] = std::min<double>(lo[c], positions[i * 2 + c]);
-                hi[c] = std::max<double>(hi[c], positions[i * 2 + c]);
+                lo[c] = std::min(lo[c], static_cast<double>(positions[i * 2 + c]));
+                hi[c] = std::max(hi[c], static_cast<double>(positions[i * 2 + c]));
             }
     const double range = std::max(hi[0] - lo[0], hi[1] - lo[1]);
     if (!(range > 0) || !std::isfinite(range))
@@ -70,7 +70,7 @@ std::vector<MapPoint> toUnitSquare(const std::vector<float>& positions) {
     for (std::size_t i = 0; i < count; ++i) {
         float v[2];
         for (std::size_t c = 0; c < 2; ++c) {
-            const double p = positions[i * 2 + c];
+            const auto p = static_cast<double>(positions[i * 2 + c]);
             const double offset = (range - (hi[c] - lo[c])) / 2;
             v[c] = std::isfinite(p)
                        ? static_cast<float>(std::clamp((p - lo[c] + offset) / range, 0.0, 1.0))
