@@ -15,12 +15,6 @@ namespace {
 
 using Candidate = std::pair<float, std::uint32_t>; // squared distance, index
 
-// The engine's kernel for this CPU (AVX2, AVX-512, NEON): a plain loop would add up one
-// dimension after the other, as floating-point rules demand, several times slower.
-float squaredDistance(const float* a, const float* b, std::size_t dims) {
-    return diskann::l2Squared(a, b, dims);
-}
-
 // The k best candidates seen so far, kept as a max-heap on (distance, index).
 class TopK {
 public:
@@ -67,6 +61,9 @@ KnnGraph nearestNeighbours(const float* points, std::size_t count, std::size_t d
     if (count < 2 || k == 0)
         return graph;
     const auto none = static_cast<std::uint32_t>(count);
+    // The engine's kernel for this CPU (AVX2, AVX-512, NEON), looked up once: a plain loop adds
+    // one dimension after the other, as floating-point rules demand, several times slower.
+    const diskann::DistanceFn squaredDistance = diskann::activeKernels().l2Squared;
 
     if (count <= exactUpTo) {
         work.forEach(count, 1024, begin, end, [&](std::size_t i) {

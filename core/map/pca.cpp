@@ -110,7 +110,7 @@ void orthonormalise(std::vector<float>& m, std::size_t rows, std::size_t width) 
     for (std::size_t c = 0; c < width; ++c) {
         double original = 0;
         for (std::size_t r = 0; r < rows; ++r) {
-            col[r] = m[r * width + c];
+            col[r] = static_cast<double>(m[r * width + c]);
             original += col[r] * col[r];
         }
         for (const auto& q : done) {
