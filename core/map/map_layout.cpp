@@ -102,6 +102,11 @@ std::vector<MapPoint> layoutMap(const float* vectors, std::size_t count, std::si
         work.report(0, 1, 1.0);
         return std::vector<MapPoint>(count, MapPoint{0.5f, 0.5f});
     }
+    if (options.epochs == 0) {
+        // No layout asked for: the first two principal components.
+        work.report(0, 1, 1.0);
+        return toUnitSquare(positions);
+    }
     const std::size_t k = std::min<std::size_t>(std::max(options.neighbours, 1u), count - 1);
     const detail::KnnGraph knn = detail::nearestNeighbours(pca.coords.data(), count, pca.dims, k,
                                                            options.exactNeighboursUpTo,

@@ -16,9 +16,9 @@ struct MapPoint {
 struct MapLayoutOptions {
     std::uint32_t neighbours = 15;    // k of the kNN graph the layout preserves
     std::uint32_t pcaDimensions = 32; // the vectors are reduced to this first
-    std::uint32_t epochs = 200;
-    std::uint64_t seed = 1;    // same input + seed => identical output (any thread count)
-    std::uint32_t threads = 0; // 0: hardware concurrency
+    std::uint32_t epochs = 200;       // 0: the first two principal components, no neighbour graph
+    std::uint64_t seed = 1;           // same input + seed => identical output (any thread count)
+    std::uint32_t threads = 0;        // 0: hardware concurrency
     std::function<bool()> cancelled = {};      // polled often; true => throw MapCancelled
     std::function<void(double)> progress = {}; // 0..1, from the computing thread
     // Up to this many points the kNN graph is exact (brute force in the PCA space); above it an

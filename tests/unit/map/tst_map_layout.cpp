@@ -28,6 +28,7 @@ private slots:
     void edgeCases();
     void allPointsTheSame();
     void nanInputGivesFiniteOutput();
+    void noEpochsGivesPrincipalComponents();
 };
 
 namespace {
@@ -268,6 +269,24 @@ void TstMapLayout::nanInputGivesFiniteOutput() {
     const auto points = layoutMap(v.data(), blobs.count, 16, quickOptions());
     QCOMPARE(points.size(), blobs.count);
     QVERIFY(insideUnitSquare(points));
+}
+
+void TstMapLayout::noEpochsGivesPrincipalComponents() {
+    // Two blobs apart along the first principal component: the projection alone separates them
+    // on x, and fills the unit square's width.
+    const Blobs blobs = makeBlobs(2, 50, 32, 0.2f, 4);
+    MapLayoutOptions o = quickOptions();
+    o.epochs = 0;
+    const auto points = layoutMap(blobs.vectors.data(), blobs.count, 32, o);
+    QVERIFY(insideUnitSquare(points));
+    float lo[2] = {1, 1}, hi[2] = {0, 0};
+    for (std::size_t i = 0; i < blobs.count; ++i) {
+        lo[blobs.blobOf[i]] = std::min(lo[blobs.blobOf[i]], points[i].x);
+        hi[blobs.blobOf[i]] = std::max(hi[blobs.blobOf[i]], points[i].x);
+    }
+    QVERIFY(hi[0] < lo[1] || hi[1] < lo[0]);
+    QCOMPARE(std::min(lo[0], lo[1]), 0.0f);
+    QCOMPARE(std::max(hi[0], hi[1]), 1.0f);
 }
 
 QTEST_GUILESS_MAIN(TstMapLayout)
