@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders the main pages into docs/screenshots/ for README (run by hand, not in CI): imports this
 # repository's documentation into a scratch database, lets the local model embed it, searches it,
-# and grabs Library, Search (with the preview) and Jobs on Qt's offscreen platform, at 1280x800.
+# and grabs Library, Search (with the preview), Map and Jobs on Qt's offscreen platform, at 1280x800.
 #
 #   scripts/screenshots.sh [BUILD_DIR]
 #

@@ -130,6 +130,33 @@
         <source>The passages around this one could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Reading passages…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Laying out passages…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Naming the groups…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The map could not be drawn: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Laying out %n passage(s)…</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>quiver::AboutDialog</name>
@@ -151,6 +178,17 @@
     </message>
     <message>
         <source>Licensed under the MIT licence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quiver::BackgroundWorker</name>
+    <message>
+        <source>The background worker could not start a thread: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The background worker did not stop within %1 s: a database call has not returned. It will finish on its own once the call does.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1083,10 +1121,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Choose the page to show: Library, Search or Jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1220,6 +1254,141 @@
         <source>Move to Trash</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Choose the page to show: Library, Search, Map or Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quiver::MapPage</name>
+    <message>
+        <source>Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour by group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour by collection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour the passages by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group: passages that lie together share a colour. Collection: each collection has its own colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Redraw</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redraw the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reads the passages again and lays them out anew (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draw the map again from the library as it is now (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drawing the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop drawing the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No map yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect to a database to see its passages laid out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drawing the map was cancelled. Redraw (F5) starts again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drawing the map…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to map yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The map shows passages once they are embedded. Import documents (drop them on the window) and wait for the embeddings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The map could not be drawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>A sample of %1 of the %2 passages embedded by %3, in %n group(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 passages embedded by %2, in %n group(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The library has changed since: Redraw (F5) shows it as it is now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hover over a dot to read it, click to see it in context.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the %n result(s) for “%2” are on the map, lit.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>quiver::MapView</name>
+    <message>
+        <source>Collection map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passages that talk about the same things lie together. Wheel or + and - zoom, drag pans, 0 shows the whole map, Enter opens the passage under the pointer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, page %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>quiver::OriginApprovalBox</name>
@@ -1237,6 +1406,17 @@
     </message>
     <message>
         <source>Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quiver::PassageActions</name>
+    <message>
+        <source>No application could open %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No application could show the folder %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1615,14 +1795,6 @@ Check the connection in File › Connection…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No application could open %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No application could show the folder %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Finding passages like “%1”…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1728,6 +1900,67 @@ Check the connection in File › Connection…</source>
     </message>
     <message>
         <source>%1, %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quiver::SearchService</name>
+    <message>
+        <source>Opening the database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>quiver::SearchWorker</name>
+    <message>
+        <source>Keyword search; meaning-based search joins when its index is built (%1%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n passage(s) indexed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · exact search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · measured recall@10 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · recall not measured yet (quiver-cli index verify)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyword search only: no passage has an embedding yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyword search only: no embedding model is set up for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyword search only: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the index build was cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search is not available: the database is not open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search is not available.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -233,7 +233,7 @@ void TestAccessibility::init() {
     QSettings().clear();
 }
 
-// The frame (sidebar, status bar) and the three pages, each page's hidden parts included.
+// The frame (sidebar, status bar) and the four pages, each page's hidden parts included.
 void TestAccessibility::mainWindowIsNamed() {
     BackgroundWorker worker; // never started: only its status widget is looked at
     DatabaseSession session;
@@ -243,16 +243,17 @@ void TestAccessibility::mainWindowIsNamed() {
     QVERIFY(QTest::qWaitForWindowExposed(&window));
 
     auto* pages = window.findChild<QStackedWidget*>(QStringLiteral("pages"));
-    QVERIFY(pages && pages->count() == 3);
+    QVERIFY(pages && pages->count() == 4);
     VERIFY_ALL_NAMED(&window);
     VERIFY_DESCRIBED(&window, "sidebar", "connectionSettingsButton", "trashButton", "libraryView",
                      "trashView", "importResults", "searchQueryEdit", "searchModeCombo",
                      "searchCollectionCombo", "searchTypeCombo", "searchImportedCombo",
                      "searchResultsView", "jobsTable", "backlogTable", "historyTable",
-                     "workersTable", "failedTable", "throughputChart");
+                     "workersTable", "failedTable", "throughputChart", "mapColouringCombo",
+                     "mapRedrawButton", "mapView");
 }
 
-// The sidebar, then each page from its top: Library, Jobs (Search: see below).
+// The sidebar, then each page from its top: Library, Map, Jobs (Search: see below).
 void TestAccessibility::mainWindowTabOrder() {
     DatabaseSession session;
     MainWindow window(&session);
@@ -266,6 +267,10 @@ void TestAccessibility::mainWindowTabOrder() {
     QVERIFY(library);
     VERIFY_ROUTE(library, QStringLiteral("restoreDocumentsButton"),
                  QStringLiteral("emptyTrashButton"), QStringLiteral("trashView"));
+    auto* map = window.findChild<QWidget*>(QStringLiteral("mapPage"));
+    QVERIFY(map);
+    VERIFY_ROUTE(map, QStringLiteral("mapColouringCombo"), QStringLiteral("mapRedrawButton"),
+                 QStringLiteral("mapView"));
     auto* jobs = window.findChild<QWidget*>(QStringLiteral("jobsPage"));
     QVERIFY(jobs);
     VERIFY_ROUTE(jobs, QStringLiteral("qt_tabwidget_tabbar"), QStringLiteral("jobsTable"),

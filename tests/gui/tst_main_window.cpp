@@ -108,7 +108,7 @@ void TestMainWindow::sidebarSwitchesPages() {
     QCOMPARE(window.windowTitle(), QStringLiteral("Quiver"));
     // The icons are compiled in and render (this needs Qt's SVG image plugin).
     for (const char* icon :
-         {"quiver", "library", "search", "jobs", "settings", "database", "drop"}) {
+         {"quiver", "library", "search", "map", "jobs", "settings", "database", "drop"}) {
         const QString path = QStringLiteral(":/icons/%1.svg").arg(QLatin1String(icon));
         QVERIFY2(QFile::exists(path), qPrintable(path));
         QVERIFY2(!QIcon(path).pixmap(32, 32).isNull(), qPrintable(path));
@@ -118,13 +118,13 @@ void TestMainWindow::sidebarSwitchesPages() {
     auto* sidebar = child<QListWidget>(&window, "sidebar");
     auto* pages = child<QStackedWidget>(&window, "pages");
     QVERIFY(sidebar && pages);
-    QCOMPARE(sidebar->count(), 3);
+    QCOMPARE(sidebar->count(), 4);
     QAbstractItemModelTester modelTester(sidebar->model(),
                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(pages->currentWidget()->objectName(), QStringLiteral("libraryPage"));
 
-    const char* expected[] = {"libraryPage", "searchPage", "jobsPage"};
-    for (int row : {1, 2, 0}) {
+    const char* expected[] = {"libraryPage", "searchPage", "mapPage", "jobsPage"};
+    for (int row : {1, 3, 2, 0}) {
         const QRect rect = sidebar->visualItemRect(sidebar->item(row));
         QTest::mouseClick(sidebar->viewport(), Qt::LeftButton, {}, rect.center());
         QCOMPARE(pages->currentWidget()->objectName(), QString::fromLatin1(expected[row]));
@@ -154,8 +154,11 @@ void TestMainWindow::shortcutsSwitchPages() {
     QCOMPARE(pages->currentWidget()->objectName(), QStringLiteral("searchPage"));
     QCOMPARE(sidebar->currentRow(), 1);
     QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
-    QCOMPARE(pages->currentWidget()->objectName(), QStringLiteral("jobsPage"));
+    QCOMPARE(pages->currentWidget()->objectName(), QStringLiteral("mapPage"));
     QCOMPARE(sidebar->currentRow(), 2);
+    QTest::keyClick(&window, Qt::Key_4, Qt::ControlModifier);
+    QCOMPARE(pages->currentWidget()->objectName(), QStringLiteral("jobsPage"));
+    QCOMPARE(sidebar->currentRow(), 3);
     QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
     QCOMPARE(pages->currentWidget()->objectName(), QStringLiteral("libraryPage"));
     QCOMPARE(sidebar->currentRow(), 0);
@@ -369,7 +372,8 @@ void TestMainWindow::searchTakesTheKeyboard() {
     QCOMPARE(window.currentPage(), MainWindow::Page::Search);
     QVERIFY(sidebar->hasFocus());
     QTest::keyClick(sidebar, Qt::Key_Down);
-    QCOMPARE(window.currentPage(), MainWindow::Page::Jobs);
+    QCOMPARE(window.currentPage(), MainWindow::Page::Map);
+    QVERIFY(sidebar->hasFocus());
 }
 
 // Not the directory the app was started in: the last folder imported from, or home.

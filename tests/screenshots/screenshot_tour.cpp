@@ -7,7 +7,10 @@
 #include "core/jobs/background_worker.h"
 #include "core/session/database_session.h"
 #include "ui/mainwindow/main_window.h"
+#include "ui/map/map_page.h"
+#include "ui/map/map_view.h"
 #include "ui/search/search_page.h"
+#include "ui/search/search_results_model.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -125,6 +128,33 @@ int main(int argc, char** argv) {
         return fail("the search found nothing");
     results->setCurrentIndex(results->model()->index(0, 0));
     if (!save(window, out, QStringLiteral("search.png")))
+        return 1;
+
+    // The map, with the search's results lit and one passage shown beside it.
+    auto* map = window.findChild<MapPage*>();
+    if (!map)
+        return fail("no map page");
+    bool mapShown = false;
+    QObject::connect(map, &MapPage::mapShown, [&] { mapShown = true; });
+    window.showPage(MainWindow::Page::Map);
+    if (!waitFor([&] { return mapShown; }) || !map->view()->map() ||
+        map->view()->map()->passages.empty())
+        return fail("the map was not drawn");
+    const QList<int> lit = [&] {
+        QList<int> indexes;
+        const CollectionMap& m = *map->view()->map();
+        for (int r = 0; r < results->model()->rowCount(); ++r) {
+            const qint64 chunk =
+                results->model()->index(r, 0).data(SearchResultsModel::ChunkIdRole).toLongLong();
+            for (std::size_t i = 0; i < m.passages.size(); ++i)
+                if (m.passages[i].chunkId == chunk)
+                    indexes.append(static_cast<int>(i));
+        }
+        return indexes;
+    }();
+    if (!lit.isEmpty())
+        emit map->view()->passageActivated(lit.first());
+    if (!save(window, out, QStringLiteral("map.png")))
         return 1;
 
     window.showPage(MainWindow::Page::Jobs);

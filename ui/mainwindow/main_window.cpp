@@ -15,6 +15,7 @@
 #include "ui/mainwindow/import_status_widget.h"
 #include "ui/mainwindow/index_status_widget.h"
 #include "ui/mainwindow/worker_status_widget.h"
+#include "ui/map/map_page.h"
 #include "ui/search/search_page.h"
 #include "ui/settings/connection_dialog.h"
 #include "ui/settings/settings_dialog.h"
@@ -109,12 +110,14 @@ MainWindow::MainWindow(DatabaseSession* session, QWidget* parent)
     connect(session, &DatabaseSession::opened, this, [this]() {
         m_import->setTarget(m_session->target());
         m_library->setDatabase(m_session->target());
+        m_map->setDatabase(m_session->target());
         for (const QString& dir : QSettings().value(kWatchFoldersKey).toStringList())
             m_watcher->watch(QFileInfo(dir).fileName(), dir);
     });
     connect(m_library, &LibraryPage::libraryChanged, this, [this]() {
         if (m_session->state() == DatabaseSession::State::Open)
             m_session->refreshStatus();
+        m_map->noteLibraryChanged();
     });
     connect(session, &DatabaseSession::connected, m_library, &LibraryPage::listenForChanges);
     connect(session, &DatabaseSession::failed, m_library, &LibraryPage::clearStatus);
@@ -157,6 +160,7 @@ void MainWindow::setBackgroundWorker(BackgroundWorker* worker) {
             });
     // Embedded passages change the library's counts and each document's share embedded.
     connect(worker, &BackgroundWorker::progress, m_library, &LibraryPage::refreshSoon);
+    connect(worker, &BackgroundWorker::progress, m_map, &MapPage::noteLibraryChanged);
     auto* status = new WorkerStatusWidget(worker, this);
     connect(status, &WorkerStatusWidget::retryRequested, this, [this, worker]() {
         if (!m_workerConninfo.isEmpty())
@@ -174,7 +178,8 @@ void MainWindow::buildPages() {
     m_sidebar->setSpacing(2);
     m_sidebar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_sidebar->setAccessibleName(tr("Pages"));
-    m_sidebar->setAccessibleDescription(tr("Choose the page to show: Library, Search or Jobs"));
+    m_sidebar->setAccessibleDescription(
+        tr("Choose the page to show: Library, Search, Map or Jobs"));
     m_sidebar->setStyleSheet(QStringLiteral(
         "QListWidget#sidebar { background: palette(window); padding: 10px 8px; outline: 0; }"
         "QListWidget#sidebar::item { padding: 7px 8px; border-radius: 6px; color: palette(text); }"
@@ -188,13 +193,17 @@ void MainWindow::buildPages() {
     m_pages->addWidget(m_library);
     m_search = new SearchPage(m_pages);
     m_pages->addWidget(m_search);
+    m_map = new MapPage(m_pages);
+    m_pages->addWidget(m_map);
+    connect(m_search, &SearchPage::resultsShown, m_map, &MapPage::setResults);
     auto* jobs = new JobsPage(m_pages);
     connect(m_session, &DatabaseSession::connected, jobs, &JobsPage::setConninfo);
     m_pages->addWidget(jobs);
 
-    const QStringList names{tr("Library"), tr("Search"), tr("Jobs")};
+    const QStringList names{tr("Library"), tr("Search"), tr("Map"), tr("Jobs")};
     const PageInfo info[] = {{"sidebarLibrary", ":/icons/library.svg"},
                              {"sidebarSearch", ":/icons/search.svg"},
+                             {"sidebarMap", ":/icons/map.svg"},
                              {"sidebarJobs", ":/icons/jobs.svg"}};
     for (int i = 0; i < names.size(); ++i) {
         auto* item = new QListWidgetItem(QIcon(QString::fromLatin1(info[i].icon)), names[i]);
@@ -282,7 +291,7 @@ void MainWindow::buildActions() {
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAboutDialog);
 
-    const Qt::Key keys[] = {Qt::Key_1, Qt::Key_2, Qt::Key_3};
+    const Qt::Key keys[] = {Qt::Key_1, Qt::Key_2, Qt::Key_3, Qt::Key_4};
     for (int i = 0; i < m_sidebar->count(); ++i) {
         QListWidgetItem* item = m_sidebar->item(i);
         auto* action = new QAction(item->icon(), item->text(), this);

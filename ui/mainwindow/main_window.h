@@ -19,6 +19,7 @@ class DatabaseStatusWidget;
 class DropOverlay;
 class FolderWatcher;
 class LibraryPage;
+class MapPage;
 class SearchPage;
 struct DatabaseStatus;
 struct DatabaseTarget;
@@ -28,7 +29,7 @@ struct DatabaseTarget;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum class Page { Library = 0, Search = 1, Jobs = 2 };
+    enum class Page { Library = 0, Search = 1, Map = 2, Jobs = 3 };
 
     explicit MainWindow(DatabaseSession* session, QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -81,6 +82,7 @@ private:
     QStackedWidget* m_pages = nullptr;
     LibraryPage* m_library = nullptr;
     SearchPage* m_search = nullptr;
+    MapPage* m_map = nullptr;
     DatabaseStatusWidget* m_status = nullptr;
 
     BackgroundImport* m_import = nullptr;

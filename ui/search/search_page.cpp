@@ -3,7 +3,7 @@
 #include "core/search/query_embedder_factory.h"
 #include "core/search/query_terms.h"
 #include "ui/common/empty_state.h"
-#include "ui/search/pdf_page_opener.h"
+#include "ui/search/passage_actions.h"
 #include "ui/search/search_filter_bar.h"
 #include "ui/search/search_preview.h"
 #include "ui/search/search_result_delegate.h"
@@ -11,10 +11,7 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QClipboard>
 #include <QComboBox>
-#include <QDesktopServices>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QKeyEvent>
@@ -39,8 +36,7 @@ SearchPage::SearchPage(QWidget* parent)
     : QWidget(parent)
     , m_service(new SearchService(this))
     , m_model(new SearchResultsModel(this))
-    , m_openUrl([](const QUrl& url) { return QDesktopServices::openUrl(url); })
-    , m_pdfOpener(new PdfPageOpener(this)) {
+    , m_actions(new PassageActions(this)) {
     setObjectName(QStringLiteral("searchPage"));
     // A query is embedded by the profile that made the index's vectors.
     m_service->setEmbedderFactory([](PgConnection& conn, const QString& model) {
@@ -81,6 +77,7 @@ SearchPage::SearchPage(QWidget* parent)
     m_status->setTextFormat(Qt::PlainText); // titles and paths of documents
     m_status->setForegroundRole(QPalette::PlaceholderText);
     m_status->setWordWrap(true);
+    connect(m_actions, &PassageActions::failed, m_status, &QLabel::setText);
 
     m_empty = new EmptyState(QStringLiteral(":/icons/search.svg"), tr("Search your documents"),
                              tr("Connecting to the database…"), this);
@@ -254,6 +251,7 @@ void SearchPage::startSearch() {
     if (text.isEmpty()) {
         ++m_pending; // whatever is in flight is stale now
         m_model->clear();
+        emit resultsShown({}, {});
         showEmpty(tr("Search your documents"),
                   tr("Type a question or a few words. Enter opens the selected passage's file; "
                      "Ctrl+C copies it; Ctrl+M finds passages like it."));
@@ -285,6 +283,11 @@ void SearchPage::onResults(int id, const QList<SearchHit>& hits, const QString& 
     else if (!m_indexMessage.isEmpty())
         status += QStringLiteral(" · ") + m_indexMessage;
     m_status->setText(status);
+    QList<qint64> chunks;
+    chunks.reserve(hits.size());
+    for (const SearchHit& h : hits)
+        chunks.append(h.chunkId);
+    emit resultsShown(m_pendingText, chunks);
     if (hits.isEmpty()) {
         showEmpty(tr("No passages match"),
                   m_filters->filters().isEmpty()
@@ -304,6 +307,7 @@ void SearchPage::onFailed(int id, const QString& message) {
         return;
     m_model->clear();
     m_status->setText(message);
+    emit resultsShown(m_pendingText, {});
     showEmpty(tr("Search failed"), message);
 }
 
@@ -351,44 +355,27 @@ void SearchPage::openCurrent() {
         m_results->setCurrentIndex(m_model->index(row, 0));
         return;
     }
-    const SearchHit* h = currentHit();
-    if (!h)
-        return;
-    const QString path = h->path;
-    if (h->page && h->mime == QLatin1String("application/pdf")) {
-        // The viewer's own command line says which page, where it can (pdf_page_opener.h).
-        m_pdfOpener->open(path, *h->page, [this, path](bool opened) {
-            if (!opened)
-                m_status->setText(tr("No application could open %1").arg(path));
-        });
-        return;
-    }
-    if (!m_openUrl(QUrl::fromLocalFile(path)))
-        m_status->setText(tr("No application could open %1").arg(path));
+    if (const SearchHit* h = currentHit())
+        m_actions->open(*h);
 }
 
 void SearchPage::setUrlOpener(std::function<bool(const QUrl&)> opener) {
-    m_openUrl = opener;
-    m_pdfOpener->openUrl = std::move(opener);
+    m_actions->setUrlOpener(std::move(opener));
 }
 
 void SearchPage::setLauncher(
     std::function<bool(const QString& program, const QStringList& arguments)> launcher) {
-    m_pdfOpener->launch = std::move(launcher);
+    m_actions->setLauncher(std::move(launcher));
 }
 
 void SearchPage::showInFolderCurrent() {
-    const SearchHit* h = currentHit();
-    if (!h)
-        return;
-    const QString folder = QFileInfo(h->path).absolutePath();
-    if (!m_openUrl(QUrl::fromLocalFile(folder)))
-        m_status->setText(tr("No application could show the folder %1").arg(folder));
+    if (const SearchHit* h = currentHit())
+        m_actions->showInFolder(*h);
 }
 
 void SearchPage::copyCurrent() {
     if (const SearchHit* h = currentHit())
-        QGuiApplication::clipboard()->setText(h->text);
+        m_actions->copy(*h);
 }
 
 void SearchPage::moreLikeCurrent() {

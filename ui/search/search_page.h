@@ -31,7 +31,7 @@ struct DatabaseTarget;
 // it, Ctrl+C copies the passage, "More like this" searches around it. A filter row narrows the
 // search to a collection, a document type or a time of import. Empty, no-results,
 // index-building and error states each say what is happening and what to do.
-class PdfPageOpener;
+class PassageActions;
 
 class SearchPage : public QWidget {
     Q_OBJECT
@@ -50,6 +50,10 @@ public:
     void focusQuery();
 
     static constexpr int kDebounceMs = 250;
+
+signals:
+    // The passages of the newest answer (none after a failure or a cleared query).
+    void resultsShown(const QString& query, const QList<qint64>& chunkIds);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -83,8 +87,7 @@ private:
     int m_pending = 0; // id of the newest request; answers to others are stale
     QString m_pendingText;
     QString m_indexMessage;
-    std::function<bool(const QUrl&)> m_openUrl;
-    PdfPageOpener* m_pdfOpener = nullptr;
+    PassageActions* m_actions = nullptr;
 };
 
 } // namespace quiver
