@@ -19,6 +19,13 @@ float clip(float v) {
     return std::clamp(v, -kClip, kClip);
 }
 
+// The s-th negative sample of a point in an epoch whose hash is h: one mixing round and a
+// multiply-shift onto [0, count) (no division), as this runs tens of times per point and epoch.
+std::size_t pick(std::uint64_t h, std::uint32_t s, std::size_t count) {
+    const std::uint64_t r = mix(h + (std::uint64_t{s} + 1) * 0x9e3779b97f4a7c15ULL);
+    return static_cast<std::size_t>(((r >> 32) * static_cast<std::uint64_t>(count)) >> 32);
+}
+
 } // namespace
 
 void forceLayout(const FuzzyGraph& graph, std::vector<float>& positions, std::uint32_t epochs,
@@ -79,7 +86,7 @@ void forceLayout(const FuzzyGraph& graph, std::vector<float>& positions, std::ui
                          if (unit(h) < static_cast<double>(expected - static_cast<float>(draws)))
                              ++draws;
                          for (std::uint32_t s = 0; s < draws; ++s) {
-                             const std::size_t k = hash(h, s) % count;
+                             const std::size_t k = pick(h, s, count);
                              if (k == i)
                                  continue;
                              const float dx = xi - positions[2 * k], dy = yi - positions[2 * k + 1];

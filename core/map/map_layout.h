@@ -23,7 +23,7 @@ struct MapLayoutOptions {
     std::function<void(double)> progress = {}; // 0..1, from the computing thread
     // Up to this many points the kNN graph is exact (brute force in the PCA space); above it an
     // inverted-file search over k-means cells finds most true neighbours at a fraction of the cost.
-    std::size_t exactNeighboursUpTo = 25000;
+    std::size_t exactNeighboursUpTo = 10000;
     // Rows the principal directions are estimated from (an evenly spread, seeded sample).
     std::size_t pcaSample = 8192;
 };

@@ -21,7 +21,7 @@ public:
     void report(double begin, double end, double fraction) const;
 
     // Runs body(i) for i in [0, n) on all threads, in batches of `batch`, polling between them.
-    // `stage` is the share of the whole [begin, end) for progress.
+    // Progress runs from begin to end of the whole as the batches finish.
     template <typename Body>
     void forEach(std::size_t n, std::size_t batch, double begin, double end,
                  const Body& body) const;

@@ -2,7 +2,9 @@
 // layout at 5k and 20k points of 512 dimensions, and its neighbour preservation (the share of
 // each sampled point's 10 nearest in the layout that are among its 10 nearest by cosine).
 //
-//   map_bench [--threads N] [--dim D] [--pca P] [--sizes 5000,20000]
+//   map_bench [--threads N] [--dim D] [--pca P] [--exact N] [--sizes 5000,20000]
+//
+// --exact: the most points for which the neighbour graph is exact (MapLayoutOptions).
 
 #include "core/map/map_clusters.h"
 #include "core/map/map_layout.h"
@@ -121,10 +123,13 @@ int main(int argc, char** argv) {
     unsigned threads = 2;
     std::size_t dim = 512;
     std::uint32_t pca = 32;
+    std::size_t exactUpTo = MapLayoutOptions{}.exactNeighboursUpTo;
     std::vector<std::size_t> sizes = {5000, 20000};
     for (int a = 1; a + 1 < argc; a += 2) {
         if (std::strcmp(argv[a], "--threads") == 0) {
             threads = static_cast<unsigned>(std::atoi(argv[a + 1]));
+        } else if (std::strcmp(argv[a], "--exact") == 0) {
+            exactUpTo = static_cast<std::size_t>(std::atol(argv[a + 1]));
         } else if (std::strcmp(argv[a], "--pca") == 0) {
             pca = static_cast<std::uint32_t>(std::atoi(argv[a + 1]));
         } else if (std::strcmp(argv[a], "--dim") == 0) {
@@ -138,8 +143,8 @@ int main(int argc, char** argv) {
                 p = comma + 1;
             }
         } else {
-            std::fprintf(stderr,
-                         "usage: map_bench [--threads N] [--dim D] [--pca P] [--sizes A,B]\n");
+            std::fprintf(stderr, "usage: map_bench [--threads N] [--dim D] [--pca P] [--exact N] "
+                                 "[--sizes A,B]\n");
             return 2;
         }
     }
@@ -150,6 +155,7 @@ int main(int argc, char** argv) {
         MapLayoutOptions options;
         options.threads = threads;
         options.pcaDimensions = pca;
+        options.exactNeighboursUpTo = exactUpTo;
         // Stage ends by progress (core/map/map_layout.cpp): PCA 0.15, neighbours 0.45.
         double pcaSeconds = 0, knnSeconds = 0;
         const auto t0 = std::chrono::steady_clock::now();
