@@ -24,6 +24,12 @@ struct DiskIndexOpenOptions {
     // Issue the W reads of a beam round together (io_uring on Linux). Off, or where a thread
     // cannot set up a ring: one read after another. Results are identical either way.
     bool parallelReads = true;
+    // Keep W reads in flight and expand each node as its read lands, reading the next best
+    // candidate in its place, instead of rounds of W reads each waiting for its slowest one.
+    // Nodes are still expanded in the order they were taken, so results do not depend on the
+    // read engine or the disk's timing; with W = 1 they are the rounds' results. With W > 1
+    // the expansion order differs from the rounds', and so may the results, slightly.
+    bool pipelinedReads = false;
 };
 
 struct SearchFilter {
@@ -39,7 +45,7 @@ struct SearchStats {
     std::uint32_t sectorsRead = 0; // 4 KiB sectors fetched from the file
     std::uint32_t nodesRead = 0;   // node records fetched from the file
     std::uint32_t cacheHits = 0;   // node records served from the in-memory cache
-    std::uint32_t rounds = 0;      // beam-search rounds (batches of reads)
+    std::uint32_t rounds = 0; // beam-search rounds (batches of reads); pipelined: waits for reads
 };
 
 struct IndexInfo {

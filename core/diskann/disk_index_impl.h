@@ -4,6 +4,7 @@
 // Internal to this library.
 
 #include "core/diskann/aligned_buffer.h"
+#include "core/diskann/candidate_list.h"
 #include "core/diskann/checksum.h"
 #include "core/diskann/disk_index.h"
 #include "core/diskann/disk_index_error.h"
@@ -74,10 +75,12 @@ struct Scored {
     }
 };
 
-struct Candidate {
-    float distance;
-    std::uint32_t slot;
-    bool expanded;
+// A node read by a graph search: its record, exact distance, and the PQ distances of its
+// neighbours not yet seen when it was read (the others' entries are left unset).
+struct ReadNode {
+    NodeRecord record;
+    float exact = kInfinity;
+    std::vector<float> neighborPq;
 };
 
 // Node reads land here: sector-aligned so direct I/O can fill it in place.
@@ -94,10 +97,10 @@ struct Result {
 
 } // namespace detail
 
-using detail::Candidate;
 using detail::LabelEntry;
 using detail::NodeRecord;
 using detail::num;
+using detail::ReadNode;
 using detail::Result;
 using detail::sane;
 using detail::Scored;
@@ -106,10 +109,12 @@ using detail::SectorBuffer;
 struct DiskIndex::Impl {
     Impl(const std::string& path, const DiskIndexOpenOptions& options)
         : file(path, FileReaderOptions{.directIo = options.directIo})
-        , parallelReads(options.parallelReads) {}
+        , parallelReads(options.parallelReads)
+        , pipelinedReads(options.pipelinedReads) {}
 
     FileReader file;
     bool parallelReads = true;
+    bool pipelinedReads = false;
     FileHeader header;
     VectorCodec codec;
     std::vector<std::uint8_t> codes;      // count x M PQ codes of the residuals
@@ -254,11 +259,37 @@ struct DiskIndex::Impl {
     // The rotation and coarse sections around a loaded PQ codebook.
     VectorCodec loadCodec(ProductQuantizer pq) const;
     // Every node read that the filter accepts, with its exact distance; with `vectors`, their
-    // full vectors are appended there in the same order.
+    // full vectors are appended there in the same order. Rounds of W reads, or W reads kept in
+    // flight (pipelinedReads): roundSearch or pipelinedSearch.
     std::vector<Result> graphSearch(const float* q, const float* table, std::uint32_t L,
                                     std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
                                     ReadQueue& queue, SearchStats& stats,
-                                    std::vector<float>* vectors = nullptr) const;
+                                    std::vector<float>* vectors = nullptr) const {
+        return pipelinedReads ? pipelinedSearch(q, table, L, W, f, label, queue, stats, vectors)
+                              : roundSearch(q, table, L, W, f, label, queue, stats, vectors);
+    }
+    // Each round takes the best W unexpanded candidates, reads them together, waits for all.
+    std::vector<Result> roundSearch(const float* q, const float* table, std::uint32_t L,
+                                    std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
+                                    ReadQueue& queue, SearchStats& stats,
+                                    std::vector<float>* vectors) const;
+    // Keeps W reads in flight: as the oldest completes its node is expanded and the best
+    // candidate not yet taken is read in its place (disk_index_pipelined.cpp).
+    std::vector<Result> pipelinedSearch(const float* q, const float* table, std::uint32_t L,
+                                        std::uint32_t W, const SearchFilter& f,
+                                        const LabelEntry* label, ReadQueue& queue,
+                                        SearchStats& stats, std::vector<float>* vectors) const;
+    // The first candidates: the label's entry and the medoid, or the entry points nearest q.
+    void seed(CandidateList& list, const float* table, std::uint32_t W,
+              const LabelEntry* label) const;
+    // Checks a node's record, takes its exact distance and its unseen neighbours' PQ ones.
+    void readNode(const float* q, const float* table, std::uint32_t slot,
+                  const std::uint8_t* record, const CandidateList& list, ReadNode& out,
+                  std::vector<float>& v) const;
+    // A read node goes to the results if the filter accepts it, and its exact distance
+    // replaces its PQ estimate as its key in the list (call list.reorder() after).
+    void keep(std::uint32_t slot, const ReadNode& node, const SearchFilter& f, CandidateList& list,
+              std::vector<Result>& results, std::vector<float>* vectors) const;
     // Reads the given slots best PQ distance first: at least the best L, then on until k of
     // them are accepted (deleted ones are read but not kept) or none are left.
     std::vector<Result> slotScan(const float* q, const float* table, std::uint32_t k,
