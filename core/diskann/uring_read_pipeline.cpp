@@ -23,19 +23,22 @@ UringReadPipeline::UringReadPipeline(io_uring& ring, unsigned ringEntries, const
     , file_(file) {}
 
 UringReadPipeline::~UringReadPipeline() {
-    // The kernel may still write into the buffers of reads in the ring: wait for each.
+    // The kernel may still write into the buffers of reads in the ring: wait for each (reads
+    // not yet handed over are handed over first, the ring being left clean for the next user).
     while (inRing_ > 0) {
-        io_uring_cqe* cqe = nullptr;
-        const int rc = io_uring_wait_cqe(&ring_, &cqe);
-        if (rc < 0) {
-            if (transient(rc))
-                continue;
+        const int rc = io_uring_submit_and_wait(&ring_, 1);
+        if (rc < 0 && !transient(rc))
             // Nothing more can be learnt from this ring about the reads outstanding. They go
             // to buffers the caller frees next, so stop the process rather than risk them.
             std::terminate();
+        unsigned head = 0;
+        unsigned seen = 0;
+        io_uring_cqe* cqe = nullptr;
+        io_uring_for_each_cqe(&ring_, head, cqe) {
+            ++seen;
         }
-        io_uring_cqe_seen(&ring_, cqe);
-        --inRing_;
+        io_uring_cq_advance(&ring_, seen);
+        inRing_ -= seen;
     }
 }
 
@@ -59,10 +62,9 @@ void UringReadPipeline::submit(const ReadRequest& r, std::uint64_t tag) {
     reads_[index] = {r, 0, tag};
     waiting_.push_back(index);
     ++pending_;
+    // Into the ring, not yet to the kernel: wait() hands it over with whatever else was
+    // submitted meanwhile, in the same system call that waits (one call per read, not two).
     feed();
-    // Started now, not at the next wait(): the point is to overlap it with the caller's work.
-    // A refusal here is met again, and reported, by wait().
-    io_uring_submit(&ring_);
 }
 
 void UringReadPipeline::feed() {
@@ -123,9 +125,14 @@ void UringReadPipeline::wait(std::vector<std::uint64_t>& completed) {
     std::string failure;
     while (completed.size() == before && failure.empty() && pending_ > 0) {
         feed();
-        const int rc = io_uring_submit_and_wait(&ring_, inRing_ > 0 ? 1 : 0);
-        if (rc < 0 && !transient(rc))
-            throw DiskIndexError("read failed in " + file_.path() + ": " + std::strerror(-rc));
+        // Completions already posted (reads the page cache served at submission) are taken
+        // without entering the kernel, unless there are new reads to hand over.
+        if (io_uring_sq_ready(&ring_) > 0 || io_uring_cq_ready(&ring_) == 0) {
+            const int rc = io_uring_submit_and_wait(
+                &ring_, inRing_ > 0 && io_uring_cq_ready(&ring_) == 0 ? 1 : 0);
+            if (rc < 0 && !transient(rc))
+                throw DiskIndexError("read failed in " + file_.path() + ": " + std::strerror(-rc));
+        }
         reap(completed, failure);
     }
     if (!failure.empty())

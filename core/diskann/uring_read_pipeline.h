@@ -9,9 +9,10 @@
 
 namespace quiver::diskann {
 
-// A ReadPipeline on a thread's io_uring ring (UringReadQueue): each read goes to the kernel as
-// it is submitted. Reads beyond the ring's room wait in order for earlier ones to complete;
-// short reads and interrupted ones are resubmitted for the rest.
+// A ReadPipeline on a thread's io_uring ring (UringReadQueue): reads submitted go to the kernel
+// at the next wait(), together, in the system call that waits. Reads beyond the ring's room wait in
+// order for earlier ones to complete; short reads and interrupted ones are resubmitted for the
+// rest.
 class UringReadPipeline final : public ReadPipeline {
 public:
     UringReadPipeline(io_uring& ring, unsigned ringEntries, const FileReader& file);
