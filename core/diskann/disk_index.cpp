@@ -177,10 +177,10 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
     }
 
     // Cache: breadth-first from the entry points, the nodes nearly every search passes through.
-    const std::uint32_t target =
-        std::min(options.cacheNodes.value_or(header.cacheNodesHint), header.count);
+    const std::uint32_t target = cacheTarget(options, ramBytesWithoutCache());
     if (target > 0) {
         cacheRecords.reserve(std::size_t{target} * layout().nodeBytes);
+        cacheIndex.reserve(target);
         std::deque<std::uint32_t> queue(entries.begin(), entries.end());
         std::unordered_map<std::uint32_t, bool> queued;
         for (const std::uint32_t e : entries)
@@ -199,6 +199,27 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
                     queue.push_back(r.neighbor(i));
         }
     }
+}
+
+std::uint32_t DiskIndex::Impl::cacheTarget(const DiskIndexOpenOptions& options,
+                                           std::size_t ramWithoutCache) {
+    const double raw = static_cast<double>(header.count) * dim() * sizeof(float);
+    ramBudgetBytes = static_cast<std::size_t>(std::max(0.0, options.ramBudget) * raw);
+    if (options.cacheNodes)
+        return std::min(*options.cacheNodes, header.count);
+    const std::size_t room =
+        ramBudgetBytes > ramWithoutCache ? ramBudgetBytes - ramWithoutCache : 0;
+    std::uint64_t fits = room / cacheBytesPerNode();
+    if (header.cacheNodesHint > 0)
+        fits = std::min<std::uint64_t>(fits, header.cacheNodesHint);
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(fits, header.count));
+}
+
+std::size_t DiskIndex::Impl::ramBytesWithoutCache() const {
+    return sizeof(DiskIndex) + sizeof(Impl) + codes.capacity() + codec.memoryBytes() +
+           coarseIds.capacity() * sizeof(std::uint16_t) + biases.capacity() * sizeof(float) +
+           labels.capacity() * sizeof(LabelEntry) + labelSlots.capacity() * sizeof(std::uint32_t) +
+           entries.capacity() * sizeof(std::uint32_t);
 }
 
 void DiskIndex::Impl::seed(CandidateList& list, const float* table, std::uint32_t W,
@@ -543,16 +564,7 @@ VerifyReport DiskIndex::verify() const {
 }
 
 std::size_t DiskIndex::ramBytes() const {
-    const Impl& d = *impl_;
-    // Hash-map nodes cost about a pointer, the pair and a bucket each.
-    return sizeof(DiskIndex) + sizeof(Impl) + d.codes.capacity() + d.codec.memoryBytes() +
-           d.coarseIds.capacity() * sizeof(std::uint16_t) + d.biases.capacity() * sizeof(float) +
-           d.labels.capacity() * sizeof(LabelEntry) +
-           d.labelSlots.capacity() * sizeof(std::uint32_t) +
-           d.entries.capacity() * sizeof(std::uint32_t) + d.cacheRecords.capacity() +
-           d.cacheIndex.size() *
-               (sizeof(std::pair<const std::uint32_t, std::uint32_t>) + 2 * sizeof(void*)) +
-           d.cacheIndex.bucket_count() * sizeof(void*);
+    return impl_->ramBytesWithoutCache() + impl_->cacheBytes();
 }
 
 std::uint64_t DiskIndex::fileBytes() const {
@@ -581,6 +593,8 @@ IndexInfo DiskIndex::info() const {
     i.maxLabelsPerNode = d.header.maxLabels;
     i.labelCount = d.header.labelCount;
     i.cachedNodes = static_cast<std::uint32_t>(d.cacheIndex.size());
+    i.cacheBytes = d.cacheBytes();
+    i.ramBudgetBytes = d.ramBudgetBytes;
     i.fileBytes = d.header.fileBytes;
     i.rawVectorBytes = std::uint64_t{d.header.count} * d.header.dimension * sizeof(float);
     i.ramBytes = ramBytes();

@@ -15,7 +15,9 @@
 namespace quiver::diskann {
 
 struct DiskIndexOpenOptions {
-    // Nodes kept in memory, gathered breadth-first from the medoid; unset: the file's default.
+    // Nodes kept in memory, gathered breadth-first from the medoid. Unset: as many as keep the
+    // index's RAM (ramBytes()) within ramBudget x the raw vectors' bytes, and no more than the
+    // file's hint where it gives one.
     std::optional<std::uint32_t> cacheNodes = std::nullopt;
     // Read around the operating system's page cache (O_DIRECT; F_NOCACHE on macOS), as a cold
     // disk would be read. Where the file system refuses, reads stay cached and IndexInfo says
@@ -30,6 +32,10 @@ struct DiskIndexOpenOptions {
     // read engine or the disk's timing; with W = 1 they are the rounds' results. With W > 1
     // the expansion order differs from the rounds', and so may the results, slightly.
     bool pipelinedReads = false;
+    // The default cache's bound, as a share of count x dimension x 4 bytes. The rest of the
+    // index (codes, codebooks) is not bounded by it: where that alone exceeds the budget the
+    // cache is empty.
+    double ramBudget = 0.10;
 };
 
 struct SearchFilter {
@@ -65,6 +71,8 @@ struct IndexInfo {
     std::uint32_t maxLabelsPerNode = 0;
     std::uint32_t labelCount = 0; // distinct labels
     std::uint32_t cachedNodes = 0;
+    std::size_t cacheBytes = 0;     // the cached records and their index
+    std::size_t ramBudgetBytes = 0; // what the default cache fills up to (ramBudget x raw)
     std::uint64_t fileBytes = 0;
     std::uint64_t rawVectorBytes = 0; // count x dimension x 4
     std::size_t ramBytes = 0;

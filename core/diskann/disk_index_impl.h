@@ -125,6 +125,22 @@ struct DiskIndex::Impl {
     std::vector<std::uint32_t> entries; // the medoid first
     std::vector<std::uint8_t> cacheRecords;
     std::unordered_map<std::uint32_t, std::uint32_t> cacheIndex;
+    std::size_t ramBudgetBytes = 0;
+
+    // RAM of the cache: records, and per entry a hash node (about a pointer and the pair) and
+    // a bucket.
+    std::size_t cacheBytes() const {
+        return cacheRecords.capacity() +
+               cacheIndex.size() *
+                   (sizeof(std::pair<const std::uint32_t, std::uint32_t>) + 2 * sizeof(void*)) +
+               cacheIndex.bucket_count() * sizeof(void*);
+    }
+    // The cache's cost per node, at most (the map is reserved to fit, at about a bucket per
+    // entry; two are counted).
+    std::size_t cacheBytesPerNode() const {
+        return layout().nodeBytes + sizeof(std::pair<const std::uint32_t, std::uint32_t>) +
+               4 * sizeof(void*);
+    }
 
     std::uint32_t dim() const { return header.dimension; }
     const NodeLayout& layout() const { return header.layout; }
@@ -256,6 +272,10 @@ struct DiskIndex::Impl {
     }
 
     void load(const DiskIndexOpenOptions& options);
+    // How many nodes to cache: as asked, else what the RAM budget leaves room for.
+    std::uint32_t cacheTarget(const DiskIndexOpenOptions& options, std::size_t ramWithoutCache);
+    // RAM of everything but the cache.
+    std::size_t ramBytesWithoutCache() const;
     // The rotation and coarse sections around a loaded PQ codebook.
     VectorCodec loadCodec(ProductQuantizer pq) const;
     // Every node read that the filter accepts, with its exact distance; with `vectors`, their

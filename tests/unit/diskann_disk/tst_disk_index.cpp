@@ -25,6 +25,7 @@ private slots:
     void residualCodesLiftCosineRecall();
     void exactSearchMatchesBruteForce();
     void ramIsSmallFractionOfRawVectors();
+    void defaultCacheFillsTheRamBudget();
     void roundTripGivesIdenticalResults();
     void cacheDoesNotChangeResults();
     void multiSectorNodes();
@@ -240,9 +241,11 @@ void TestDiskIndex::exactSearchMatchesBruteForce() {
     }
 }
 
-void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
-    // dim 128, 8000 points, 8-byte codes: codes 64 KB + coarse ids and biases 48 KB + codebook
-    // 128 KB + rotation 64 KB + 80 coarse centroids 41 KB against 4.1 MB raw.
+namespace {
+
+// dim 128, 8000 points, degree 16: with 8-byte codes, codes 64 KB + coarse ids and biases 48 KB +
+// codebook 128 KB + rotation 64 KB + 80 coarse centroids 41 KB against 4.1 MB raw.
+test::TestGraph wideSparseGraph() {
     const std::uint32_t dim = 128;
     const std::uint32_t n = 8000;
     test::TestGraph g;
@@ -257,6 +260,14 @@ void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
         for (std::uint32_t j = 1; j <= 16; ++j)
             g.adjacency[i].push_back((i + j * 97) % n);
     }
+    return g;
+}
+
+} // namespace
+
+void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
+    const test::TestGraph g = wideSparseGraph();
+    const std::uint32_t n = g.count, dim = g.dim;
     DiskIndexBuildOptions o;
     o.pqBytes = 8;
     o.cacheNodes = 16;
@@ -276,6 +287,36 @@ void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
     QVERIFY(info.ramBytes >= std::size_t{n} * (8 + 6) + 256 * dim * 4 + dim * dim * 4);
     QVERIFY(info.ramBytes * 10 <= info.rawVectorBytes);
     QCOMPARE(index->fileBytes(), std::filesystem::file_size(file));
+}
+
+void TestDiskIndex::defaultCacheFillsTheRamBudget() {
+    const test::TestGraph g = wideSparseGraph();
+    DiskIndexBuildOptions o;
+    o.pqBytes = 8; // no cache hint: the reader's budget decides
+    const std::string file = path("budget.qdx");
+    writeDiskIndex(file, g.view(), o);
+
+    const auto index = DiskIndex::open(file);
+    const IndexInfo info = index->info();
+    qInfo("budget %zu bytes: %u cached nodes, %zu bytes of cache, ram %zu bytes (%.1f%% of raw)",
+          info.ramBudgetBytes, info.cachedNodes, info.cacheBytes, info.ramBytes,
+          100.0 * double(info.ramBytes) / double(info.rawVectorBytes));
+    QCOMPARE(info.ramBudgetBytes, static_cast<std::size_t>(0.10 * double(info.rawVectorBytes)));
+    QVERIFY(info.cachedNodes > 0);
+    QVERIFY(info.cacheBytes >= std::size_t{info.cachedNodes} * info.nodeBytes);
+    QCOMPARE(info.ramBytes, index->ramBytes());
+    // Within the budget, and full: room for fewer than three more records (the map's share
+    // per node is counted generously).
+    QVERIFY(info.ramBytes <= info.ramBudgetBytes);
+    QVERIFY(info.ramBudgetBytes - info.ramBytes < 3 * std::size_t{info.nodeBytes});
+
+    // A smaller budget, one the codes alone exceed: no cache.
+    const auto tight = DiskIndex::open(file, {.ramBudget = 0.05});
+    QCOMPARE(tight->info().cachedNodes, 0u);
+    QVERIFY(tight->ramBytes() < info.ramBytes);
+    // A size asked for is taken as it is.
+    const auto asked = DiskIndex::open(file, {.cacheNodes = 10, .ramBudget = 0.05});
+    QCOMPARE(asked->info().cachedNodes, 10u);
 }
 
 void TestDiskIndex::roundTripGivesIdenticalResults() {
