@@ -168,7 +168,8 @@ struct ColdFigures {
 // strategy: warm (through the page cache, where the file sits right after it is written) and
 // cold (direct I/O, so every read goes to the disk). The strategies (--pipeline): rounds of W
 // reads, or W reads kept in flight. ram_bytes is the disk index's own footprint (PQ codebook
-// and codes, cache, metadata). stdout: one JSON line per setting, strategy and temperature
+// and codes, cache, metadata); the cache is the reader's default, sized by --ram-budget. stdout:
+// one JSON line per setting, strategy and temperature
 // ("ssd" warm, "ssd_cold"); stderr: reads per query, the cold latency beside rounds x the
 // disk's single-read latency measured in the same run, and beside the in-memory graph's p50
 // at the same recall.
@@ -179,8 +180,6 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
                                           ? std::filesystem::temp_directory_path()
                                           : std::filesystem::path(options.indexDir);
     const std::string path = (dir / "ann_bench_ssd.qdx").string();
-    // A small cache of hot nodes around the medoid: 0.5% of the points.
-    const auto cacheNodes = static_cast<std::uint32_t>(data.baseCount / 200);
 
     const auto start = std::chrono::steady_clock::now();
     double graphSeconds = 0;
@@ -195,7 +194,6 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
         write.pqBytes = options.pqBytes;
         write.coarseCentroids = options.coarseCentroids;
         write.rotate = options.rotate;
-        write.cacheNodes = cacheNodes;
         write.threads = options.buildThreads;
         diskann::writeDiskIndex(path, graph.graphView(), write);
     }
@@ -216,11 +214,14 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
             continue;
         Strategy s;
         s.pipelined = pipelined;
-        s.warm = diskann::DiskIndex::open(
-            path, {.parallelReads = options.parallelReads, .pipelinedReads = pipelined});
+        // No cache size asked for: the reader's default, what the RAM budget leaves room for.
+        s.warm = diskann::DiskIndex::open(path, {.parallelReads = options.parallelReads,
+                                                 .pipelinedReads = pipelined,
+                                                 .ramBudget = options.ramBudget});
         s.cold = diskann::DiskIndex::open(path, {.directIo = true,
                                                  .parallelReads = options.parallelReads,
-                                                 .pipelinedReads = pipelined});
+                                                 .pipelinedReads = pipelined,
+                                                 .ramBudget = options.ramBudget});
         strategies.push_back(std::move(s));
     }
     const diskann::IndexInfo info = strategies.front().warm->info();
@@ -249,17 +250,17 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
             printResult(warm);
             std::fprintf(stderr,
                          "ann_bench ssd: L=%u %s: sectors/query %.1f, rounds/query %.1f, cache "
-                         "hits/query %.1f; ram %zu bytes = %.1f%% of raw %llu bytes "
-                         "(pq %u bytes, %u coarse, rotation %s, %u cached nodes, %u-byte "
-                         "nodes)\n",
+                         "hits/query %.1f; ram %zu bytes = %.1f%% of raw %llu bytes, budget "
+                         "%.1f%% (pq %u bytes, %u coarse, rotation %s, %u cached nodes = %zu "
+                         "bytes, %u-byte nodes)\n",
                          listSize, s.name(), warmCounts.perQuery(warmCounts.sectors),
                          warmCounts.perQuery(warmCounts.rounds),
                          warmCounts.perQuery(warmCounts.cacheHits), warm.ramBytes,
                          100.0 * static_cast<double>(warm.ramBytes) /
                              static_cast<double>(info.rawVectorBytes),
-                         static_cast<unsigned long long>(info.rawVectorBytes), info.pqSubspaces,
-                         info.coarseCentroids, info.rotation.c_str(), info.cachedNodes,
-                         info.nodeBytes);
+                         static_cast<unsigned long long>(info.rawVectorBytes),
+                         100.0 * options.ramBudget, info.pqSubspaces, info.coarseCentroids,
+                         info.rotation.c_str(), info.cachedNodes, info.cacheBytes, info.nodeBytes);
 
             ReadCounts coldCounts;
             RunResult c =
