@@ -306,9 +306,12 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
             side += part;
         }
         std::fprintf(stderr,
-                     "ann_bench ssd: L=%u W=%u cold: %s; rounds %.1f x read %.1f us; memory "
-                     "L=%u p50 %.1f us recall %.3f\n",
+                     "ann_bench ssd: L=%u W=%u cold: %s; rounds %.1f x read %.1f us; the "
+                     "disk's own floor, reads / W x W reads together: %.1f / %u x %.1f us = "
+                     "%.0f us; memory L=%u p50 %.1f us recall %.3f\n",
                      listSize, options.beamWidth, side.c_str(), cold.front().rounds, disk.meanUs,
+                     cold.front().reads, options.beamWidth, disk.batchMeanUs,
+                     cold.front().reads / std::max(1u, options.beamWidth) * disk.batchMeanUs,
                      m.listSize, m.p50us, m.recall);
     }
     if (options.indexDir.empty()) {
