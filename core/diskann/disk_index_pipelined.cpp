@@ -28,9 +28,9 @@ std::vector<Result> DiskIndex::Impl::pipelinedSearch(const float* q, const float
         ReadNode node;
     };
     std::vector<Place> places(W);
-    std::vector<std::uint32_t> free(W);
+    std::vector<std::uint32_t> idle(W);
     for (std::uint32_t i = 0; i < W; ++i)
-        free[i] = W - 1 - i;
+        idle[i] = W - 1 - i;
     std::deque<std::uint32_t> taken; // places in the order their nodes were taken
     std::vector<std::uint64_t> completed;
     // Declared before the pipeline, so it outlives the reads the pipeline drains on the way out.
@@ -43,10 +43,10 @@ std::vector<Result> DiskIndex::Impl::pipelinedSearch(const float* q, const float
         p.ready = true;
     };
     for (;;) {
-        while (!free.empty())
+        while (!idle.empty())
             if (const std::optional<std::uint32_t> slot = list.takeBest()) {
-                const std::uint32_t at = free.back();
-                free.pop_back();
+                const std::uint32_t at = idle.back();
+                idle.pop_back();
                 Place& p = places[at];
                 p.slot = *slot;
                 p.ready = false;
@@ -86,7 +86,7 @@ std::vector<Result> DiskIndex::Impl::pipelinedSearch(const float* q, const float
         list.reorder();
         for (std::uint32_t j = 0; j < p.node.record.degree; ++j)
             list.offer(p.node.record.neighbor(j), p.node.neighborPq[j]);
-        free.push_back(at);
+        idle.push_back(at);
     }
     return results;
 }
