@@ -177,10 +177,10 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
     }
 
     // Cache: breadth-first from the entry points, the nodes nearly every search passes through.
-    const std::uint32_t target =
-        std::min(options.cacheNodes.value_or(header.cacheNodesHint), header.count);
+    const std::uint32_t target = cacheTarget(options, ramBytesWithoutCache());
     if (target > 0) {
         cacheRecords.reserve(std::size_t{target} * layout().nodeBytes);
+        cacheIndex.reserve(target);
         std::deque<std::uint32_t> queue(entries.begin(), entries.end());
         std::unordered_map<std::uint32_t, bool> queued;
         for (const std::uint32_t e : entries)
@@ -201,108 +201,116 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
     }
 }
 
-std::vector<Result> DiskIndex::Impl::graphSearch(const float* q, const float* table,
-                                                 std::uint32_t L, std::uint32_t W,
-                                                 const SearchFilter& f, const LabelEntry* label,
-                                                 ReadQueue& queue, SearchStats& stats,
-                                                 std::vector<float>* vectors) const {
-    std::vector<Candidate> list; // sorted by distance, at most L
-    list.reserve(L + 1);
-    std::unordered_map<std::uint32_t, bool> seen;
-    seen.reserve(std::size_t{L} * 8);
-    const auto offerAt = [&](std::uint32_t slot, float d) {
-        if (!seen.emplace(slot, true).second)
-            return;
-        if (list.size() == L && !(d < list.back().distance))
-            return;
-        auto at = std::upper_bound(list.begin(), list.end(), d,
-                                   [](float v, const Candidate& c) { return v < c.distance; });
-        list.insert(at, Candidate{d, slot, false});
-        if (list.size() > L)
-            list.pop_back();
-    };
+std::uint32_t DiskIndex::Impl::cacheTarget(const DiskIndexOpenOptions& options,
+                                           std::size_t ramWithoutCache) {
+    const double raw = static_cast<double>(header.count) * dim() * sizeof(float);
+    ramBudgetBytes = static_cast<std::size_t>(std::max(0.0, options.ramBudget) * raw);
+    if (options.cacheNodes)
+        return std::min(*options.cacheNodes, header.count);
+    const std::size_t room =
+        ramBudgetBytes > ramWithoutCache ? ramBudgetBytes - ramWithoutCache : 0;
+    std::uint64_t fits = room / cacheBytesPerNode();
+    if (header.cacheNodesHint > 0)
+        fits = std::min<std::uint64_t>(fits, header.cacheNodesHint);
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(fits, header.count));
+}
+
+std::size_t DiskIndex::Impl::ramBytesWithoutCache() const {
+    return sizeof(DiskIndex) + sizeof(Impl) + codes.capacity() + codec.memoryBytes() +
+           coarseIds.capacity() * sizeof(std::uint16_t) + biases.capacity() * sizeof(float) +
+           labels.capacity() * sizeof(LabelEntry) + labelSlots.capacity() * sizeof(std::uint32_t) +
+           entries.capacity() * sizeof(std::uint32_t);
+}
+
+void DiskIndex::Impl::seed(CandidateList& list, const float* table, std::uint32_t W,
+                           const LabelEntry* label) const {
     const auto offer = [&](std::uint32_t slot) {
-        if (!seen.count(slot))
-            offerAt(slot, pqDistance(table, slot));
+        if (!list.seen(slot))
+            list.offer(slot, pqDistance(table, slot));
     };
     if (label) {
         offer(header.medoid);
         offer(label->entry);
-    } else {
-        // Start from the entry points nearest the query: on data made of far-apart clusters
-        // greedy steps from one medoid reach the right cluster poorly.
-        std::vector<Scored> ranked(entries.size());
-        for (std::size_t i = 0; i < entries.size(); ++i)
-            ranked[i] = {pqDistance(table, entries[i]), entries[i]};
-        const std::size_t seeds = std::min<std::size_t>(ranked.size(), std::max(W, kSeeds));
-        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(seeds),
-                          ranked.end());
-        for (std::size_t i = 0; i < seeds; ++i)
-            offer(ranked[i].slot);
+        return;
     }
+    // Start from the entry points nearest the query: on data made of far-apart clusters
+    // greedy steps from one medoid reach the right cluster poorly.
+    std::vector<Scored> ranked(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        ranked[i] = {pqDistance(table, entries[i]), entries[i]};
+    const std::size_t seeds = std::min<std::size_t>(ranked.size(), std::max(W, kSeeds));
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(seeds),
+                      ranked.end());
+    for (std::size_t i = 0; i < seeds; ++i)
+        offer(ranked[i].slot);
+}
 
+void DiskIndex::Impl::readNode(const float* q, const float* table, std::uint32_t slot,
+                               const std::uint8_t* record, const CandidateList& list, ReadNode& out,
+                               std::vector<float>& v) const {
+    const NodeRecord& r = out.record = parse(slot, record);
+    out.exact = exactDistance(q, r, v);
+    out.neighborPq.resize(r.degree);
+    for (std::uint32_t j = 0; j < r.degree; ++j)
+        if (!list.seen(r.neighbor(j)))
+            out.neighborPq[j] = pqDistance(table, r.neighbor(j));
+}
+
+void DiskIndex::Impl::keep(std::uint32_t slot, const ReadNode& node, const SearchFilter& f,
+                           CandidateList& list, std::vector<Result>& results,
+                           std::vector<float>* vectors) const {
+    if (accepted(node.record, f)) {
+        results.push_back({node.exact, slot, node.record.externalId});
+        if (vectors) {
+            const std::size_t at = vectors->size();
+            vectors->resize(at + dim());
+            std::memcpy(vectors->data() + at, node.record.vector, dim() * sizeof(float));
+        }
+    }
+    list.setDistance(slot, node.exact);
+}
+
+std::vector<Result> DiskIndex::Impl::roundSearch(const float* q, const float* table,
+                                                 std::uint32_t L, std::uint32_t W,
+                                                 const SearchFilter& f, const LabelEntry* label,
+                                                 ReadQueue& queue, SearchStats& stats,
+                                                 std::vector<float>* vectors) const {
+    CandidateList list(L);
+    seed(list, table, W, label);
     std::vector<Result> results;
     std::vector<std::uint32_t> frontier;
     std::vector<const std::uint8_t*> records;
-    std::vector<NodeRecord> parsed;
-    std::vector<float> exact;
-    std::vector<std::vector<float>> neighborPq; // PQ distances of each read node's neighbours
+    std::vector<ReadNode> nodes;
     SectorBuffer buffer;
     std::vector<float> v(dim());
     for (;;) {
         frontier.clear();
-        for (Candidate& c : list) {
-            if (c.expanded)
-                continue;
-            c.expanded = true;
-            frontier.push_back(c.slot);
-            if (frontier.size() == W)
+        while (frontier.size() < W)
+            if (const std::optional<std::uint32_t> slot = list.takeBest())
+                frontier.push_back(*slot);
+            else
                 break;
-        }
         if (frontier.empty())
             break;
         ++stats.rounds;
-        parsed.assign(frontier.size(), NodeRecord{});
-        exact.assign(frontier.size(), kInfinity);
-        if (neighborPq.size() < frontier.size())
-            neighborPq.resize(frontier.size());
+        if (nodes.size() < frontier.size())
+            nodes.resize(frontier.size());
         // Each record is checked, its exact distance and its unseen neighbours' PQ distances
         // taken as its read completes, while the others are still in flight.
         fetch(frontier, queue, buffer, records, stats, [&](std::size_t i) {
-            const NodeRecord& r = parsed[i] = parse(frontier[i], records[i]);
-            exact[i] = exactDistance(q, r, v);
-            std::vector<float>& pqs = neighborPq[i];
-            pqs.resize(r.degree);
-            for (std::uint32_t j = 0; j < r.degree; ++j)
-                if (!seen.count(r.neighbor(j)))
-                    pqs[j] = pqDistance(table, r.neighbor(j));
+            readNode(q, table, frontier[i], records[i], list, nodes[i], v);
         });
         // The full vector of every node read is in hand: its exact distance replaces the PQ
         // estimate as its key (PQ keys only for the unread frontier), before its neighbours
         // can push it out of the list. In frontier order, so the result does not depend on the
         // order the reads completed in.
-        for (std::size_t i = 0; i < frontier.size(); ++i) {
-            if (accepted(parsed[i], f)) {
-                results.push_back({exact[i], frontier[i], parsed[i].externalId});
-                if (vectors) {
-                    const std::size_t at = vectors->size();
-                    vectors->resize(at + dim());
-                    std::memcpy(vectors->data() + at, parsed[i].vector, dim() * sizeof(float));
-                }
-            }
-            for (Candidate& c : list)
-                if (c.slot == frontier[i]) {
-                    c.distance = exact[i];
-                    break;
-                }
-        }
-        std::stable_sort(list.begin(), list.end(), [](const Candidate& a, const Candidate& b) {
-            return a.distance < b.distance;
-        });
+        for (std::size_t i = 0; i < frontier.size(); ++i)
+            keep(frontier[i], nodes[i], f, list, results, vectors);
+        list.reorder();
         // Seen only grows, so a neighbour unseen now was unseen when its distance was taken.
         for (std::size_t i = 0; i < frontier.size(); ++i)
-            for (std::uint32_t j = 0; j < parsed[i].degree; ++j)
-                offerAt(parsed[i].neighbor(j), neighborPq[i][j]);
+            for (std::uint32_t j = 0; j < nodes[i].record.degree; ++j)
+                list.offer(nodes[i].record.neighbor(j), nodes[i].neighborPq[j]);
     }
     return results;
 }
@@ -556,16 +564,7 @@ VerifyReport DiskIndex::verify() const {
 }
 
 std::size_t DiskIndex::ramBytes() const {
-    const Impl& d = *impl_;
-    // Hash-map nodes cost about a pointer, the pair and a bucket each.
-    return sizeof(DiskIndex) + sizeof(Impl) + d.codes.capacity() + d.codec.memoryBytes() +
-           d.coarseIds.capacity() * sizeof(std::uint16_t) + d.biases.capacity() * sizeof(float) +
-           d.labels.capacity() * sizeof(LabelEntry) +
-           d.labelSlots.capacity() * sizeof(std::uint32_t) +
-           d.entries.capacity() * sizeof(std::uint32_t) + d.cacheRecords.capacity() +
-           d.cacheIndex.size() *
-               (sizeof(std::pair<const std::uint32_t, std::uint32_t>) + 2 * sizeof(void*)) +
-           d.cacheIndex.bucket_count() * sizeof(void*);
+    return impl_->ramBytesWithoutCache() + impl_->cacheBytes();
 }
 
 std::uint64_t DiskIndex::fileBytes() const {
@@ -594,6 +593,8 @@ IndexInfo DiskIndex::info() const {
     i.maxLabelsPerNode = d.header.maxLabels;
     i.labelCount = d.header.labelCount;
     i.cachedNodes = static_cast<std::uint32_t>(d.cacheIndex.size());
+    i.cacheBytes = d.cacheBytes();
+    i.ramBudgetBytes = d.ramBudgetBytes;
     i.fileBytes = d.header.fileBytes;
     i.rawVectorBytes = std::uint64_t{d.header.count} * d.header.dimension * sizeof(float);
     i.ramBytes = ramBytes();

@@ -15,7 +15,9 @@
 namespace quiver::diskann {
 
 struct DiskIndexOpenOptions {
-    // Nodes kept in memory, gathered breadth-first from the medoid; unset: the file's default.
+    // Nodes kept in memory, gathered breadth-first from the medoid. Unset: as many as keep the
+    // index's RAM (ramBytes()) within ramBudget x the raw vectors' bytes, and no more than the
+    // file's hint where it gives one.
     std::optional<std::uint32_t> cacheNodes = std::nullopt;
     // Read around the operating system's page cache (O_DIRECT; F_NOCACHE on macOS), as a cold
     // disk would be read. Where the file system refuses, reads stay cached and IndexInfo says
@@ -24,6 +26,16 @@ struct DiskIndexOpenOptions {
     // Issue the W reads of a beam round together (io_uring on Linux). Off, or where a thread
     // cannot set up a ring: one read after another. Results are identical either way.
     bool parallelReads = true;
+    // Keep W reads in flight and expand each node as its read lands, reading the next best
+    // candidate in its place, instead of rounds of W reads each waiting for its slowest one.
+    // Nodes are still expanded in the order they were taken, so results do not depend on the
+    // read engine or the disk's timing; with W = 1 they are the rounds' results. With W > 1
+    // the expansion order differs from the rounds', and so may the results, slightly.
+    bool pipelinedReads = false;
+    // The default cache's bound, as a share of count x dimension x 4 bytes. The rest of the
+    // index (codes, codebooks) is not bounded by it: where that alone exceeds the budget the
+    // cache is empty.
+    double ramBudget = 0.10;
 };
 
 struct SearchFilter {
@@ -39,7 +51,7 @@ struct SearchStats {
     std::uint32_t sectorsRead = 0; // 4 KiB sectors fetched from the file
     std::uint32_t nodesRead = 0;   // node records fetched from the file
     std::uint32_t cacheHits = 0;   // node records served from the in-memory cache
-    std::uint32_t rounds = 0;      // beam-search rounds (batches of reads)
+    std::uint32_t rounds = 0; // beam-search rounds (batches of reads); pipelined: waits for reads
 };
 
 struct IndexInfo {
@@ -59,6 +71,8 @@ struct IndexInfo {
     std::uint32_t maxLabelsPerNode = 0;
     std::uint32_t labelCount = 0; // distinct labels
     std::uint32_t cachedNodes = 0;
+    std::size_t cacheBytes = 0;     // the cached records and their index
+    std::size_t ramBudgetBytes = 0; // what the default cache fills up to (ramBudget x raw)
     std::uint64_t fileBytes = 0;
     std::uint64_t rawVectorBytes = 0; // count x dimension x 4
     std::size_t ramBytes = 0;

@@ -4,6 +4,7 @@
 // Internal to this library.
 
 #include "core/diskann/aligned_buffer.h"
+#include "core/diskann/candidate_list.h"
 #include "core/diskann/checksum.h"
 #include "core/diskann/disk_index.h"
 #include "core/diskann/disk_index_error.h"
@@ -74,10 +75,12 @@ struct Scored {
     }
 };
 
-struct Candidate {
-    float distance;
-    std::uint32_t slot;
-    bool expanded;
+// A node read by a graph search: its record, exact distance, and the PQ distances of its
+// neighbours not yet seen when it was read (the others' entries are left unset).
+struct ReadNode {
+    NodeRecord record;
+    float exact = kInfinity;
+    std::vector<float> neighborPq;
 };
 
 // Node reads land here: sector-aligned so direct I/O can fill it in place.
@@ -94,10 +97,10 @@ struct Result {
 
 } // namespace detail
 
-using detail::Candidate;
 using detail::LabelEntry;
 using detail::NodeRecord;
 using detail::num;
+using detail::ReadNode;
 using detail::Result;
 using detail::sane;
 using detail::Scored;
@@ -106,10 +109,12 @@ using detail::SectorBuffer;
 struct DiskIndex::Impl {
     Impl(const std::string& path, const DiskIndexOpenOptions& options)
         : file(path, FileReaderOptions{.directIo = options.directIo})
-        , parallelReads(options.parallelReads) {}
+        , parallelReads(options.parallelReads)
+        , pipelinedReads(options.pipelinedReads) {}
 
     FileReader file;
     bool parallelReads = true;
+    bool pipelinedReads = false;
     FileHeader header;
     VectorCodec codec;
     std::vector<std::uint8_t> codes;      // count x M PQ codes of the residuals
@@ -120,6 +125,22 @@ struct DiskIndex::Impl {
     std::vector<std::uint32_t> entries; // the medoid first
     std::vector<std::uint8_t> cacheRecords;
     std::unordered_map<std::uint32_t, std::uint32_t> cacheIndex;
+    std::size_t ramBudgetBytes = 0;
+
+    // RAM of the cache: records, and per entry a hash node (about a pointer and the pair) and
+    // a bucket.
+    std::size_t cacheBytes() const {
+        return cacheRecords.capacity() +
+               cacheIndex.size() *
+                   (sizeof(std::pair<const std::uint32_t, std::uint32_t>) + 2 * sizeof(void*)) +
+               cacheIndex.bucket_count() * sizeof(void*);
+    }
+    // The cache's cost per node, at most (the map is reserved to fit, at about a bucket per
+    // entry; two are counted).
+    std::size_t cacheBytesPerNode() const {
+        return layout().nodeBytes + sizeof(std::pair<const std::uint32_t, std::uint32_t>) +
+               4 * sizeof(void*);
+    }
 
     std::uint32_t dim() const { return header.dimension; }
     const NodeLayout& layout() const { return header.layout; }
@@ -251,14 +272,44 @@ struct DiskIndex::Impl {
     }
 
     void load(const DiskIndexOpenOptions& options);
+    // How many nodes to cache: as asked, else what the RAM budget leaves room for.
+    std::uint32_t cacheTarget(const DiskIndexOpenOptions& options, std::size_t ramWithoutCache);
+    // RAM of everything but the cache.
+    std::size_t ramBytesWithoutCache() const;
     // The rotation and coarse sections around a loaded PQ codebook.
     VectorCodec loadCodec(ProductQuantizer pq) const;
     // Every node read that the filter accepts, with its exact distance; with `vectors`, their
-    // full vectors are appended there in the same order.
+    // full vectors are appended there in the same order. Rounds of W reads, or W reads kept in
+    // flight (pipelinedReads): roundSearch or pipelinedSearch.
     std::vector<Result> graphSearch(const float* q, const float* table, std::uint32_t L,
                                     std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
                                     ReadQueue& queue, SearchStats& stats,
-                                    std::vector<float>* vectors = nullptr) const;
+                                    std::vector<float>* vectors = nullptr) const {
+        return pipelinedReads ? pipelinedSearch(q, table, L, W, f, label, queue, stats, vectors)
+                              : roundSearch(q, table, L, W, f, label, queue, stats, vectors);
+    }
+    // Each round takes the best W unexpanded candidates, reads them together, waits for all.
+    std::vector<Result> roundSearch(const float* q, const float* table, std::uint32_t L,
+                                    std::uint32_t W, const SearchFilter& f, const LabelEntry* label,
+                                    ReadQueue& queue, SearchStats& stats,
+                                    std::vector<float>* vectors) const;
+    // Keeps W reads in flight: as the oldest completes its node is expanded and the best
+    // candidate not yet taken is read in its place (disk_index_pipelined.cpp).
+    std::vector<Result> pipelinedSearch(const float* q, const float* table, std::uint32_t L,
+                                        std::uint32_t W, const SearchFilter& f,
+                                        const LabelEntry* label, ReadQueue& queue,
+                                        SearchStats& stats, std::vector<float>* vectors) const;
+    // The first candidates: the label's entry and the medoid, or the entry points nearest q.
+    void seed(CandidateList& list, const float* table, std::uint32_t W,
+              const LabelEntry* label) const;
+    // Checks a node's record, takes its exact distance and its unseen neighbours' PQ ones.
+    void readNode(const float* q, const float* table, std::uint32_t slot,
+                  const std::uint8_t* record, const CandidateList& list, ReadNode& out,
+                  std::vector<float>& v) const;
+    // A read node goes to the results if the filter accepts it, and its exact distance
+    // replaces its PQ estimate as its key in the list (call list.reorder() after).
+    void keep(std::uint32_t slot, const ReadNode& node, const SearchFilter& f, CandidateList& list,
+              std::vector<Result>& results, std::vector<float>* vectors) const;
     // Reads the given slots best PQ distance first: at least the best L, then on until k of
     // them are accepted (deleted ones are read but not kept) or none are left.
     std::vector<Result> slotScan(const float* q, const float* table, std::uint32_t k,

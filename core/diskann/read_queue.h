@@ -4,11 +4,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 namespace quiver::diskann {
 
 class FileReader;
+class ReadPipeline;
 
 struct ReadRequest {
     std::uint64_t offset = 0;
@@ -32,6 +34,9 @@ public:
     virtual ReadEngine engine() const = 0;
     virtual void read(const FileReader& file, std::span<const ReadRequest> requests,
                       FunctionRef<void()> afterSubmit, FunctionRef<void(std::size_t)> done) = 0;
+    // Reads of `file` submitted and completed one by one (core/diskann/read_pipeline.h).
+    // No read() on this queue while it exists.
+    virtual std::unique_ptr<ReadPipeline> pipeline(const FileReader& file) = 0;
 };
 
 // The queue for the calling thread: its own io_uring ring when `parallel` is set and a ring

@@ -2,6 +2,7 @@
 
 #include "core/diskann/disk_index_error.h"
 #include "core/diskann/file_reader.h"
+#include "core/diskann/uring_read_pipeline.h"
 
 #include <cerrno>
 #include <cstring>
@@ -36,6 +37,10 @@ UringReadQueue* UringReadQueue::forThisThread() {
 UringReadQueue::~UringReadQueue() {
     if (ring_.ring_fd >= 0)
         io_uring_queue_exit(&ring_);
+}
+
+std::unique_ptr<ReadPipeline> UringReadQueue::pipeline(const FileReader& file) {
+    return std::make_unique<UringReadPipeline>(ring_, kRingEntries, file);
 }
 
 void UringReadQueue::read(const FileReader& file, std::span<const ReadRequest> requests,

@@ -22,6 +22,7 @@ public:
     ReadEngine engine() const override { return ReadEngine::IoUring; }
     void read(const FileReader& file, std::span<const ReadRequest> requests,
               FunctionRef<void()> afterSubmit, FunctionRef<void(std::size_t)> done) override;
+    std::unique_ptr<ReadPipeline> pipeline(const FileReader& file) override;
 
 private:
     UringReadQueue() = default;

@@ -58,6 +58,11 @@ struct Args {
                  "--repeat N: time N passes over the queries and report the fastest.\n"
                  "--io (ssd mode): a beam round's reads together on io_uring (default) or one\n"
                  "  pread after another.\n"
+                 "--pipeline on|off|both (ssd mode): W reads kept in flight, each node expanded\n"
+                 "  as its read lands (on), rounds of W reads (off), or both side by side\n"
+                 "  (default); with the in-memory graph's p50 at the same list sizes.\n"
+                 "--ram-budget 0.10 (ssd mode): the hot-node cache grows until the index's RAM\n"
+                 "  is this share of the raw vectors' bytes (none if the codes alone exceed it).\n"
                  "--coarse K: SSD codes are residuals to K coarse centroids (0: automatic, 1:\n"
                  "plain PQ); --no-rotate: no OPQ rotation / sub-space balancing.\n"
                  "--float-steering: graph searches read float vectors (default from 256\n"
@@ -162,6 +167,13 @@ Args parseArgs(int argc, char** argv) {
             if (io != "uring" && io != "pread")
                 usage("--io wants uring or pread");
             a.options.parallelReads = io == "uring";
+        } else if (arg == "--ram-budget") {
+            a.options.ramBudget = std::stod(value());
+        } else if (arg == "--pipeline") {
+            a.options.pipeline = value();
+            if (a.options.pipeline != "on" && a.options.pipeline != "off" &&
+                a.options.pipeline != "both")
+                usage("--pipeline wants on, off or both");
         } else if (arg == "--churn")
             a.options.churn = std::stod(value());
         else if (arg == "--noise")

@@ -41,7 +41,11 @@ struct BenchOptions {
     std::size_t k = 10;
     bool hnswlib = false;
     bool parallelReads = true; // --io uring (default) or pread: how the SSD index reads a round
-    double churn = 0.3;        // --mode merge: deleted and inserted, each as a share of the base
+    // --pipeline: the SSD index's search strategy, "off" (rounds of W reads), "on" (W reads
+    // kept in flight) or "both", side by side
+    std::string pipeline = "both";
+    double ramBudget = 0.10; // --ram-budget: the SSD index's cache fills RAM up to this x raw
+    double churn = 0.3;      // --mode merge: deleted and inserted, each as a share of the base
     std::vector<double> filterSelectivities; // --filter-selectivity: shares of points passing
 };
 

@@ -116,15 +116,63 @@ RunResult runSetting(const char* mode, const diskann::DiskIndex& index, const Be
     return r;
 }
 
+// The in-memory graph's latency and recall at one list size: what the SSD index is compared to.
+struct MemoryRun {
+    std::uint32_t listSize = 0;
+    double recall = 0.0;
+    double p50us = 0.0;
+};
+
+MemoryRun runMemory(const diskann::VamanaIndex& graph, const BenchData& data,
+                    const BenchOptions& options, std::uint32_t listSize) {
+    RunResult r = newRunResult("memory", data, options, listSize, 0.0, graph.memoryBytes());
+    const auto found = timeQueries(
+        data, options.threads,
+        [&](std::size_t q, std::vector<std::uint64_t>& out) {
+            thread_local std::vector<diskann::SearchResult> hits;
+            hits.resize(options.k);
+            const std::size_t n = graph.search(data.queries.data() + q * data.dimension, options.k,
+                                               listSize, hits.data());
+            out.resize(n);
+            for (std::size_t i = 0; i < n; ++i)
+                out[i] = hits[i].id;
+        },
+        r);
+    return {listSize, recallAtK(data, options.k, found), r.p50us};
+}
+
+// The fastest memory setting that reaches `recall` (within half a point), else the most exact.
+const MemoryRun& memoryAtRecall(const std::vector<MemoryRun>& runs, double recall) {
+    const MemoryRun* best = &runs.back();
+    for (const MemoryRun& m : runs)
+        if (m.recall >= recall - 0.005 && m.p50us < best->p50us)
+            best = &m;
+    return *best;
+}
+
+struct Strategy {
+    bool pipelined = false;
+    std::unique_ptr<diskann::DiskIndex> warm, cold;
+    const char* name() const { return pipelined ? "pipelined" : "rounds"; }
+};
+
+// One strategy's cold run at one list size, as the side-by-side line reports it.
+struct ColdFigures {
+    double p50us = 0.0, recall = 0.0, reads = 0.0, rounds = 0.0;
+};
+
 } // namespace
 
 // --mode ssd: builds the Vamana graph in memory, writes the disk index (PQ codes in RAM,
-// vectors and adjacency in 4 KiB sectors on disk), drops the in-memory graph and searches the
-// file, twice per setting: warm (through the page cache, where the file sits right after it is
-// written) and cold (direct I/O, so every read goes to the disk). ram_bytes is the disk index's
-// own footprint (PQ codebook and codes, cache, metadata). stdout: one JSON line per setting and
-// temperature ("ssd" warm, "ssd_cold"); stderr: reads per query, and the cold latency beside
-// rounds x the disk's single-read latency measured in the same run.
+// vectors and adjacency in 4 KiB sectors on disk) and searches the file, twice per setting and
+// strategy: warm (through the page cache, where the file sits right after it is written) and
+// cold (direct I/O, so every read goes to the disk). The strategies (--pipeline): rounds of W
+// reads, or W reads kept in flight. ram_bytes is the disk index's own footprint (PQ codebook
+// and codes, cache, metadata); the cache is the reader's default, sized by --ram-budget. stdout:
+// one JSON line per setting, strategy and temperature
+// ("ssd" warm, "ssd_cold"); stderr: reads per query, the cold latency beside rounds x the
+// disk's single-read latency measured in the same run, and beside the in-memory graph's p50
+// at the same recall.
 int runSsdMode(const BenchData& data, const BenchOptions& options) {
     const diskann::BuildParams params = graphBuildParams(options);
 
@@ -132,13 +180,11 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
                                           ? std::filesystem::temp_directory_path()
                                           : std::filesystem::path(options.indexDir);
     const std::string path = (dir / "ann_bench_ssd.qdx").string();
-    // A small cache of hot nodes around the medoid: 0.5% of the points.
-    const auto cacheNodes = static_cast<std::uint32_t>(data.baseCount / 200);
 
     const auto start = std::chrono::steady_clock::now();
     double graphSeconds = 0;
+    diskann::VamanaIndex graph(data.metric, data.dimension, params);
     {
-        diskann::VamanaIndex graph(data.metric, data.dimension, params);
         std::vector<std::uint64_t> ids(data.baseCount);
         std::iota(ids.begin(), ids.end(), std::uint64_t{0});
         graph.build(data.base, ids);
@@ -148,7 +194,6 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
         write.pqBytes = options.pqBytes;
         write.coarseCentroids = options.coarseCentroids;
         write.rotate = options.rotate;
-        write.cacheNodes = cacheNodes;
         write.threads = options.buildThreads;
         diskann::writeDiskIndex(path, graph.graphView(), write);
     }
@@ -158,11 +203,29 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
     std::fprintf(stderr, "ann_bench ssd: build %.2f s = graph %.2f s + index file %.2f s\n",
                  buildSeconds, graphSeconds, buildSeconds - graphSeconds);
 
-    const auto index = diskann::DiskIndex::open(path, {.parallelReads = options.parallelReads});
-    const auto cold =
-        diskann::DiskIndex::open(path, {.directIo = true, .parallelReads = options.parallelReads});
-    const diskann::IndexInfo info = index->info();
-    const diskann::IndexInfo coldInfo = cold->info();
+    // The in-memory graph at the same list sizes, for the cold / memory ratio.
+    std::vector<MemoryRun> memory;
+    for (const std::uint32_t listSize : options.searchLists)
+        memory.push_back(runMemory(graph, data, options, listSize));
+
+    std::vector<Strategy> strategies;
+    for (const bool pipelined : {false, true}) {
+        if (options.pipeline != "both" && (options.pipeline == "on") != pipelined)
+            continue;
+        Strategy s;
+        s.pipelined = pipelined;
+        // No cache size asked for: the reader's default, what the RAM budget leaves room for.
+        s.warm = diskann::DiskIndex::open(path, {.parallelReads = options.parallelReads,
+                                                 .pipelinedReads = pipelined,
+                                                 .ramBudget = options.ramBudget});
+        s.cold = diskann::DiskIndex::open(path, {.directIo = true,
+                                                 .parallelReads = options.parallelReads,
+                                                 .pipelinedReads = pipelined,
+                                                 .ramBudget = options.ramBudget});
+        strategies.push_back(std::move(s));
+    }
+    const diskann::IndexInfo info = strategies.front().warm->info();
+    const diskann::IndexInfo coldInfo = strategies.front().cold->info();
     if (!coldInfo.directIo)
         std::fprintf(stderr, "ann_bench ssd: no direct I/O on %s (%s): cold figures are cached\n",
                      dir.string().c_str(), coldInfo.directIoFallback.c_str());
@@ -173,48 +236,83 @@ int runSsdMode(const BenchData& data, const BenchOptions& options) {
                  "file): mean %.1f us, p50 %.1f us, p99 %.1f us; %u such reads together (%s): "
                  "mean %.1f us\n",
                  disk.direct ? "direct I/O" : "cached", disk.reads,
-                 static_cast<double>(index->fileBytes()) / 1e6, disk.meanUs, disk.p50Us, disk.p99Us,
+                 static_cast<double>(info.fileBytes) / 1e6, disk.meanUs, disk.p50Us, disk.p99Us,
                  options.beamWidth, coldInfo.readEngine.c_str(), disk.batchMeanUs);
 
-    for (const std::uint32_t listSize : options.searchLists) {
-        ReadCounts warmCounts;
-        RunResult warm =
-            runSetting("ssd", *index, data, options, listSize, buildSeconds, warmCounts);
-        printResult(warm);
-        std::fprintf(stderr,
-                     "ann_bench ssd: L=%u sectors/query %.1f, rounds/query %.1f, cache "
-                     "hits/query %.1f; ram %zu bytes = %.1f%% of raw %llu bytes "
-                     "(pq %u bytes, %u coarse, rotation %s, %u cached nodes, %u-byte nodes)\n",
-                     listSize, warmCounts.perQuery(warmCounts.sectors),
-                     warmCounts.perQuery(warmCounts.rounds),
-                     warmCounts.perQuery(warmCounts.cacheHits), warm.ramBytes,
-                     100.0 * static_cast<double>(warm.ramBytes) /
-                         static_cast<double>(info.rawVectorBytes),
-                     static_cast<unsigned long long>(info.rawVectorBytes), info.pqSubspaces,
-                     info.coarseCentroids, info.rotation.c_str(), info.cachedNodes, info.nodeBytes);
+    for (std::size_t l = 0; l < options.searchLists.size(); ++l) {
+        const std::uint32_t listSize = options.searchLists[l];
+        std::vector<ColdFigures> cold;
+        for (const Strategy& s : strategies) {
+            ReadCounts warmCounts;
+            RunResult warm =
+                runSetting("ssd", *s.warm, data, options, listSize, buildSeconds, warmCounts);
+            warm.extraJson += std::string(",\"strategy\":\"") + s.name() + "\"";
+            printResult(warm);
+            std::fprintf(stderr,
+                         "ann_bench ssd: L=%u %s: sectors/query %.1f, rounds/query %.1f, cache "
+                         "hits/query %.1f; ram %zu bytes = %.1f%% of raw %llu bytes, budget "
+                         "%.1f%% (pq %u bytes, %u coarse, rotation %s, %u cached nodes = %zu "
+                         "bytes, %u-byte nodes)\n",
+                         listSize, s.name(), warmCounts.perQuery(warmCounts.sectors),
+                         warmCounts.perQuery(warmCounts.rounds),
+                         warmCounts.perQuery(warmCounts.cacheHits), warm.ramBytes,
+                         100.0 * static_cast<double>(warm.ramBytes) /
+                             static_cast<double>(info.rawVectorBytes),
+                         static_cast<unsigned long long>(info.rawVectorBytes),
+                         100.0 * options.ramBudget, info.pqSubspaces, info.coarseCentroids,
+                         info.rotation.c_str(), info.cachedNodes, info.cacheBytes, info.nodeBytes);
 
-        ReadCounts coldCounts;
-        RunResult c =
-            runSetting("ssd_cold", *cold, data, options, listSize, buildSeconds, coldCounts);
-        const double rounds = coldCounts.perQuery(coldCounts.rounds);
-        const double floorUs = rounds * disk.meanUs;
-        char extra[200];
-        std::snprintf(extra, sizeof extra,
-                      ",\"read_us\":%.1f,\"batch_read_us\":%.1f,\"rounds_x_read_us\":%.1f,"
-                      "\"p50_over_rounds_x_read\":%.2f",
-                      disk.meanUs, disk.batchMeanUs, floorUs, c.p50us / floorUs);
-        c.extraJson += extra;
-        printResult(c);
+            ReadCounts coldCounts;
+            RunResult c =
+                runSetting("ssd_cold", *s.cold, data, options, listSize, buildSeconds, coldCounts);
+            const double rounds = coldCounts.perQuery(coldCounts.rounds);
+            // The floor of the rounds strategy: each round waits for at least one read. The
+            // pipelined one waits per read landed, so its floor is taken from the rounds'
+            // count where both ran, else reads / W.
+            const double reads = coldCounts.perQuery(coldCounts.reads);
+            const double floorRounds =
+                !s.pipelined    ? rounds
+                : !cold.empty() ? cold.front().rounds
+                                : reads / static_cast<double>(std::max(1u, options.beamWidth));
+            const double floorUs = floorRounds * disk.meanUs;
+            char extra[240];
+            std::snprintf(extra, sizeof extra,
+                          ",\"strategy\":\"%s\",\"read_us\":%.1f,\"batch_read_us\":%.1f,"
+                          "\"rounds_x_read_us\":%.1f,\"p50_over_rounds_x_read\":%.2f",
+                          s.name(), disk.meanUs, disk.batchMeanUs, floorUs, c.p50us / floorUs);
+            c.extraJson += extra;
+            printResult(c);
+            std::fprintf(stderr,
+                         "ann_bench ssd: L=%u %s: warm %.0f q/s p50 %.0f us p99 %.0f us | cold "
+                         "(%s, %s) %.0f q/s p50 %.0f us p99 %.0f us | waits %.1f, reads %.1f, "
+                         "%.1f KiB per query | rounds x read %.1f x %.1f us = %.0f us, cold p50 "
+                         "= %.2f x that (target <= 1.3)\n",
+                         listSize, s.name(), warm.qps, warm.p50us, warm.p99us,
+                         coldInfo.directIo ? "direct I/O" : "cached", coldInfo.readEngine.c_str(),
+                         c.qps, c.p50us, c.p99us, rounds, reads,
+                         coldCounts.perQuery(coldCounts.sectors) * 4.0, floorRounds, disk.meanUs,
+                         floorUs, c.p50us / floorUs);
+            cold.push_back({c.p50us, c.recall, reads, floorRounds});
+        }
+        const MemoryRun& m = memoryAtRecall(memory, cold.front().recall);
+        std::string side;
+        for (std::size_t i = 0; i < strategies.size(); ++i) {
+            char part[200];
+            std::snprintf(part, sizeof part,
+                          "%s%s p50 %.0f us = %.2f x rounds x read, %.0f x memory, recall %.3f",
+                          i ? " | " : "", strategies[i].name(), cold[i].p50us,
+                          cold[i].p50us / (cold[i].rounds * disk.meanUs), cold[i].p50us / m.p50us,
+                          cold[i].recall);
+            side += part;
+        }
         std::fprintf(stderr,
-                     "ann_bench ssd: L=%u warm %.0f q/s p50 %.0f us p99 %.0f us | cold (%s, %s) "
-                     "%.0f q/s p50 %.0f us p99 %.0f us | rounds %.1f, reads %.1f, %.1f KiB per "
-                     "query | rounds x read %.1f x %.1f us = %.0f us, cold p50 = %.2f x that "
-                     "(target <= 1.5); %.2f x rounds x %u reads together\n",
-                     listSize, warm.qps, warm.p50us, warm.p99us,
-                     coldInfo.directIo ? "direct I/O" : "cached", coldInfo.readEngine.c_str(),
-                     c.qps, c.p50us, c.p99us, rounds, coldCounts.perQuery(coldCounts.reads),
-                     coldCounts.perQuery(coldCounts.sectors) * 4.0, rounds, disk.meanUs, floorUs,
-                     c.p50us / floorUs, c.p50us / (rounds * disk.batchMeanUs), options.beamWidth);
+                     "ann_bench ssd: L=%u W=%u cold: %s; rounds %.1f x read %.1f us; the "
+                     "disk's own floor, reads / W x W reads together: %.1f / %u x %.1f us = "
+                     "%.0f us; memory L=%u p50 %.1f us recall %.3f\n",
+                     listSize, options.beamWidth, side.c_str(), cold.front().rounds, disk.meanUs,
+                     cold.front().reads, options.beamWidth, disk.batchMeanUs,
+                     cold.front().reads / std::max(1u, options.beamWidth) * disk.batchMeanUs,
+                     m.listSize, m.p50us, m.recall);
     }
     if (options.indexDir.empty()) {
         std::error_code ignored;

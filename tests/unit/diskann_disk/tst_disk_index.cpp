@@ -25,12 +25,15 @@ private slots:
     void residualCodesLiftCosineRecall();
     void exactSearchMatchesBruteForce();
     void ramIsSmallFractionOfRawVectors();
+    void defaultCacheFillsTheRamBudget();
     void roundTripGivesIdenticalResults();
     void cacheDoesNotChangeResults();
     void multiSectorNodes();
     void labelFilterIsExact();
     void deletedIdsNeverReturned();
     void concurrentSearchesEqualSequential();
+    void pipelinedRecallMatchesRounds();
+    void concurrentPipelinedSearchesEqualSequential();
     void verifyPassesOnSoundFile();
     void writerRejectsBadGraph();
     void cancelledWriteLeavesNothing();
@@ -238,9 +241,11 @@ void TestDiskIndex::exactSearchMatchesBruteForce() {
     }
 }
 
-void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
-    // dim 128, 8000 points, 8-byte codes: codes 64 KB + coarse ids and biases 48 KB + codebook
-    // 128 KB + rotation 64 KB + 80 coarse centroids 41 KB against 4.1 MB raw.
+namespace {
+
+// dim 128, 8000 points, degree 16: with 8-byte codes, codes 64 KB + coarse ids and biases 48 KB +
+// codebook 128 KB + rotation 64 KB + 80 coarse centroids 41 KB against 4.1 MB raw.
+test::TestGraph wideSparseGraph() {
     const std::uint32_t dim = 128;
     const std::uint32_t n = 8000;
     test::TestGraph g;
@@ -255,6 +260,14 @@ void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
         for (std::uint32_t j = 1; j <= 16; ++j)
             g.adjacency[i].push_back((i + j * 97) % n);
     }
+    return g;
+}
+
+} // namespace
+
+void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
+    const test::TestGraph g = wideSparseGraph();
+    const std::uint32_t n = g.count, dim = g.dim;
     DiskIndexBuildOptions o;
     o.pqBytes = 8;
     o.cacheNodes = 16;
@@ -274,6 +287,36 @@ void TestDiskIndex::ramIsSmallFractionOfRawVectors() {
     QVERIFY(info.ramBytes >= std::size_t{n} * (8 + 6) + 256 * dim * 4 + dim * dim * 4);
     QVERIFY(info.ramBytes * 10 <= info.rawVectorBytes);
     QCOMPARE(index->fileBytes(), std::filesystem::file_size(file));
+}
+
+void TestDiskIndex::defaultCacheFillsTheRamBudget() {
+    const test::TestGraph g = wideSparseGraph();
+    DiskIndexBuildOptions o;
+    o.pqBytes = 8; // no cache hint: the reader's budget decides
+    const std::string file = path("budget.qdx");
+    writeDiskIndex(file, g.view(), o);
+
+    const auto index = DiskIndex::open(file);
+    const IndexInfo info = index->info();
+    qInfo("budget %zu bytes: %u cached nodes, %zu bytes of cache, ram %zu bytes (%.1f%% of raw)",
+          info.ramBudgetBytes, info.cachedNodes, info.cacheBytes, info.ramBytes,
+          100.0 * double(info.ramBytes) / double(info.rawVectorBytes));
+    QCOMPARE(info.ramBudgetBytes, static_cast<std::size_t>(0.10 * double(info.rawVectorBytes)));
+    QVERIFY(info.cachedNodes > 0);
+    QVERIFY(info.cacheBytes >= std::size_t{info.cachedNodes} * info.nodeBytes);
+    QCOMPARE(info.ramBytes, index->ramBytes());
+    // Within the budget, and full: room for fewer than three more records (the map's share
+    // per node is counted generously).
+    QVERIFY(info.ramBytes <= info.ramBudgetBytes);
+    QVERIFY(info.ramBudgetBytes - info.ramBytes < 3 * std::size_t{info.nodeBytes});
+
+    // A smaller budget, one the codes alone exceed: no cache.
+    const auto tight = DiskIndex::open(file, {.ramBudget = 0.05});
+    QCOMPARE(tight->info().cachedNodes, 0u);
+    QVERIFY(tight->ramBytes() < info.ramBytes);
+    // A size asked for is taken as it is.
+    const auto asked = DiskIndex::open(file, {.cacheNodes = 10, .ramBudget = 0.05});
+    QCOMPARE(asked->info().cachedNodes, 10u);
 }
 
 void TestDiskIndex::roundTripGivesIdenticalResults() {
@@ -441,6 +484,71 @@ void TestDiskIndex::concurrentSearchesEqualSequential() {
             for (std::uint32_t i = 0; i < nq; ++i) {
                 const std::uint32_t q = (i + static_cast<std::uint32_t>(t) * 7) % nq;
                 parallel[t][q] = index->search(qs.data() + q * kDim, 10, 48, 4);
+            }
+        });
+    for (auto& th : threads)
+        th.join();
+    for (int t = 0; t < 4; ++t)
+        for (std::uint32_t q = 0; q < nq; ++q)
+            QVERIFY(sameHits(parallel[t][q], sequential[q]));
+}
+
+void TestDiskIndex::pipelinedRecallMatchesRounds() {
+    // With four reads in flight the pipelined search expands nodes in another order than
+    // rounds of four, so its hits may differ; its recall against brute force may not, by much.
+    // Short codes and a short list keep recall below 1, where a difference would show.
+    const auto g = graphFor(Metric::L2);
+    const std::string file = path("pipelined.qdx");
+    DiskIndexBuildOptions o;
+    o.pqBytes = 4;
+    writeDiskIndex(file, g.view(), o);
+    const auto rounds = DiskIndex::open(file, {.cacheNodes = 0});
+    const auto pipelined = DiskIndex::open(file, {.cacheNodes = 0, .pipelinedReads = true});
+    const std::uint32_t nq = 100;
+    const auto qs = queries(nq, kDim, false);
+    double recallRounds = 0, recallPipelined = 0;
+    std::uint64_t readsRounds = 0, readsPipelined = 0;
+    for (std::uint32_t q = 0; q < nq; ++q) {
+        const auto truth = bruteForce(g, qs.data() + q * kDim, 10);
+        SearchStats a, b;
+        recallRounds +=
+            test::overlap(rounds->search(qs.data() + q * kDim, 10, 20, 4, {}, &a), truth);
+        recallPipelined +=
+            test::overlap(pipelined->search(qs.data() + q * kDim, 10, 20, 4, {}, &b), truth);
+        readsRounds += a.nodesRead;
+        readsPipelined += b.nodesRead;
+    }
+    recallRounds /= nq;
+    recallPipelined /= nq;
+    qInfo("W=4, L=20: recall@10 rounds %.3f (%.1f reads), pipelined %.3f (%.1f reads)",
+          recallRounds, double(readsRounds) / nq, recallPipelined, double(readsPipelined) / nq);
+    QVERIFY2(recallRounds < 1.0, "the codes are too good for this test to show a difference");
+    QVERIFY2(std::abs(recallPipelined - recallRounds) <= 0.02,
+             qPrintable(QStringLiteral("%1 vs %2").arg(recallPipelined).arg(recallRounds)));
+}
+
+void TestDiskIndex::concurrentPipelinedSearchesEqualSequential() {
+    // Each thread keeps its reads in flight on its own ring; the nodes are expanded in the
+    // order they were taken, so every thread finds what one-read-after-another finds.
+    const auto g = graphFor(Metric::Cosine);
+    const std::string file = path("concurrent-pipelined.qdx");
+    writeDiskIndex(file, g.view());
+    const auto index = DiskIndex::open(file, {.cacheNodes = 64, .pipelinedReads = true});
+    const auto reference =
+        DiskIndex::open(file, {.cacheNodes = 64, .parallelReads = false, .pipelinedReads = true});
+    const std::uint32_t nq = 40;
+    const auto qs = queries(nq, kDim, true);
+    std::vector<std::vector<SearchResult>> sequential(nq);
+    for (std::uint32_t q = 0; q < nq; ++q)
+        sequential[q] = reference->search(qs.data() + q * kDim, 10, 48, 8);
+    std::vector<std::vector<std::vector<SearchResult>>> parallel(
+        4, std::vector<std::vector<SearchResult>>(nq));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (std::uint32_t i = 0; i < nq; ++i) {
+                const std::uint32_t q = (i + static_cast<std::uint32_t>(t) * 7) % nq;
+                parallel[t][q] = index->search(qs.data() + q * kDim, 10, 48, 8);
             }
         });
     for (auto& th : threads)

@@ -3,6 +3,7 @@
 #include "test_graph.h"
 #include "tests/unit/diskann/brute_force_reference.h"
 
+#include <QCoreApplication>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -12,9 +13,14 @@
 using namespace quiver::diskann;
 
 // Label filters and deletions together on a file: a search returns k results while k live
-// matches exist, however many of the nearest matches were deleted.
+// matches exist, however many of the nearest matches were deleted. Every case runs under both
+// search strategies: rounds of reads and pipelined reads.
 class TestDiskIndexFilters : public QObject {
     Q_OBJECT
+
+public:
+    explicit TestDiskIndexFilters(bool pipelined)
+        : pipelined_(pipelined) {}
 
 private slots:
     void initTestCase();
@@ -26,6 +32,7 @@ private slots:
     void labelGroups();
 
 private:
+    bool pipelined_ = false;
     QTemporaryDir dir_;
     test::TestGraph graph_;
     std::unique_ptr<DiskIndex> index_;
@@ -84,7 +91,8 @@ void TestDiskIndexFilters::initTestCase() {
     DiskIndexBuildOptions o;
     o.pqBytes = 6;
     writeDiskIndex(file, graph_.view(), o);
-    index_ = DiskIndex::open(file, {.cacheNodes = 0});
+    index_ = DiskIndex::open(file, {.cacheNodes = 0, .pipelinedReads = pipelined_});
+    qInfo("search strategy: %s", pipelined_ ? "pipelined reads" : "rounds of reads");
 }
 
 void TestDiskIndexFilters::rareLabelWithNearestCarriersDeleted() {
@@ -247,5 +255,14 @@ void TestDiskIndexFilters::labelGroups() {
     QVERIFY2(recall >= floor, qPrintable(QString::number(recall)));
 }
 
-QTEST_GUILESS_MAIN(TestDiskIndexFilters)
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    int failed = 0;
+    for (const bool pipelined : {false, true}) {
+        TestDiskIndexFilters test(pipelined);
+        failed += QTest::qExec(&test, argc, argv);
+    }
+    return failed;
+}
+
 #include "tst_disk_index_filters.moc"
