@@ -38,4 +38,4 @@ XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" XDG_DATA_HOME="$work
   "$build/tests/screenshots/screenshot_tour" \
   --db "$db" --docs "$docs" --out docs/screenshots \
   --query "where does the API key live"
-echo "screenshots: docs/screenshots/{library,search,jobs}.png"
+echo "screenshots: docs/screenshots/{library,search,map,jobs}.png"

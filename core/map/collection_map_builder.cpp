@@ -29,6 +29,16 @@ struct SampleTerms {
     std::unordered_map<std::string, QString> spelling;
 };
 
+// Numbers, single letters and two-letter fragments may set a group apart, but they name nothing.
+bool nameable(const QString& text, const AnalyzedToken& t) {
+    if (t.length < 3)
+        return false;
+    for (qsizetype i = t.start; i < t.start + t.length; ++i)
+        if (text[i].isLetter())
+            return true;
+    return false;
+}
+
 SampleTerms analyse(const std::vector<MapPassage>& passages, const QString& language,
                     const std::function<bool()>& cancelled) {
     SampleTerms out;
@@ -40,6 +50,8 @@ SampleTerms analyse(const std::vector<MapPassage>& passages, const QString& lang
             throw map::MapCancelled();
         std::vector<std::string> terms;
         for (const AnalyzedToken& t : analyzer.tokens(p.text)) {
+            if (!nameable(p.text, t))
+                continue;
             ++forms[t.term][p.text.mid(t.start, t.length).toLower()];
             terms.push_back(t.term);
         }

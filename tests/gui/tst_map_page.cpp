@@ -167,6 +167,7 @@ void TestMapPage::hoverShowsAPassageAndClickShowsItInContext() {
     QSignalSpy context(preview, &SearchPreview::contextShown);
     QTest::mouseClick(view, Qt::LeftButton, {}, at);
     QCOMPARE(preview->hit().chunkId, p.chunkId);
+    QCOMPARE(view->selected(), under);
     QVERIFY(context.wait(kTimeoutMs));
     QVERIFY(preview->text().contains(p.text));
     // Open goes to the file.

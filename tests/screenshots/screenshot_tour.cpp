@@ -152,8 +152,10 @@ int main(int argc, char** argv) {
         }
         return indexes;
     }();
-    if (!lit.isEmpty())
+    if (!lit.isEmpty()) {
+        map->view()->setSelected(lit.first());
         emit map->view()->passageActivated(lit.first());
+    }
     if (!save(window, out, QStringLiteral("map.png")))
         return 1;
 

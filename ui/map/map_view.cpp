@@ -53,6 +53,7 @@ void MapView::setMap(std::shared_ptr<const CollectionMap> map) {
     m_map = std::move(map);
     m_hover = -1;
     m_focus = -1;
+    m_selected = -1;
     m_collections.clear();
     if (m_map) {
         QSet<QString> names;
@@ -85,6 +86,12 @@ void MapView::resetView() {
     m_zoom = 1.0;
     m_pan = {};
     invalidate();
+}
+
+void MapView::setSelected(int index) {
+    m_selected =
+        m_map && index >= 0 && index < static_cast<int>(m_map->passages.size()) ? index : -1;
+    update();
 }
 
 void MapView::invalidate() {
@@ -216,13 +223,28 @@ void MapView::drawLabels(QPainter& painter) const {
     font.setBold(true);
     painter.setFont(font);
     const QFontMetrics metrics(font);
-    for (const MapCluster& c : m_map->clusters) {
-        if (c.words.isEmpty() || c.size == 0)
-            continue;
-        const QString text = c.words.join(QStringLiteral(" · "));
-        const QPointF centre = toWidget(c.x, c.y);
+    std::vector<const MapCluster*> order;
+    for (const MapCluster& c : m_map->clusters)
+        if (!c.words.isEmpty() && c.size > 0)
+            order.push_back(&c);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const MapCluster* a, const MapCluster* b) { return a->size > b->size; });
+    std::vector<QRectF> placed;
+    const auto overlaps = [&placed](const QRectF& box) {
+        return std::any_of(placed.begin(), placed.end(),
+                           [&box](const QRectF& other) { return other.intersects(box); });
+    };
+    for (const MapCluster* c : order) {
+        const QString text = c->words.join(QStringLiteral(" · "));
         QRectF box = metrics.boundingRect(text).adjusted(-6, -3, 6, 3);
-        box.moveCenter(centre);
+        box.moveCenter(toWidget(c->x, c->y));
+        // Try the centre, then ever farther above and below it.
+        const QPointF centre = box.center();
+        for (int step = 1; step <= 6 && overlaps(box); ++step) {
+            const double shift = ((step + 1) / 2) * (box.height() + 2) * (step % 2 ? -1 : 1);
+            box.moveCenter(centre + QPointF(0, shift));
+        }
+        placed.push_back(box);
         QColor back = palette().color(QPalette::Base);
         back.setAlpha(215);
         painter.setPen(Qt::NoPen);
@@ -269,6 +291,11 @@ void MapView::paintEvent(QPaintEvent*) {
         painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
         painter.setBrush(Qt::NoBrush);
         painter.drawEllipse(positionOf(m_hover), kLitRadius + 3, kLitRadius + 3);
+    }
+    if (m_selected >= 0) {
+        painter.setPen(QPen(palette().color(QPalette::Text), 2.5));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(positionOf(m_selected), kLitRadius + 5, kLitRadius + 5);
     }
     drawLabels(painter);
     drawLegend(painter);
@@ -341,6 +368,7 @@ void MapView::mouseReleaseEvent(QMouseEvent* event) {
     const int i = passageAt(event->position().toPoint());
     if (i >= 0) {
         m_focus = i;
+        setSelected(i);
         emit passageActivated(i);
     }
 }
@@ -379,8 +407,10 @@ void MapView::keyPressEvent(QKeyEvent* event) {
     }
     case Qt::Key_Return:
     case Qt::Key_Enter:
-        if (m_focus >= 0)
+        if (m_focus >= 0) {
+            setSelected(m_focus);
             emit passageActivated(m_focus);
+        }
         return;
     default:
         QWidget::keyPressEvent(event);

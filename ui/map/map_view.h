@@ -30,6 +30,9 @@ public:
     void setHighlighted(const QSet<qint64>& chunkIds);
     int highlightedCount() const { return static_cast<int>(m_lit.size()); }
     void resetView();
+    // The passage shown beside the map, ringed; -1 for none.
+    void setSelected(int index);
+    int selected() const { return m_selected; }
 
     // The passage drawn at a point of the widget (the nearest within a few pixels), or -1.
     int passageAt(QPoint pos) const;
@@ -61,6 +64,7 @@ private:
     void zoomAround(QPointF widget, double factor);
     void invalidate();
     void renderDots();
+    // Each group's name at its centre, moved up or down where it would cover a larger group's.
     void drawLabels(QPainter& painter) const;
     void drawLegend(QPainter& painter) const;
     void rebuildGrid();
@@ -74,7 +78,8 @@ private:
     QPointF m_pan; // widget offset added after scaling
     QImage m_dots; // the dots as last drawn; null when stale
     int m_hover = -1;
-    int m_focus = -1; // the passage Enter opens (the last hovered or clicked)
+    int m_focus = -1;    // the passage Enter opens (the last hovered or clicked)
+    int m_selected = -1; // the passage shown beside the map
     QPoint m_pressAt;
     QPointF m_panAtPress;
     bool m_dragging = false;

@@ -103,6 +103,8 @@ void TestCollectionMap::topicsBecomeNamedGroups() {
         const int topic = *topicsOfGroup[static_cast<int>(g)].begin();
         QVERIFY2(topics[topic].words.contains(cluster.words.first()),
                  qPrintable(cluster.words.join(QLatin1Char(','))));
+        for (const QString& word : cluster.words)
+            QVERIFY2(word.size() >= 3 && !word.front().isDigit(), qPrintable(word));
         // The name sits where the group is drawn.
         double x = 0, y = 0;
         for (const MapPassage& p : map.passages)
