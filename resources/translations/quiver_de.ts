@@ -1282,10 +1282,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Group: passages that lie together share a colour. Collection: each collection has its own colour</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Redraw</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1373,6 +1369,14 @@
             <numerusform></numerusform>
             <numerusform></numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Colour by document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group: passages that lie together share a colour. Collection or document: each has its own colour</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -1282,10 +1282,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Group: passages that lie together share a colour. Collection: each collection has its own colour</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Redraw</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1373,6 +1369,14 @@
             <numerusform>%1 of the %n result for “%2” are on the map, lit.</numerusform>
             <numerusform>%1 of the %n results for “%2” are on the map, lit.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Colour by document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group: passages that lie together share a colour. Collection or document: each has its own colour</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -48,7 +48,7 @@ private slots:
     void drawsTopicsAsNamedGroupsWithoutStalling();
     void hoverShowsAPassageAndClickShowsItInContext();
     void searchResultsLightUp();
-    void colouringByCollection();
+    void colouringByCollectionAndDocument();
     void wheelZoomKeepsThePointUnderThePointer();
     void redrawCanBeCancelled();
 
@@ -202,7 +202,7 @@ void TestMapPage::searchResultsLightUp() {
     QVERIFY(!lit->isVisible());
 }
 
-void TestMapPage::colouringByCollection() {
+void TestMapPage::colouringByCollectionAndDocument() {
     auto* combo = child<QComboBox>(m_page.get(), "mapColouringCombo");
     MapView* view = m_page->view();
     combo->setCurrentIndex(1);
@@ -214,6 +214,12 @@ void TestMapPage::colouringByCollection() {
         if (map->passages[i].collection == map->passages[static_cast<std::size_t>(a)].collection)
             QCOMPARE(view->colourOf(static_cast<int>(i)), view->colourOf(a));
     QCOMPARE(QSettings().value(QStringLiteral("map/colouring")).toInt(), 1);
+    // By document: one passage each here, so the palette is used, not one colour for all.
+    combo->setCurrentIndex(2);
+    QSet<QRgb> colours;
+    for (std::size_t i = 0; i < map->passages.size(); ++i)
+        colours.insert(view->colourOf(static_cast<int>(i)).rgb());
+    QVERIFY(colours.size() >= 8);
     combo->setCurrentIndex(0);
 }
 

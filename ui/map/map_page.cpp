@@ -42,9 +42,10 @@ MapPage::MapPage(QWidget* parent)
     m_colouring->setObjectName(QStringLiteral("mapColouringCombo"));
     m_colouring->addItem(tr("Colour by group"));
     m_colouring->addItem(tr("Colour by collection"));
+    m_colouring->addItem(tr("Colour by document"));
     m_colouring->setAccessibleName(tr("Colour the passages by"));
     m_colouring->setAccessibleDescription(
-        tr("Group: passages that lie together share a colour. Collection: each collection has "
+        tr("Group: passages that lie together share a colour. Collection or document: each has "
            "its own colour"));
 
     m_redraw = new QPushButton(tr("&Redraw"), this);
@@ -114,12 +115,13 @@ MapPage::MapPage(QWidget* parent)
     layout->addWidget(m_litLabel);
     layout->addWidget(m_stack, 1);
 
-    m_colouring->setCurrentIndex(QSettings().value(kColouringKey, 0).toInt() == 1 ? 1 : 0);
-    m_view->setColouring(m_colouring->currentIndex() == 1 ? MapView::Colouring::Collection
-                                                          : MapView::Colouring::Group);
+    const int colouring = QSettings().value(kColouringKey, 0).toInt();
+    m_colouring->setCurrentIndex(colouring >= 0 && colouring < m_colouring->count() ? colouring
+                                                                                    : 0);
+    m_view->setColouring(static_cast<MapView::Colouring>(m_colouring->currentIndex()));
     connect(m_colouring, &QComboBox::currentIndexChanged, this, [this](int i) {
         QSettings().setValue(kColouringKey, i);
-        m_view->setColouring(i == 1 ? MapView::Colouring::Collection : MapView::Colouring::Group);
+        m_view->setColouring(static_cast<MapView::Colouring>(i));
     });
     connect(m_redraw, &QPushButton::clicked, this, &MapPage::redraw);
     connect(m_cancel, &QPushButton::clicked, m_service, &MapService::cancel);

@@ -122,10 +122,21 @@ QColor MapView::colourOf(int index) const {
     if (!m_map || index < 0 || index >= static_cast<int>(m_map->passages.size()))
         return {};
     const MapPassage& p = m_map->passages[static_cast<std::size_t>(index)];
-    const auto slot =
-        m_colouring == Colouring::Group
-            ? static_cast<std::size_t>(std::max(0, p.cluster))
-            : static_cast<std::size_t>(std::max<qsizetype>(0, m_collections.indexOf(p.collection)));
+    std::size_t slot = 0;
+    switch (m_colouring) {
+    case Colouring::Group:
+        slot = static_cast<std::size_t>(std::max(0, p.cluster));
+        break;
+    case Colouring::Collection:
+        slot =
+            static_cast<std::size_t>(std::max<qsizetype>(0, m_collections.indexOf(p.collection)));
+        break;
+    case Colouring::Document:
+        // Neighbouring ids get far-apart colours: documents imported together often lie together.
+        slot = static_cast<std::size_t>(
+            static_cast<quint64>(p.documentId) * 0x9E3779B97F4A7C15ull >> 59);
+        break;
+    }
     return kPalette[slot % kPalette.size()];
 }
 

@@ -11,7 +11,7 @@
 
 namespace quiver {
 
-// Draws the collection map: a dot per passage coloured by its group or its collection, each
+// Draws the collection map: a dot per passage coloured by its group, collection or document, each
 // group named at its centre, the current results lit. The wheel (or + and -) zooms around the
 // pointer, dragging pans, 0 or a double click on empty space shows the whole map again.
 // Hovering a dot shows its passage; clicking it (or Enter on the one under the keyboard focus
@@ -19,7 +19,7 @@ namespace quiver {
 class MapView : public QWidget {
     Q_OBJECT
 public:
-    enum class Colouring { Group, Collection };
+    enum class Colouring { Group, Collection, Document };
 
     explicit MapView(QWidget* parent = nullptr);
 
