@@ -99,14 +99,18 @@ void MapView::invalidate() {
     update();
 }
 
+double MapView::scale() const {
+    return std::max(1.0, std::min(width(), height()) - 2 * kMargin) * m_zoom;
+}
+
 QPointF MapView::toWidget(float x, float y) const {
-    const double side = std::max(1.0, std::min(width(), height()) - 2 * kMargin) * m_zoom;
+    const double side = scale();
     return {width() / 2.0 + (double(x) - 0.5) * side + m_pan.x(),
             height() / 2.0 + (double(y) - 0.5) * side + m_pan.y()};
 }
 
 QPointF MapView::toMap(QPointF w) const {
-    const double side = std::max(1.0, std::min(width(), height()) - 2 * kMargin) * m_zoom;
+    const double side = scale();
     return {(w.x() - width() / 2.0 - m_pan.x()) / side + 0.5,
             (w.y() - height() / 2.0 - m_pan.y()) / side + 0.5};
 }
@@ -156,8 +160,7 @@ int MapView::passageAt(QPoint pos) const {
     if (!m_map || m_map->passages.empty())
         return -1;
     const QPointF at = toMap(pos);
-    const double side = std::max(1.0, std::min(width(), height()) - 2 * kMargin) * m_zoom;
-    const double radius = kHitPixels / side;
+    const double radius = kHitPixels / scale();
     const int x0 =
         std::clamp(static_cast<int>(std::floor((at.x() - radius) * kGrid)), 0, kGrid - 1);
     const int x1 =

@@ -59,6 +59,7 @@ protected:
     bool event(QEvent* event) override;
 
 private:
+    double scale() const; // widget pixels per map unit
     QPointF toWidget(float x, float y) const;
     QPointF toMap(QPointF widget) const;
     void zoomAround(QPointF widget, double factor);
