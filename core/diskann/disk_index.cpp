@@ -11,6 +11,7 @@
 #include "core/diskann/read_queue.h"
 #include "core/diskann/rotation.h"
 #include "core/diskann/vector_codec.h"
+#include "core/diskann/write_ahead_log.h"
 
 #include <queue>
 
@@ -448,6 +449,8 @@ DiskIndex::~DiskIndex() = default;
 
 std::unique_ptr<DiskIndex> DiskIndex::open(const std::string& path,
                                            const DiskIndexOpenOptions& options) {
+    // An update interrupted by a crash is redone (or dropped, if its log record is torn) first.
+    WriteAheadLog::recover(path);
     auto impl = std::make_unique<Impl>(path, options);
     impl->load(options);
     return std::unique_ptr<DiskIndex>(new DiskIndex(std::move(impl)));
