@@ -42,6 +42,8 @@ struct BenchOptions {
     bool hnswlib = false;
     bool parallelReads = true; // --io uring (default) or pread: how the SSD index reads a round
     double churn = 0.3;        // --mode merge: deleted and inserted, each as a share of the base
+    std::uint32_t rounds = 10; // --mode churn: rounds of in-place updates
+    double roundChurn = 0.1;   // --mode churn: deleted and inserted per round, of the base
     std::vector<double> filterSelectivities; // --filter-selectivity: shares of points passing
 };
 
@@ -107,6 +109,9 @@ int runSsdMode(const BenchData& data, const BenchOptions& options);
 
 // The streaming merge beside a fresh build of the same final set; returns the exit code.
 int runMergeMode(const BenchData& data, const BenchOptions& options);
+// Rounds of in-place deletes and inserts on the file beside fresh builds
+// (tests/bench/churn_mode.cpp); returns the exit code.
+int runChurnMode(const BenchData& data, const BenchOptions& options);
 
 // Filtered searches at each of options.filterSelectivities, beside the unfiltered search of the
 // same index (tests/bench/filter_mode.cpp); returns the exit code.
