@@ -52,9 +52,10 @@ struct UpdateIo {
 // Concurrency: searches through index() hold the index's update lock shared; insert and
 // remove hold it exclusively for their whole run (search, prune, logging, writing), so a
 // search sees an update entirely or not at all, and updates are serialised. lastIo() and
-// totalIo() belong to the updating thread. One updater per file (and no other process writing
-// it). After an update threw (an I/O failure), the updater refuses further updates: reopen,
-// which replays or drops the interrupted update.
+// totalIo() belong to the updating thread. One updater per file, and while it is open the file
+// is searched through index(), not opened again (DiskIndex::open replays the log, which must
+// not race a commit). After an update threw (an I/O failure), the updater refuses further updates:
+// reopen, which replays or drops the interrupted update.
 class DiskIndexUpdater {
 public:
     // Opens the index (replaying the write-ahead log first) and reads its node records once,
