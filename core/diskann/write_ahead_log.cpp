@@ -18,6 +18,7 @@ namespace quiver::diskann {
 
 namespace {
 
+#ifndef _WIN32
 constexpr std::uint32_t kLogMagic = 0x4C415751; // "QWAL"
 constexpr std::uint32_t kLogVersion = 1;
 constexpr std::size_t kRecordHeaderBytes = 32;
@@ -29,7 +30,6 @@ constexpr std::uint64_t kMaxPayloadBytes = std::uint64_t{1} << 30;
     throw DiskIndexError("cannot " + what + " " + path + ": " + std::strerror(errno));
 }
 
-#ifndef _WIN32
 void writeAll(int fd, const std::uint8_t* p, std::size_t bytes, std::uint64_t offset,
               const std::string& path) {
     while (bytes > 0) {
