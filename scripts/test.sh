@@ -42,7 +42,7 @@ if [[ "${QUIVER_SKIP_SANITIZERS:-0}" != 1 ]]; then
   # ASLR off: ThreadSanitizer's memory layout does not fit every kernel's randomised mappings.
   echo "== build and test the index engine (Clang, ThreadSanitizer)"
   tsan_tests=(tst_vamana_index tst_vamana_updates tst_vamana_filters tst_vamana_clustered
-              tst_disk_index tst_disk_index_merge)
+              tst_disk_index tst_disk_index_merge tst_disk_index_updates)
   CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DQUIVER_SANITIZE=thread -DQUIVER_BUILD_BENCH=OFF \
     -DQUIVER_WERROR=ON >/dev/null

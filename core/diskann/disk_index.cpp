@@ -11,6 +11,7 @@
 #include "core/diskann/read_queue.h"
 #include "core/diskann/rotation.h"
 #include "core/diskann/vector_codec.h"
+#include "core/diskann/write_ahead_log.h"
 
 #include <queue>
 
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <shared_mutex>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -103,10 +105,10 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
     codes = readSection(Section::PqCodes);
     {
         const std::vector<std::uint8_t> bytes = readSection(Section::PointTerms);
-        const std::size_t n = header.count;
+        const std::size_t n = header.capacity;
         coarseIds.resize(n);
         biases.resize(n);
-        const std::uint8_t* b = bytes.data() + pointTermsBiasOffset(header.count);
+        const std::uint8_t* b = bytes.data() + pointTermsBiasOffset(header.capacity);
         for (std::size_t i = 0; i < n; ++i) {
             coarseIds[i] = static_cast<std::uint16_t>(bytes[2 * i] | bytes[2 * i + 1] << 8);
             if (coarseIds[i] >= header.coarseCount)
@@ -176,6 +178,8 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
             throw DiskIndexError("invalid section entry_points: the medoid is not first");
     }
 
+    loadLabelOverlay();
+
     // Cache: breadth-first from the entry points, the nodes nearly every search passes through.
     const std::uint32_t target = cacheTarget(options, ramBytesWithoutCache());
     if (target > 0) {
@@ -198,6 +202,48 @@ void DiskIndex::Impl::load(const DiskIndexOpenOptions& options) {
                 if (queued.emplace(r.neighbor(i), true).second)
                     queue.push_back(r.neighbor(i));
         }
+    }
+}
+
+void DiskIndex::Impl::loadLabelOverlay() {
+    overlayLabels.clear();
+    overlaySlots.clear();
+    if (header.overlayCount == 0)
+        return;
+    const std::vector<std::uint8_t> bytes = readSection(Section::LabelOverlay);
+    SectorBuffer buffer(spanBytes());
+    std::vector<std::uint32_t> nodeLabels;
+    for (std::uint32_t i = 0; i < header.overlayCount; ++i) {
+        const std::uint32_t slot = loadLe32(bytes.data() + 4 * std::size_t{i});
+        if (slot >= header.count)
+            throw DiskIndexError("invalid section label_overlay: slot " + num(slot) +
+                                 " out of range");
+        overlaySlots.push_back(slot);
+        file.readAt(nodesOffset() + layout().sectorOffset(slot), buffer.data(), spanBytes());
+        const NodeRecord r = parse(slot, buffer.data() + layout().offsetInSector(slot));
+        nodeLabels.resize(r.labelCount);
+        for (std::uint32_t j = 0; j < r.labelCount; ++j)
+            nodeLabels[j] = loadLe32(r.labels + 4 * j);
+        addOverlayLabels(slot, nodeLabels);
+    }
+}
+
+void DiskIndex::Impl::addOverlayLabels(std::uint32_t slot,
+                                       std::span<const std::uint32_t> nodeLabels) {
+    for (const std::uint32_t l : nodeLabels) {
+        auto [it, added] = overlayLabels.try_emplace(l);
+        OverlayLabel& o = it->second;
+        if (added) {
+            const LabelEntry* base = findLabelInLists(l);
+            if (base)
+                o.slots.assign(labelSlots.begin() + base->start,
+                               labelSlots.begin() + base->start + base->size);
+            o.entry = {l, base ? base->entry : slot, 0, 0};
+        }
+        const auto at = std::lower_bound(o.slots.begin(), o.slots.end(), slot);
+        if (at == o.slots.end() || *at != slot)
+            o.slots.insert(at, slot);
+        o.entry.size = static_cast<std::uint32_t>(o.slots.size());
     }
 }
 
@@ -411,6 +457,8 @@ DiskIndex::~DiskIndex() = default;
 
 std::unique_ptr<DiskIndex> DiskIndex::open(const std::string& path,
                                            const DiskIndexOpenOptions& options) {
+    // An update interrupted by a crash is redone (or dropped, if its log record is torn) first.
+    WriteAheadLog::recover(path);
     auto impl = std::make_unique<Impl>(path, options);
     impl->load(options);
     return std::unique_ptr<DiskIndex>(new DiskIndex(std::move(impl)));
@@ -424,6 +472,7 @@ std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k,
     SearchStats stats;
     std::vector<SearchResult> hits;
     const Impl& d = *impl_;
+    std::shared_lock lock(d.updateLock);
     if (k == 0) {
         if (statsOut)
             *statsOut = stats;
@@ -455,7 +504,7 @@ std::vector<SearchResult> DiskIndex::search(const float* query, std::uint32_t k,
         results = d.graphSearch(q.data(), table.data(), L, W, filter, nullptr, queue, stats);
         // Deleted nodes are walked through but not returned: where they crowd the list, a
         // wider one reaches past them, up to the whole index.
-        while (filter.deleted && results.size() < k && L < d.header.count) {
+        while (results.size() < k && L < d.header.count) {
             L = static_cast<std::uint32_t>(
                 std::min<std::uint64_t>(std::uint64_t{L} * 2, d.header.count));
             results = d.graphSearch(q.data(), table.data(), L, W, filter, nullptr, queue, stats);
@@ -478,6 +527,7 @@ std::vector<SearchResult> DiskIndex::exactSearch(const float* query, std::uint32
     if (!query)
         throw std::invalid_argument("exactSearch: no query vector");
     const Impl& d = *impl_;
+    std::shared_lock lock(d.updateLock);
     std::vector<float> q(query, query + d.dim());
     if (d.header.metric == Metric::Cosine)
         normalize(q.data(), q.size());
@@ -506,14 +556,16 @@ std::vector<SearchResult> DiskIndex::exactSearch(const float* query, std::uint32
 
 VerifyReport DiskIndex::verify() const {
     const Impl& d = *impl_;
+    std::shared_lock lock(d.updateLock);
     VerifyReport report;
     const auto problem = [&](std::string text) {
         if (report.problems.size() < kMaxReportedProblems)
             report.problems.push_back(std::move(text));
         ++report.problemCount;
     };
-    for (Section s : {Section::PqCodebook, Section::PqCodes, Section::Labels, Section::EntryPoints,
-                      Section::Rotation, Section::Coarse, Section::PointTerms}) {
+    for (Section s :
+         {Section::PqCodebook, Section::PqCodes, Section::Labels, Section::EntryPoints,
+          Section::Rotation, Section::Coarse, Section::PointTerms, Section::LabelOverlay}) {
         try {
             d.readSection(s);
         } catch (const DiskIndexError& e) {
@@ -521,11 +573,23 @@ VerifyReport DiskIndex::verify() const {
         }
     }
 
-    std::uint32_t sectionCrc = 0;
     std::uint64_t labelRefs = 0;
+    // The nodes section has no section checksum (records are rewritten in place): the bytes
+    // outside the used records must be zero instead.
+    bool paddingOk = true;
+    const auto zero = [](const std::uint8_t* p, std::size_t n) {
+        return std::all_of(p, p + n, [](std::uint8_t b) { return b == 0; });
+    };
+    const NodeLayout& layout = d.layout();
     d.forEachNode(
         [&](std::uint32_t slot, const std::uint8_t* record) {
             ++report.nodesChecked;
+            const bool lastInSpan = layout.nodesPerSector == 0 || slot + 1 == d.header.count ||
+                                    (slot + 1) % layout.nodesPerSector == 0;
+            if (lastInSpan) {
+                const std::size_t used = layout.offsetInSector(slot) + layout.nodeBytes;
+                paddingOk = paddingOk && zero(record + layout.nodeBytes, d.spanBytes() - used);
+            }
             NodeRecord r;
             if (std::string p = d.check(slot, record, r); !p.empty()) {
                 problem(p);
@@ -534,10 +598,9 @@ VerifyReport DiskIndex::verify() const {
             report.edges += r.degree;
             for (std::uint32_t i = 0; i < r.labelCount; ++i) {
                 const std::uint32_t l = loadLe32(r.labels + 4 * i);
-                const LabelEntry* e = d.findLabel(l);
+                const std::span<const std::uint32_t> listedSlots = d.carriers(l);
                 const bool listed =
-                    e && std::binary_search(d.labelSlots.begin() + e->start,
-                                            d.labelSlots.begin() + e->start + e->size, slot);
+                    std::binary_search(listedSlots.begin(), listedSlots.end(), slot);
                 if (!listed)
                     problem("node " + num(slot) + ": label " + num(l) +
                             " missing from the label lists");
@@ -552,14 +615,30 @@ VerifyReport DiskIndex::verify() const {
                 }
             }
         },
-        [&](const std::uint8_t* chunk, std::size_t bytes) {
-            sectionCrc = crc32c(chunk, bytes, sectionCrc);
-        });
-    if (sectionCrc != d.header.section(Section::Nodes).crc)
-        problem("checksum mismatch in section nodes");
-    if (labelRefs != d.labelSlots.size())
-        problem("label lists hold " + num(d.labelSlots.size()) + " entries, nodes carry " +
-                num(labelRefs));
+        [](const std::uint8_t*, std::size_t) {});
+    {
+        // The spare slots beyond the last one in use.
+        const std::uint64_t begin = layout.sectionBytes(d.header.count);
+        const std::uint64_t end = d.header.section(Section::Nodes).bytes;
+        std::vector<std::uint8_t> chunk(1 << 20);
+        for (std::uint64_t at = begin; at < end && paddingOk; at += chunk.size()) {
+            const auto n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), end - at));
+            d.file.readAt(d.nodesOffset() + at, chunk.data(), n);
+            paddingOk = zero(chunk.data(), n);
+        }
+    }
+    if (!paddingOk)
+        problem("non-zero padding in section nodes");
+    // A slot deleted and reused in place stays in the lists of its old labels (searches check
+    // the record), so the lists may hold more entries than the nodes carry, never fewer.
+    std::uint64_t listed = 0;
+    for (const LabelEntry& e : d.labels)
+        listed += d.carriers(e.label).size();
+    for (const auto& [label, o] : d.overlayLabels)
+        listed += d.findLabelInLists(label) ? 0 : o.slots.size();
+    if (labelRefs > listed)
+        problem("label lists hold " + num(listed) + " entries, nodes carry " + num(labelRefs));
     return report;
 }
 
@@ -573,11 +652,13 @@ std::uint64_t DiskIndex::fileBytes() const {
 
 IndexInfo DiskIndex::info() const {
     const Impl& d = *impl_;
+    std::shared_lock lock(d.updateLock);
     IndexInfo i;
     i.formatVersion = d.header.formatVersion;
     i.metric = d.header.metric;
     i.dimension = d.header.dimension;
     i.count = d.header.count;
+    i.capacity = d.header.capacity;
     i.maxDegree = d.header.maxDegree;
     i.medoid = d.header.medoid;
     i.entryPoints = static_cast<std::uint32_t>(d.entries.size());

@@ -58,7 +58,8 @@ struct IndexInfo {
     std::uint32_t formatVersion = 0;
     Metric metric = Metric::L2;
     std::uint32_t dimension = 0;
-    std::uint32_t count = 0;
+    std::uint32_t count = 0;    // slots in use, deleted ones included
+    std::uint32_t capacity = 0; // slots the file has room for (in-place inserts)
     std::uint32_t maxDegree = 0;
     std::uint32_t medoid = 0;
     std::uint32_t entryPoints = 0; // where unfiltered searches may start, the medoid included
@@ -95,7 +96,9 @@ struct VerifyReport {
 // needs them. Opening validates the header and every section's checksum; node records are
 // checked whenever read. A damaged file raises DiskIndexError ("not a Quiver index",
 // "unsupported format version N", "file truncated: ...", "checksum mismatch in section ...").
-// All const members may be called from many threads at once.
+// All const members may be called from many threads at once; they hold the index's update lock
+// shared, so a DiskIndexUpdater's inserts and deletes (exclusive) happen between searches.
+class DiskIndexUpdater;
 class DiskIndex {
 public:
     static std::unique_ptr<DiskIndex> open(const std::string& path,
@@ -125,6 +128,7 @@ public:
     const Impl& internals() const { return *impl_; }
 
 private:
+    friend class DiskIndexUpdater;
     explicit DiskIndex(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

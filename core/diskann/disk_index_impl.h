@@ -13,11 +13,13 @@
 #include "core/diskann/file_reader.h"
 #include "core/diskann/read_queue.h"
 #include "core/diskann/vector_codec.h"
+#include "core/diskann/writer_priority_mutex.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -54,6 +56,7 @@ struct NodeRecord {
     std::uint64_t externalId = 0;
     std::uint32_t degree = 0;
     std::uint32_t labelCount = 0;
+    bool deleted = false; // kDeletedFlag: walked through, never returned
     const std::uint8_t* vector = nullptr;
     const std::uint8_t* neighbors = nullptr;
     const std::uint8_t* labels = nullptr;
@@ -117,11 +120,21 @@ struct DiskIndex::Impl {
     bool pipelinedReads = false;
     FileHeader header;
     VectorCodec codec;
-    std::vector<std::uint8_t> codes;      // count x M PQ codes of the residuals
-    std::vector<std::uint16_t> coarseIds; // count coarse centroid ids
-    std::vector<float> biases;            // count per-point distance terms
+    std::vector<std::uint8_t> codes;      // capacity x M PQ codes of the residuals
+    std::vector<std::uint16_t> coarseIds; // capacity coarse centroid ids
+    std::vector<float> biases;            // capacity per-point distance terms
     std::vector<LabelEntry> labels;
     std::vector<std::uint32_t> labelSlots;
+    // Labels of points inserted in place (label_overlay): per label touched, its carriers from
+    // the inverted lists and from the overlay together (sorted), and an entry describing them.
+    struct OverlayLabel {
+        LabelEntry entry;
+        std::vector<std::uint32_t> slots;
+    };
+    std::map<std::uint32_t, OverlayLabel> overlayLabels;
+    std::vector<std::uint32_t> overlaySlots; // the label_overlay section's listed slots
+    // Searches hold it shared, DiskIndexUpdater's inserts and deletes exclusively.
+    mutable WriterPriorityMutex updateLock;
     std::vector<std::uint32_t> entries; // the medoid first
     std::vector<std::uint8_t> cacheRecords;
     std::unordered_map<std::uint32_t, std::uint32_t> cacheIndex;
@@ -165,6 +178,8 @@ struct DiskIndex::Impl {
             return "checksum mismatch in section nodes (node " + num(slot) + ")";
         out.externalId = loadLe64(r);
         out.degree = loadLe32(r + 8);
+        out.deleted = (out.degree & kDeletedFlag) != 0;
+        out.degree &= ~kDeletedFlag;
         out.labelCount = loadLe32(r + 12);
         out.vector = r + 16;
         out.neighbors = out.vector + std::size_t{dim()} * 4;
@@ -242,6 +257,13 @@ struct DiskIndex::Impl {
     }
 
     const LabelEntry* findLabel(std::uint32_t label) const {
+        if (!overlayLabels.empty())
+            if (auto o = overlayLabels.find(label); o != overlayLabels.end())
+                return &o->second.entry;
+        return findLabelInLists(label);
+    }
+    // The label's entry in the inverted lists of the labels section, without the overlay.
+    const LabelEntry* findLabelInLists(std::uint32_t label) const {
         auto it =
             std::lower_bound(labels.begin(), labels.end(), label,
                              [](const LabelEntry& e, std::uint32_t l) { return e.label < l; });
@@ -259,14 +281,17 @@ struct DiskIndex::Impl {
     }
 
     bool accepted(const NodeRecord& r, const SearchFilter& f) const {
-        return (!f.label || r.hasLabel(*f.label)) &&
+        return !r.deleted && (!f.label || r.hasLabel(*f.label)) &&
                f.labels.passes(r.labelCount,
                                [&r](std::size_t i) { return loadLe32(r.labels + 4 * i); }) &&
                (!f.deleted || !f.deleted->count(r.externalId));
     }
     // The carriers of a label (sorted slots); empty for a label no point carries.
     std::span<const std::uint32_t> carriers(std::uint32_t label) const {
-        const LabelEntry* e = findLabel(label);
+        if (!overlayLabels.empty())
+            if (auto o = overlayLabels.find(label); o != overlayLabels.end())
+                return o->second.slots;
+        const LabelEntry* e = findLabelInLists(label);
         return e ? std::span<const std::uint32_t>(labelSlots.data() + e->start, e->size)
                  : std::span<const std::uint32_t>();
     }
@@ -276,6 +301,10 @@ struct DiskIndex::Impl {
     std::uint32_t cacheTarget(const DiskIndexOpenOptions& options, std::size_t ramWithoutCache);
     // RAM of everything but the cache.
     std::size_t ramBytesWithoutCache() const;
+    // Reads the label_overlay slots' records and (re)builds overlayLabels from them.
+    void loadLabelOverlay();
+    // Adds `slot`, which carries `nodeLabels`, to overlayLabels.
+    void addOverlayLabels(std::uint32_t slot, std::span<const std::uint32_t> nodeLabels);
     // The rotation and coarse sections around a loaded PQ codebook.
     VectorCodec loadCodec(ProductQuantizer pq) const;
     // Every node read that the filter accepts, with its exact distance; with `vectors`, their

@@ -270,7 +270,7 @@ void Merger::scanBase() {
     d_.forEachNode(
         [&](std::uint32_t slot, const std::uint8_t* record) {
             const NodeRecord r = d_.parse(slot, record);
-            if (deletedIds_.count(r.externalId)) {
+            if (r.deleted || deletedIds_.count(r.externalId)) {
                 deletedSlot_[slot] = 1;
                 auto& adjacency = deletedAdjacency_[slot];
                 adjacency.resize(r.degree);
@@ -540,6 +540,7 @@ void Merger::writeMerged(const std::string& outPath) {
     header.metric = h_.metric;
     header.dimension = dim_;
     header.count = count;
+    header.capacity = options_.capacity;
     header.maxDegree = R_;
     header.medoid = entries.front();
     header.maxLabels = std::max(h_.maxLabels, delta_.maxLabels);
@@ -622,9 +623,15 @@ void Merger::writeMerged(const std::string& outPath) {
         list.entry = kNone;
         labelBytes_ += list.slots.capacity() * 4 + 48;
     }
-    for (const LabelEntry& e : d_.labels)
-        if (!isDeleted(e.entry))
-            labels.at(e.label).entry = newSlot_[e.entry];
+    // An entry slot deleted and reused in place may no longer carry its label.
+    for (const LabelEntry& e : d_.labels) {
+        if (isDeleted(e.entry))
+            continue;
+        const auto it = labels.find(e.label);
+        if (it != labels.end() &&
+            std::binary_search(it->second.slots.begin(), it->second.slots.end(), newSlot_[e.entry]))
+            it->second.entry = newSlot_[e.entry];
+    }
     std::vector<float> mean(dim_), v(dim_);
     for (auto& [label, list] : labels) {
         if (list.entry != kNone)

@@ -26,6 +26,8 @@ struct DiskIndexMergeOptions {
     std::uint32_t W = 4;       // nodes read per round of those searches
     float alpha = 1.2f;        // pruning slack (1 = strict)
     std::uint32_t threads = 0; // 0: one per hardware thread
+    // Slots the merged file has room for (in-place inserts); below its point count: the count.
+    std::uint32_t capacity = 0;
     // Up to this many inserted points find their neighbours among each other by brute force;
     // above, through an in-memory Vamana graph over them.
     std::uint32_t bruteForceDeltaBelow = 4096;

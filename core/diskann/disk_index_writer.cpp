@@ -157,6 +157,7 @@ void writeDiskIndex(const std::string& path, const GraphView& g,
     header.metric = g.metric;
     header.dimension = g.dimension;
     header.count = g.count;
+    header.capacity = options.capacity;
     header.maxDegree = g.maxDegree;
     header.medoid = g.medoid;
     header.maxLabels = maxLabels;

@@ -11,6 +11,9 @@ namespace quiver::diskann {
 struct DiskIndexBuildOptions {
     std::uint32_t pqBytes = 0;    // bytes per PQ code; 0: dimension / 4, at most 256
     std::uint32_t cacheNodes = 0; // hot nodes a reader caches unless told otherwise
+    // Slots the file has room for, for in-place inserts (DiskIndexUpdater); below the point
+    // count: the count (no spare room; deleted slots are still reused).
+    std::uint32_t capacity = 0;
     // Coarse centroids the residuals are coded against; 0: chosen from the point count, 1: plain
     // PQ around the mean.
     std::uint32_t coarseCentroids = 0;

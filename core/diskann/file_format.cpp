@@ -35,7 +35,9 @@ constexpr std::size_t kOffCoarseCount = 68;
 constexpr std::size_t kOffFileBytes = 72;
 constexpr std::size_t kOffSections = 80;
 constexpr std::size_t kSectionEntryBytes = 24;
-constexpr std::size_t kOffHeaderCrc = kOffSections + kSectionCount * kSectionEntryBytes;
+constexpr std::size_t kOffCapacity = kOffSections + kSectionCount * kSectionEntryBytes;
+constexpr std::size_t kOffOverlayCount = kOffCapacity + 4;
+constexpr std::size_t kOffHeaderCrc = kOffOverlayCount + 4;
 static_assert(kOffHeaderCrc + 4 == kHeaderBytes);
 
 [[noreturn]] void fail(const std::string& message) {
@@ -66,6 +68,8 @@ std::string_view sectionName(Section s) {
         return "coarse";
     case Section::PointTerms:
         return "point_terms";
+    case Section::LabelOverlay:
+        return "label_overlay";
     }
     return "unknown";
 }
@@ -118,6 +122,10 @@ std::uint64_t pointTermsBytes(std::uint32_t count) {
     return pointTermsBiasOffset(count) + std::uint64_t{count} * sizeof(float);
 }
 
+std::uint64_t labelOverlayBytes(std::uint32_t capacity) {
+    return std::uint64_t{capacity} * 4;
+}
+
 std::uint64_t alignToSector(std::uint64_t bytes) {
     return (bytes + kSectorBytes - 1) / kSectorBytes * kSectorBytes;
 }
@@ -149,6 +157,8 @@ std::vector<std::uint8_t> encodeHeader(const FileHeader& h) {
         storeLe64(e + 8, h.sections[i].bytes);
         storeLe32(e + 16, h.sections[i].crc);
     }
+    storeLe32(p + kOffCapacity, h.capacity);
+    storeLe32(p + kOffOverlayCount, h.overlayCount);
     storeLe32(p + kOffHeaderCrc, crc32c(p, kOffHeaderCrc));
     return out;
 }
@@ -196,11 +206,17 @@ FileHeader decodeHeader(const std::uint8_t* p, std::size_t available, std::uint6
         h.sections[i].bytes = loadLe64(e + 8);
         h.sections[i].crc = loadLe32(e + 16);
     }
+    h.capacity = loadLe32(p + kOffCapacity);
+    h.overlayCount = loadLe32(p + kOffOverlayCount);
 
     if (h.dimension == 0 || h.dimension > kMaxDimension)
         fail("invalid header: dimension " + num(h.dimension));
     if (h.count == 0)
         fail("invalid header: the index holds no points");
+    if (h.capacity < h.count)
+        fail("invalid header: capacity " + num(h.capacity) + " below count " + num(h.count));
+    if (h.overlayCount > h.count)
+        fail("invalid header: " + num(h.overlayCount) + " overlay slots");
     if (h.maxDegree == 0 || h.maxDegree > kMaxDegree)
         fail("invalid header: maximum degree " + num(h.maxDegree));
     if (h.medoid >= h.count)
@@ -222,14 +238,15 @@ FileHeader decodeHeader(const std::uint8_t* p, std::size_t available, std::uint6
         fail("invalid header: labels listed but no node carries any");
 
     // Sections: in order, sector-aligned, of the sizes the fields imply, inside the file.
-    const std::uint64_t expectedBytes[kSectionCount] = {h.layout.sectionBytes(h.count),
+    const std::uint64_t expectedBytes[kSectionCount] = {h.layout.sectionBytes(h.capacity),
                                                         pqCodebookBytes(h.dimension, h.pqSubspaces),
-                                                        std::uint64_t{h.count} * h.pqSubspaces,
+                                                        std::uint64_t{h.capacity} * h.pqSubspaces,
                                                         0,
                                                         0,
                                                         0,
                                                         coarseBytes(h.dimension, h.coarseCount),
-                                                        pointTermsBytes(h.count)};
+                                                        pointTermsBytes(h.capacity),
+                                                        labelOverlayBytes(h.capacity)};
     std::uint64_t end = kSectorBytes;
     for (std::size_t i = 0; i < kSectionCount; ++i) {
         const SectionRef& s = h.sections[i];

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-// On-disk layout of a DiskANN index (format version 3). All integers are little-endian.
+// On-disk layout of a DiskANN index (format version 4). All integers are little-endian.
 //
 //   sector 0        header (kHeaderBytes used, rest zero), ends with its own CRC-32C
 //   nodes           from kSectorBytes: fixed-size node records packed into 4 KiB sectors
@@ -21,22 +21,32 @@
 //   rotation        kind (0 identity, 1 permutation, 2 dense), dimension, then nothing, D u32
 //                   (y[i] = x[order[i]]) or D x D float32 (y = R x, row-major)
 //   coarse          K, then K x D float32 centroids (in the rotated space)
-//   point_terms     count x u16 coarse ids (padded to 4 bytes), then count x float32 biases
+//   point_terms     capacity x u16 coarse ids (padded to 4 bytes), then capacity x float32 biases
+//   label_overlay   capacity x u32: the first overlayCount are slots inserted in place whose
+//                   labels the inverted lists do not hold yet (DiskIndexUpdater)
 //
 // Version 3 added rotation, coarse and point_terms: pq_codes hold the PQ codes of the residuals
 // to the coarse centroids (see VectorCodec).
 //
-// Every section starts on a sector boundary and has a CRC-32C in the header. Each node record
-// carries its own CRC-32C (seeded with its slot) so a node is verified whenever it is read.
+// Version 4 added spare capacity for in-place updates: nodes, pq_codes and point_terms hold
+// `capacity` slots of which the first `count` are in use (a deleted one is flagged in its
+// record and free for reuse), and the label_overlay section.
+//
+// Every section starts on a sector boundary and has a CRC-32C in the header, except nodes
+// (records are rewritten in place, so its CRC is 0): each node record carries its own CRC-32C
+// (seeded with its slot) so a node is verified whenever it is read.
 //
 // Node record: externalId u64 | degree u32 | labelCount u32 | vector f32[dim] |
 //              neighbours u32[R] | labels u32[maxLabels] | crc u32
+// The top bit of the degree word (kDeletedFlag) marks a deleted node: it is still walked
+// through by searches until its slot is reused, never returned.
 namespace quiver::diskann {
 
 inline constexpr std::array<char, 8> kFileMagic = {'Q', 'V', 'D', 'S', 'K', 'A', 'N', 'N'};
-inline constexpr std::uint32_t kFormatVersion = 3;
+inline constexpr std::uint32_t kFormatVersion = 4;
 inline constexpr std::uint32_t kSectorBytes = 4096;
-inline constexpr std::uint32_t kHeaderBytes = 276;
+inline constexpr std::uint32_t kHeaderBytes = 308;
+inline constexpr std::uint32_t kDeletedFlag = 0x80000000u;
 inline constexpr std::uint32_t kPqCentroids = 256;
 // Sanity limits: a header outside them is refused before anything is allocated.
 inline constexpr std::uint32_t kMaxDimension = 65536;
@@ -52,9 +62,10 @@ enum class Section : std::uint32_t {
     EntryPoints = 4,
     Rotation = 5,
     Coarse = 6,
-    PointTerms = 7
+    PointTerms = 7,
+    LabelOverlay = 8
 };
-inline constexpr std::size_t kSectionCount = 8;
+inline constexpr std::size_t kSectionCount = 9;
 std::string_view sectionName(Section s);
 
 struct SectionRef {
@@ -82,7 +93,9 @@ struct FileHeader {
     std::uint32_t formatVersion = kFormatVersion;
     Metric metric = Metric::L2;
     std::uint32_t dimension = 0;
-    std::uint32_t count = 0;
+    std::uint32_t count = 0;        // slots in use (live or deleted)
+    std::uint32_t capacity = 0;     // slots the file has room for; 0 when written: count
+    std::uint32_t overlayCount = 0; // slots listed in label_overlay
     std::uint32_t maxDegree = 0;
     std::uint32_t medoid = 0;
     std::uint32_t maxLabels = 0;
@@ -104,6 +117,7 @@ std::uint64_t coarseBytes(std::uint32_t dimension, std::uint32_t coarseCount);
 // Where the biases start inside point_terms, and its size.
 std::uint64_t pointTermsBiasOffset(std::uint32_t count);
 std::uint64_t pointTermsBytes(std::uint32_t count);
+std::uint64_t labelOverlayBytes(std::uint32_t capacity);
 std::uint64_t alignToSector(std::uint64_t bytes);
 
 // The header sector, header CRC included.

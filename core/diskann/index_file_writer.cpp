@@ -19,6 +19,8 @@ IndexFileWriter::IndexFileWriter(const std::string& path, const FileHeader& head
         header_.maxLabels > kMaxLabelsPerNode || header_.medoid >= header_.count)
         throw std::invalid_argument("index file writer: header out of range");
     header_.formatVersion = kFormatVersion;
+    header_.capacity = std::max(header_.capacity, header_.count);
+    header_.overlayCount = 0;
     header_.layout = NodeLayout::compute(header_.dimension, header_.maxDegree, header_.maxLabels);
     header_.pqCentroids = kPqCentroids;
     header_.cacheNodesHint = std::min(header_.cacheNodesHint, header_.count);
@@ -68,9 +70,20 @@ void IndexFileWriter::addNode(const NodeContent& node) {
 }
 
 void IndexFileWriter::flushChunk() {
-    nodesCrc_ = crc32c(chunk_.data(), chunk_.size(), nodesCrc_);
     out_.append(chunk_.data(), chunk_.size());
     chunkFirst_ = next_;
+    if (next_ == header_.count) {
+        // The spare slots: zero, never referenced until an in-place insert writes one.
+        const NodeLayout& layout = header_.layout;
+        std::uint64_t spare = layout.sectionBytes(header_.capacity) - layout.sectionBytes(next_);
+        const std::vector<std::uint8_t> zeros(std::min<std::uint64_t>(spare, 1 << 20), 0);
+        while (spare > 0) {
+            const std::size_t n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(spare, zeros.size()));
+            out_.append(zeros.data(), n);
+            spare -= n;
+        }
+    }
 }
 
 void IndexFileWriter::appendSection(Section section, const std::vector<std::uint8_t>& bytes) {
@@ -99,7 +112,7 @@ void IndexFileWriter::finish(const VectorCodec& codec, const std::vector<std::ui
     {
         SectionRef& ref = header_.section(Section::Nodes);
         ref.bytes = out_.position() - ref.offset;
-        ref.crc = nodesCrc_;
+        ref.crc = 0; // records are rewritten in place; each carries its own CRC
     }
     header_.pqSubspaces = M;
     header_.coarseCount = codec.coarseCount();
@@ -114,7 +127,11 @@ void IndexFileWriter::finish(const VectorCodec& codec, const std::vector<std::ui
                     pq.centroids().size() * sizeof(float));
         appendSection(Section::PqCodebook, bytes);
     }
-    appendSection(Section::PqCodes, codes);
+    {
+        std::vector<std::uint8_t> padded(std::size_t{header_.capacity} * M, 0);
+        std::copy(codes.begin(), codes.end(), padded.begin());
+        appendSection(Section::PqCodes, padded);
+    }
     {
         std::size_t total = 0;
         for (const auto& [label, list] : labels)
@@ -172,8 +189,8 @@ void IndexFileWriter::finish(const VectorCodec& codec, const std::vector<std::ui
         appendSection(Section::Coarse, bytes);
     }
     {
-        std::vector<std::uint8_t> bytes(pointTermsBytes(header_.count), 0);
-        const std::uint64_t biases = pointTermsBiasOffset(header_.count);
+        std::vector<std::uint8_t> bytes(pointTermsBytes(header_.capacity), 0);
+        const std::uint64_t biases = pointTermsBiasOffset(header_.capacity);
         for (std::uint32_t i = 0; i < header_.count; ++i) {
             bytes[2 * std::size_t{i}] = static_cast<std::uint8_t>(terms[i].coarse);
             bytes[2 * std::size_t{i} + 1] = static_cast<std::uint8_t>(terms[i].coarse >> 8);
@@ -181,6 +198,8 @@ void IndexFileWriter::finish(const VectorCodec& codec, const std::vector<std::ui
         }
         appendSection(Section::PointTerms, bytes);
     }
+    appendSection(Section::LabelOverlay,
+                  std::vector<std::uint8_t>(labelOverlayBytes(header_.capacity), 0));
     header_.fileBytes = out_.position();
     const std::vector<std::uint8_t> headerBytes = encodeHeader(header_);
     out_.writeAt(0, headerBytes.data(), headerBytes.size());

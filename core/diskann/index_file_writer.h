@@ -33,8 +33,9 @@ struct LabelList {
 // streaming merge.
 class IndexFileWriter {
 public:
-    // `header` gives metric, dimension, count, maxDegree, medoid, maxLabels and cacheNodesHint;
-    // the rest is filled in here.
+    // `header` gives metric, dimension, count, capacity (slots with room for in-place inserts;
+    // at least count), maxDegree, medoid, maxLabels and cacheNodesHint; the rest is filled in
+    // here.
     IndexFileWriter(const std::string& path, const FileHeader& header);
 
     const NodeLayout& layout() const { return header_.layout; }
@@ -58,7 +59,6 @@ private:
     std::uint32_t nodesPerChunk_ = 0;
     std::uint32_t next_ = 0;
     std::uint32_t chunkFirst_ = 0;
-    std::uint32_t nodesCrc_ = 0;
     std::vector<std::uint8_t> chunk_;
 };
 

@@ -70,6 +70,9 @@ struct Args {
                  "--mode merge [--churn 0.3]: a base file merged with churn x its size of\n"
                  "  deletions and as many inserts (--L, --alpha, --W place them), beside a fresh\n"
                  "  build of the same final set.\n"
+                 "--mode churn [--rounds 10] [--round-churn 0.1]: a base file over half the data\n"
+                 "  updated in place, each round deleting and inserting round-churn x its size,\n"
+                 "  beside a fresh build of each round's live set.\n"
                  "--filter-selectivity 0.5,0.1,0.01,0.001 (memory or ssd mode): searches whose\n"
                  "  label filter passes each share of the points, beside unfiltered ones.\n",
                  why);
@@ -176,6 +179,10 @@ Args parseArgs(int argc, char** argv) {
                 usage("--pipeline wants on, off or both");
         } else if (arg == "--churn")
             a.options.churn = std::stod(value());
+        else if (arg == "--rounds")
+            a.options.rounds = static_cast<std::uint32_t>(std::stoul(value()));
+        else if (arg == "--round-churn")
+            a.options.roundChurn = std::stod(value());
         else if (arg == "--noise")
             a.syntheticNoise = std::stof(value());
         else if (arg == "--synthetic") {
@@ -322,6 +329,8 @@ int runEngines(const BenchData& data, const Args& args) {
         rc = runSsdMode(data, args.options);
     else if (args.options.mode == "merge")
         rc = runMergeMode(data, args.options);
+    else if (args.options.mode == "churn")
+        rc = runChurnMode(data, args.options);
     else
         usage("unknown mode");
     if (rc == 0 && args.options.hnswlib)

@@ -36,6 +36,11 @@ out=$("$bench" "${common[@]}" --mode merge --churn 0.3 --index-dir "$dir")
 echo "$out"
 check merge 4 "$out"
 check merge_fresh 2 "$out"
+# In-place updates: two rounds of 10% deletes and inserts on the file, beside fresh builds.
+out=$("$bench" "${common[@]}" --mode churn --rounds 2 --round-churn 0.1 --index-dir "$dir")
+echo "$out"
+check churn 4 "$out"
+check churn_fresh 4 "$out"
 # Filtered searches at two selectivities beside the unfiltered one, in memory and on disk.
 out=$("$bench" "${common[@]}" --mode memory --filter-selectivity 0.3,0.02)
 echo "$out"

@@ -44,8 +44,10 @@ struct BenchOptions {
     // --pipeline: the SSD index's search strategy, "off" (rounds of W reads), "on" (W reads
     // kept in flight) or "both", side by side
     std::string pipeline = "both";
-    double ramBudget = 0.10; // --ram-budget: the SSD index's cache fills RAM up to this x raw
-    double churn = 0.3;      // --mode merge: deleted and inserted, each as a share of the base
+    double ramBudget = 0.10;   // --ram-budget: the SSD index's cache fills RAM up to this x raw
+    double churn = 0.3;        // --mode merge: deleted and inserted, each as a share of the base
+    std::uint32_t rounds = 10; // --mode churn: rounds of in-place updates
+    double roundChurn = 0.1;   // --mode churn: deleted and inserted per round, of the base
     std::vector<double> filterSelectivities; // --filter-selectivity: shares of points passing
 };
 
@@ -111,6 +113,9 @@ int runSsdMode(const BenchData& data, const BenchOptions& options);
 
 // The streaming merge beside a fresh build of the same final set; returns the exit code.
 int runMergeMode(const BenchData& data, const BenchOptions& options);
+// Rounds of in-place deletes and inserts on the file beside fresh builds
+// (tests/bench/churn_mode.cpp); returns the exit code.
+int runChurnMode(const BenchData& data, const BenchOptions& options);
 
 // Filtered searches at each of options.filterSelectivities, beside the unfiltered search of the
 // same index (tests/bench/filter_mode.cpp); returns the exit code.
