@@ -14,9 +14,9 @@ namespace quiver {
 // for, from which snapshot (watermark), and what the base file must look like. An index whose
 // manifest, base file and database do not agree is rebuilt, never trusted.
 struct IndexManifest {
-    // 2: passages carry type and import-day labels beside their collection's; older bases are
-    // rebuilt.
-    static constexpr int kFormat = 2;
+    // 2: passages carry type and import-day labels beside their collection's; 3: the base file is
+    // of the engine's format 4 (room for in-place updates). Older bases are rebuilt.
+    static constexpr int kFormat = 3;
 
     DatabaseIdentity database;
     QString model;
