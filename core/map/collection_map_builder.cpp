@@ -5,6 +5,7 @@
 #include "core/map/map_clusters.h"
 #include "core/map/map_layout.h"
 #include "core/map/map_sample_reader.h"
+#include "core/search/chunk_source.h"
 #include "core/search/query_embedder_factory.h"
 #include "core/search/text_analyzer.h"
 
@@ -78,8 +79,7 @@ CollectionMap CollectionMapBuilder::build(PgConnection& conn, const MapBuildOpti
     const QString model = preferredSearchModel(conn);
     if (model.isEmpty())
         return {};
-    const QString language =
-        conn.exec(QStringLiteral("SELECT keyword_language FROM quiver.search_settings")).text(0, 0);
+    const QString language = keywordLanguage(conn);
     report(0, QObject::tr("Reading passages…"));
     MapSample sample =
         MapSampleReader(conn).read(model, options.maxPassages, [this](int done, int total) {

@@ -10,12 +10,12 @@
 
 namespace quiver {
 
-namespace {
-
 QString keywordLanguage(PgConnection& conn) {
     return conn.exec(QStringLiteral("SELECT keyword_language FROM quiver.search_settings"))
         .text(0, 0);
 }
+
+namespace {
 
 // Streams `SELECT id, document_id, title, text` rows of a COPY to onRow; false when cancelled.
 bool copyChunks(PgConnection& conn, const QString& select, const ChunkSource::RowFn& onRow,

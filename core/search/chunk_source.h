@@ -13,6 +13,10 @@ namespace quiver {
 
 class PgConnection;
 
+// The database's keyword analyzer language (search_settings.keyword_language): every machine
+// analyses text for the keyword index, and anything that names terms, in it.
+QString keywordLanguage(PgConnection& conn);
+
 // One stored chunk as the keyword index reads it: UTF-8 text and its document's title.
 struct ChunkText {
     qint64 chunkId = 0;

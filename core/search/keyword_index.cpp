@@ -240,10 +240,7 @@ std::unique_ptr<KeywordIndex::State> KeywordIndex::load(PgConnection& conn, QStr
             throw std::runtime_error("it was made for another database");
         if (meta.value(QStringLiteral("analyzer")).toString() != TextAnalyzer::version())
             throw std::runtime_error("it was made by another version of the analyzer");
-        const QString language =
-            conn.exec(QStringLiteral("SELECT keyword_language FROM quiver.search_settings"))
-                .text(0, 0);
-        if (st->language != language)
+        if (st->language != keywordLanguage(conn))
             throw std::runtime_error("it was made for another language");
         if (st->watermark > EmbeddingSource::currentXmax(conn))
             throw std::runtime_error(

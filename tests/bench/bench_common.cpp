@@ -1,8 +1,11 @@
 #include "tests/bench/bench_common.h"
 
 #include "core/diskann/brute_force.h"
+#include "core/diskann/disk_index.h"
+#include "core/diskann/disk_index_writer.h"
 #include "core/diskann/distance.h"
 #include "core/diskann/parallel_for.h"
+#include "core/diskann/vamana_index.h"
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +25,49 @@ unsigned timedPasses = 1;
 
 void setTimedPasses(unsigned passes) {
     timedPasses = std::max(1u, passes);
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double writeRowsIndex(const BenchData& data, const BenchOptions& options,
+                      const std::vector<std::uint32_t>& rows, const std::string& path,
+                      std::uint32_t capacity) {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<float> vectors(rows.size() * data.dimension);
+    std::vector<std::uint64_t> ids(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        std::copy_n(data.base.data() + std::size_t{rows[i]} * data.dimension, data.dimension,
+                    vectors.data() + i * data.dimension);
+        ids[i] = rows[i];
+    }
+    diskann::VamanaIndex graph(data.metric, data.dimension, graphBuildParams(options));
+    graph.build(vectors, ids);
+    diskann::DiskIndexBuildOptions write;
+    write.pqBytes = options.pqBytes;
+    write.coarseCentroids = options.coarseCentroids;
+    write.rotate = options.rotate;
+    write.threads = options.buildThreads;
+    write.capacity = capacity;
+    diskann::writeDiskIndex(path, graph.graphView(), write);
+    return secondsSince(start);
+}
+
+double diskIndexRecall(const BenchData& data, const BenchOptions& options,
+                       const diskann::DiskIndex& index, std::uint32_t listSize, RunResult& r) {
+    const auto found = timeQueries(
+        data, options.threads,
+        [&](std::size_t q, std::vector<std::uint64_t>& out) {
+            const auto hits =
+                index.search(data.queries.data() + q * data.dimension,
+                             static_cast<std::uint32_t>(options.k), listSize, options.beamWidth);
+            out.resize(hits.size());
+            for (std::size_t i = 0; i < hits.size(); ++i)
+                out[i] = hits[i].id;
+        },
+        r);
+    return recallAtK(data, options.k, found);
 }
 
 diskann::BuildParams graphBuildParams(const BenchOptions& options) {

@@ -3,11 +3,16 @@
 #include "core/diskann/build_params.h"
 #include "core/diskann/metric.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
+
+namespace quiver::diskann {
+class DiskIndex;
+}
 
 namespace quiver::bench {
 
@@ -78,6 +83,19 @@ diskann::BuildParams graphBuildParams(const BenchOptions& options);
 // The fields every engine's line shares, for one search list size.
 RunResult newRunResult(const std::string& mode, const BenchData& data, const BenchOptions& options,
                        std::uint32_t listSize, double buildSeconds, std::size_t indexBytes);
+
+double secondsSince(std::chrono::steady_clock::time_point start);
+
+// A Vamana graph over `rows` of data.base (ids = row numbers) written as a disk index at
+// `path`, with room for `capacity` slots (0: the rows only); returns the seconds it took.
+double writeRowsIndex(const BenchData& data, const BenchOptions& options,
+                      const std::vector<std::uint32_t>& rows, const std::string& path,
+                      std::uint32_t capacity = 0);
+
+// Searches the disk index with every query at list size listSize (timed into r) and returns
+// recall@k against data.truth.
+double diskIndexRecall(const BenchData& data, const BenchOptions& options,
+                       const diskann::DiskIndex& index, std::uint32_t listSize, RunResult& r);
 
 // Resident set size of this process in bytes (0 if unknown).
 std::size_t residentBytes();

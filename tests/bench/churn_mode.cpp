@@ -14,55 +14,6 @@
 
 namespace quiver::bench {
 
-namespace {
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// A Vamana graph over `rows` (ids = row numbers) written as a disk index with room for
-// `capacity` slots.
-double writeIndex(const BenchData& data, const BenchOptions& options,
-                  const std::vector<std::uint32_t>& rows, std::uint32_t capacity,
-                  const std::string& path) {
-    const auto start = std::chrono::steady_clock::now();
-    std::vector<float> vectors(rows.size() * data.dimension);
-    std::vector<std::uint64_t> ids(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        std::copy_n(data.base.data() + std::size_t{rows[i]} * data.dimension, data.dimension,
-                    vectors.data() + i * data.dimension);
-        ids[i] = rows[i];
-    }
-    diskann::VamanaIndex graph(data.metric, data.dimension, graphBuildParams(options));
-    graph.build(vectors, ids);
-    diskann::DiskIndexBuildOptions write;
-    write.pqBytes = options.pqBytes;
-    write.coarseCentroids = options.coarseCentroids;
-    write.rotate = options.rotate;
-    write.threads = options.buildThreads;
-    write.capacity = capacity;
-    diskann::writeDiskIndex(path, graph.graphView(), write);
-    return secondsSince(start);
-}
-
-double recallOf(BenchData& data, const BenchOptions& options, const diskann::DiskIndex& index,
-                std::uint32_t listSize, RunResult& r) {
-    const auto found = timeQueries(
-        data, options.threads,
-        [&](std::size_t q, std::vector<std::uint64_t>& out) {
-            const auto hits =
-                index.search(data.queries.data() + q * data.dimension,
-                             static_cast<std::uint32_t>(options.k), listSize, options.beamWidth);
-            out.resize(hits.size());
-            for (std::size_t i = 0; i < hits.size(); ++i)
-                out[i] = hits[i].id;
-        },
-        r);
-    return recallAtK(data, options.k, found);
-}
-
-} // namespace
-
 // --mode churn: a base file over half the data's rows (with room for one round's inserts), then
 // `rounds` rounds of in-place updates on that file (DiskIndexUpdater): each deletes
 // roundChurn x the base of its live points at random and inserts as many (rows not in the index
@@ -93,7 +44,7 @@ int runChurnMode(const BenchData& input, const BenchOptions& options) {
     const std::string freshPath = (dir / "ann_bench_churn_fresh.qdx").string();
     std::filesystem::remove(diskann::WriteAheadLog::pathFor(path));
     const auto capacity = static_cast<std::uint32_t>(baseCount + perRound);
-    const double baseSeconds = writeIndex(data, options, live, capacity, path);
+    const double baseSeconds = writeRowsIndex(data, options, live, path, capacity);
     diskann::DiskIndexUpdateOptions updateOptions;
     updateOptions.L = options.buildListSize;
     updateOptions.W = options.beamWidth;
@@ -129,7 +80,7 @@ int runChurnMode(const BenchData& input, const BenchOptions& options) {
         std::vector<std::uint32_t> sorted = live;
         std::sort(sorted.begin(), sorted.end());
         exactTopKOver(data, sorted, std::max<std::size_t>(options.k, 10));
-        const double freshSeconds = writeIndex(data, options, sorted, 0, freshPath);
+        const double freshSeconds = writeRowsIndex(data, options, sorted, freshPath);
         const auto fresh = diskann::DiskIndex::open(freshPath);
         const auto mean = [](std::uint64_t total, std::uint64_t n) {
             return n ? static_cast<double>(total) / static_cast<double>(n) : 0.0;
@@ -152,7 +103,7 @@ int runChurnMode(const BenchData& input, const BenchOptions& options) {
                 RunResult r = newRunResult(updated ? "churn" : "churn_fresh", data, options,
                                            listSize, updated ? updateSeconds : freshSeconds,
                                            static_cast<std::size_t>(index.fileBytes()));
-                r.recall = recallOf(data, options, index, listSize, r);
+                r.recall = diskIndexRecall(data, options, index, listSize, r);
                 r.ramBytes = index.ramBytes();
                 char extra[400];
                 std::snprintf(

@@ -16,36 +16,6 @@
 
 namespace quiver::bench {
 
-namespace {
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// A Vamana graph over `rows` of the data (ids = row numbers), written as a disk index.
-double buildFile(const BenchData& data, const BenchOptions& options,
-                 const std::vector<std::uint32_t>& rows, const std::string& path) {
-    const auto start = std::chrono::steady_clock::now();
-    std::vector<float> vectors(rows.size() * data.dimension);
-    std::vector<std::uint64_t> ids(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        std::copy_n(data.base.data() + std::size_t{rows[i]} * data.dimension, data.dimension,
-                    vectors.data() + i * data.dimension);
-        ids[i] = rows[i];
-    }
-    diskann::VamanaIndex graph(data.metric, data.dimension, graphBuildParams(options));
-    graph.build(vectors, ids);
-    diskann::DiskIndexBuildOptions write;
-    write.pqBytes = options.pqBytes;
-    write.coarseCentroids = options.coarseCentroids;
-    write.rotate = options.rotate;
-    write.threads = options.buildThreads;
-    diskann::writeDiskIndex(path, graph.graphView(), write);
-    return secondsSince(start);
-}
-
-} // namespace
-
 // --mode merge: the data's rows are split into kept, deleted and inserted points (deleted and
 // inserted each churn x the base). A base index over kept + deleted is written, then merged with
 // the deletions and the inserted points into a new file (streaming, the base's codec reused),
@@ -86,7 +56,7 @@ int runMergeMode(const BenchData& input, const BenchOptions& options) {
     const std::string mergedPath = (dir / "ann_bench_merge_merged.qdx").string();
     const std::string freshPath = (dir / "ann_bench_merge_fresh.qdx").string();
 
-    const double baseSeconds = buildFile(data, options, baseRows, basePath);
+    const double baseSeconds = writeRowsIndex(data, options, baseRows, basePath);
     std::unordered_set<std::uint64_t> deleted(deletedRows.begin(), deletedRows.end());
     diskann::MergeDelta delta;
     delta.metric = data.metric;
@@ -103,7 +73,7 @@ int runMergeMode(const BenchData& input, const BenchOptions& options) {
     mergeOptions.threads = options.buildThreads;
     const diskann::MergeReport report =
         diskann::mergeDiskIndex(basePath, mergedPath, delta, deleted, mergeOptions);
-    const double freshSeconds = buildFile(data, options, finalRows, freshPath);
+    const double freshSeconds = writeRowsIndex(data, options, finalRows, freshPath);
 
     const auto merged = diskann::DiskIndex::open(mergedPath);
     const auto fresh = diskann::DiskIndex::open(freshPath);
@@ -131,18 +101,7 @@ int runMergeMode(const BenchData& input, const BenchOptions& options) {
             RunResult r = newRunResult(isMerged ? "merge" : "merge_fresh", data, options, listSize,
                                        isMerged ? report.seconds : freshSeconds,
                                        static_cast<std::size_t>(index.fileBytes()));
-            const auto found = timeQueries(
-                data, options.threads,
-                [&](std::size_t q, std::vector<std::uint64_t>& out) {
-                    const auto hits = index.search(data.queries.data() + q * data.dimension,
-                                                   static_cast<std::uint32_t>(options.k), listSize,
-                                                   options.beamWidth);
-                    out.resize(hits.size());
-                    for (std::size_t i = 0; i < hits.size(); ++i)
-                        out[i] = hits[i].id;
-                },
-                r);
-            r.recall = recallAtK(data, options.k, found);
+            r.recall = diskIndexRecall(data, options, index, listSize, r);
             r.ramBytes = index.ramBytes();
             char extra[200];
             std::snprintf(extra, sizeof extra,

@@ -466,16 +466,15 @@ void TestDiskIndex::deletedIdsNeverReturned() {
     QVERIFY(total / 20 >= 0.9);
 }
 
-void TestDiskIndex::concurrentSearchesEqualSequential() {
-    const auto g = graphFor(Metric::Cosine);
-    const std::string file = path("concurrent.qdx");
-    writeDiskIndex(file, g.view());
-    const auto index = DiskIndex::open(file, {.cacheNodes = 64});
+// Four threads search `index` at once, each query in another order; every answer must equal
+// `reference`'s answer searched one query after another.
+void verifyConcurrentSearchesEqual(const DiskIndex& index, const DiskIndex& reference,
+                                   std::uint32_t W) {
     const std::uint32_t nq = 40;
     const auto qs = queries(nq, kDim, true);
     std::vector<std::vector<SearchResult>> sequential(nq);
     for (std::uint32_t q = 0; q < nq; ++q)
-        sequential[q] = index->search(qs.data() + q * kDim, 10, 48, 4);
+        sequential[q] = reference.search(qs.data() + q * kDim, 10, 48, W);
     std::vector<std::vector<std::vector<SearchResult>>> parallel(
         4, std::vector<std::vector<SearchResult>>(nq));
     std::vector<std::thread> threads;
@@ -483,7 +482,7 @@ void TestDiskIndex::concurrentSearchesEqualSequential() {
         threads.emplace_back([&, t] {
             for (std::uint32_t i = 0; i < nq; ++i) {
                 const std::uint32_t q = (i + static_cast<std::uint32_t>(t) * 7) % nq;
-                parallel[t][q] = index->search(qs.data() + q * kDim, 10, 48, 4);
+                parallel[t][q] = index.search(qs.data() + q * kDim, 10, 48, W);
             }
         });
     for (auto& th : threads)
@@ -491,6 +490,14 @@ void TestDiskIndex::concurrentSearchesEqualSequential() {
     for (int t = 0; t < 4; ++t)
         for (std::uint32_t q = 0; q < nq; ++q)
             QVERIFY(sameHits(parallel[t][q], sequential[q]));
+}
+
+void TestDiskIndex::concurrentSearchesEqualSequential() {
+    const auto g = graphFor(Metric::Cosine);
+    const std::string file = path("concurrent.qdx");
+    writeDiskIndex(file, g.view());
+    const auto index = DiskIndex::open(file, {.cacheNodes = 64});
+    verifyConcurrentSearchesEqual(*index, *index, 4);
 }
 
 void TestDiskIndex::pipelinedRecallMatchesRounds() {
@@ -536,26 +543,7 @@ void TestDiskIndex::concurrentPipelinedSearchesEqualSequential() {
     const auto index = DiskIndex::open(file, {.cacheNodes = 64, .pipelinedReads = true});
     const auto reference =
         DiskIndex::open(file, {.cacheNodes = 64, .parallelReads = false, .pipelinedReads = true});
-    const std::uint32_t nq = 40;
-    const auto qs = queries(nq, kDim, true);
-    std::vector<std::vector<SearchResult>> sequential(nq);
-    for (std::uint32_t q = 0; q < nq; ++q)
-        sequential[q] = reference->search(qs.data() + q * kDim, 10, 48, 8);
-    std::vector<std::vector<std::vector<SearchResult>>> parallel(
-        4, std::vector<std::vector<SearchResult>>(nq));
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t)
-        threads.emplace_back([&, t] {
-            for (std::uint32_t i = 0; i < nq; ++i) {
-                const std::uint32_t q = (i + static_cast<std::uint32_t>(t) * 7) % nq;
-                parallel[t][q] = index->search(qs.data() + q * kDim, 10, 48, 8);
-            }
-        });
-    for (auto& th : threads)
-        th.join();
-    for (int t = 0; t < 4; ++t)
-        for (std::uint32_t q = 0; q < nq; ++q)
-            QVERIFY(sameHits(parallel[t][q], sequential[q]));
+    verifyConcurrentSearchesEqual(*index, *reference, 8);
 }
 
 void TestDiskIndex::verifyPassesOnSoundFile() {

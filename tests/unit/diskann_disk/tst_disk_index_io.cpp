@@ -349,23 +349,27 @@ void TestDiskIndexIo::readQueueWaitsForReadsBeforeThrowing() {
     QCOMPARE(std::count(completions.begin(), completions.end(), 1), std::ptrdiff_t{n});
 }
 
-void TestDiskIndexIo::damagedNodeIsReportedThroughEitherEngine() {
-    const std::string damaged = path("damaged.qdx");
+// An index whose every node record has a damaged vector byte: every search meets one. False
+// when the layout is not the one damaged here (several nodes per sector).
+bool writeDamagedIndex(const std::string& damaged) {
     DiskIndexBuildOptions o;
     o.pqBytes = 8;
     writeDiskIndex(damaged, graph().view(), o);
-    {
-        // Damage a vector byte of every node record: every search meets a damaged node.
-        const IndexInfo info = DiskIndex::open(damaged)->info();
-        QVERIFY(info.nodesPerSector > 0);
-        std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
-        for (std::uint32_t slot = 0; slot < info.count; ++slot) {
-            f.seekp(
-                static_cast<std::streamoff>((1 + slot / info.nodesPerSector) * std::uint64_t{4096} +
+    const IndexInfo info = DiskIndex::open(damaged)->info();
+    if (info.nodesPerSector == 0)
+        return false;
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    for (std::uint32_t slot = 0; slot < info.count; ++slot) {
+        f.seekp(static_cast<std::streamoff>((1 + slot / info.nodesPerSector) * std::uint64_t{4096} +
                                             (slot % info.nodesPerSector) * info.nodeBytes + 20));
-            f.put('\x5a');
-        }
+        f.put('\x5a');
     }
+    return true;
+}
+
+void TestDiskIndexIo::damagedNodeIsReportedThroughEitherEngine() {
+    const std::string damaged = path("damaged.qdx");
+    QVERIFY(writeDamagedIndex(damaged));
     for (const bool parallel : {true, false}) {
         const auto index = DiskIndex::open(
             damaged, {.cacheNodes = 0, .directIo = true, .parallelReads = parallel});
@@ -588,20 +592,7 @@ void TestDiskIndexIo::pipelinedIsTheSameThroughEitherEngine() {
 
 void TestDiskIndexIo::damagedNodeFailsPipelinedSearchCleanly() {
     const std::string damaged = path("damaged-pipelined.qdx");
-    DiskIndexBuildOptions o;
-    o.pqBytes = 8;
-    writeDiskIndex(damaged, graph().view(), o);
-    {
-        const IndexInfo info = DiskIndex::open(damaged)->info();
-        QVERIFY(info.nodesPerSector > 0);
-        std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
-        for (std::uint32_t slot = 0; slot < info.count; ++slot) {
-            f.seekp(
-                static_cast<std::streamoff>((1 + slot / info.nodesPerSector) * std::uint64_t{4096} +
-                                            (slot % info.nodesPerSector) * info.nodeBytes + 20));
-            f.put('\x5a');
-        }
-    }
+    QVERIFY(writeDamagedIndex(damaged));
     const auto qs = queries(10, kDim);
     for (const bool parallel : {true, false}) {
         const auto index = DiskIndex::open(
